@@ -1,0 +1,142 @@
+"""The `vigia` command line. Errors become one line on stderr and an exit code:
+0 ok, 1 a runtime failure (store, feeds), 2 bad usage or bad config. No tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from . import __version__
+from .config import Config, load_config
+from .errors import ConfigError, VigiaError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 already; keep its one line
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="vigia", description="News-monitoring alert bot: groups stories across "
+                "outlets and languages, tracks the figures, alerts once per story.")
+    p.add_argument("--version", action="version", version=f"vigia {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def with_config(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--config", metavar="FILE",
+                        help="YAML config (default: $VIGIA_CONFIG, else the bundled one)")
+
+    r = sub.add_parser("run", help="run the daemon (console output when no Telegram token)")
+    with_config(r)
+    r.add_argument("--once", action="store_true", help="poll each feed once, then exit")
+    rp = sub.add_parser("replay", help="run the pipeline over feed files on a simulated clock")
+    with_config(rp)
+    rp.add_argument("--out", required=True, metavar="DIR", help="where to write the JSONL")
+    rp.add_argument("paths", nargs="+", metavar="PATH", help="RSS/Atom files or folders")
+    c = sub.add_parser("check", help="validate the config; --fetch also tries each feed")
+    with_config(c)
+    c.add_argument("--fetch", action="store_true", help="fetch each feed once and report")
+    sub.add_parser("demo", help="replay a bundled sample and print the alerts (offline)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    if args.command is None:
+        _parser().print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return _COMMANDS[args.command](args)
+    except ConfigError as exc:
+        print(f"vigia: bad config: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except VigiaError as exc:
+        print(f"vigia: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        return 130
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(args.config)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    config = _config(args)
+    print(f"{config.source}: ok — {len(config.feeds)} feeds, {len(config.watchlists)} "
+          f"watchlists ({', '.join(w.name for w in config.watchlists) or 'none'})")
+    if not args.fetch:
+        return EXIT_OK
+    from .app import check_feeds
+
+    failed = 0
+    for r in asyncio.run(check_feeds(config)):
+        if r.ok:
+            print(f"  ok    {r.feed}: {r.entries} entries ({r.title})")
+        else:
+            failed += 1
+            print(f"  FAIL  {r.feed}: {r.error}")
+    print(f"{len(config.feeds) - failed} of {len(config.feeds)} feeds answered")
+    return EXIT_FAIL if failed else EXIT_OK
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from .replay import replay
+
+    replay(_config(args), args.paths, args.out)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import json
+
+    from .replay import replay
+
+    # The bundled config, whatever $VIGIA_CONFIG says: the demo is about its watchlist.
+    config = load_config(resources.files("bot") / "data" / "vigia.yaml")
+    demo = resources.files("bot") / "data" / "demo"
+    with (tempfile.TemporaryDirectory(prefix="vigia-demo-") as tmp,
+          resources.as_file(demo) as folder, open(os.devnull, "w") as quiet):
+        result = replay(config, [folder], tmp, progress=quiet)
+        lines = Path(tmp, "alerts.jsonl").read_text(encoding="utf-8").splitlines()
+        print(f"vigia demo: {result.items} items from 3 invented feeds (en, es, fr) -> "
+              f"{result.stories} stories, {result.alerts} alerts\n")
+        for line in lines:
+            a = json.loads(line)
+            print(f"--- {a['at'][:16].replace('T', ' ')} {a['kind']} ---\n{a['text']}\n")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .app import run
+
+    config = _config(args)
+    token = os.environ.get(config.telegram.token_env)
+    if token:
+        logging.getLogger("vigia").warning(
+            "%s is set, but Telegram delivery is not built yet: printing alerts here",
+            config.telegram.token_env)
+    asyncio.run(run(config, once=args.once))
+    return EXIT_OK
+
+
+_COMMANDS = {"check": cmd_check, "replay": cmd_replay, "demo": cmd_demo, "run": cmd_run}
+
+if __name__ == "__main__":
+    sys.exit(main())

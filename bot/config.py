@@ -1,0 +1,386 @@
+"""The configuration schema, its defaults and its validation: one place, read as documentation.
+
+Each dataclass below is a section of the YAML file; each field's `doc` metadata says what
+the key means. `describe()` renders that as the README's table, and a test keeps the two
+in step. Loading never raises anything but `ConfigError`, which names the file, the key
+path and, where YAML knows it, the line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from .errors import ConfigError
+from .model import FACT_NAMES
+
+ENV_CONFIG = "VIGIA_CONFIG"
+
+
+def _doc(text: str, kind: str | None = None) -> dict[str, str]:
+    meta = {"doc": text}
+    if kind:
+        meta["kind"] = kind
+    return meta
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    path: str = field(default="vigia.db", metadata=_doc(
+        "SQLite file (relative paths are relative to the working directory)"))
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    chat_id: int = field(metadata=_doc("a chat, group or channel id"))
+    watchlists: tuple[str, ...] = field(default=(), metadata=_doc(
+        "watchlists delivered there; empty means all"))
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token_env: str = field(default="VIGIA_TELEGRAM_TOKEN", metadata=_doc(
+        "environment variable holding the bot token (never put the token in the file)"))
+    base_url: str = field(default="https://api.telegram.org/bot", metadata=_doc(
+        "Bot API base URL; a self-hosted Bot API server may be used", "url"))
+    admins: tuple[int, ...] = field(default=(), metadata=_doc(
+        "user ids allowed the admin commands"))
+    channels: tuple[ChannelConfig, ...] = field(default=(), metadata=_doc(
+        "fixed destinations besides /subscribe"))
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    allow_private_addresses: bool = field(default=False, metadata=_doc(
+        "allow feeds on private/loopback addresses (tests and intranet feeds only)"))
+    timeout: timedelta = field(default=timedelta(seconds=30), metadata=_doc(
+        "deadline for a whole response", "duration"))
+    max_bytes: int = field(default=10 * 1024 * 1024, metadata=_doc(
+        "largest feed body accepted, after decompression"))
+    first_fetch_max_age: timedelta = field(default=timedelta(hours=1), metadata=_doc(
+        "on a feed's first fetch, older entries are marked seen without alerting", "duration"))
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    url: str = field(metadata=_doc("RSS/Atom URL", "url"))
+    name: str | None = field(default=None, metadata=_doc(
+        "outlet name shown to subscribers; defaults to the feed's title"))
+    interval: timedelta = field(default=timedelta(minutes=10), metadata=_doc(
+        'how often to poll: "90s", "10m", "1h"', "duration"))
+    language: str | None = field(default=None, metadata=_doc(
+        "language hint (en, es, fr) when the feed does not say", "language"))
+
+
+@dataclass(frozen=True)
+class WatchlistConfig:
+    name: str = field(metadata=_doc("identifier used by /subscribe and channels"))
+    include: tuple[str, ...] = field(metadata=_doc(
+        "an item matches when it contains any of these (case- and accent-insensitive)"))
+    exclude: tuple[str, ...] = field(default=(), metadata=_doc(
+        "an item containing any of these never matches"))
+    languages: tuple[str, ...] = field(default=(), metadata=_doc(
+        "languages accepted; empty means all", "language"))
+    track: tuple[str, ...] = field(default=FACT_NAMES, metadata=_doc(
+        "facts tracked and alerted: deaths, survivors, deaths_total, strikes_total", "fact"))
+    description: str = field(default="", metadata=_doc("one line shown by /watchlists"))
+
+
+@dataclass(frozen=True)
+class GroupingConfig:
+    window: timedelta = field(default=timedelta(days=3), metadata=_doc(
+        "how long a story stays open to new items after its latest one", "duration"))
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    corroboration: int = field(default=1, metadata=_doc(
+        "distinct outlets needed before a rise of a figure is told"))
+
+
+@dataclass(frozen=True)
+class Config:
+    storage: StorageConfig = field(default_factory=StorageConfig, metadata=_doc("storage"))
+    telegram: TelegramConfig = field(default_factory=TelegramConfig, metadata=_doc("Telegram"))
+    fetch: FetchConfig = field(default_factory=FetchConfig, metadata=_doc("fetching"))
+    feeds: tuple[FeedConfig, ...] = field(default=(), metadata=_doc("feeds to poll"))
+    watchlists: tuple[WatchlistConfig, ...] = field(default=(), metadata=_doc("watchlists"))
+    grouping: GroupingConfig = field(default_factory=GroupingConfig, metadata=_doc("grouping"))
+    alerts: AlertsConfig = field(default_factory=AlertsConfig, metadata=_doc("alert policy"))
+    source: str = field(default="<defaults>", compare=False, metadata=_doc("", "internal"))
+
+    def watchlist(self, name: str) -> WatchlistConfig | None:
+        return next((w for w in self.watchlists if w.name == name), None)
+
+
+# --- durations ------------------------------------------------------------------------------
+
+_DURATION = re.compile(r"(\d+)\s*(d|h|m|s)")
+_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+
+
+def parse_duration(text: str | int) -> timedelta:
+    """'90s', '10m', '1h', '1h30m', '2d' (or a bare number of seconds) -> timedelta >= 1 s."""
+    if isinstance(text, bool):
+        raise ValueError("expected a duration such as 90s, 10m or 1h")
+    if isinstance(text, int):
+        seconds = text
+    else:
+        s = str(text).strip().lower()
+        if not s or _DURATION.sub("", s).strip():
+            raise ValueError(f"{text!r} is not a duration such as 90s, 10m or 1h")
+        seconds = sum(int(n) * _UNITS[u] for n, u in _DURATION.findall(s))
+    if seconds < 1:
+        raise ValueError(f"{text!r} is shorter than one second")
+    return timedelta(seconds=seconds)
+
+
+def format_duration(value: timedelta) -> str:
+    seconds = int(value.total_seconds())
+    for unit in ("d", "h", "m"):
+        if seconds % _UNITS[unit] == 0:
+            return f"{seconds // _UNITS[unit]}{unit}"
+    return f"{seconds}s"
+
+
+# --- YAML with line numbers -----------------------------------------------------------------
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that remembers the line of every mapping key, keyed by its path."""
+
+
+def _compose(text: str, file: str) -> tuple[Any, dict[tuple, int]]:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"not valid YAML: {problem}", file=file,
+                          line=mark.line + 1 if mark else None) from None
+    lines: dict[tuple, int] = {}
+
+    def walk(n: yaml.Node | None, path: tuple) -> Any:
+        if n is None:
+            return None
+        if n.start_mark is not None:
+            lines.setdefault(path, n.start_mark.line + 1)
+        if isinstance(n, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for k, v in n.value:
+                key = k.value
+                lines[path + (key,)] = k.start_mark.line + 1
+                if key in out:
+                    raise ConfigError("key given twice", file=file, key=_dotted(path + (key,)),
+                                      line=k.start_mark.line + 1)
+                out[key] = walk(v, path + (key,))
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [walk(v, path + (i,)) for i, v in enumerate(n.value)]
+        loader = _Loader("")
+        try:
+            return loader.construct_object(n, deep=True)
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"bad value: {exc}", file=file, key=_dotted(path),
+                              line=n.start_mark.line + 1) from None
+
+    return walk(node, ()), lines
+
+
+def _dotted(path: tuple) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+# --- schema-driven conversion ---------------------------------------------------------------
+
+class _Builder:
+    def __init__(self, file: str, lines: dict[tuple, int]) -> None:
+        self.file, self.lines = file, lines
+
+    def fail(self, path: tuple, message: str) -> typing.NoReturn:
+        line = None
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in self.lines:
+                line = self.lines[path[:cut]]
+                break
+        raise ConfigError(message, file=self.file, key=_dotted(path) or None, line=line)
+
+    def build(self, cls: type, data: Any, path: tuple) -> Any:
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            self.fail(path, f"expected a mapping, got {_kind(data)}")
+        hints = typing.get_type_hints(cls)
+        fields = {f.name: f for f in dataclasses.fields(cls)
+                  if f.metadata.get("kind") != "internal"}
+        for key in data:
+            if key not in fields:
+                known = ", ".join(sorted(fields))
+                self.fail(path + (key,), f"unknown key (known here: {known})")
+        values = {}
+        for name, f in fields.items():
+            if name in data:
+                values[name] = self.value(hints[name], data[name], path + (name,),
+                                          f.metadata.get("kind"))
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                self.fail(path + (name,), "required key is missing")
+        return cls(**values)
+
+    def value(self, tp: Any, data: Any, path: tuple, kind: str | None) -> Any:
+        origin = typing.get_origin(tp)
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if data is None:
+                return None
+            return self.value(args[0], data, path, kind)
+        if origin is tuple:
+            inner = typing.get_args(tp)[0]
+            if (isinstance(data, str | int) and not isinstance(data, bool)
+                    and not dataclasses.is_dataclass(inner)):
+                data = [data]  # a lone term where a list is expected: take it as one element
+            if not isinstance(data, list):
+                self.fail(path, f"expected a list, got {_kind(data)}")
+            return tuple(self.value(inner, v, path + (i,), kind) for i, v in enumerate(data))
+        if dataclasses.is_dataclass(tp):
+            return self.build(tp, data, path)
+        if tp is timedelta:
+            try:
+                return parse_duration(data)
+            except ValueError as exc:
+                self.fail(path, str(exc))
+        if tp is bool:
+            if not isinstance(data, bool):
+                self.fail(path, f"expected true or false, got {_kind(data)}")
+            return data
+        if tp is int:
+            if isinstance(data, bool) or not isinstance(data, int):
+                self.fail(path, f"expected a whole number, got {_kind(data)}")
+            return data
+        if tp is str:
+            if not isinstance(data, str | int | float) or isinstance(data, bool):
+                self.fail(path, f"expected text, got {_kind(data)}")
+            text = str(data).strip()
+            if kind == "url":
+                self.check_url(text, path)
+            elif kind == "language" and not re.fullmatch(r"[a-z]{2,3}", text):
+                self.fail(path, f"{text!r} is not a language code such as en, es or fr")
+            elif kind == "fact" and text not in FACT_NAMES:
+                self.fail(path, f"unknown fact {text!r} (known: {', '.join(FACT_NAMES)})")
+            return text
+        raise TypeError(f"schema type {tp!r} not handled")  # a bug in this module, not the user's
+
+    def check_url(self, text: str, path: tuple) -> None:
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.fail(path, f"{text!r} is not an http(s) URL")
+
+
+def _kind(data: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false",
+            int: "a number", float: "a number", type(None): "nothing"}.get(type(data), "a value")
+
+
+def _check(cfg: Config, b: _Builder) -> None:
+    seen: dict[str, int] = {}
+    for i, feed in enumerate(cfg.feeds):
+        key = feed.url.rstrip("/").lower()
+        if key in seen:
+            b.fail(("feeds", i, "url"), f"duplicate feed (same as feeds[{seen[key]}])")
+        seen[key] = i
+    names: dict[str, int] = {}
+    for i, w in enumerate(cfg.watchlists):
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", w.name):
+            b.fail(("watchlists", i, "name"), "use letters, digits, - and _ only")
+        if w.name in names:
+            b.fail(("watchlists", i, "name"), f"duplicate watchlist {w.name!r}")
+        names[w.name] = i
+        if not any(t.strip() for t in w.include):
+            b.fail(("watchlists", i, "include"), "needs at least one term")
+    for i, ch in enumerate(cfg.telegram.channels):
+        for j, name in enumerate(ch.watchlists):
+            if name not in names:
+                b.fail(("telegram", "channels", i, "watchlists", j), f"no watchlist named {name!r}")
+    if cfg.alerts.corroboration < 1:
+        b.fail(("alerts", "corroboration"), "must be 1 or more")
+    if cfg.fetch.max_bytes < 1024:
+        b.fail(("fetch", "max_bytes"), "must be at least 1024")
+
+
+# --- entry points ---------------------------------------------------------------------------
+
+def default_config_path() -> Path:
+    """The config used when none is named: $VIGIA_CONFIG, else the one shipped in the package."""
+    env = os.environ.get(ENV_CONFIG)
+    if env:
+        return Path(env)
+    return Path(str(resources.files("bot") / "data" / "vigia.yaml"))
+
+
+def parse_config(text: str, file: str = "<config>") -> Config:
+    data, lines = _compose(text, file)
+    b = _Builder(file, lines)
+    cfg = b.build(Config, data, ())
+    _check(cfg, b)
+    return dataclasses.replace(cfg, source=file)
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    p = Path(path) if path is not None else default_config_path()
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found", file=str(p)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", file=str(p)) from None
+    return parse_config(text, str(p))
+
+
+def describe(cls: type = Config, prefix: str = "") -> list[tuple[str, str, str]]:
+    """(key, default, meaning) for every key, for the README's config table."""
+    rows = []
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("kind") == "internal":
+            continue
+        key = f"{prefix}{f.name}"
+        tp = hints[f.name]
+        inner = typing.get_args(tp)[0] if typing.get_origin(tp) is tuple else tp
+        if dataclasses.is_dataclass(inner):
+            sub = f"{key}[]." if inner is not tp else f"{key}."
+            rows.extend(describe(inner, sub))
+            continue
+        if f.default is not dataclasses.MISSING:
+            d = f.default
+            default = (format_duration(d) if isinstance(d, timedelta)
+                       else "[" + ", ".join(map(str, d)) + "]" if isinstance(d, tuple)
+                       else "null" if d is None else str(d).lower() if isinstance(d, bool)
+                       else str(d))
+        else:
+            default = "(required)"
+        rows.append((key, default, f.metadata.get("doc", "")))
+    return rows
+
+
+def markdown_table() -> str:
+    """The README's config table, generated from the schema (a test keeps README in step)."""
+    rows = ["| key | default | meaning |", "|---|---|---|"]
+    for key, default, meaning in describe():
+        rows.append(f"| `{key}` | {f'`{default}`' if default else ''} | {meaning} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -1,0 +1,82 @@
+"""The domain as plain data: what the core reads and what it decides.
+
+Nothing here touches the network, the clock or SQLite; the shell builds these from feeds
+and rows and persists what the core returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+# The fact names of design.md; outside tools rely on them.
+STORY_FACTS = ("deaths", "survivors")
+WATCHLIST_FACTS = ("deaths_total", "strikes_total")
+FACT_NAMES = STORY_FACTS + WATCHLIST_FACTS
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One feed entry, as plain text. `id` is the guid, else the canonical link."""
+
+    id: str
+    link: str
+    feed: str  # the feed's URL: where the item came from
+    outlet: str  # the feed's human name, shown to subscribers
+    title: str
+    summary: str
+    published: datetime  # timezone-aware, UTC
+    language: str | None = None  # "en", "es", "fr", ... when known
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A figure read from an item: `span` is the text it came from, kept as evidence."""
+
+    name: str  # one of FACT_NAMES
+    value: int
+    span: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A tracked figure rose above the highest value seen before (`old` is None the first time)."""
+
+    fact: str
+    old: int | None
+    new: int
+    sources: tuple[str, ...] = ()  # outlets that reported the new value
+
+
+AlertKind = Literal["new_story", "update"]
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """What a watchlist's subscribers are told. `text` is the message exactly as shown."""
+
+    at: datetime
+    kind: AlertKind
+    watchlist: str
+    story: str
+    items: tuple[str, ...]
+    changes: tuple[Change, ...]
+    text: str
+    title: str = ""
+    links: tuple[tuple[str, str], ...] = ()  # (outlet, link) of the story's members so far
+
+
+@dataclass(slots=True)
+class Story:
+    """An event as reported by one or more items."""
+
+    id: str
+    title: str
+    first_seen: datetime
+    last_seen: datetime
+    items: list[str] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (outlet, link)
+    languages: list[str] = field(default_factory=list)
+    watchlists: list[str] = field(default_factory=list)  # watchlists already alerted

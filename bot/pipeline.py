@@ -1,0 +1,204 @@
+"""The decision core: one item in, what it means out.
+
+    item ─▶ match watchlists ─▶ group into a story ─▶ extract facts ─▶ ledger ─▶ alert policy
+
+`Pipeline.decide(item, now)` returns a `Decision`: plain data saying which story the item
+joined, which facts it carries, which figures rose and which alerts follow. It touches no
+network, clock or database; the shell (`bot.service`) persists decisions and delivers
+alerts, and rebuilds the pipeline's window from the store with `restore()` at start-up.
+The daemon and `vigia replay` both go through here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from . import render
+from .config import Config
+from .ledger import Ledger, LedgerRow, story_scope, watchlist_scope
+from .model import STORY_FACTS, WATCHLIST_FACTS, Alert, Change, Fact, Item, Story
+from .watchlists import WatchlistMatcher
+
+Extractor = Callable[[str, str, str | None], list[Fact]]
+
+
+class GrouperLike(Protocol):
+    def assign(self, item: Item, now: datetime) -> tuple[str, bool]: ...
+    def restore(self, item: Item, story_id: str) -> None: ...
+
+
+def content_digest(item: Item) -> str:
+    """What makes an entry 'edited': its title or summary changed."""
+    return hashlib.sha1(f"{item.title}\n{item.summary}".encode()).hexdigest()
+
+
+@dataclass
+class Decision:
+    item: Item
+    story: Story  # the story's state after this item
+    story_is_new: bool
+    watchlists: list[str]  # watchlists the item itself matches
+    facts: list[Fact]
+    changes: list[Change]
+    alerts: list[Alert]
+    ledger: dict[str, list[LedgerRow]] = field(default_factory=dict)  # touched scopes, full rows
+    evicted: list[str] = field(default_factory=list)  # stories that left the window
+    edited: bool = False  # a known item whose text changed
+
+
+class Pipeline:
+    def __init__(self, config: Config, *, grouper: GrouperLike | None = None,
+                 extract: Extractor | None = None) -> None:
+        self.config = config
+        self.window: timedelta = config.grouping.window
+        if grouper is None:
+            from .grouping import Grouper
+
+            grouper = Grouper(window=self.window)
+        if extract is None:
+            from .facts import extract_facts
+
+            extract = extract_facts
+        self.grouper = grouper
+        self.extract = extract
+        self.matcher = WatchlistMatcher(config.watchlists)
+        self.track = {w.name: set(w.track) for w in config.watchlists}
+        self.ledger = Ledger(config.alerts.corroboration)
+        # Open stories by last touch, oldest first, so eviction only looks at the front.
+        self.stories: OrderedDict[str, Story] = OrderedDict()
+        self._touched: dict[str, datetime] = {}
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def restore(self, stories: Iterable[Story], items: Iterable[tuple[Item, str]],
+                ledger: Iterable[LedgerRow]) -> None:
+        """Rebuild the window from stored state; decisions already taken are not revisited."""
+        for s in sorted(stories, key=lambda s: s.last_seen):
+            self.stories[s.id] = s
+            self._touched[s.id] = s.last_seen
+        for item, story_id in sorted(items, key=lambda p: p[0].published):
+            self.grouper.restore(item, story_id)
+        self.ledger.restore(ledger)
+
+    # -- the decision --------------------------------------------------------------------------
+
+    def process(self, item: Item, now: datetime) -> list[Alert]:
+        return self.decide(item, now).alerts
+
+    def decide(self, item: Item, now: datetime, *, known_story: str | None = None) -> Decision:
+        """Decide what `item` means. `known_story` is the story of an already stored item whose
+        text was edited: it stays in its story, and only its figures are read again."""
+        evicted = self._evict(now)
+        matched = self.matcher.match(item)
+        edited = known_story is not None and known_story in self.stories
+        if edited:
+            story_id, is_new = known_story, False
+        else:
+            story_id, is_new = self.grouper.assign(item, now)
+        story = self.stories.get(story_id)
+        if story is None:
+            is_new = True
+            story = Story(id=story_id, title=item.title or item.summary[:120],
+                          first_seen=now, last_seen=now)
+            self.stories[story_id] = story
+        self.stories.move_to_end(story_id)
+        self._touched[story_id] = now
+        story.last_seen = now
+        if not edited:
+            story.items.append(item.id)
+            story.outlets.append(item.outlet)
+            if item.link:
+                story.links.append((item.outlet, item.link))
+            if item.language and item.language not in story.languages:
+                story.languages.append(item.language)
+
+        facts = self.extract(item.title, item.summary, item.language)
+        alerted_before = list(story.watchlists)
+        concerned = list(dict.fromkeys(matched + alerted_before))
+        changes_by_watchlist, all_changes, touched = self._ledger(story, concerned, facts, item)
+
+        alerts = []
+        for w in concerned:
+            changes = changes_by_watchlist.get(w, [])
+            if w not in alerted_before:
+                if w not in matched:
+                    continue
+                story.watchlists.append(w)
+                text = render.new_story_text(w, story, self._figures(story, w), changes)
+                alerts.append(self._alert(now, "new_story", w, story, tuple(story.items),
+                                          changes, text))
+            elif changes:
+                text = render.update_text(w, story, changes, item.link)
+                alerts.append(self._alert(now, "update", w, story, (item.id,), changes, text))
+        ledger = {scope: self.ledger.rows(scope) for scope in touched}
+        return Decision(item=item, story=story, story_is_new=is_new, watchlists=matched,
+                        facts=facts, changes=all_changes, alerts=alerts, ledger=ledger,
+                        evicted=evicted, edited=edited)
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _ledger(self, story: Story, concerned: Sequence[str], facts: Sequence[Fact],
+                item: Item) -> tuple[dict[str, list[Change]], list[Change], set[str]]:
+        by_watchlist: dict[str, list[Change]] = {}
+        all_changes: list[Change] = []
+        touched: set[str] = set()
+        tracked_anywhere = set().union(*(self.track[w] for w in concerned)) if concerned else set()
+        for fact in facts:
+            if fact.name in STORY_FACTS:
+                if fact.name not in tracked_anywhere:
+                    continue
+                scope = story_scope(story.id)
+                touched.add(scope)
+                change = self.ledger.observe(scope, fact.name, fact.value, item.outlet)
+                if change:
+                    all_changes.append(change)
+                    for w in concerned:
+                        if fact.name in self.track[w]:
+                            by_watchlist.setdefault(w, []).append(change)
+            elif fact.name in WATCHLIST_FACTS:
+                for w in concerned:
+                    if fact.name not in self.track[w]:
+                        continue
+                    scope = watchlist_scope(w)
+                    touched.add(scope)
+                    change = self.ledger.observe(scope, fact.name, fact.value, item.outlet)
+                    if change:
+                        all_changes.append(change)
+                        by_watchlist.setdefault(w, []).append(change)
+        return by_watchlist, all_changes, touched
+
+    def _figures(self, story: Story, watchlist: str) -> dict[str, int]:
+        """The story's own figures that `watchlist` tracks, as the ledger holds them."""
+        figures = {}
+        for name in STORY_FACTS:
+            value = self.ledger.best(story_scope(story.id), name)
+            if value is not None and name in self.track[watchlist]:
+                figures[name] = value
+        return figures
+
+    @staticmethod
+    def _alert(now: datetime, kind: str, watchlist: str, story: Story, items: tuple[str, ...],
+               changes: Sequence[Change], text: str) -> Alert:
+        return Alert(at=now, kind=kind, watchlist=watchlist, story=story.id, items=items,
+                     changes=tuple(changes), text=text, title=story.title,
+                     links=tuple(dict.fromkeys(story.links)))
+
+    def _evict(self, now: datetime) -> list[str]:
+        # Stories stay twice the grouping window so that the grouper, which may keep a story
+        # until its own window closes, never hands back an id this side has already dropped.
+        cutoff = now - 2 * self.window
+        evicted = []
+        while self.stories:
+            sid = next(iter(self.stories))
+            if self._touched.get(sid, now) >= cutoff:
+                break
+            del self.stories[sid]
+            self._touched.pop(sid, None)
+            self.ledger.forget(story_scope(sid))
+            evicted.append(sid)
+        return evicted

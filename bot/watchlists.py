@@ -1,0 +1,47 @@
+"""Which watchlists an item matches: include/exclude terms, case- and accent-insensitive.
+
+A term matches at the start of a word, so "venezuela" also finds "venezuelan" and
+"Venezuela's", while "eu" does not fire inside "deuda".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from .config import WatchlistConfig
+from .model import Item
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents: 'Bogotá' -> 'bogota', 'Caraïbes' -> 'caraibes'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
+    folded = sorted({fold(t).strip() for t in terms if t.strip()}, key=len, reverse=True)
+    if not folded:
+        return None
+    alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in folded)
+    return re.compile(rf"(?<!\w)(?:{alternatives})")
+
+
+class WatchlistMatcher:
+    def __init__(self, watchlists: Sequence[WatchlistConfig]) -> None:
+        self._rules = [(w.name, set(w.languages), _pattern(w.include), _pattern(w.exclude))
+                       for w in watchlists]
+
+    def match(self, item: Item) -> list[str]:
+        text = fold(f"{item.title}\n{item.summary}")
+        names = []
+        for name, languages, include, exclude in self._rules:
+            if languages and item.language and item.language not in languages:
+                continue
+            if include is None or not include.search(text):
+                continue
+            if exclude is not None and exclude.search(text):
+                continue
+            names.append(name)
+        return names

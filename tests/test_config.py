@@ -1,0 +1,114 @@
+"""Config: the bundled file is valid, every mistake is one clear line with exit code 2."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.config import load_config, markdown_table, parse_config, parse_duration
+from bot.errors import ConfigError
+from conftest import ROOT
+
+
+def test_bundled_config_is_the_one_in_config_folder_and_is_valid(cli):
+    shipped = (ROOT / "bot" / "data" / "vigia.yaml").read_text(encoding="utf-8")
+    assert (ROOT / "config" / "vigia.yaml").read_text(encoding="utf-8") == shipped
+    result = cli("check", "--config", str(ROOT / "config" / "vigia.yaml"))
+    assert result.code == 0, result.err
+    assert "ok" in result.out
+    config = load_config(ROOT / "config" / "vigia.yaml")
+    languages = {f.language for f in config.feeds}
+    assert {"en", "es", "fr"} <= languages
+    venezuela = config.watchlist("venezuela")
+    assert venezuela is not None
+    assert set(venezuela.track) == {"deaths", "survivors", "deaths_total", "strikes_total"}
+
+
+def test_example_config_is_valid(cli):
+    assert cli("check", "--config", str(ROOT / "config" / "example.yaml")).code == 0
+
+
+def test_defaults_fill_everything_optional():
+    config = parse_config("feeds:\n  - url: https://example.org/rss\n")
+    assert config.storage.path == "vigia.db"
+    assert config.telegram.token_env == "VIGIA_TELEGRAM_TOKEN"
+    assert config.fetch.allow_private_addresses is False
+    assert config.feeds[0].interval == timedelta(minutes=10)
+    assert config.grouping.window == timedelta(days=3)
+
+
+@pytest.mark.parametrize("text, seconds", [
+    ("1s", 1), ("90s", 90), ("10m", 600), ("1h", 3600), ("1h30m", 5400), ("2d", 172800),
+    (45, 45),
+])
+def test_intervals(text, seconds):
+    assert parse_duration(text) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("text", ["0s", "10", "ten minutes", "5x", "", "-1m", True])
+def test_bad_intervals_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_duration(text)
+
+
+BROKEN = [
+    ("unreadable yaml", "feeds: [\n  - url: https://a.test/rss\n", None, 2, "not valid YAML"),
+    ("unknown key", "storage:\n  path: x.db\n  paht: y.db\n", "storage.paht", 3, "unknown key"),
+    ("unknown section", "feeds: []\nwatchlist: []\n", "watchlist", 2, "unknown key"),
+    ("wrong type", "fetch:\n  allow_private_addresses: yes please\n",
+     "fetch.allow_private_addresses", 2, "true or false"),
+    ("list expected", "feeds: https://a.test/rss\n", "feeds", 1, "expected a list"),
+    ("bad interval", "feeds:\n  - url: https://a.test/rss\n    interval: 10 minutes\n",
+     "feeds[0].interval", 3, "not a duration"),
+    ("bad url", "feeds:\n  - url: file:///etc/passwd\n", "feeds[0].url", 2, "http(s) URL"),
+    ("missing url", "feeds:\n  - name: Nameless\n", "feeds[0].url", 2, "required"),
+    ("duplicate feed", "feeds:\n  - url: https://a.test/rss\n  - url: https://A.test/rss/\n",
+     "feeds[1].url", 3, "duplicate feed"),
+    ("unknown fact", "watchlists:\n  - name: w\n    include: [x]\n    track: [deaths, injured]\n",
+     "watchlists[0].track[1]", 4, "unknown fact"),
+    ("empty include", "watchlists:\n  - name: w\n    include: []\n", "watchlists[0].include",
+     3, "at least one term"),
+    ("duplicate watchlist", "watchlists:\n  - {name: w, include: [a]}\n  - {name: w, include: [b]}\n",
+     "watchlists[1].name", 3, "duplicate watchlist"),
+    ("channel to unknown watchlist",
+     "telegram:\n  channels:\n    - chat_id: -100\n      watchlists: [nope]\n",
+     "telegram.channels[0].watchlists[0]", 4, "no watchlist named"),
+    ("bad language", "feeds:\n  - url: https://a.test/rss\n    language: English\n",
+     "feeds[0].language", 3, "language code"),
+    ("not a mapping", "- just\n- a list\n", None, 1, "expected a mapping"),
+]
+
+
+@pytest.mark.parametrize("text, key, line, words", [b[1:] for b in BROKEN],
+                         ids=[b[0] for b in BROKEN])
+def test_broken_config_is_one_line_naming_file_key_and_line(cli, config_file, text, key, line,
+                                                            words):
+    path = config_file(text)
+    result = cli("check", "--config", str(path))
+    assert result.code == 2
+    message = result.err.strip()
+    assert "\n" not in message and "Traceback" not in message
+    assert str(path) in message
+    assert words in message
+    if key:
+        assert key in message
+    assert f"{path}:{line}" in message
+
+
+def test_missing_config_file_is_exit_2(cli, tmp_path):
+    result = cli("check", "--config", str(tmp_path / "nope.yaml"))
+    assert result.code == 2
+    assert "file not found" in result.err
+
+
+def test_config_error_carries_key_and_line():
+    with pytest.raises(ConfigError) as info:
+        parse_config("grouping:\n  window: forever\n", "f.yaml")
+    assert info.value.key == "grouping.window"
+    assert info.value.line == 2
+
+
+def test_readme_config_table_is_generated_from_the_schema():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme, "regenerate it with: python -m bot.config"
