@@ -10,20 +10,26 @@ the one CPU-heavy step, runs in a worker thread so the loop is not stalled by a 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from .config import Config, FeedConfig
 from .errors import FeedError
 from .fetch import Fetcher, FetchLimits, check_feed_body
+from .metrics import Metrics
 from .model import Alert
 from .parse import parse_feed
 from .service import ConsoleSink, Service
+from .store import FeedState
 
 log = logging.getLogger(__name__)
+
+Notify = Callable[[str], Awaitable[None] | None]
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class PollReport:
     feed: str
     ok: bool
     not_modified: bool = False
+    skipped: bool = False
     entries: int = 0
     new: int = 0
     alerts: int = 0
@@ -44,33 +51,67 @@ def make_fetcher(config: Config) -> Fetcher:
     return Fetcher(limits, allow_private=config.fetch.allow_private_addresses)
 
 
+def after_failure(state: FeedState, feed: FeedConfig, config: Config, now: datetime,
+                  error: str, retry_after: float | None) -> FeedState:
+    """A failed poll: count it, back off exponentially (never sooner than the server asked),
+    and disable the feed after `fetch.disable_after` failures in a row."""
+    errors = state.errors + 1
+    backoff = min(feed.interval * (2 ** min(errors - 1, 16)), config.fetch.max_backoff)
+    if retry_after is not None:
+        backoff = max(backoff, timedelta(seconds=min(retry_after, 86400)))
+    return replace(state, last_fetch=now, errors=errors, last_error=error,
+                   next_fetch=now + backoff, disabled=errors >= config.fetch.disable_after)
+
+
 async def poll_feed(service: Service | None, fetcher: Fetcher, feed: FeedConfig,
-                    now: Callable[[], datetime], config: Config) -> PollReport:
+                    now: Callable[[], datetime], config: Config, *,
+                    metrics: Metrics | None = None, notify: Notify | None = None) -> PollReport:
     """Fetch, parse and ingest one feed; every failure is recorded on the feed, never raised.
     With `service` None (vigia check --fetch) it only fetches and parses."""
     store = service.store if service else None
-    state = store.feed_state(feed.url) if store else None
+    state = store.feed_state(feed.url) if store else FeedState(url=feed.url)
+    if store and (state.disabled or (state.next_fetch and state.next_fetch > now())):
+        return PollReport(feed.url, ok=True, skipped=True)
+    started = time.monotonic()
     try:
-        result = await fetcher.fetch(feed.url, etag=state.etag if state else None,
-                                     last_modified=state.last_modified if state else None)
-        if result.not_modified:
-            if store and state:
-                store.save_feed_state(replace(state, last_fetch=now(), last_ok=now(), errors=0,
-                                              last_error=None))
-            return PollReport(feed.url, ok=True, not_modified=True)
-        check_feed_body(feed.url, result.body, result.content_type)
-        parsed = await asyncio.to_thread(parse_feed, result.body, feed.url, name=feed.name,
-                                         language=feed.language, fetched_at=now())
+        result = await fetcher.fetch(feed.url, etag=state.etag,
+                                     last_modified=state.last_modified)
+        if not result.not_modified:
+            check_feed_body(feed.url, result.body, result.content_type)
+            parsed = await asyncio.to_thread(parse_feed, result.body, feed.url, name=feed.name,
+                                             language=feed.language, fetched_at=now())
     except FeedError as exc:
         log.warning("feed %s: %s", feed.url, exc.detail)
-        if store and state:
-            store.save_feed_state(replace(state, last_fetch=now(), errors=state.errors + 1,
-                                          last_error=exc.detail))
+        if metrics:
+            metrics.fetched(feed.url, time.monotonic() - started, ok=False)
+        if store:
+            failed = after_failure(state, feed, config, now(), exc.detail, exc.retry_after)
+            store.save_feed_state(failed)
+            if failed.disabled and not state.disabled:
+                message = (f"Feed disabled after {failed.errors} failures in a row: {feed.url}"
+                           f" — last error: {exc.detail}. Re-enable with "
+                           f"`vigia feeds enable {feed.url}`.")
+                log.error(message)
+                if notify:
+                    maybe = notify(message)
+                    if maybe is not None:
+                        await maybe
         return PollReport(feed.url, ok=False, error=exc.detail)
+    if metrics:
+        metrics.fetched(feed.url, time.monotonic() - started, ok=True)
+    t = now()
+    # A server may ask for a pause (Retry-After, Cache-Control max-age): honour it, within the
+    # back-off cap, so a CDN's year-long max-age cannot silence a feed.
+    next_fetch = (t + min(timedelta(seconds=result.retry_after), config.fetch.max_backoff)
+                  if result.retry_after else None)
+    if result.not_modified:
+        if store:
+            store.save_feed_state(replace(state, last_fetch=t, last_ok=t, errors=0,
+                                          last_error=None, next_fetch=next_fetch))
+        return PollReport(feed.url, ok=True, not_modified=True)
     new = alerts = 0
-    if service and state:
+    if service:
         first_contact = state.last_ok is None
-        t = now()
         cutoff = t - config.fetch.first_fetch_max_age
         for item in sorted(parsed.items, key=lambda i: i.published):
             # On first contact, a feed's backlog is recorded as seen but not alerted: adding
@@ -80,12 +121,16 @@ async def poll_feed(service: Service | None, fetcher: Fetcher, feed: FeedConfig,
             if decision is not None:
                 new += 1
                 alerts += len(decision.alerts)
+                if metrics:
+                    metrics.decided(decision)
         service.store.save_feed_state(replace(
             state, title=parsed.title, etag=result.etag, last_modified=result.last_modified,
-            last_fetch=t, last_ok=t, errors=0, last_error=None,
+            last_fetch=t, last_ok=t, errors=0, last_error=None, next_fetch=next_fetch,
             items_seen=state.items_seen + new))
         if parsed.warning:
             log.info("feed %s read despite: %s", feed.url, parsed.warning)
+        if new:
+            log.info("feed %s: %d new items, %d alerts", feed.url, new, alerts)
     return PollReport(feed.url, ok=True, entries=len(parsed.items), new=new, alerts=alerts,
                       title=parsed.title)
 
@@ -109,38 +154,49 @@ async def run(config: Config, *, once: bool = False,
     """The daemon: poll every feed at its interval until SIGTERM/SIGINT (or `stop` is set);
     with `once`, poll each feed one time and return."""
     sink = sink or ConsoleSink()
-    service = Service.open(config, now=utcnow())
+    service = Service.open(config, now=utcnow(), lock=True)
     fetcher = make_fetcher(config)
+    metrics = Metrics(service.store)
     log.info("vigia started: %d feeds, %d watchlists, store %s", len(config.feeds),
              len(config.watchlists), service.store.path)
     try:
         if once:
-            await asyncio.gather(*(poll_feed(service, fetcher, f, utcnow, config)
-                                   for f in config.feeds))
+            await asyncio.gather(*(poll_feed(service, fetcher, f, utcnow, config,
+                                             metrics=metrics) for f in config.feeds))
             service.dispatch(sink)
             return
-        await _serve(config, service, fetcher, sink, stop or asyncio.Event())
+        if config.metrics.port:
+            metrics.serve(config.metrics.port)
+        await _serve(config, service, fetcher, sink, metrics, stop or asyncio.Event())
     finally:
         await fetcher.aclose()
+        metrics.close()
         service.close()
         log.info("vigia stopped")
 
 
 async def _serve(config: Config, service: Service, fetcher: Fetcher,
-                 sink: Callable[[Alert], None], stop: asyncio.Event) -> None:
+                 sink: Callable[[Alert], None], metrics: Metrics, stop: asyncio.Event) -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        try:
+        # Not possible off the main thread (tests) or off Unix; the `stop` event still works.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # not the main thread, or not Unix
-            pass
-    service.dispatch(sink)  # alerts queued before a crash go out first
+    service.dispatch(sink)  # alerts queued before a crash or a stop go out first
+    in_flight: set[asyncio.Task] = set()
 
     async def poll(feed: FeedConfig) -> None:
-        await poll_feed(service, fetcher, feed, utcnow, config)
-        service.dispatch(sink)
+        if stop.is_set():
+            return
+        task = asyncio.current_task()
+        in_flight.add(task)
+        try:
+            await poll_feed(service, fetcher, feed, utcnow, config, metrics=metrics)
+            service.dispatch(sink)
+        finally:
+            in_flight.discard(task)
 
     scheduler = AsyncIOScheduler(timezone=UTC)
     start = utcnow()
@@ -148,13 +204,20 @@ async def _serve(config: Config, service: Service, fetcher: Fetcher,
         interval = feed.interval.total_seconds()
         scheduler.add_job(
             poll, "interval", args=[feed], id=feed.url, seconds=interval,
-            # Spread first polls over a few seconds and later ones by up to 10 % of the
-            # interval, so a thousand feeds do not all fire in the same second.
+            # Up to 10 % of the interval of random delay per run, so that feeds sharing an
+            # interval drift apart instead of firing in the same second forever.
             jitter=max(1, int(interval * 0.1)), max_instances=1, coalesce=True,
             misfire_grace_time=int(interval),
-            next_run_time=start + timedelta(seconds=min(30, i * 0.05)))
+            # First polls spread over up to 30 s: a thousand feeds do not start at once.
+            next_run_time=start + timedelta(seconds=min(30.0, i * 0.03)))
     scheduler.start()
     try:
         await stop.wait()
+        log.info("stopping: no new polls; waiting up to 5 s for %d in flight", len(in_flight))
     finally:
         scheduler.shutdown(wait=False)
+        if in_flight:
+            _, pending = await asyncio.wait(list(in_flight), timeout=5)
+            for task in pending:
+                task.cancel()
+        service.dispatch(sink)

@@ -10,12 +10,14 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 from . import __version__
 from .config import Config, load_config
-from .errors import ConfigError, VigiaError
+from .errors import ConfigError, UsageError, VigiaError
+from .store import Store
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -48,6 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     with_config(c)
     c.add_argument("--fetch", action="store_true", help="fetch each feed once and report")
     sub.add_parser("demo", help="replay a bundled sample and print the alerts (offline)")
+    f = sub.add_parser("feeds", help="list the feeds with their health; `enable URL` again")
+    with_config(f)
+    f.add_argument("action", nargs="?", choices=["list", "enable"], default="list")
+    f.add_argument("url", nargs="?", help="with enable: the feed's URL")
+    b = sub.add_parser("backup", help="copy the store safely, even while the daemon runs")
+    with_config(b)
+    b.add_argument("file", metavar="FILE", help="where to write the copy (must not exist)")
     return p
 
 
@@ -65,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args)
     except ConfigError as exc:
         print(f"vigia: bad config: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"vigia: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except VigiaError as exc:
         print(f"vigia: {exc}", file=sys.stderr)
@@ -136,7 +148,54 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"check": cmd_check, "replay": cmd_replay, "demo": cmd_demo, "run": cmd_run}
+def _open_store(config: Config) -> Store:
+    path = Path(config.storage.path)
+    if not path.exists():
+        raise UsageError(f"{path}: no store yet (storage.path); run `vigia run` first")
+    return Store.open(path)
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    config = _config(args)
+    store = _open_store(config)
+    try:
+        if args.action == "enable":
+            if not args.url:
+                raise UsageError("feeds enable needs the feed's URL")
+            state = store.feed_state(args.url)
+            if args.url not in {f.url for f in config.feeds}:
+                raise UsageError(f"{args.url} is not a feed of {config.source}")
+            store.save_feed_state(replace(state, disabled=False, errors=0, next_fetch=None))
+            print(f"enabled {args.url}")
+            return EXIT_OK
+        print(f"{'status':9} {'errors':>6} {'items':>6}  {'last ok':16}  feed")
+        for feed in config.feeds:
+            st = store.feed_state(feed.url)
+            status = ("disabled" if st.disabled else "failing" if st.errors
+                      else "ok" if st.last_ok else "new")
+            last_ok = st.last_ok.strftime("%Y-%m-%d %H:%M") if st.last_ok else "-"
+            print(f"{status:9} {st.errors:>6} {st.items_seen:>6}  {last_ok:16}  "
+                  f"{feed.name or st.title or ''} <{feed.url}>")
+            if st.last_error:
+                print(f"{'':33}last error: {st.last_error}")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    config = _config(args)
+    store = _open_store(config)
+    try:
+        store.backup(args.file)
+    finally:
+        store.close()
+    print(f"backed up {config.storage.path} to {args.file}")
+    return EXIT_OK
+
+
+_COMMANDS = {"check": cmd_check, "replay": cmd_replay, "demo": cmd_demo, "run": cmd_run,
+             "feeds": cmd_feeds, "backup": cmd_backup}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -70,6 +70,11 @@ class FetchConfig:
         "largest feed body accepted, after decompression"))
     first_fetch_max_age: timedelta = field(default=timedelta(hours=1), metadata=_doc(
         "on a feed's first fetch, older entries are marked seen without alerting", "duration"))
+    max_backoff: timedelta = field(default=timedelta(hours=6), metadata=_doc(
+        "longest wait between retries of a failing feed (the wait doubles per failure)",
+        "duration"))
+    disable_after: int = field(default=30, metadata=_doc(
+        "consecutive failures after which a feed is disabled and the admins told"))
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,12 @@ class AlertsConfig:
 
 
 @dataclass(frozen=True)
+class MetricsConfig:
+    port: int = field(default=0, metadata=_doc(
+        "serve /healthz and Prometheus /metrics on 127.0.0.1:PORT; 0 turns it off"))
+
+
+@dataclass(frozen=True)
 class Config:
     storage: StorageConfig = field(default_factory=StorageConfig, metadata=_doc("storage"))
     telegram: TelegramConfig = field(default_factory=TelegramConfig, metadata=_doc("Telegram"))
@@ -118,6 +129,7 @@ class Config:
     watchlists: tuple[WatchlistConfig, ...] = field(default=(), metadata=_doc("watchlists"))
     grouping: GroupingConfig = field(default_factory=GroupingConfig, metadata=_doc("grouping"))
     alerts: AlertsConfig = field(default_factory=AlertsConfig, metadata=_doc("alert policy"))
+    metrics: MetricsConfig = field(default_factory=MetricsConfig, metadata=_doc("metrics"))
     source: str = field(default="<defaults>", compare=False, metadata=_doc("", "internal"))
 
     def watchlist(self, name: str) -> WatchlistConfig | None:
@@ -248,6 +260,8 @@ class _Builder:
             return self.value(args[0], data, path, kind)
         if origin is tuple:
             inner = typing.get_args(tp)[0]
+            if data is None:
+                return ()  # "feeds:" with nothing under it: an empty list
             if (isinstance(data, str | int) and not isinstance(data, bool)
                     and not dataclasses.is_dataclass(inner)):
                 data = [data]  # a lone term where a list is expected: take it as one element
@@ -315,6 +329,10 @@ def _check(cfg: Config, b: _Builder) -> None:
                 b.fail(("telegram", "channels", i, "watchlists", j), f"no watchlist named {name!r}")
     if cfg.alerts.corroboration < 1:
         b.fail(("alerts", "corroboration"), "must be 1 or more")
+    if cfg.fetch.disable_after < 1:
+        b.fail(("fetch", "disable_after"), "must be 1 or more")
+    if not 0 <= cfg.metrics.port <= 65535:
+        b.fail(("metrics", "port"), "must be a TCP port (1-65535) or 0 for off")
     if cfg.fetch.max_bytes < 1024:
         b.fail(("fetch", "max_bytes"), "must be at least 1024")
 

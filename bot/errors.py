@@ -31,3 +31,7 @@ class FeedError(VigiaError):
 
 class StoreError(VigiaError):
     """The SQLite store cannot be opened or is in use by another process."""
+
+
+class UsageError(VigiaError):
+    """The command line names something that cannot be used (a missing file, an empty folder)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .config import Config
-from .errors import FeedError, VigiaError
+from .errors import FeedError, UsageError
 from .model import Alert, Fact, Item
 from .parse import parse_feed
 from .service import Service
@@ -34,12 +34,12 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower()
                            in FEED_SUFFIXES)
             if not found:
-                raise VigiaError(f"{p}: no feed files (*.xml, *.rss, *.atom, *.rdf) in this folder")
+                raise UsageError(f"{p}: no feed files (*.xml, *.rss, *.atom, *.rdf) in this folder")
             files.extend(found)
         elif p.is_file():
             files.append(p)
         else:
-            raise VigiaError(f"{p}: no such file or folder")
+            raise UsageError(f"{p}: no such file or folder")
     return files
 
 

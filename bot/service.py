@@ -29,10 +29,17 @@ class Service:
         self.pipeline = pipeline or Pipeline(config)
 
     @classmethod
-    def open(cls, config: Config, path: str | None = None, *, now: datetime | None = None
-             ) -> Service:
-        """Open the store and rebuild the pipeline's window from it (as of `now`)."""
+    def open(cls, config: Config, path: str | None = None, *, now: datetime | None = None,
+             lock: bool = False) -> Service:
+        """Open the store and rebuild the pipeline's window from it (as of `now`). With `lock`,
+        claim the store for this process (the daemon) or fail with StoreError."""
         store = Store.open(path or config.storage.path)
+        if lock:
+            try:
+                store.lock()
+            except BaseException:
+                store.close()
+                raise
         service = cls(config, store)
         if now is not None:
             since = now - 2 * config.grouping.window

@@ -8,13 +8,16 @@ it raised) is saved in one transaction: after a crash either all of it is there 
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from .errors import StoreError
 from .ledger import LedgerRow
@@ -139,6 +142,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
+        self._lock_file: TextIO | None = None
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
@@ -161,6 +165,41 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self._lock_file is not None:
+            self._lock_file.close()  # closing releases the flock
+            self._lock_file = None
+
+    def lock(self) -> None:
+        """Claim the store for this process: a second daemon on the same file refuses to start
+        rather than interleave its decisions with ours. Released on close or process death."""
+        if self.path == ":memory:":
+            return
+        lock_path = Path(self.path + ".lock")
+        f = open(lock_path, "a+")  # noqa: SIM115 - held open for the life of the store
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "another process"
+            f.close()
+            raise StoreError(f"{self.path} is in use by another vigia ({holder}); "
+                             "stop it first, or point storage.path elsewhere") from None
+        f.truncate(0)
+        f.write(f"pid {os.getpid()}")
+        f.flush()
+        self._lock_file = f
+
+    def backup(self, target: str | Path) -> None:
+        """A consistent copy while the daemon may be writing (SQLite's online backup API)."""
+        target = Path(target)
+        if target.exists():
+            raise StoreError(f"{target} exists; not overwriting it")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        dest = sqlite3.connect(target)
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

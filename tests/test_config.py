@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from conftest import ROOT
 
 from bot.config import load_config, markdown_table, parse_config, parse_duration
 from bot.errors import ConfigError
-from conftest import ROOT
 
 
 def test_bundled_config_is_the_one_in_config_folder_and_is_valid(cli):
@@ -69,7 +69,8 @@ BROKEN = [
      "watchlists[0].track[1]", 4, "unknown fact"),
     ("empty include", "watchlists:\n  - name: w\n    include: []\n", "watchlists[0].include",
      3, "at least one term"),
-    ("duplicate watchlist", "watchlists:\n  - {name: w, include: [a]}\n  - {name: w, include: [b]}\n",
+    ("duplicate watchlist",
+     "watchlists:\n  - {name: w, include: [a]}\n  - {name: w, include: [b]}\n",
      "watchlists[1].name", 3, "duplicate watchlist"),
     ("channel to unknown watchlist",
      "telegram:\n  channels:\n    - chat_id: -100\n      watchlists: [nope]\n",

@@ -1,0 +1,281 @@
+"""The daemon against real HTTP servers on 127.0.0.1: honest feeds alert, bad ones are
+recorded and backed off, a restart after SIGKILL loses nothing and repeats nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import rss
+from httpserver import Reply, gzip_bomb, redirect, serve, trickle
+
+from bot.app import run
+from bot.config import parse_config
+from bot.service import ConsoleSink
+from bot.store import Store
+
+NOW = datetime.now(UTC)
+
+
+def fresh(title: str, n: int, minutes_ago: int = 5) -> dict:
+    return {"guid": f"item-{n}", "link": f"https://honest.test/{n}",
+            "date": NOW - timedelta(minutes=minutes_ago), "title": title,
+            "summary": f"{title}. Reported on the spot."}
+
+
+HONEST = rss([fresh("US strike on a boat in the Caribbean kills three, Hegseth says", 1)],
+             title="Honest Wire").encode()
+
+ENTITY_BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<rss version="2.0"><channel><title>&lol3;</title></channel></rss>"""
+
+
+def config_text(tmp_path: Path, urls: list[str], interval: str = "1s") -> str:
+    feeds = "\n".join(f"  - url: {u}\n    interval: {interval}" for u in urls)
+    return f"""
+storage:
+  path: {tmp_path / 'vigia.db'}
+fetch:
+  allow_private_addresses: true
+  timeout: 2s
+  max_bytes: 2000000
+  disable_after: 3
+feeds:
+{feeds}
+watchlists:
+  - name: venezuela
+    include: [venezuela, caribbean, hegseth]
+"""
+
+
+def run_in_thread(config, sink) -> tuple[threading.Thread, callable]:
+    """Run the daemon on its own loop in a thread; returns the thread and a stopper."""
+    loop = asyncio.new_event_loop()
+    stop_holder: dict = {}
+
+    def target() -> None:
+        asyncio.set_event_loop(loop)
+
+        async def main() -> None:
+            stop_holder["stop"] = asyncio.Event()
+            await run(config, sink=sink, stop=stop_holder["stop"])
+
+        loop.run_until_complete(main())
+        loop.close()
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        deadline = time.monotonic() + 5
+        while "stop" not in stop_holder and time.monotonic() < deadline:
+            time.sleep(0.01)
+        loop.call_soon_threadsafe(stop_holder["stop"].set)
+        thread.join(timeout=15)
+
+    return thread, stop
+
+
+def wait_until(condition, timeout: float = 20.0, step: float = 0.02) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return condition()
+
+
+def test_run_once_prints_alerts_to_the_console_without_a_token(cli, config_file, tmp_path):
+    with serve() as server:
+        url = server.route("/feed", Reply(body=HONEST,
+                                          headers={"Content-Type": "application/rss+xml"}))
+        path = config_file(config_text(tmp_path, [url]))
+        result = cli("run", "--once", "--config", str(path))
+    assert result.code == 0, result.err
+    assert "New story [venezuela]" in result.out
+    assert "kills three" in result.out
+
+
+def test_a_new_feeds_backlog_is_recorded_without_alerting(cli, config_file, tmp_path):
+    backlog = [fresh(f"Hegseth briefing number {n} on Venezuela", n, minutes_ago=600 + n)
+               for n in range(5)]
+    body = rss([*backlog, fresh("Venezuela: Maduro speaks to the nation tonight", 99)]).encode()
+    with serve() as server:
+        url = server.route("/feed", Reply(body=body))
+        result = cli("run", "--once", "--config", str(config_file(config_text(tmp_path, [url]))))
+    assert result.code == 0, result.err
+    assert result.out.count("New story") == 1
+    assert "Maduro speaks" in result.out
+    store = Store.open(tmp_path / "vigia.db")
+    assert store.counts()["items"] == 6
+    store.close()
+
+
+def test_the_daemon_survives_hostile_servers_and_still_alerts_the_honest_feed(tmp_path):
+    big_feed = rss([{"guid": f"bulk-{n}", "title": f"Market note {n}", "date": NOW
+                     - timedelta(days=3)} for n in range(10_000)]).encode()
+    with serve() as server:
+        honest = server.route("/honest", Reply(body=HONEST))
+        bad = {
+            "500": server.route("/500", Reply(status=500, body=b"oops")),
+            "429": server.route("/429", Reply(status=429, headers={"Retry-After": "3600"})),
+            "trickle": server.route("/trickle", trickle(b"<", every=0.2)),
+            "huge": server.route("/huge", Reply(body=b"<rss>" + b" " * 3_000_000)),
+            "gzip bomb": server.route("/bomb", gzip_bomb(200 * 1024 * 1024)),
+            "entity bomb": server.route("/entities", Reply(body=ENTITY_BOMB)),
+            "redirect loop": server.route("/loop", redirect("/loop")),
+            "html page": server.route("/html", Reply(
+                body=b"<!doctype html><html><body>Welcome</body></html>",
+                headers={"Content-Type": "text/html"})),
+            "junk": server.route("/junk", Reply(body=os.urandom(4096))),
+        }
+        bad_utf8 = server.route("/badutf8", Reply(body=rss([fresh(
+            "Maduro speaks about the strikes", 7)]).encode().replace(
+            b"Reported on the spot.", b"Reported \xff\xfe on the spot.")))
+        bulk = server.route("/bulk", Reply(body=big_feed))
+        config = parse_config(config_text(tmp_path, [honest, *bad.values(), bad_utf8, bulk]))
+        out = io.StringIO()
+        thread, stop = run_in_thread(config, ConsoleSink(out))
+        try:
+            assert wait_until(lambda: "New story [venezuela]" in out.getvalue())
+            store_path = tmp_path / "vigia.db"
+
+            def all_recorded() -> bool:
+                store = Store.open(store_path)
+                try:
+                    states = {s.url: s for s in store.feed_states()}
+                finally:
+                    store.close()
+                return all(u in states and states[u].errors >= 1 for u in bad.values()) and \
+                    bulk in states and states[bulk].last_ok is not None
+            assert wait_until(all_recorded, timeout=40)
+            assert thread.is_alive()
+        finally:
+            stop()
+        assert not thread.is_alive(), "the daemon did not stop within 15 s"
+    store = Store.open(tmp_path / "vigia.db")
+    states = {s.url: s for s in store.feed_states()}
+    for name, url in bad.items():
+        assert states[url].last_error, name
+    assert "retry after 3600" in states[bad["429"]].last_error
+    assert states[bad["429"]].next_fetch > datetime.now(UTC) + timedelta(minutes=50)
+    assert states[honest].errors == 0
+    assert states[bulk].items_seen == 10_000
+    assert store.counts()["alerts_pending"] == 0
+    store.close()
+    # ru_maxrss is in KiB on Linux: the whole test process, bombs included, stayed bounded.
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 600 * 1024
+
+
+def test_a_failing_feed_is_disabled_after_the_configured_failures_and_can_be_enabled(
+        cli, config_file, tmp_path):
+    with serve() as server:
+        url = server.route("/down", Reply(status=503, body=b"down"))
+        path = config_file(config_text(tmp_path, [url]))
+        store = Store.open(tmp_path / "vigia.db")
+        for _ in range(3):
+            # Each run polls once; clear the back-off so the next run tries again.
+            assert cli("run", "--once", "--config", str(path)).code == 0
+            state = store.feed_state(url)
+            store.conn.execute("UPDATE feeds SET next_fetch = NULL")
+        assert store.feed_state(url).disabled
+        assert state.errors == 3
+        listing = cli("feeds", "--config", str(path))
+        assert "disabled" in listing.out and "503" in listing.out
+        assert cli("feeds", "enable", url, "--config", str(path)).code == 0
+        assert not store.feed_state(url).disabled
+        store.close()
+
+
+def test_a_second_daemon_on_the_same_store_refuses_clearly(cli, config_file, tmp_path):
+    path = config_file(config_text(tmp_path, []))
+    store = Store.open(tmp_path / "vigia.db")
+    store.lock()
+    try:
+        result = cli("run", "--once", "--config", str(path))
+    finally:
+        store.close()
+    assert result.code == 1
+    assert "in use by another vigia" in result.err
+
+
+def test_backup_copies_the_store(cli, config_file, tmp_path):
+    with serve() as server:
+        url = server.route("/feed", Reply(body=HONEST))
+        path = config_file(config_text(tmp_path, [url]))
+        assert cli("run", "--once", "--config", str(path)).code == 0
+    target = tmp_path / "copy.db"
+    assert cli("backup", str(target), "--config", str(path)).code == 0
+    copy = Store.open(target)
+    assert copy.counts()["items"] == 1
+    copy.close()
+    assert cli("backup", str(target), "--config", str(path)).code == 1  # never overwrites
+
+
+def _story_titles(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("New story")]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="SIGKILL semantics tested on Linux")
+def test_sigkill_mid_work_then_restart_loses_nothing_and_repeats_nothing(tmp_path):
+    events = ["US strike on a boat in the Caribbean kills three, Hegseth says",
+              "Venezuelan opposition leader Machado wins the Nobel Peace Prize",
+              "Maduro announces military exercises along the coast of Venezuela"]
+    first = rss([fresh(t, n) for n, t in enumerate(events)], title="Wire").encode()
+    late = rss([fresh("Trump says talks with Venezuela could start next week", 50)],
+               title="Late").encode()
+    gate = threading.Event()
+
+    def slow_late(request):
+        # The second feed answers only once the test has killed the first daemon.
+        return Reply(body=late) if gate.is_set() else Reply(body=late, hold=30)
+
+    with serve() as server:
+        a = server.route("/a", Reply(body=first))
+        b = server.route("/b", slow_late)
+        cfg = tmp_path / "vigia.yaml"
+        cfg.write_text(config_text(tmp_path, [a, b], interval="1s").replace(
+            "timeout: 2s", "timeout: 60s"), encoding="utf-8")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env.pop("VIGIA_TELEGRAM_TOKEN", None)
+        out1 = tmp_path / "run1.out"
+        with open(out1, "w") as sink:
+            proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(cfg)],
+                                    stdout=sink, stderr=subprocess.DEVNULL, env=env)
+            try:
+                assert wait_until(lambda: len(_story_titles(out1.read_text())) == 3
+                                  and server.hits("/b") >= 1)
+                proc.send_signal(signal.SIGKILL)  # mid-work: feed b is still being fetched
+                proc.wait(timeout=10)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+        gate.set()
+        out2 = tmp_path / "run2.out"
+        with open(out2, "w") as sink:
+            proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(cfg)],
+                                    stdout=sink, stderr=subprocess.DEVNULL, env=env)
+            try:
+                assert wait_until(lambda: len(_story_titles(out2.read_text())) >= 1, timeout=30)
+                # a few more polls of both feeds, to give a repeat every chance to show
+                hits = server.hits("/a")
+                assert wait_until(lambda: server.hits("/a") >= hits + 2, timeout=30)
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                assert proc.wait(timeout=10) == 0
+    told = _story_titles(out1.read_text()) + _story_titles(out2.read_text())
+    assert len(told) == 4, told
+    assert len(set(told)) == 4
+    assert any("talks with Venezuela" in t for t in _story_titles(out2.read_text()))

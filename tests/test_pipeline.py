@@ -1,0 +1,136 @@
+"""The alert policy, end to end through the pure core: once per story, again only on a rise."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.config import parse_config
+from bot.model import Item
+from bot.pipeline import Pipeline
+from bot.service import Service
+
+T0 = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
+
+CONFIG = """
+watchlists:
+  - name: venezuela
+    include: [venezuela, caribbean, hegseth, tren de aragua]
+    exclude: [baseball]
+  - name: deaths-only
+    include: [caribbean]
+    track: [deaths]
+"""
+
+
+def item(n: int, title: str, summary: str = "", *, outlet: str = "Wire", minutes: int = 0,
+         language: str = "en", item_id: str | None = None) -> Item:
+    return Item(id=item_id or f"{outlet}-{n}", link=f"https://{outlet.lower()}.test/{n}",
+                feed=f"https://{outlet.lower()}.test/rss", outlet=outlet, title=title,
+                summary=summary, published=T0 + timedelta(minutes=minutes), language=language)
+
+
+STRIKE = ("US strike on a boat in the Caribbean kills four, Hegseth says",
+          "Hegseth said the strike on Tuesday killed four people aboard a vessel tied to "
+          "Tren de Aragua.")
+STRIKE_AGAIN = ("Hegseth says US strike on Caribbean boat killed four",
+                "Four people aboard a vessel tied to Tren de Aragua were killed in the strike "
+                "on Tuesday, Hegseth said.")
+
+
+@pytest.fixture
+def pipeline() -> Pipeline:
+    return Pipeline(parse_config(CONFIG))
+
+
+def test_a_story_alerts_each_watchlist_once(pipeline):
+    first = pipeline.decide(item(1, *STRIKE), T0)
+    assert sorted((a.kind, a.watchlist) for a in first.alerts) == [
+        ("new_story", "deaths-only"), ("new_story", "venezuela")]
+    second = pipeline.decide(item(2, *STRIKE_AGAIN, outlet="Post", minutes=30), T0 + timedelta(
+        minutes=30))
+    assert second.story.id == first.story.id
+    assert second.alerts == []
+    assert second.story.outlets == ["Wire", "Post"]
+
+
+def test_an_item_matching_no_watchlist_gets_a_story_but_no_alert(pipeline):
+    d = pipeline.decide(item(1, "Copper exports from Chile rise for a third month"), T0)
+    assert d.story.id and d.alerts == [] and d.watchlists == []
+
+
+def test_exclude_terms_win_for_their_own_watchlist(pipeline):
+    d = pipeline.decide(item(1, "Venezuela wins the Caribbean baseball series"), T0)
+    assert d.watchlists == ["deaths-only"]  # "baseball" is excluded by venezuela only
+
+
+def test_a_rising_campaign_total_is_an_update_saying_what_it_was(pipeline):
+    pipeline.decide(item(1, "Hegseth: strikes have killed at least 83 people since September"),
+                    T0)
+    later = T0 + timedelta(hours=5)
+    d = pipeline.decide(item(2, "US strike in the Caribbean brings campaign toll to 87",
+                             "The strike killed four people, bringing the number killed since "
+                             "September to at least 87.", outlet="Post", minutes=300), later)
+    changes = [(c.fact, c.old, c.new) for a in d.alerts for c in a.changes]
+    assert ("deaths_total", 83, 87) in changes
+    told = [a for a in d.alerts if a.watchlist == "venezuela"][0]
+    assert "now 87 (+4, was 83)" in told.text
+
+
+def test_an_older_lower_total_quoted_later_is_not_news(pipeline):
+    pipeline.decide(item(1, "Venezuela: at least 87 killed in US strikes since September"), T0)
+    d = pipeline.decide(item(2, "Venezuela recalls that at least 80 people have been killed in "
+                                "US strikes since September", outlet="Post", minutes=600),
+                        T0 + timedelta(hours=10))
+    assert all(c.fact != "deaths_total" for a in d.alerts for c in a.changes)
+
+
+def test_a_watchlist_only_hears_of_the_facts_it_tracks(pipeline):
+    d = pipeline.decide(item(1, "Hegseth: strikes have killed at least 83 people since September",
+                             "Caribbean operations go on."), T0)
+    by_watchlist = {a.watchlist: a for a in d.alerts}
+    assert [c.fact for c in by_watchlist["venezuela"].changes] == ["deaths_total"]
+    assert by_watchlist["deaths-only"].changes == ()
+
+
+def test_corroboration_waits_for_a_second_outlet():
+    p = Pipeline(parse_config(CONFIG + "alerts:\n  corroboration: 2\n"))
+    p.decide(item(1, "Venezuela: US strikes have killed at least 83 since September"), T0)
+    d1 = p.decide(item(2, "Venezuela: US strikes have killed at least 87 since September",
+                       outlet="Post", minutes=60), T0 + timedelta(hours=1))
+    assert not any(a.changes for a in d1.alerts)
+    d2 = p.decide(item(3, "At least 87 killed in US strikes since September, Venezuela says",
+                       outlet="Diario", minutes=120), T0 + timedelta(hours=2))
+    changes = [(c.fact, c.new) for a in d2.alerts for c in a.changes]
+    assert ("deaths_total", 87) in changes
+
+
+def test_after_a_restart_a_known_story_is_not_alerted_again(tmp_path):
+    config = parse_config(CONFIG + f"storage:\n  path: {tmp_path / 'v.db'}\n")
+    service = Service.open(config, now=T0)
+    first = service.ingest(item(1, *STRIKE), T0)
+    assert first.alerts
+    service.close()
+
+    later = T0 + timedelta(hours=2)
+    service = Service.open(config, now=later)
+    assert service.ingest(item(1, *STRIKE), later) is None  # the same entry again: nothing
+    again = service.ingest(item(2, *STRIKE_AGAIN, outlet="Post", minutes=120), later)
+    assert again.story.id == first.story.id
+    assert again.alerts == []
+    service.close()
+
+
+def test_an_edited_entry_stays_in_its_story_and_its_new_figure_is_told(tmp_path):
+    config = parse_config(CONFIG + f"storage:\n  path: {tmp_path / 'v.db'}\n")
+    service = Service.open(config, now=T0)
+    first = service.ingest(item(1, *STRIKE), T0)
+    edited = item(1, STRIKE[0].replace("four", "six"), STRIKE[1].replace("four", "six"))
+    d = service.ingest(edited, T0 + timedelta(minutes=20))
+    assert d.story.id == first.story.id
+    assert d.story.items == [edited.id]
+    assert [(c.fact, c.old, c.new) for a in d.alerts if a.watchlist == "venezuela"
+            for c in a.changes] == [("deaths", 4, 6)]
+    assert service.store.counts()["items"] == 1
+    service.close()
