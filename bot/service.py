@@ -69,7 +69,7 @@ class Service:
             decision.alerts = []
         self.store.save(decision, now)
         for alert in decision.alerts:
-            log.info("alert %s for %s on story %s (item %s)", alert.kind, alert.watchlist,
+            log.debug("alert %s for %s on story %s (item %s)", alert.kind, alert.watchlist,
                      alert.story, item.id)
         return decision
 
