@@ -1,0 +1,396 @@
+"""What the fact extractor reads, as a specification. Every sentence here is written for
+these tests (none comes from the evaluation corpus)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.facts import extract_facts
+from bot.model import FACT_NAMES, Fact
+
+
+def facts(summary: str, lang: str | None = "en", title: str = "") -> dict[str, int]:
+    return {f.name: f.value for f in extract_facts(title, summary, lang)}
+
+
+def fact(summary: str, name: str, lang: str | None = "en", title: str = "") -> Fact | None:
+    return next((f for f in extract_facts(title, summary, lang) if f.name == name), None)
+
+
+# -- the interface ------------------------------------------------------------------------------
+
+
+def test_returns_at_most_one_fact_per_known_name():
+    got = extract_facts(
+        "Navy strike kills 5, leaves 2 survivors",
+        "The strike killed five people and left two survivors. Another strike last week "
+        "killed 3. The campaign has killed at least 70 people in 19 strikes since September.",
+        "en",
+    )
+    names = [f.name for f in got]
+    assert len(names) == len(set(names))
+    assert set(names) <= set(FACT_NAMES)
+    assert {f.name: f.value for f in got} == {
+        "deaths": 5, "survivors": 2, "deaths_total": 70, "strikes_total": 19}
+
+
+def test_nothing_to_read_gives_no_facts():
+    assert extract_facts("Maduro speaks at rally", "He spoke for two hours in Caracas.", "en") == []
+    assert extract_facts("", "", None) == []
+
+
+def test_span_is_the_text_the_value_came_from():
+    text = "Officials said the raid killed eleven people near the coast."
+    f = fact(text, "deaths")
+    assert f is not None and f.value == 11
+    assert "eleven" in f.span and f.span in text
+
+
+def test_title_is_read_too():
+    assert facts("", title="Seven killed in new strike on drug boat") == {"deaths": 7}
+
+
+# -- numbers ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("The bombing killed 1,200 people.", "en"),
+    ("El bombardeo mató a 1.200 personas.", "es"),
+    ("Le bombardement a tué 1 200 personnes.", "fr"),
+    ("Le bombardement a tué 1\u202f200 personnes.", "fr"),
+])
+def test_digits_with_thousands_separators(text, lang):
+    assert facts(text, lang)["deaths"] == 1200
+
+
+@pytest.mark.parametrize("text, lang, value", [
+    ("The strike killed eleven crew members.", "en", 11),
+    ("Twenty-one people were killed in the raid.", "en", 21),
+    ("El ataque dejó once muertos.", "es", 11),
+    ("Murieron veintiún tripulantes en el ataque.", "es", 21),  # text2num does not read it
+    ("En el ataque murieron treinta y dos personas.", "es", 32),
+    ("VEINTIDOS MUERTOS EN EL ATAQUE", "es", 22),  # headline caps, no accent
+    ("La frappe a fait onze morts.", "fr", 11),
+    ("La frappe a tué quatre-vingt-trois personnes.", "fr", 83),
+    ("Vingt et un morts dans la frappe.", "fr", 21),
+    ("La frappe a tué soixante-dix-sept personnes.", "fr", 77),
+])
+def test_number_words(text, lang, value):
+    assert facts(text, lang)["deaths"] == value
+
+
+@pytest.mark.parametrize("text, lang, value", [
+    ("The strike killed at least 12 people.", "en", 12),
+    ("The strike killed more than 40 people.", "en", 40),
+    ("El ataque dejó al menos 12 muertos.", "es", 12),
+    ("El ataque dejó más de 40 muertos.", "es", 40),
+    ("La frappe a fait au moins 12 morts.", "fr", 12),
+    ("La frappe a fait plus de 40 morts.", "fr", 40),
+])
+def test_lower_bounds_are_read_as_the_figure(text, lang, value):
+    assert facts(text, lang)["deaths"] == value
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Between 3 and 5 people were killed in the strike.", "en"),
+    ("The strike killed 3 to 5 people.", "en"),
+    ("The strike killed 3-5 people.", "en"),
+    ("The strike killed three or five people, officials said.", "en"),
+    ("El ataque dejó de 3 a 5 muertos.", "es"),
+    ("Entre 3 y 5 personas murieron en el ataque.", "es"),
+    ("La frappe a fait de 3 à 5 morts.", "fr"),
+    ("Entre trois et cinq personnes ont été tuées dans la frappe.", "fr"),
+])
+def test_a_range_gives_its_lower_figure(text, lang):
+    assert facts(text, lang)["deaths"] == 3
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Dozens of people were killed in the strikes.", "en"),
+    ("Hundreds died in the bombing, witnesses said.", "en"),
+    ("Decenas de personas murieron en los bombardeos.", "es"),
+    ("Des dizaines de personnes ont été tuées.", "fr"),
+])
+def test_vague_quantities_are_left_out(text, lang):
+    assert "deaths" not in facts(text, lang)
+    assert "deaths_total" not in facts(text, lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("In 2025 the navy deployed 8 warships and 10,000 troops to the region.", "en"),
+    ("The strike on 11 September was condemned; 15% of the budget went to 4,500 troops.", "en"),
+    ("A 26-year-old fisherman was killed, his family said.", "en"),
+    ("The strike killed no one, the Pentagon said, after a $50 million deal.", "en"),
+    ("El 2 de septiembre Estados Unidos desplegó 8 buques y 4.500 efectivos.", "es"),
+    ("Le 2 septembre, Washington a déployé 8 navires de guerre et 4 500 soldats.", "fr"),
+    ("La mère de Chad, 26 ans, affirme qu'il a été tué vers 10h30.", "fr"),
+])
+def test_years_dates_ages_fleets_troops_money_and_shares_are_not_deaths(text, lang):
+    got = facts(text, lang)
+    assert "deaths" not in got and "deaths_total" not in got
+
+
+def test_a_date_is_not_taken_for_the_toll_beside_it():
+    assert facts("The strike on September 11 killed 4 people.")["deaths"] == 4
+    assert facts("El ataque del 2 de septiembre dejó 11 muertos.", "es")["deaths"] == 11
+
+
+def test_language_is_guessed_when_the_feed_does_not_say():
+    assert facts("El ataque dejó once muertos, según el Pentágono.", None)["deaths"] == 11
+    assert facts("La frappe a fait onze morts selon le Pentagone.", None)["deaths"] == 11
+    assert facts("The strike killed eleven people, the Pentagon said.", None)["deaths"] == 11
+
+
+# -- this event versus the campaign ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("The strike killed three people, officials said.", "en"),
+    ("Three people on board were killed.", "en"),
+    ("Three crew members were killed in the attack, the Navy said.", "en"),
+    ("El ataque mató a tres personas.", "es"),
+    ("Tres tripulantes murieron en el ataque.", "es"),
+    ("La frappe a tué trois personnes.", "fr"),
+    ("Trois personnes à bord ont été tuées.", "fr"),
+    ("La frappe a tué apparemment trois personnes.", "fr"),
+])
+def test_per_event_deaths(text, lang):
+    assert facts(text, lang) == {"deaths": 3}
+
+
+@pytest.mark.parametrize("text, lang, value", [
+    ("At least 83 people have been killed in such strikes since September.", "en", 83),
+    ("So far, 83 people have been killed in the operation.", "en", 83),
+    ("The campaign has killed 83 people in total.", "en", 83),
+    ("The strikes have killed 83 people, according to administration figures.", "en", 83),
+    ("The attack brought the death toll of the campaign to 83.", "en", 83),
+    ("Desde septiembre han muerto al menos 83 personas en estos ataques.", "es", 83),
+    ("En lo que va de la ofensiva, 83 personas han muerto.", "es", 83),
+    ("El nuevo ataque eleva a 83 el número de víctimas.", "es", 83),
+    ("Depuis début septembre, ces frappes ont tué au moins 83 personnes.", "fr", 83),
+    ("La frappe porte à 83 le nombre de morts de la campagne.", "fr", 83),
+    ("Après cette frappe, le bilan s'élève désormais à 83 morts.", "fr", 83),
+])
+def test_campaign_deaths(text, lang, value):
+    got = facts(text, lang)
+    assert got.get("deaths_total") == value
+    assert "deaths" not in got
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("The strike killed 4, bringing the total killed since September to 87 in 22 strikes.", "en"),
+    ("El ataque mató a 4 personas, elevando a 87 los muertos desde septiembre en 22 ataques.",
+     "es"),
+    ("La frappe a tué 4 personnes, portant à 87 le nombre de morts depuis septembre en 22 "
+     "frappes.", "fr"),
+])
+def test_a_per_event_toll_beside_the_campaign_total_in_one_sentence(text, lang):
+    assert facts(text, lang) == {"deaths": 4, "deaths_total": 87, "strikes_total": 22}
+
+
+def test_campaign_cue_at_the_head_of_the_sentence_reaches_the_figure():
+    got = facts("Since September, US forces have hit 21 boats, resulting in the deaths of 83 "
+                "people.")
+    assert got["deaths_total"] == 83 and "deaths" not in got
+
+
+def test_campaign_cue_two_clauses_away_does_not_make_the_event_cumulative():
+    got = facts("A strike on a boat killed six men on Tuesday, officials said, the latest in a "
+                "series of such operations.")
+    assert got == {"deaths": 6}
+
+
+def test_an_older_lower_total_is_read_as_written():
+    # a later article quoting an older tally: extraction reads it; the ledger keeps the highest
+    got = facts("At least 27 people have been killed so far in such strikes, officials said.")
+    assert got == {"deaths_total": 27}
+
+
+def test_a_tally_explicitly_from_before_this_event_is_not_the_campaign_so_far():
+    got = facts("The strike killed two. Before this strike, earlier raids had killed 27 people "
+                "since September.")
+    assert got["deaths"] == 2 and "deaths_total" not in got
+    got = facts("Dos personas murieron. Al menos 27 personas murieron en los ataques "
+                "anteriores desde septiembre.", "es")
+    assert got["deaths"] == 2 and "deaths_total" not in got
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Three people died in the new strike. The first strike on 2 September killed 11.", "en"),
+    ("The first strike killed 11 people. On Monday a new strike killed three.", "en"),
+    ("A September 2 strike killed 11 people; Monday's strike killed three.", "en"),
+    ("Tres hombres murieron en el nuevo ataque, tras el del 2 de septiembre con once muertos.",
+     "es"),
+    ("Une première frappe avait fait onze morts. La nouvelle frappe a tué trois personnes.",
+     "fr"),
+])
+def test_a_toll_of_an_earlier_strike_is_not_this_event(text, lang):
+    assert facts(text, lang).get("deaths") == 3
+
+
+def test_the_whole_is_taken_over_its_part():
+    assert facts("Two citizens were among six people killed in the strike.")["deaths"] == 6
+    assert facts("Deux ressortissants figurent parmi les six personnes tuées par la frappe.",
+                 "fr")["deaths"] == 6
+    assert facts("Two of the four crew members were killed.")["deaths"] == 2
+
+
+# -- strike counts ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, lang, value", [
+    ("It was the third strike since September.", "en", 3),
+    ("It was the 21st strike since the campaign began.", "en", 21),
+    ("The Navy carried out its twenty-first strike on Friday.", "en", 21),
+    ("Hegseth ordered a fourth strike on a small boat.", "en", 4),
+    ("It is at least the fifth time the US has announced such a strike.", "en", 5),
+    ("Es el quinto ataque desde septiembre.", "es", 5),
+    ("Este es el undécimo golpe reportado.", "es", 11),
+    ("Es el decimotercer ataque contra una lancha.", "es", 13),
+    ("C'est la dixième frappe américaine connue.", "fr", 10),
+    ("C'est la vingt-et-unième frappe depuis début septembre.", "fr", 21),
+    ("Cette attaque est la troisième en un mois.", "fr", 3),
+])
+def test_an_ordinal_strike_counts_the_campaign(text, lang, value):
+    assert facts(text, lang).get("strikes_total") == value
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Three strikes on four boats killed 14 people.", "en"),
+    ("Tres ataques contra cuatro lanchas dejaron 14 muertos.", "es"),
+    ("Trois frappes contre quatre bateaux ont tué 14 hommes.", "fr"),
+])
+def test_three_strikes_in_one_operation_are_not_a_campaign_count(text, lang):
+    assert facts(text, lang) == {"deaths": 14}
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("A third strike of the day hit the same boat.", "en"),
+    ("The second boat strike came two weeks later.", "en"),
+    ("The first strike was on 2 September.", "en"),
+    ("Un segundo ataque alcanzó la lancha.", "es"),
+    ("Une deuxième frappe a visé le bateau.", "fr"),
+    ("The strike lasted a 22-second video.", "en"),
+])
+def test_ordinals_that_do_not_count_the_campaign(text, lang):
+    assert "strikes_total" not in facts(text, lang)
+
+
+@pytest.mark.parametrize("text, lang, value", [
+    ("There have been 13 strikes since September.", "en", 13),
+    ("21 strikes have killed 83 people so far.", "en", 21),
+    ("Ya son cinco operaciones militares de este tipo.", "es", 5),
+    ("Sept frappes contre des navires, 32 morts.", "fr", 7),
+])
+def test_a_campaign_count_of_strikes(text, lang, value):
+    assert facts(text, lang).get("strikes_total") == value
+
+
+def test_strikes_and_deaths_counted_together():
+    assert facts("21 strikes have killed 83 people so far.") == {
+        "strikes_total": 21, "deaths_total": 83}
+    assert facts("Sept frappes contre des navires, 32 morts.", "fr") == {
+        "strikes_total": 7, "deaths_total": 32}
+
+
+def test_other_strikes_are_not_the_whole_count():
+    assert "strikes_total" not in facts("Se suma a otros cuatro ataques desde septiembre.", "es")
+
+
+def test_the_highest_count_read_wins():
+    got = facts("It was the ninth strike since September and the second in the Pacific.")
+    assert got["strikes_total"] == 9
+
+
+# -- survivors ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, lang, value", [
+    ("The strike left two survivors.", "en", 2),
+    ("One survivor was rescued by the Navy.", "en", 1),
+    ("A lone survivor was pulled from the water.", "en", 1),
+    ("The Navy is holding the two surviving crew members.", "en", 2),
+    ("Hegseth said one person survived.", "en", 1),
+    ("El ataque dejó dos sobrevivientes.", "es", 2),
+    ("Hubo un sobreviviente, según la Marina.", "es", 1),
+    ("Catorce personas murieron y una más sobrevivió.", "es", 1),
+    ("La frappe a fait deux survivants.", "fr", 2),
+    ("Un homme a survécu à la frappe.", "fr", 1),
+    ("Dos tripulantes, un ecuatoriano y un colombiano, fueron los únicos sobrevivientes.",
+     "es", 2),
+])
+def test_survivors(text, lang, value):
+    assert facts(text, lang).get("survivors") == value
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("There were survivors, an official said.", "en"),
+    ("Mexico found no survivors.", "en"),
+    ("Rescuers searched for survivors overnight.", "en"),
+    ("Since then, 43 people have been killed and two have survived.", "en"),
+])
+def test_survivors_left_out(text, lang):
+    assert "survivors" not in facts(text, lang)
+
+
+def test_a_survivor_and_deaths_in_one_sentence():
+    assert facts("The strike killed 14 people and left one survivor.") == {
+        "deaths": 14, "survivors": 1}
+    assert facts("La frappe a fait 14 morts et un survivant.", "fr") == {
+        "deaths": 14, "survivors": 1}
+
+
+def test_people_killed_are_not_survivors():
+    # a follow-up strike on the wreck: the survivors of the first were killed by the second
+    got = facts("A second strike killed two survivors clinging to the wreck.")
+    assert "survivors" not in got and "strikes_total" not in got
+    assert "survivors" not in facts("Un segundo ataque mató a dos sobrevivientes.", "es")
+
+
+@pytest.mark.parametrize("text, lang, value", [
+    ("Three men died in a new strike, the 23rd since September.", "en", 23),
+    ("Trois hommes ont été tués dans une nouvelle frappe, la 23e depuis septembre.", "fr", 23),
+    ("El ataque número 23 dejó cuatro muertos.", "es", 23),
+])
+def test_an_ordinal_set_beside_the_strike(text, lang, value):
+    assert facts(text, lang)["strikes_total"] == value
+
+
+@pytest.mark.parametrize("text", [
+    "The death toll from the US campaign has surpassed 100.",
+    "After the latest strike the toll now stands at 100 people.",
+    "The number of people killed in the strikes has risen to 100.",
+])
+def test_toll_wordings(text):
+    assert facts(text) == {"deaths_total": 100}
+
+
+def test_a_figure_given_as_the_campaign_total_is_not_also_the_event_toll():
+    got = facts("Maduro said US strikes have left more than 80 dead since September.",
+                title="Maduro: more than 80 killed in US attacks")
+    assert got == {"deaths_total": 80}
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("The fourth strike in the Pacific killed two people.", "en"),
+    ("El tercer ataque en el Pacífico dejó dos muertos.", "es"),
+])
+def test_an_ordinal_of_a_region_is_a_sub_series(text, lang):
+    got = facts(text, lang)
+    assert got == {"deaths": 2}
+
+
+def test_an_absurdly_large_figure_is_not_a_count():
+    assert facts("The strike killed 99999999999999999999 people.") == {}
+    assert facts("Twenty thousand people were killed in the war.")["deaths"] == 20000
+
+
+def test_a_total_that_is_not_of_a_campaign_of_strikes_is_left_out():
+    assert facts("More than 5,000 people have died in the crisis since 2014.") == {}
+    assert facts("More than 5,000 people have died in the strikes since 2014.") == {
+        "deaths_total": 5000}
+
+
+def test_campaign_toll_in_a_headline():
+    assert facts("", title="US strike kills four; campaign toll at 87") == {
+        "deaths": 4, "deaths_total": 87}
