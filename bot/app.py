@@ -22,7 +22,7 @@ from .config import Config, FeedConfig
 from .errors import FeedError
 from .fetch import Fetcher, FetchLimits, check_feed_body
 from .metrics import Metrics
-from .model import Alert
+from .model import Alert, Story
 from .parse import parse_feed
 from .service import ConsoleSink, Service
 from .store import FeedState
@@ -65,7 +65,8 @@ def after_failure(state: FeedState, feed: FeedConfig, config: Config, now: datet
 
 async def poll_feed(service: Service | None, fetcher: Fetcher, feed: FeedConfig,
                     now: Callable[[], datetime], config: Config, *,
-                    metrics: Metrics | None = None, notify: Notify | None = None) -> PollReport:
+                    metrics: Metrics | None = None, notify: Notify | None = None,
+                    grew: Callable[[Story], object] | None = None) -> PollReport:
     """Fetch, parse and ingest one feed; every failure is recorded on the feed, never raised.
     With `service` None (vigia check --fetch) it only fetches and parses."""
     store = service.store if service else None
@@ -119,6 +120,8 @@ async def poll_feed(service: Service | None, fetcher: Fetcher, feed: FeedConfig,
             quiet = first_contact and item.published < cutoff
             decision = service.ingest(item, t, quiet=quiet)
             if decision is not None:
+                if grew and not decision.story_is_new and not decision.edited:
+                    grew(decision.story)  # more outlets: edit the story's first messages
                 new += 1
                 alerts += len(decision.alerts)
                 if metrics:
@@ -153,22 +156,35 @@ async def run(config: Config, *, once: bool = False,
               stop: asyncio.Event | None = None) -> None:
     """The daemon: poll every feed at its interval until SIGTERM/SIGINT (or `stop` is set);
     with `once`, poll each feed one time and return."""
-    sink = sink or ConsoleSink()
     service = Service.open(config, now=utcnow(), lock=True)
+    telegram = None
+    if sink is None:
+        from .telegram import TelegramSink
+
+        telegram = TelegramSink.from_config(config, service.store)
+    console = sink or ConsoleSink()
+    deliver = telegram.dispatch if telegram else (lambda: service.dispatch(console))
     fetcher = make_fetcher(config)
     metrics = Metrics(service.store)
     log.info("vigia started: %d feeds, %d watchlists, store %s", len(config.feeds),
              len(config.watchlists), service.store.path)
     try:
+        if telegram:
+            await telegram.start()
         if once:
             await asyncio.gather(*(poll_feed(service, fetcher, f, utcnow, config,
                                              metrics=metrics) for f in config.feeds))
-            service.dispatch(sink)
+            deliver()
+            if telegram:
+                await telegram.drain(timeout=60)
             return
         if config.metrics.port:
             metrics.serve(config.metrics.port)
-        await _serve(config, service, fetcher, sink, metrics, stop or asyncio.Event())
+        await _serve(config, service, fetcher, deliver, metrics, stop or asyncio.Event(),
+                     telegram)
     finally:
+        if telegram:
+            await telegram.stop()
         await fetcher.aclose()
         metrics.close()
         service.close()
@@ -176,7 +192,8 @@ async def run(config: Config, *, once: bool = False,
 
 
 async def _serve(config: Config, service: Service, fetcher: Fetcher,
-                 sink: Callable[[Alert], None], metrics: Metrics, stop: asyncio.Event) -> None:
+                 deliver: Callable[[], object], metrics: Metrics, stop: asyncio.Event,
+                 telegram=None) -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     loop = asyncio.get_running_loop()
@@ -184,7 +201,7 @@ async def _serve(config: Config, service: Service, fetcher: Fetcher,
         # Not possible off the main thread (tests) or off Unix; the `stop` event still works.
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    service.dispatch(sink)  # alerts queued before a crash or a stop go out first
+    deliver()  # alerts queued before a crash or a stop go out first
     in_flight: set[asyncio.Task] = set()
 
     async def poll(feed: FeedConfig) -> None:
@@ -193,8 +210,10 @@ async def _serve(config: Config, service: Service, fetcher: Fetcher,
         task = asyncio.current_task()
         in_flight.add(task)
         try:
-            await poll_feed(service, fetcher, feed, utcnow, config, metrics=metrics)
-            service.dispatch(sink)
+            await poll_feed(service, fetcher, feed, utcnow, config, metrics=metrics,
+                            notify=telegram.notify_admins if telegram else None,
+                            grew=telegram.story_grew if telegram else None)
+            deliver()
         finally:
             in_flight.discard(task)
 
@@ -220,4 +239,4 @@ async def _serve(config: Config, service: Service, fetcher: Fetcher,
             _, pending = await asyncio.wait(list(in_flight), timeout=5)
             for task in pending:
                 task.cancel()
-        service.dispatch(sink)
+        deliver()

@@ -139,11 +139,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .app import run
 
     config = _config(args)
-    token = os.environ.get(config.telegram.token_env)
-    if token:
-        logging.getLogger("vigia").warning(
-            "%s is set, but Telegram delivery is not built yet: printing alerts here",
-            config.telegram.token_env)
+    if not os.environ.get(config.telegram.token_env):
+        logging.getLogger("vigia").info(
+            "no Telegram token in $%s: alerts are printed here", config.telegram.token_env)
     asyncio.run(run(config, once=args.once))
     return EXIT_OK
 

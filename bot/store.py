@@ -12,7 +12,7 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -111,6 +111,30 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (alert_id, chat_id)
     );
     CREATE INDEX deliveries_queue ON deliveries(state, next_attempt);
+    """,
+    # 2: Telegram: per-chat mute, queued edits of sent messages (coalesced per message),
+    # and the indexes the sender's queries need (a chat's first message of a story).
+    """
+    CREATE TABLE chats (
+        chat_id INTEGER PRIMARY KEY,
+        muted_until TEXT
+    );
+    CREATE TABLE edits (
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+        html TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        state TEXT NOT NULL DEFAULT 'queued',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt TEXT,
+        error TEXT,
+        PRIMARY KEY (chat_id, message_id)
+    );
+    CREATE INDEX edits_queue ON edits(state);
+    CREATE INDEX alerts_story ON alerts(story, kind);
+    CREATE INDEX deliveries_chat ON deliveries(chat_id, state);
+    ALTER TABLE deliveries ADD COLUMN sent_at TEXT
     """,
 ]
 
@@ -328,6 +352,236 @@ class Store:
         out["alerts_pending"] = self.conn.execute(
             "SELECT COUNT(*) FROM alerts WHERE dispatched = 0").fetchone()[0]
         return out
+
+    # -- subscriptions and deliveries (Telegram) ---------------------------------------------
+    #
+    # Times a sender compares (next_attempt) are ISO-8601 text with milliseconds, written and
+    # read by the caller; mutes use `iso()` so that SQL can compare them as text.
+
+    def subscribe(self, chat_id: int, watchlist: str, now: datetime) -> bool:
+        """Subscribe a chat (again); False when it was already subscribed."""
+        with self.transaction() as c:
+            row = c.execute("SELECT active FROM subscriptions WHERE chat_id = ? AND watchlist = ?",
+                            (chat_id, watchlist)).fetchone()
+            if row and row[0]:
+                return False
+            c.execute("INSERT INTO subscriptions (chat_id, watchlist, active, created)"
+                      " VALUES (?,?,1,?) ON CONFLICT(chat_id, watchlist) DO UPDATE SET active = 1",
+                      (chat_id, watchlist, iso(now)))
+        return True
+
+    def unsubscribe(self, chat_id: int, watchlist: str) -> bool:
+        cur = self.conn.execute("UPDATE subscriptions SET active = 0"
+                                " WHERE chat_id = ? AND watchlist = ? AND active = 1",
+                                (chat_id, watchlist))
+        return cur.rowcount > 0
+
+    def subscriptions(self, chat_id: int) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT watchlist FROM subscriptions WHERE chat_id = ? AND active = 1"
+            " ORDER BY watchlist", (chat_id,))]
+
+    def subscriber_count(self) -> int:
+        return self.conn.execute("SELECT COUNT(DISTINCT chat_id) FROM subscriptions"
+                                 " WHERE active = 1").fetchone()[0]
+
+    def deactivate_chat(self, chat_id: int) -> list[str]:
+        """Turn off every subscription of a chat that cannot be reached (blocked, kicked);
+        returns the watchlists it was subscribed to."""
+        with self.transaction() as c:
+            names = [r[0] for r in c.execute(
+                "SELECT watchlist FROM subscriptions WHERE chat_id = ? AND active = 1",
+                (chat_id,))]
+            c.execute("UPDATE subscriptions SET active = 0 WHERE chat_id = ?", (chat_id,))
+        return names
+
+    def set_mute(self, chat_id: int, until: datetime | None) -> None:
+        self.conn.execute("INSERT INTO chats (chat_id, muted_until) VALUES (?,?)"
+                          " ON CONFLICT(chat_id) DO UPDATE SET muted_until = excluded.muted_until",
+                          (chat_id, _iso(until)))
+
+    def muted_until(self, chat_id: int, now: datetime) -> datetime | None:
+        """The end of a chat's mute, or None when it is not muted at `now`."""
+        row = self.conn.execute("SELECT muted_until FROM chats WHERE chat_id = ?",
+                                (chat_id,)).fetchone()
+        until = _dt(row[0]) if row else None
+        return until if until and until > now else None
+
+    def migrate_chat(self, old: int, new: int) -> None:
+        """A group became a supergroup: its subscriptions, mute and queued deliveries follow
+        it to the new id. Edits of its old messages cannot follow (new chat, new ids)."""
+        with self.transaction() as c:
+            c.execute("INSERT INTO subscriptions (chat_id, watchlist, active, created)"
+                      " SELECT ?, watchlist, active, created FROM subscriptions WHERE chat_id = ?"
+                      " ON CONFLICT(chat_id, watchlist) DO UPDATE SET"
+                      " active = MAX(active, excluded.active)", (new, old))
+            c.execute("DELETE FROM subscriptions WHERE chat_id = ?", (old,))
+            c.execute("INSERT OR IGNORE INTO chats (chat_id, muted_until)"
+                      " SELECT ?, muted_until FROM chats WHERE chat_id = ?", (new, old))
+            c.execute("DELETE FROM chats WHERE chat_id = ?", (old,))
+            c.execute("UPDATE OR IGNORE deliveries SET chat_id = ?"
+                      " WHERE chat_id = ? AND state = 'queued'", (new, old))
+            note = f"chat migrated to {new}"
+            c.execute("UPDATE deliveries SET state = 'failed', error = ?"
+                      " WHERE chat_id = ? AND state = 'queued'", (note, old))
+            c.execute("UPDATE edits SET state = 'failed', error = ?"
+                      " WHERE chat_id = ? AND state = 'queued'", (note, old))
+
+    def fan_out(self, alert_id: int, extra_chats: Iterable[int], now: datetime) -> list[int]:
+        """Turn a pending alert into one queued delivery per destination (active, unmuted
+        subscribers of its watchlist, plus `extra_chats`) and mark it dispatched, in one
+        transaction. A chat already told about this story (another watchlist's alert of the
+        same kind and changes) is not told twice. Returns the chats queued."""
+        with self.transaction() as c:
+            row = c.execute("SELECT watchlist, story, kind, changes FROM alerts"
+                            " WHERE id = ? AND dispatched = 0", (alert_id,)).fetchone()
+            if row is None:
+                return []
+            watchlist, story, kind, changes = row
+            chats = [r[0] for r in c.execute(
+                "SELECT chat_id FROM subscriptions WHERE watchlist = ? AND active = 1"
+                " ORDER BY created, chat_id", (watchlist,))]
+            chats = list(dict.fromkeys([*chats, *extra_chats]))
+            muted = {r[0] for r in c.execute("SELECT chat_id FROM chats WHERE muted_until > ?",
+                                             (iso(now),))}
+            queued = []
+            for chat in chats:
+                if chat in muted:
+                    continue
+                told = c.execute(
+                    "SELECT 1 FROM deliveries d JOIN alerts b ON b.id = d.alert_id"
+                    " WHERE d.chat_id = ? AND b.story = ? AND b.kind = ? AND b.id != ?"
+                    " AND (b.kind = 'new_story' OR b.changes = ?) LIMIT 1",
+                    (chat, story, kind, alert_id, changes)).fetchone()
+                if told:
+                    continue
+                c.execute("INSERT OR IGNORE INTO deliveries (alert_id, chat_id) VALUES (?,?)",
+                          (alert_id, chat))
+                queued.append(chat)
+            c.execute("UPDATE alerts SET dispatched = 1 WHERE id = ?", (alert_id,))
+        return queued
+
+    def queue_heads(self) -> list[tuple[int, int, int, str | None]]:
+        """(chat_id, alert_id, attempts, next_attempt) of each chat's oldest queued delivery:
+        a chat's alerts go out in order, so only its head can be sent."""
+        # SQLite takes the bare columns from the row holding MIN(alert_id).
+        return [(r[0], r[1], r[2], r[3]) for r in self.conn.execute(
+            "SELECT chat_id, MIN(alert_id), attempts, next_attempt FROM deliveries"
+            " WHERE state = 'queued' GROUP BY chat_id")]
+
+    def alert(self, alert_id: int) -> Alert | None:
+        r = self.conn.execute(
+            "SELECT id, at, kind, watchlist, story, items, changes, text, title, links"
+            " FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+        return _alert(r) if r else None
+
+    def story(self, story_id: str) -> Story | None:
+        r = self.conn.execute("SELECT id, title, first_seen, last_seen, data FROM stories"
+                              " WHERE id = ?", (story_id,)).fetchone()
+        return _story(r) if r else None
+
+    def first_message(self, chat_id: int, story_id: str) -> int | None:
+        """The message id of a chat's first alert about a story (what updates reply to)."""
+        row = self.conn.execute(
+            "SELECT d.message_id FROM alerts a JOIN deliveries d ON d.alert_id = a.id"
+            " WHERE a.story = ? AND a.kind = 'new_story' AND d.chat_id = ? AND d.state = 'sent'"
+            " ORDER BY a.id LIMIT 1", (story_id, chat_id)).fetchone()
+        return row[0] if row else None
+
+    def story_messages(self, story_id: str) -> list[tuple[int, int, int]]:
+        """(chat_id, message_id, alert_id) of every first alert sent about a story."""
+        return [(r[0], r[1], r[2]) for r in self.conn.execute(
+            "SELECT d.chat_id, d.message_id, a.id FROM alerts a"
+            " JOIN deliveries d ON d.alert_id = a.id"
+            " WHERE a.story = ? AND a.kind = 'new_story' AND d.state = 'sent'"
+            " AND d.message_id IS NOT NULL ORDER BY a.id", (story_id,))]
+
+    def delivery_sent(self, alert_id: int, chat_id: int, message_id: int,
+                      now: datetime) -> None:
+        self.conn.execute("UPDATE deliveries SET state = 'sent', message_id = ?, sent_at = ?,"
+                          " attempts = attempts + 1, error = NULL"
+                          " WHERE alert_id = ? AND chat_id = ?",
+                          (message_id, iso(now), alert_id, chat_id))
+
+    def delivery_retry(self, alert_id: int, chat_id: int, next_attempt: str, error: str, *,
+                       count: bool = True) -> None:
+        self.conn.execute("UPDATE deliveries SET next_attempt = ?, error = ?,"
+                          " attempts = attempts + ? WHERE alert_id = ? AND chat_id = ?",
+                          (next_attempt, error, int(count), alert_id, chat_id))
+
+    def delivery_failed(self, alert_id: int, chat_id: int, error: str) -> None:
+        self.conn.execute("UPDATE deliveries SET state = 'failed', error = ?,"
+                          " attempts = attempts + 1 WHERE alert_id = ? AND chat_id = ?",
+                          (error, alert_id, chat_id))
+
+    def fail_queued(self, chat_id: int, error: str) -> int:
+        """Fail everything still queued for a chat (it blocked the bot): returns how many."""
+        with self.transaction() as c:
+            n = c.execute("UPDATE deliveries SET state = 'failed', error = ?"
+                          " WHERE chat_id = ? AND state = 'queued'", (error, chat_id)).rowcount
+            c.execute("UPDATE edits SET state = 'failed', error = ?"
+                      " WHERE chat_id = ? AND state = 'queued'", (error, chat_id))
+        return n
+
+    def deliveries(self, alert_id: int | None = None) -> list[tuple]:
+        """(alert_id, chat_id, state, attempts, message_id, error), oldest first."""
+        sql = ("SELECT alert_id, chat_id, state, attempts, message_id, error FROM deliveries"
+               + (" WHERE alert_id = ?" if alert_id is not None else "")
+               + " ORDER BY alert_id, chat_id")
+        return [tuple(r) for r in self.conn.execute(
+            sql, (alert_id,) if alert_id is not None else ())]
+
+    def queue_edit(self, chat_id: int, message_id: int, alert_id: int, html: str) -> bool:
+        """Queue a new text for a sent message; a queued edit of the same message is replaced
+        (edits coalesce). False when the message already has, or will get, this text."""
+        with self.transaction() as c:
+            row = c.execute("SELECT html, state FROM edits WHERE chat_id = ? AND message_id = ?",
+                            (chat_id, message_id)).fetchone()
+            if row and row[0] == html and row[1] != "failed":
+                return False
+            c.execute("INSERT INTO edits (chat_id, message_id, alert_id, html) VALUES (?,?,?,?)"
+                      " ON CONFLICT(chat_id, message_id) DO UPDATE SET html = excluded.html,"
+                      " version = version + 1, state = 'queued', attempts = 0,"
+                      " next_attempt = NULL, error = NULL",
+                      (chat_id, message_id, alert_id, html))
+        return True
+
+    def queued_edits(self) -> list[tuple[int, int, str, int, int, str | None]]:
+        """(chat_id, message_id, html, version, attempts, next_attempt) of queued edits."""
+        return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in self.conn.execute(
+            "SELECT chat_id, message_id, html, version, attempts, next_attempt FROM edits"
+            " WHERE state = 'queued' ORDER BY rowid")]
+
+    def edit_done(self, chat_id: int, message_id: int, version: int, error: str | None = None,
+                  *, failed: bool = False) -> None:
+        """The edit of `version` is settled (a newer queued text stays queued)."""
+        self.conn.execute("UPDATE edits SET state = ?, error = ?, attempts = attempts + 1"
+                          " WHERE chat_id = ? AND message_id = ? AND version = ?",
+                          ("failed" if failed else "sent", error, chat_id, message_id, version))
+
+    def edit_retry(self, chat_id: int, message_id: int, version: int, next_attempt: str,
+                   error: str, *, count: bool = True) -> None:
+        self.conn.execute("UPDATE edits SET next_attempt = ?, error = ?, attempts = attempts + ?"
+                          " WHERE chat_id = ? AND message_id = ? AND version = ?",
+                          (next_attempt, error, int(count), chat_id, message_id, version))
+
+    def delivery_counts(self) -> dict[str, int]:
+        """Deliveries by state, plus queued edits and alerts not yet fanned out."""
+        out = {"queued": 0, "sent": 0, "failed": 0}
+        for state, n in self.conn.execute("SELECT state, COUNT(*) FROM deliveries"
+                                          " GROUP BY state"):
+            out[state] = n
+        out["edits_queued"] = self.conn.execute(
+            "SELECT COUNT(*) FROM edits WHERE state = 'queued'").fetchone()[0]
+        out["alerts_pending"] = self.conn.execute(
+            "SELECT COUNT(*) FROM alerts WHERE dispatched = 0").fetchone()[0]
+        return out
+
+    def last_alert(self) -> Alert | None:
+        r = self.conn.execute(
+            "SELECT id, at, kind, watchlist, story, items, changes, text, title, links"
+            " FROM alerts ORDER BY id DESC LIMIT 1").fetchone()
+        return _alert(r) if r else None
 
 
 # -- row <-> domain ------------------------------------------------------------------------------

@@ -1,0 +1,292 @@
+"""The bot's commands: every handler registered in `register_handlers`, each one a small
+async function that reads its arguments, calls the store, and answers in plain text.
+
+Groups and channels are chats like any other: a command posted in a channel (a
+`channel_post`) subscribes the channel. Admin commands check `telegram.admins` by user id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from ..config import Config, parse_duration
+from ..store import Store
+from .html import MAX_MESSAGE, clip
+
+log = logging.getLogger(__name__)
+
+MAX_MUTE = timedelta(days=30)
+
+COMMANDS = [
+    ("start", "what this bot does"),
+    ("help", "the commands"),
+    ("watchlists", "the watchlists you can follow"),
+    ("subscribe", "follow a watchlist: /subscribe <name>"),
+    ("unsubscribe", "stop following: /unsubscribe <name>"),
+    ("list", "what this chat follows"),
+    ("mute", "pause alerts for a while: /mute 2h"),
+    ("unmute", "resume alerts"),
+]
+ADMIN_COMMANDS = [
+    ("status", "feeds, errors, queue, last alert (admins)"),
+    ("feeds", "every feed and its health (admins)"),
+]
+
+HELP = "\n".join(f"/{name} — {what}" for name, what in COMMANDS)
+ADMIN_HELP = "\n".join(f"/{name} — {what}" for name, what in ADMIN_COMMANDS)
+
+
+@dataclass
+class BotContext:
+    """What the handlers may use: the config, the store and the clock."""
+
+    config: Config
+    store: Store
+    now: Callable[[], datetime]
+
+
+def bot_commands() -> list[BotCommand]:
+    return [BotCommand(name, what) for name, what in COMMANDS]
+
+
+def register_handlers(app: Application, ctx: BotContext) -> None:
+    app.bot_data["vigia"] = ctx
+    # Commands arrive as messages (private chats, groups) or channel posts, never as edits:
+    # editing "/subscribe x" into "/subscribe y" must not run a second command.
+    posts = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+    for name, handler in [
+        ("start", start), ("help", help_), ("watchlists", watchlists),
+        ("subscribe", subscribe), ("unsubscribe", unsubscribe), ("list", list_),
+        ("mute", mute), ("unmute", unmute), ("status", status), ("feeds", feeds),
+    ]:
+        app.add_handler(CommandHandler(name, handler, filters=posts))
+    app.add_handler(CallbackQueryHandler(button, pattern=r"^(sub|unsub):"))
+    app.add_handler(MessageHandler(posts & filters.COMMAND, unknown))
+    app.add_error_handler(on_error)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+def _ctx(context: ContextTypes.DEFAULT_TYPE) -> BotContext:
+    return context.bot_data["vigia"]
+
+
+async def _answer(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    await update.effective_message.reply_text(clip(text, MAX_MESSAGE), reply_markup=markup,
+                                              do_quote=False)
+
+
+def _is_admin(update: Update, ctx: BotContext) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in ctx.config.telegram.admins
+
+
+def _chat(update: Update) -> int:
+    return update.effective_chat.id
+
+
+def _stamp(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _keyboard(action: str, names: list[str]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(n, callback_data=f"{action}:{n}")]
+                                 for n in names])
+
+
+def _subscribe(ctx: BotContext, chat: int, name: str) -> str:
+    if ctx.config.watchlist(name) is None:
+        known = ", ".join(w.name for w in ctx.config.watchlists) or "none configured"
+        return f"There is no watchlist called “{name}”. Watchlists: {known}."
+    if ctx.store.subscribe(chat, name, ctx.now()):
+        return f"Subscribed to {name}. You will hear about each new story once, and again " \
+               "only when a figure changes. /unsubscribe " + name + " to stop."
+    return f"This chat already follows {name}."
+
+
+def _unsubscribe(ctx: BotContext, chat: int, name: str) -> str:
+    if ctx.store.unsubscribe(chat, name):
+        return f"Unsubscribed from {name}."
+    return f"This chat does not follow “{name}”. /list shows what it follows."
+
+
+# -- the handlers ------------------------------------------------------------------------------
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _answer(update, "vigia watches news feeds and tells you once per story — then again "
+                          "only when a number changes (a death toll, a strike count).\n\n"
+                          "Start with /watchlists, then /subscribe <name>.\n\n" + HELP)
+
+
+async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text = HELP
+    if _is_admin(update, _ctx(context)):
+        text += "\n\nAdmin:\n" + ADMIN_HELP
+    await _answer(update, text)
+
+
+async def watchlists(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    ctx = _ctx(context)
+    if not ctx.config.watchlists:
+        await _answer(update, "No watchlists are configured yet.")
+        return
+    mine = set(ctx.store.subscriptions(_chat(update)))
+    lines = []
+    for w in ctx.config.watchlists:
+        mark = " (subscribed)" if w.name in mine else ""
+        lines.append(f"• {w.name}{mark} — {w.description or 'no description'}")
+    await _answer(update, "Watchlists:\n" + "\n".join(lines)
+                  + "\n\n/subscribe <name> to follow one.")
+
+
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    ctx = _ctx(context)
+    if not context.args:
+        mine = set(ctx.store.subscriptions(_chat(update)))
+        names = [w.name for w in ctx.config.watchlists if w.name not in mine]
+        if not names:
+            await _answer(update, "This chat already follows every watchlist."
+                          if ctx.config.watchlists else "No watchlists are configured yet.")
+            return
+        await _answer(update, "Which watchlist? (or /subscribe <name>)",
+                      _keyboard("sub", names))
+        return
+    await _answer(update, "\n".join(_subscribe(ctx, _chat(update), n) for n in context.args))
+
+
+async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    ctx = _ctx(context)
+    if not context.args:
+        names = ctx.store.subscriptions(_chat(update))
+        if not names:
+            await _answer(update, "This chat follows no watchlist. /watchlists lists them.")
+            return
+        await _answer(update, "Stop which one? (or /unsubscribe <name>)",
+                      _keyboard("unsub", names))
+        return
+    await _answer(update, "\n".join(_unsubscribe(ctx, _chat(update), n) for n in context.args))
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    ctx = _ctx(context)
+    query = update.callback_query
+    action, _, name = (query.data or "").partition(":")
+    chat = query.message.chat.id if query.message else query.from_user.id
+    text = _subscribe(ctx, chat, name) if action == "sub" else _unsubscribe(ctx, chat, name)
+    await query.answer(clip(text, 200))
+    if query.message:
+        await query.edit_message_text(clip(text, MAX_MESSAGE))
+
+
+async def list_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    ctx = _ctx(context)
+    chat = _chat(update)
+    names = ctx.store.subscriptions(chat)
+    text = ("This chat follows: " + ", ".join(names) if names
+            else "This chat follows no watchlist. /watchlists lists them.")
+    until = ctx.store.muted_until(chat, ctx.now())
+    if until:
+        text += f"\nMuted until {_stamp(until)} (/unmute to resume)."
+    await _answer(update, text)
+
+
+async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    ctx = _ctx(context)
+    usage = "For how long? For example /mute 2h, /mute 30m or /mute 1d."
+    if not context.args:
+        await _answer(update, usage)
+        return
+    try:
+        span = parse_duration("".join(context.args))
+    except ValueError:
+        await _answer(update, f"“{' '.join(context.args)}” is not a duration. {usage}")
+        return
+    span = min(span, MAX_MUTE)
+    until = ctx.now() + span
+    ctx.store.set_mute(_chat(update), until)
+    await _answer(update, f"Muted until {_stamp(until)}: alerts meanwhile are skipped, "
+                          "not saved for later. /unmute to resume sooner.")
+
+
+async def unmute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    ctx = _ctx(context)
+    chat = _chat(update)
+    was = ctx.store.muted_until(chat, ctx.now())
+    ctx.store.set_mute(chat, None)
+    await _answer(update, "Alerts resumed." if was else "This chat was not muted.")
+
+
+async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    ctx = _ctx(context)
+    if not _is_admin(update, ctx):
+        await _answer(update, "/status is for the bot's admins (telegram.admins).")
+        return
+    feeds_ = ctx.store.feed_states()
+    failing = [f for f in feeds_ if f.errors and not f.disabled]
+    disabled = [f for f in feeds_ if f.disabled]
+    q = ctx.store.delivery_counts()
+    lines = [
+        f"Feeds: {len(ctx.config.feeds)} configured, {len(failing)} failing, "
+        f"{len(disabled)} disabled",
+        f"Queue: {q['alerts_pending']} alerts to fan out, {q['queued']} messages and "
+        f"{q['edits_queued']} edits to send; {q['sent']} sent, {q['failed']} failed",
+        f"Subscribed chats: {ctx.store.subscriber_count()}",
+    ]
+    for f in failing[:5]:
+        lines.append(f"• failing ({f.errors}×): {f.url} — {f.last_error}")
+    last = ctx.store.last_alert()
+    if last:
+        lines.append(f"Last alert: {_stamp(last.at)} {last.kind} [{last.watchlist}] "
+                     f"{last.title}")
+    else:
+        lines.append("Last alert: none yet")
+    await _answer(update, "\n".join(lines))
+
+
+async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    ctx = _ctx(context)
+    if not _is_admin(update, ctx):
+        await _answer(update, "/feeds is for the bot's admins (telegram.admins).")
+        return
+    if not ctx.config.feeds:
+        await _answer(update, "No feeds are configured.")
+        return
+    lines = []
+    for feed in ctx.config.feeds:
+        st = ctx.store.feed_state(feed.url)
+        state = ("disabled" if st.disabled else f"failing ({st.errors}×)" if st.errors
+                 else "ok" if st.last_ok else "not fetched yet")
+        last = _stamp(st.last_ok) if st.last_ok else "never"
+        lines.append(f"• {feed.name or st.title or feed.url}: {state}, last ok {last}, "
+                     f"{st.items_seen} items\n  {feed.url}")
+    await _answer(update, "\n".join(lines))
+
+
+async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    command = (message.text or "").split()[0] if message and message.text else ""
+    name, _, target = command.partition("@")
+    # In a group, a command for another bot is none of our business.
+    ours = bool(target) and target.lower() == (context.bot.username or "").lower()
+    if update.effective_chat.type != ChatType.PRIVATE and not ours:
+        return
+    await _answer(update, f"I don't know {name}. The commands are:\n{HELP}")
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.warning("telegram: handling an update failed: %s", context.error,
+                exc_info=context.error)

@@ -1,0 +1,355 @@
+"""The one sender: drains queued deliveries, edits and admin notices at Telegram's pace.
+
+    outbox (alerts) ─fan_out─▶ deliveries / edits (SQLite) ─▶ Sender ─▶ Bot API
+                                                    ▲               │
+                                                    └── sent / retry / failed ──┘
+
+Every decision about *what* to send next is taken by one task, `_run`: it reads each chat's
+oldest queued delivery (a chat's alerts go out in order, so an update never overtakes the
+story it replies to), the queued edits and the in-memory admin notices, and starts the one
+whose chat is free soonest. Up to `Pacing.in_flight` requests run at once — to different
+chats only — so throughput is not bound to one round trip. A row is marked sent, with its
+message id, only after Telegram answered; after a crash, queued rows are sent and sent rows
+are not sent again (a request cut off mid-flight may be sent twice: at-least-once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import warnings
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from telegram import LinkPreviewOptions, Message, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    RetryAfter,
+    TelegramError,
+)
+
+from ..store import Store
+from .html import MAX_MESSAGE, alert_html, clip, to_plain
+
+log = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """Telegram's published limits (core.telegram.org/bots/faq, "broadcasting to users"):
+    about one message a second to one chat, 20 a minute to one group, about 30 a second in
+    all. Exceeding them earns 429s, which stall everything. Tests pass smaller numbers."""
+
+    private_interval: float = 1.0  # seconds between messages to one private chat
+    group_interval: float = 3.0  # 20 per minute to a group or channel (negative chat id)
+    global_rate: float = 30.0  # messages per second overall
+    in_flight: int = 4  # requests at once (each to a different chat)
+    backoff_base: float = 5.0  # first retry after a network error or 5xx; doubles each time
+    backoff_max: float = 600.0
+    # ~2.5 hours of retries at the cap; then the row is marked failed, with its error.
+    max_attempts: int = 20
+    idle_recheck: float = 30.0  # re-read the queue this often even when nobody wakes us
+
+    def interval(self, chat_id: int) -> float:
+        return self.group_interval if chat_id < 0 else self.private_interval
+
+    def backoff(self, attempts: int) -> float:
+        return min(self.backoff_base * 2 ** max(0, attempts - 1), self.backoff_max)
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str  # "notice" | "send" | "edit", also the priority within a chat
+    chat_id: int
+    alert_id: int = 0
+    message_id: int = 0
+    text: str = ""
+    version: int = 0
+    attempts: int = 0
+
+
+_PRIORITY = {"notice": 0, "send": 1, "edit": 2}
+
+
+def wall(t: float) -> str:
+    return datetime.fromtimestamp(t, UTC).isoformat(timespec="milliseconds")
+
+
+def _seconds(text: str | None) -> float:
+    return datetime.fromisoformat(text).timestamp() if text else 0.0
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that retry_after may become a timedelta
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _needs_plain(exc: BadRequest) -> bool:
+    text = exc.message.lower()
+    return "can't parse entities" in text or "message is too long" in text or \
+        "text is too long" in text
+
+
+class Sender:
+    def __init__(self, bot, store: Store, pacing: Pacing, *,
+                 unreachable: Callable[[int, str], None],
+                 migrated: Callable[[int, int], None] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.bot = bot
+        self.store = store
+        self.pacing = pacing
+        self.unreachable = unreachable  # chat_id, reason: its subscriptions must go
+        self.migrated = migrated
+        self.clock = clock
+        self._wake = asyncio.Event()
+        self._slots: dict[int, float] = {}  # chat -> monotonic time it may get the next message
+        self._next_any = 0.0  # the overall rate
+        self._paused_until = 0.0  # after a 429
+        self._busy: set[int] = set()
+        self._tasks: set[asyncio.Task] = set()
+        self._notices: deque[tuple[int, str]] = deque()
+        self._stopping = False
+        self._task: asyncio.Task | None = None
+
+    # -- control -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        self._stopping = False
+        self._task = asyncio.create_task(self._run(), name="vigia-telegram-sender")
+
+    async def stop(self) -> None:
+        """Start nothing new; let requests in flight finish and record their answers."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def notice(self, chat_id: int, text: str) -> None:
+        """A plain-text message for an admin: paced like the rest, kept in memory only."""
+        self._notices.append((chat_id, clip(text, MAX_MESSAGE)))
+        self._wake.set()
+
+    @property
+    def idle(self) -> bool:
+        return not self._tasks and not self._notices
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                job, delay = self._pick()
+            except Exception:  # a store error must not kill the sender: log, wait, try again
+                log.exception("telegram sender: cannot read the queue")
+                job, delay = None, self.pacing.idle_recheck
+            if job is None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=max(delay, 0.001))
+                continue
+            self._launch(job)
+
+    def _pick(self) -> tuple[Job | None, float]:
+        """The job to start now, or None and how long until one may be ready."""
+        idle = self.pacing.idle_recheck
+        if len(self._tasks) >= self.pacing.in_flight:
+            return None, idle  # a finishing request wakes us
+        now, now_wall = self.clock(), time.time()
+        gate = max(self._next_any, self._paused_until) - now
+        if gate > 0:
+            return None, gate
+        candidates: list[tuple[Job, float]] = []
+        for chat_id, text in self._notices:
+            candidates.append((Job("notice", chat_id, text=text), 0.0))
+        for chat_id, alert_id, attempts, next_attempt in self.store.queue_heads():
+            candidates.append((Job("send", chat_id, alert_id=alert_id, attempts=attempts),
+                               _seconds(next_attempt) - now_wall))
+        for chat_id, message_id, html, version, attempts, next_attempt in \
+                self.store.queued_edits():
+            candidates.append((Job("edit", chat_id, message_id=message_id, text=html,
+                                   version=version, attempts=attempts),
+                               _seconds(next_attempt) - now_wall))
+        best: tuple | None = None
+        delay = idle
+        for job, not_before in candidates:
+            if job.chat_id in self._busy:
+                continue
+            slot = self._slots.get(job.chat_id, 0.0)
+            wait = max(slot - now, not_before, 0.0)
+            if wait > 0:
+                delay = min(delay, wait)
+                continue
+            # Least recently served chat first, so one busy group does not starve the rest.
+            key = (slot, _PRIORITY[job.kind])
+            if best is None or key < best[0]:
+                best = (key, job)
+        return (best[1], 0.0) if best else (None, delay)
+
+    def _launch(self, job: Job) -> None:
+        now = self.clock()
+        if job.kind == "notice":
+            self._notices.remove((job.chat_id, job.text))
+        self._slots[job.chat_id] = now + self.pacing.interval(job.chat_id)
+        self._next_any = max(now, self._next_any) + 1.0 / self.pacing.global_rate
+        self._busy.add(job.chat_id)
+        task = asyncio.create_task(self._execute(job))
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task, chat_id: int = job.chat_id) -> None:
+            self._tasks.discard(t)
+            self._busy.discard(chat_id)
+            self._wake.set()
+            if not t.cancelled() and t.exception() is not None:  # e.g. the store failed
+                log.error("telegram: %s to %s: %r", job.kind, chat_id, t.exception())
+
+        task.add_done_callback(done)
+        if len(self._slots) > 10_000:  # forget chats whose pause is long over
+            self._slots = {c: s for c, s in self._slots.items() if s > now}
+
+    # -- one job -------------------------------------------------------------------------------
+
+    async def _execute(self, job: Job) -> None:
+        try:
+            if job.kind == "send":
+                await self._deliver(job)
+            elif job.kind == "edit":
+                await self._edit(job)
+            else:
+                await self._notify(job)
+        except RetryAfter as exc:
+            seconds = retry_seconds(exc)
+            # Telegram does not say whether the limit was the chat's or the bot's: pause all.
+            self._paused_until = max(self._paused_until, self.clock() + seconds)
+            log.warning("telegram: flood control, waiting %.1f s (chat %s)", seconds,
+                        job.chat_id)
+            self._retry(job, time.time() + seconds, str(exc), count=False)
+        except ChatMigrated as exc:
+            log.info("telegram: chat %s moved to %s; following it", job.chat_id,
+                     exc.new_chat_id)
+            self.store.migrate_chat(job.chat_id, exc.new_chat_id)
+            if self.migrated:
+                self.migrated(job.chat_id, exc.new_chat_id)
+            if job.kind == "notice":
+                self.notice(exc.new_chat_id, job.text)
+        except Forbidden as exc:
+            self._forbidden(job, exc.message)
+        except BadRequest as exc:
+            self._bad_request(job, exc)
+        except TelegramError as exc:  # NetworkError, TimedOut, 5xx, and the unexpected rest
+            attempts = job.attempts + 1
+            if attempts >= self.pacing.max_attempts:
+                log.error("telegram: giving up on %s to %s after %d attempts: %s", job.kind,
+                          job.chat_id, attempts, exc)
+                self._fail(job, f"gave up after {attempts} attempts: {exc.message}")
+            else:
+                wait = self.pacing.backoff(attempts)
+                log.warning("telegram: %s to %s failed (%s); retry in %.0f s", job.kind,
+                            job.chat_id, exc, wait)
+                self._retry(job, time.time() + wait, exc.message)
+        except Exception as exc:  # a bug of ours: keep the row, retry later, say so loudly
+            log.exception("telegram: unexpected error on %s to %s", job.kind, job.chat_id)
+            self._retry(job, time.time() + self.pacing.backoff(job.attempts + 1), repr(exc))
+
+    async def _deliver(self, job: Job) -> None:
+        alert = self.store.alert(job.alert_id)
+        if alert is None:
+            self.store.delivery_failed(job.alert_id, job.chat_id, "alert no longer stored")
+            return
+        markup = alert_html(alert, self.store.story(alert.story))
+        reply_to = (self.store.first_message(job.chat_id, alert.story)
+                    if alert.kind == "update" else None)
+        reply = (ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
+                 if reply_to else None)
+
+        async def send(text: str, parse_mode: str | None) -> Message:
+            return await self.bot.send_message(job.chat_id, text, parse_mode=parse_mode,
+                                               reply_parameters=reply,
+                                               link_preview_options=NO_PREVIEW)
+
+        message = await self._with_plain_fallback(send, markup, alert.text, job)
+        self.store.delivery_sent(job.alert_id, job.chat_id, message.message_id,
+                                 datetime.now(UTC))
+
+    async def _edit(self, job: Job) -> None:
+        async def edit(text: str, parse_mode: str | None) -> Message | bool:
+            return await self.bot.edit_message_text(text, chat_id=job.chat_id,
+                                                    message_id=job.message_id,
+                                                    parse_mode=parse_mode,
+                                                    link_preview_options=NO_PREVIEW)
+
+        try:
+            await self._with_plain_fallback(edit, job.text, to_plain(job.text), job)
+        except BadRequest as exc:
+            if "not modified" not in exc.message.lower():
+                raise
+        self.store.edit_done(job.chat_id, job.message_id, job.version)
+
+    async def _notify(self, job: Job) -> None:
+        await self.bot.send_message(job.chat_id, job.text, link_preview_options=NO_PREVIEW)
+
+    async def _with_plain_fallback(self, call: Callable[[str, str | None], Awaitable],
+                                   markup: str, plain: str, job: Job):
+        """Send as HTML; when Telegram rejects the markup or the length, send plain text
+        (cut to the limit) instead of losing the message."""
+        try:
+            return await call(markup, ParseMode.HTML)
+        except BadRequest as exc:
+            if not _needs_plain(exc):
+                raise
+            log.warning("telegram: %s to %s rejected (%s); sending it as plain text",
+                        job.kind, job.chat_id, exc.message)
+            return await call(clip(plain, MAX_MESSAGE), None)
+
+    # -- outcomes ------------------------------------------------------------------------------
+
+    def _forbidden(self, job: Job, reason: str) -> None:
+        log.warning("telegram: chat %s cannot be reached: %s", job.chat_id, reason)
+        self._fail(job, f"forbidden: {reason}")
+        if job.kind != "notice":
+            self.unreachable(job.chat_id, reason)
+
+    def _bad_request(self, job: Job, exc: BadRequest) -> None:
+        reason = exc.message
+        if "chat not found" in reason.lower() and job.kind != "notice":
+            self._forbidden(job, reason)
+            return
+        log.error("telegram: %s to %s refused: %s", job.kind, job.chat_id, reason)
+        self._fail(job, f"bad request: {reason}")
+
+    def _fail(self, job: Job, error: str) -> None:
+        if job.kind == "send":
+            self.store.delivery_failed(job.alert_id, job.chat_id, error)
+        elif job.kind == "edit":
+            self.store.edit_done(job.chat_id, job.message_id, job.version, error, failed=True)
+        else:
+            log.error("telegram: notice to admin %s lost: %s", job.chat_id, error)
+
+    def _retry(self, job: Job, at: float, error: str, *, count: bool = True) -> None:
+        if job.kind == "send":
+            self.store.delivery_retry(job.alert_id, job.chat_id, wall(at), error, count=count)
+        elif job.kind == "edit":
+            self.store.edit_retry(job.chat_id, job.message_id, job.version, wall(at), error,
+                                  count=count)
+        elif not count:  # flood control: the notice waits its turn again
+            self._notices.append((job.chat_id, job.text))
+        else:
+            log.error("telegram: notice to admin %s lost: %s", job.chat_id, error)

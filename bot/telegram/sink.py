@@ -1,0 +1,249 @@
+"""`TelegramSink`: the bot (commands, long polling) and the delivery of alerts, on the
+daemon's event loop.
+
+    sink = TelegramSink.from_config(config, store)     # None when the token variable is unset
+    await sink.start()          # bot online, sender running, queued alerts going out
+    sink.dispatch()             # after each poll: fan the outbox out to subscribers
+    sink.story_grew(story)      # more outlets joined an alerted story: edit its first messages
+    sink.notify_admins(text)    # e.g. a feed was disabled
+    await sink.stop()
+
+PTB's `run_polling` owns the loop, so the Application is driven by hand here
+(initialize/start/start_polling, and the reverse), next to the scheduler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application
+from telegram.warnings import PTBDeprecationWarning
+
+from ..config import Config
+from ..errors import ConfigError
+from ..model import Story
+from ..store import Store
+from .commands import BotContext, bot_commands, register_handlers
+from .html import alert_html
+from .redact import Redaction
+from .sender import Pacing, Sender
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "channel_post", "callback_query"]
+
+
+def token_from_env(config: Config) -> str | None:
+    return os.environ.get(config.telegram.token_env, "").strip() or None
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class TelegramSink:
+    def __init__(self, config: Config, store: Store, token: str, *,
+                 pacing: Pacing | None = None, poll_timeout: int = 30,
+                 now: Callable[[], datetime] = _utcnow) -> None:
+        # First, before PTB logs its base URL (which holds the token) at DEBUG.
+        self.redaction = Redaction(token)
+        self.redaction.install()
+        # PTB 22 warns on every 429 that `retry_after` will become a timedelta; the sender
+        # reads both forms, so the warning says nothing to an operator.
+        warnings.filterwarnings("ignore", message=".*`retry_after` will be of type",
+                                category=PTBDeprecationWarning)
+        self.config = config
+        self.store = store
+        self.now = now
+        self.poll_timeout = poll_timeout
+        # No rate limiter and no retries inside PTB: 429s and errors must reach the sender,
+        # which keeps the rows, the pacing and the backoff.
+        self.app: Application = (
+            Application.builder().token(token).base_url(config.telegram.base_url)
+            .job_queue(None).build())
+        register_handlers(self.app, BotContext(config, store, now))
+        self.sender = Sender(self.app.bot, store, pacing or Pacing(),
+                             unreachable=self._unreachable, migrated=self._migrated)
+        self._starter: asyncio.Task | None = None
+        self._moved: dict[int, int] = {}  # configured group id -> its supergroup's id
+        self._unreachable_channels: set[int] = set()
+
+    @classmethod
+    def from_config(cls, config: Config, store: Store, **kwargs) -> TelegramSink | None:
+        token = token_from_env(config)
+        return cls(config, store, token, **kwargs) if token else None
+
+    # -- life cycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Bring the bot online. A rejected token is a config error (raised); an unreachable
+        Bot API is not: start-up is retried in the background with backoff, and alerts wait
+        in the queue meanwhile — the daemon keeps polling feeds either way."""
+        try:
+            await self._start_once()
+        except InvalidToken:
+            await self._shutdown_app()
+            raise ConfigError(f"Telegram refused the token in ${self.config.telegram.token_env}",
+                              key="telegram.token_env") from None
+        except TelegramError as exc:
+            log.warning("telegram: cannot reach the Bot API (%s); retrying in the background",
+                        exc)
+            await self._shutdown_app()
+            self._starter = asyncio.create_task(self._start_later(), name="vigia-telegram-start")
+        self.dispatch()  # alerts queued before a crash or a stop go out first, once online
+
+    async def _start_once(self) -> None:
+        app = self.app
+        await app.initialize()  # getMe
+        await app.start()
+        await app.updater.start_polling(timeout=self.poll_timeout,
+                                        allowed_updates=ALLOWED_UPDATES,
+                                        error_callback=self._polling_error)
+        try:
+            await app.bot.set_my_commands(bot_commands())
+        except TelegramError as exc:  # the command menu is a nicety; never fatal
+            log.warning("telegram: cannot set the command menu: %s", exc)
+        log.info("telegram: online as @%s", app.bot.username)
+        self.sender.start()
+
+    async def _start_later(self) -> None:
+        delay = self.sender.pacing.backoff_base
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self._start_once()
+                return
+            except TelegramError as exc:  # a token revoked meanwhile also lands here: keep on
+                await self._shutdown_app()
+                delay = min(delay * 2, self.sender.pacing.backoff_max)
+                log.warning("telegram: still cannot reach the Bot API (%s); next try in %.0f s",
+                            exc, delay)
+
+    async def _shutdown_app(self) -> None:
+        app = self.app
+        with contextlib.suppress(Exception):
+            if app.updater and app.updater.running:
+                await app.updater.stop()
+        with contextlib.suppress(Exception):
+            if app.running:
+                await app.stop()
+        with contextlib.suppress(Exception):
+            await app.shutdown()
+        with contextlib.suppress(Exception):
+            # The Application skips this when its initialize() failed half-way (getMe
+            # refused or unreachable); the Bot's connections must be closed all the same.
+            await app.bot.shutdown()
+
+    async def stop(self) -> None:
+        try:
+            if self._starter is not None:
+                self._starter.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._starter
+                self._starter = None
+            await self.sender.stop()
+            await self._shutdown_app()
+        finally:
+            self.redaction.uninstall()
+
+    # -- what the daemon calls -----------------------------------------------------------------
+
+    def dispatch(self) -> int:
+        """Fan every pending alert out into deliveries (one transaction per alert, with
+        marking it dispatched) and wake the sender. Returns the deliveries queued."""
+        queued = 0
+        now = self.now()
+        while batch := self.store.pending_alerts():
+            for alert_id, alert in batch:
+                queued += len(self.store.fan_out(alert_id, self.channels_for(alert.watchlist),
+                                                 now))
+        if queued:
+            self.sender.wake()
+        return queued
+
+    async def drain(self, timeout: float = 60.0) -> bool:
+        """Wait until every queued delivery and edit is settled (`vigia run --once`);
+        False when some are still waiting (a retry later than `timeout`, or offline)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            q = self.store.delivery_counts()
+            if not q["queued"] and not q["edits_queued"] and self.sender.idle:
+                return True
+            if asyncio.get_running_loop().time() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
+
+    def channels_for(self, watchlist: str) -> list[int]:
+        """The fixed destinations of `watchlist`'s alerts: where a configured group became a
+        supergroup, its new id; an unreachable one is skipped until the config is fixed
+        (the admins were told once, not once per alert)."""
+        out = []
+        for ch in self.config.telegram.channels:
+            if ch.watchlists and watchlist not in ch.watchlists:
+                continue
+            chat = self._moved.get(ch.chat_id, ch.chat_id)
+            if chat not in self._unreachable_channels:
+                out.append(chat)
+        return out
+
+    def story_grew(self, story: Story) -> int:
+        """More outlets joined an alerted story: queue an edit of every first message sent
+        about it (coalesced per message). Returns the edits queued."""
+        queued = 0
+        texts: dict[int, str] = {}
+        for chat_id, message_id, alert_id in self.store.story_messages(story.id):
+            if alert_id not in texts:
+                alert = self.store.alert(alert_id)
+                if alert is None:
+                    continue
+                texts[alert_id] = alert_html(alert, story)
+            queued += self.store.queue_edit(chat_id, message_id, alert_id, texts[alert_id])
+        if queued:
+            self.sender.wake()
+        return queued
+
+    def notify_admins(self, text: str) -> None:
+        for admin in self.config.telegram.admins:
+            self.sender.notice(admin, text)
+        if not self.config.telegram.admins:
+            log.warning("telegram: no admins to tell: %s", text)
+
+    # -- callbacks from the sender -------------------------------------------------------------
+
+    def _unreachable(self, chat_id: int, reason: str) -> None:
+        names = self.store.deactivate_chat(chat_id)
+        dropped = self.store.fail_queued(chat_id, f"forbidden: {reason}")
+        fixed = chat_id in set(self.channels_for_all())
+        if fixed:
+            self._unreachable_channels.add(chat_id)
+        text = (f"vigia: chat {chat_id} can no longer be reached ({reason}). "
+                + (f"Its subscriptions were turned off: {', '.join(names)}. " if names else "")
+                + (f"{dropped} queued messages were marked failed. " if dropped else "")
+                + ("It is listed in telegram.channels: fix or remove it there."
+                   if fixed else ""))
+        log.warning(text)
+        if chat_id not in self.config.telegram.admins:
+            self.notify_admins(text.strip())
+
+    def channels_for_all(self) -> list[int]:
+        return [self._moved.get(ch.chat_id, ch.chat_id) for ch in self.config.telegram.channels]
+
+    def _migrated(self, old: int, new: int) -> None:
+        configured = [ch.chat_id for ch in self.config.telegram.channels
+                      if self._moved.get(ch.chat_id, ch.chat_id) == old]
+        for chat_id in configured:
+            self._moved[chat_id] = new
+        if configured:
+            self.notify_admins(f"vigia: group {old} became supergroup {new}; alerts follow it, "
+                               f"but please change telegram.channels to chat_id {new}.")
+        self.sender.wake()
+
+    def _polling_error(self, exc: Exception) -> None:
+        log.warning("telegram: polling for updates failed: %s", exc)

@@ -1,0 +1,428 @@
+"""A fake Telegram Bot API server on 127.0.0.1 that speaks the real wire format.
+
+    with FakeBotAPI(TOKEN) as api:
+        config base_url = api.base_url            # http://127.0.0.1:PORT/bot
+        api.command(42, "/subscribe venezuela")   # a user sends a command (served by getUpdates)
+        api.fail("sendMessage", retry_after(1), chat_id=-100123)   # the next such call gets 429
+        api.sent(42)                              # what chat 42 received, in order
+
+Requests arrive at /bot<TOKEN>/<method> as PTB sends them (form-encoded fields, JSON-encoded
+where not plain strings) and are answered {"ok": true, "result": ...} or
+{"ok": false, "error_code": ..., "description": ..., "parameters": {...}} as the real API
+does (core.telegram.org/bots/api#making-requests, #responseparameters). Like the real API it
+refuses HTML it cannot parse, texts over 4,096 characters, edits of unknown messages and
+edits that change nothing. Every call is recorded with its arrival time. getUpdates long-polls:
+it answers as soon as an update is injected, or after its timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import itertools
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+BOT_ID = 999000111
+BOT_USERNAME = "vigia_test_bot"
+ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+                "tg-spoiler", "span", "blockquote", "tg-emoji"}
+JSON_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "reply_parameters",
+               "reply_markup", "link_preview_options", "commands", "allowed_updates",
+               "drop_pending_updates", "show_alert", "scope", "reply_to_message_id",
+               "disable_notification", "allow_sending_without_reply"}
+
+
+# -- faults --------------------------------------------------------------------------------------
+
+@dataclass
+class Fault:
+    status: int
+    description: str
+    parameters: dict[str, Any] | None = None
+
+
+def retry_after(seconds: int) -> Fault:
+    return Fault(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
+
+
+def forbidden() -> Fault:
+    return Fault(403, "Forbidden: bot was blocked by the user")
+
+
+def bad_html() -> Fault:
+    return Fault(400, "Bad Request: can't parse entities: Can't find end tag corresponding to "
+                      "start tag \"b\"")
+
+
+def too_long() -> Fault:
+    return Fault(400, "Bad Request: message is too long")
+
+
+def bad_gateway() -> Fault:
+    return Fault(502, "Bad Gateway")
+
+
+def migrated(new_chat_id: int) -> Fault:
+    return Fault(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                 {"migrate_to_chat_id": new_chat_id})
+
+
+def bad_request(description: str) -> Fault:
+    return Fault(400, f"Bad Request: {description}")
+
+
+@dataclass
+class _Injected:
+    method: str
+    fault: Fault
+    chat_id: int | None
+    times: int | None  # None: for ever
+    when: Callable[[dict], bool] | None
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float  # time.monotonic() on arrival
+    status: int = 200
+    result: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+    @property
+    def chat_id(self) -> Any:
+        return self.params.get("chat_id")
+
+    @property
+    def text(self) -> str:
+        return self.params.get("text", "")
+
+
+# -- HTML check, as strict as Telegram about what it needs ---------------------------------------
+
+class _HTMLCheck(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.error: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.error = self.error or f'Unsupported start tag "{tag}"'
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.error = self.error or f'Unexpected end tag "{tag}"'
+        else:
+            self.stack.pop()
+
+
+def html_error(text: str) -> str | None:
+    p = _HTMLCheck()
+    p.feed(text)
+    p.close()
+    if p.error:
+        return p.error
+    if p.stack:
+        return f'Can\'t find end tag corresponding to start tag "{p.stack[-1]}"'
+    return None
+
+
+def visible_length(text: str, parse_mode: str | None) -> int:
+    if parse_mode == "HTML":
+        text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return len(text.encode("utf-16-le")) // 2
+
+
+# -- the server ----------------------------------------------------------------------------------
+
+class FakeBotAPI:
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.chat_types: dict[int, str] = {}
+        self.messages: dict[tuple[int, int], str] = {}  # (chat, message id) -> current text
+        self._updates: list[dict] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._faults: list[_Injected] = []
+        self._cond = threading.Condition()
+        self._closing = False
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._server.handle_error = lambda request, address: None  # a client hung up: fine
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+                                        kwargs={"poll_interval": 0.05})
+
+    # -- life cycle ----------------------------------------------------------------------------
+
+    def __enter__(self) -> FakeBotAPI:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closing = True
+            self._cond.notify_all()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/bot"
+
+    # -- what tests do -------------------------------------------------------------------------
+
+    def fail(self, method: str, fault: Fault, *, chat_id: int | None = None,
+             times: int | None = 1, when: Callable[[dict], bool] | None = None) -> None:
+        """The next `times` calls of `method` (to `chat_id`, if given) get `fault`;
+        times=None: every call from now on."""
+        with self._cond:
+            self._faults.append(_Injected(method, fault, chat_id, times, when))
+
+    def heal(self) -> None:
+        with self._cond:
+            self._faults.clear()
+
+    def command(self, chat_id: int, text: str, *, user_id: int | None = None,
+                chat_type: str | None = None) -> dict:
+        """Someone posts `text` (a /command) in a chat; in a channel it is a channel_post."""
+        kind = chat_type or self._chat_type(chat_id)
+        first = text.split()[0]
+        message = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": self._chat(chat_id, kind), "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(first)}],
+        }
+        if kind == "channel":
+            message["sender_chat"] = self._chat(chat_id, kind)
+            update = {"channel_post": message}
+        else:
+            uid = user_id if user_id is not None else chat_id
+            message["from"] = {"id": uid, "is_bot": False, "first_name": f"user{uid}"}
+            update = {"message": message}
+        return self._push(update)
+
+    def press(self, chat_id: int, data: str, *, message_id: int, user_id: int | None = None
+              ) -> dict:
+        """Someone presses an inline button of the bot's message `message_id`."""
+        uid = user_id if user_id is not None else chat_id
+        kind = self._chat_type(chat_id)
+        message = {"message_id": message_id, "date": int(time.time()),
+                   "chat": self._chat(chat_id, kind),
+                   "from": {"id": BOT_ID, "is_bot": True, "first_name": "vigia",
+                            "username": BOT_USERNAME},
+                   "text": self.messages.get((chat_id, message_id), "")}
+        return self._push({"callback_query": {
+            "id": str(next(self._update_ids) * 7919), "chat_instance": "ci",
+            "from": {"id": uid, "is_bot": False, "first_name": f"user{uid}"},
+            "message": message, "data": data}})
+
+    def calls_of(self, method: str, chat_id: int | None = None, *, ok: bool | None = None
+                 ) -> list[Call]:
+        with self._cond:
+            calls = list(self.calls)
+        return [c for c in calls if c.method == method
+                and (chat_id is None or c.chat_id == chat_id)
+                and (ok is None or c.ok == ok)]
+
+    def sent(self, chat_id: int | None = None) -> list[Call]:
+        """sendMessage calls that Telegram accepted, in arrival order."""
+        return self.calls_of("sendMessage", chat_id, ok=True)
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _chat_type(self, chat_id: int) -> str:
+        if chat_id in self.chat_types:
+            return self.chat_types[chat_id]
+        if chat_id > 0:
+            return "private"
+        return "supergroup" if chat_id < -1_000_000_000_000 else "group"
+
+    @staticmethod
+    def _chat(chat_id: int, kind: str) -> dict:
+        chat = {"id": chat_id, "type": kind}
+        if kind == "private":
+            chat["first_name"] = f"user{chat_id}"
+        else:
+            chat["title"] = f"chat {chat_id}"
+        return chat
+
+    def _push(self, update: dict) -> dict:
+        with self._cond:
+            update = {"update_id": next(self._update_ids), **update}
+            self._updates.append(update)
+            self._cond.notify_all()
+        return update
+
+    def _fault_for(self, method: str, params: dict) -> Fault | None:
+        for inj in self._faults:
+            if inj.method != method or (inj.chat_id is not None
+                                        and params.get("chat_id") != inj.chat_id):
+                continue
+            if inj.when is not None and not inj.when(params):
+                continue
+            if inj.times is not None:
+                inj.times -= 1
+                if inj.times <= 0:
+                    self._faults.remove(inj)
+            return inj.fault
+        return None
+
+    def _get_updates(self, params: dict) -> list[dict]:
+        offset = params.get("offset") or 0
+        timeout = float(params.get("timeout") or 0)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                if offset:
+                    self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                ready = list(self._updates)
+                left = deadline - time.monotonic()
+                if ready or left <= 0 or self._closing:
+                    return ready
+                self._cond.wait(timeout=left)
+
+    def _message(self, chat_id: int, text: str, message_id: int | None = None) -> dict:
+        return {"message_id": message_id or next(self._message_ids), "date": int(time.time()),
+                "chat": self._chat(chat_id, self._chat_type(chat_id)),
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "vigia",
+                         "username": BOT_USERNAME},
+                "text": text}
+
+    def _answer(self, method: str, p: dict) -> tuple[int, dict]:
+        """(status, body) for one call: the real API's checks, then the result."""
+        def error(status: int, description: str, parameters: dict | None = None):
+            body = {"ok": False, "error_code": status, "description": description}
+            if parameters:
+                body["parameters"] = parameters
+            return status, body
+
+        if method == "getMe":
+            return 200, {"ok": True, "result": {
+                "id": BOT_ID, "is_bot": True, "first_name": "vigia", "username": BOT_USERNAME,
+                "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": False}}
+        if method == "getUpdates":
+            return 200, {"ok": True, "result": self._get_updates(p)}
+        if method in ("deleteWebhook", "setMyCommands", "answerCallbackQuery", "close",
+                      "logOut", "deleteMyCommands"):
+            return 200, {"ok": True, "result": True}
+        if method == "getMyCommands":
+            return 200, {"ok": True, "result": []}
+        if method in ("sendMessage", "editMessageText"):
+            chat_id, text = p.get("chat_id"), p.get("text", "")
+            if not text:
+                return error(400, "Bad Request: message text is empty")
+            if p.get("parse_mode") == "HTML" and (problem := html_error(text)):
+                return error(400, f"Bad Request: can't parse entities: {problem}")
+            if visible_length(text, p.get("parse_mode")) > 4096:
+                return error(400, "Bad Request: message is too long")
+            if method == "sendMessage":
+                msg = self._message(chat_id, text)
+                with self._cond:
+                    self.messages[(chat_id, msg["message_id"])] = text
+                return 200, {"ok": True, "result": msg}
+            key = (chat_id, p.get("message_id"))
+            with self._cond:
+                if key not in self.messages:
+                    return error(400, "Bad Request: message to edit not found")
+                if self.messages[key] == text:
+                    return error(400, "Bad Request: message is not modified: specified new "
+                                      "message content and reply markup are exactly the same "
+                                      "as a current content and reply markup of the message")
+                self.messages[key] = text
+            return 200, {"ok": True, "result": self._message(chat_id, text, key[1])}
+        return error(404, "Not Found: method not found")
+
+    def _handle(self, path: str, body: bytes, content_type: str) -> tuple[int, dict]:
+        prefix = f"/bot{self.token}/"
+        if not path.startswith(prefix):
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        method = path[len(prefix):]
+        params = _decode(body, content_type)
+        call = Call(method, params, time.monotonic())
+        with self._cond:
+            self.calls.append(call)
+            fault = self._fault_for(method, params)
+        if fault is not None:
+            out = {"ok": False, "error_code": fault.status, "description": fault.description}
+            if fault.parameters:
+                out["parameters"] = fault.parameters
+            call.status = fault.status
+            return fault.status, out
+        status, out = self._answer(method, params)
+        call.status, call.result = status, out.get("result")
+        return status, out
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                status, out = api._handle(self.path, body, self.headers.get("Content-Type", ""))
+                data = json.dumps(out).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST  # noqa: N815
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+        return Handler
+
+
+def _decode(body: bytes, content_type: str) -> dict[str, Any]:
+    if not body:
+        return {}
+    if content_type.startswith("application/json"):
+        return json.loads(body)
+    if content_type.startswith("multipart/"):
+        raise AssertionError("the fake Bot API does not take uploads")
+    fields = {k: v[-1] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
+    for key in JSON_FIELDS & fields.keys():
+        with contextlib.suppress(ValueError):  # e.g. chat_id "@channelname" stays text
+            fields[key] = json.loads(fields[key])
+    return fields
+
+
+# -- waiting without sleeping blindly ------------------------------------------------------------
+
+async def wait_for(predicate: Callable[[], Any], timeout: float = 5.0, *,
+                   what: str = "condition") -> Any:
+    """Poll `predicate` on the running loop until it is truthy; fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.01)

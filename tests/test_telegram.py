@@ -1,0 +1,613 @@
+"""Telegram, end to end: the real PTB Application, over HTTP, against a fake Bot API server
+on 127.0.0.1 (tests/fakebot.py), with a real SQLite store in tmp_path. No mocks.
+
+Pacing limits are test-sized (milliseconds instead of seconds) so the suite stays fast; the
+pacing test measures the spacing the server saw.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import re
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fakebot import (
+    FakeBotAPI,
+    bad_gateway,
+    bad_html,
+    bad_request,
+    forbidden,
+    migrated,
+    retry_after,
+    too_long,
+    wait_for,
+)
+
+from bot.config import Config, parse_config
+from bot.errors import ConfigError
+from bot.model import Alert, Change, Item, Story
+from bot.pipeline import Decision
+from bot.render import new_story_text, update_text
+from bot.service import Service
+from bot.store import Store
+from bot.telegram import Pacing, TelegramSink, alert_html
+from bot.telegram.html import MAX_MESSAGE, utf16_len
+
+TOKEN = "123456789:AAH-test-SECRET-token_0123456789abcdef"
+ADMIN = 1
+GROUP = -4012345  # a basic group: group pacing
+CHANNEL = -1001234567890
+
+FAST = Pacing(private_interval=0.02, group_interval=0.05, global_rate=1000.0,
+              backoff_base=0.05, backoff_max=0.2, idle_recheck=0.5)
+
+
+def make_config(api: FakeBotAPI, *, channels: str = "[]") -> Config:
+    return parse_config(f"""
+telegram:
+  base_url: {api.base_url}
+  admins: [{ADMIN}]
+  channels: {channels}
+feeds:
+  - url: https://wire.test/rss
+    name: Test Wire
+watchlists:
+  - name: venezuela
+    description: US strikes on boats in the Caribbean and Venezuela diplomacy
+    include: [venezuela, caribbean, boat]
+  - name: sahel
+    description: conflict in the Sahel
+    include: [mali, burkina]
+""")
+
+
+@pytest.fixture
+def api():
+    with FakeBotAPI(TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "vigia.db"
+
+
+@pytest.fixture
+def store(db: Path):
+    s = Store.open(db)
+    yield s
+    s.close()
+
+
+@contextlib.asynccontextmanager
+async def running(config: Config, store: Store, pacing: Pacing = FAST) -> AsyncIterator[
+        TelegramSink]:
+    sink = TelegramSink(config, store, TOKEN, pacing=pacing, poll_timeout=5)
+    await sink.start()
+    try:
+        yield sink
+    finally:
+        await sink.stop()
+
+
+_ids = itertools.count(1)
+
+
+def queue_alert(store: Store, *, story: str = "s1", kind: str = "new_story",
+                watchlist: str = "venezuela", title: str = "US strike on a boat off Venezuela",
+                outlets: list[tuple[str, str]] | None = None,
+                changes: tuple[Change, ...] = (), languages: tuple[str, ...] = ("en",)) -> int:
+    """Save an alert through the store's real decision path; returns its outbox id."""
+    now = datetime.now(UTC)
+    n = next(_ids)
+    outlets = outlets or [("Reuters", f"https://reuters.test/{n}")]
+    item = Item(id=f"item-{n}", link=outlets[-1][1], feed="https://wire.test/rss",
+                outlet=outlets[-1][0], title=title, summary="", published=now, language="en")
+    st = Story(id=story, title=title, first_seen=now, last_seen=now, items=[item.id],
+               outlets=[o for o, _ in outlets], links=list(outlets), languages=list(languages),
+               watchlists=[watchlist])
+    text = (new_story_text(watchlist, st, {}, changes) if kind == "new_story"
+            else update_text(watchlist, st, changes, item.link))
+    alert = Alert(at=now, kind=kind, watchlist=watchlist, story=story, items=(item.id,),
+                  changes=changes, text=text, title=title, links=tuple(outlets))
+    decision = Decision(item=item, story=st, story_is_new=kind == "new_story",
+                        watchlists=[watchlist], facts=[], changes=list(changes), alerts=[alert])
+    return store.save(decision, now)[0]
+
+
+def settled(store: Store) -> bool:
+    q = store.delivery_counts()
+    return q["queued"] == 0 and q["edits_queued"] == 0 and q["alerts_pending"] == 0
+
+
+def states(store: Store, chat_id: int) -> list[str]:
+    return [r[2] for r in store.deliveries() if r[1] == chat_id]
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+def test_subscribe_then_an_alert_arrives_once(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+
+    async def story() -> None:
+        async with running(config, store) as sink:
+            api.command(42, "/subscribe venezuela")
+            reply = await wait_for(lambda: api.sent(42), what="the reply to /subscribe")
+            assert "Subscribed to venezuela" in reply[0].text
+            assert store.subscriptions(42) == ["venezuela"]
+
+            service = Service(config, store)
+            now = datetime.now(UTC)
+            item = Item(id="https://wire.test/a1", link="https://wire.test/a1",
+                        feed="https://wire.test/rss", outlet="Test Wire",
+                        title="US strike on a boat in the Caribbean kills 3, Venezuela says",
+                        summary="The strike <b>killed</b> three people & left no survivors.",
+                        published=now, language="en")
+            service.ingest(item, now)
+            assert sink.dispatch() == 1
+            await wait_for(lambda: len(api.sent(42)) == 2 and settled(store), what="the alert")
+            alert = api.sent(42)[1]
+            assert alert.params["parse_mode"] == "HTML"
+            assert "US strike on a boat in the Caribbean kills 3" in alert.text
+            assert 'href="https://wire.test/a1"' in alert.text
+
+            # The same item again, and another dispatch: nothing new is sent.
+            assert service.ingest(item, now) is None
+            assert sink.dispatch() == 0
+            assert len(api.sent(42)) == 2
+            assert [r[2] for r in store.deliveries()] == ["sent"]
+
+    asyncio.run(story())
+
+
+def test_commands_answer_helpfully(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+
+    async def ask(chat: int, text: str, *, user: int | None = None) -> str:
+        before = len(api.sent(chat))
+        api.command(chat, text, user_id=user)
+        calls = await wait_for(lambda: len(api.sent(chat)) > before and api.sent(chat),
+                               what=f"an answer to {text}")
+        return calls[before].text
+
+    async def story() -> None:
+        async with running(config, store):
+            assert "/subscribe" in await ask(42, "/start")
+            assert "/status" not in await ask(42, "/help")
+            assert "/status" in await ask(ADMIN, "/help")
+            listing = await ask(42, "/watchlists")
+            assert "venezuela" in listing and "US strikes on boats in the Caribbean" in listing
+            assert "no watchlist called “atlantis”" in await ask(42, "/subscribe atlantis")
+            assert "I don't know /frobnicate" in await ask(42, "/frobnicate")
+            assert "not a duration" in await ask(42, "/mute soon")
+            assert "For how long" in await ask(42, "/mute")
+            assert "for the bot's admins" in await ask(42, "/status")
+
+            # No argument: buttons; pressing one subscribes.
+            await ask(42, "/subscribe")
+            keyboard = api.sent(42)[-1].params["reply_markup"]["inline_keyboard"]
+            assert [row[0]["callback_data"] for row in keyboard] == ["sub:venezuela",
+                                                                     "sub:sahel"]
+            api.press(42, "sub:sahel", message_id=api.sent(42)[-1].result["message_id"])
+            await wait_for(lambda: api.calls_of("editMessageText", 42), what="the button edit")
+            assert api.calls_of("answerCallbackQuery")
+            assert store.subscriptions(42) == ["sahel"]
+            assert "already follows sahel" in await ask(42, "/subscribe sahel")
+            assert "follows: sahel" in await ask(42, "/list")
+
+            assert "Muted until" in await ask(42, "/mute 2h")
+            assert store.muted_until(42, datetime.now(UTC)) is not None
+            assert "Muted until" in await ask(42, "/list")
+            assert "resumed" in await ask(42, "/unmute")
+            assert "Unsubscribed from sahel" in await ask(42, "/unsubscribe sahel")
+            assert "does not follow" in await ask(42, "/unsubscribe sahel")
+
+            status = await ask(ADMIN, "/status")
+            assert "Feeds: 1 configured" in status and "Queue:" in status
+            assert "Last alert: none yet" in status
+            assert "https://wire.test/rss" in await ask(ADMIN, "/feeds")
+
+            # Groups and channels subscribe like private chats.
+            assert "Subscribed" in await ask(GROUP, "/subscribe@vigia_test_bot venezuela",
+                                             user=7)
+            api.chat_types[CHANNEL] = "channel"
+            assert "Subscribed" in await ask(CHANNEL, "/subscribe venezuela")
+            assert store.subscriptions(CHANNEL) == ["venezuela"]
+            # A command for another bot in a group is left alone.
+            before = len(api.sent(GROUP))
+            api.command(GROUP, "/frobnicate@other_bot", user_id=7)
+            await ask(GROUP, "/list", user=7)  # answered, so the one before was handled
+            assert len(api.sent(GROUP)) == before + 1
+
+    asyncio.run(story())
+
+
+# -- delivery ------------------------------------------------------------------------------------
+
+def test_a_burst_to_a_group_respects_the_pacing(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+    pacing = replace(FAST, group_interval=0.25, private_interval=0.1, global_rate=40.0)
+    store.subscribe(GROUP, "venezuela", datetime.now(UTC))
+    privates = list(range(100, 110))
+    for chat in privates:
+        store.subscribe(chat, "venezuela", datetime.now(UTC))
+    for i in range(6):
+        queue_alert(store, story=f"burst-{i}", title=f"Strike number {i} on a boat")
+
+    async def story() -> None:
+        async with running(config, store, pacing):
+            await wait_for(lambda: settled(store), timeout=15, what="the burst")
+
+    asyncio.run(story())
+    group = [c.at for c in api.sent(GROUP)]
+    assert len(group) == 6
+    gaps = [b - a for a, b in itertools.pairwise(group)]
+    assert min(gaps) >= 0.25 - 0.02, gaps  # 20/min to a group, scaled: one per 0.25 s
+    for chat in privates:
+        times = [c.at for c in api.sent(chat)]
+        assert len(times) == 6
+        assert min(b - a for a, b in itertools.pairwise(times)) >= 0.1 - 0.02
+    every = sorted(c.at for c in api.sent())
+    assert len(every) == 66
+    overall = (every[-1] - every[0]) / (len(every) - 1)
+    assert overall >= 1 / 40 - 0.002, overall  # 30/s overall, scaled to 40/s
+    # In order: each chat got its alerts oldest first.
+    assert [re.search(r"Strike number (\d)", c.text)[1] for c in api.sent(GROUP)] == list(
+        "012345")
+
+
+def test_a_429_delays_without_loss(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+    store.subscribe(42, "venezuela", datetime.now(UTC))
+    ids = [queue_alert(store, story=f"s{i}") for i in range(3)]
+    api.fail("sendMessage", retry_after(1), chat_id=42)
+
+    async def story() -> None:
+        async with running(config, store):
+            await wait_for(lambda: settled(store), timeout=10, what="delivery after the 429")
+
+    asyncio.run(story())
+    calls = api.calls_of("sendMessage", 42)
+    assert [c.status for c in calls] == [429, 200, 200, 200]
+    assert calls[1].at - calls[0].at >= 1.0 - 0.02  # retry_after honoured
+    assert [r[0] for r in store.deliveries() if r[2] == "sent"] == ids
+
+
+def test_a_403_deactivates_the_chat_and_tells_the_admins(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+    for chat in (42, 77):
+        store.subscribe(chat, "venezuela", datetime.now(UTC))
+        store.subscribe(chat, "sahel", datetime.now(UTC))
+    api.fail("sendMessage", forbidden(), chat_id=77, times=None)
+    queue_alert(store, story="a")
+    queue_alert(store, story="b")
+
+    async def story() -> None:
+        async with running(config, store):
+            await wait_for(lambda: settled(store) and api.sent(ADMIN), what="the admin notice")
+
+    asyncio.run(story())
+    assert store.subscriptions(77) == []
+    assert store.subscriptions(42) == ["sahel", "venezuela"]
+    assert states(store, 77) == ["failed", "failed"]
+    assert len(api.calls_of("sendMessage", 77)) == 1  # the second one was not even tried
+    assert states(store, 42) == ["sent", "sent"]
+    notice = api.sent(ADMIN)[0].text
+    assert "77" in notice and "blocked" in notice and "sahel, venezuela" in notice
+
+
+@pytest.mark.parametrize("fault", [bad_html(), too_long()], ids=["bad-html", "too-long"])
+def test_a_400_for_the_markup_falls_back_to_plain_text(api: FakeBotAPI, store: Store,
+                                                       fault) -> None:
+    config = make_config(api)
+    store.subscribe(42, "venezuela", datetime.now(UTC))
+    queue_alert(store)
+    api.fail("sendMessage", fault, chat_id=42)
+
+    async def story() -> None:
+        async with running(config, store):
+            await wait_for(lambda: settled(store), what="the plain-text resend")
+
+    asyncio.run(story())
+    first, second = api.calls_of("sendMessage", 42)
+    assert first.status == 400 and first.params["parse_mode"] == "HTML"
+    assert second.ok and "parse_mode" not in second.params
+    assert second.text.startswith("New story [venezuela]: US strike on a boat")
+    assert states(store, 42) == ["sent"]
+
+
+def test_other_400s_are_recorded_as_failed_not_dropped(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+    store.subscribe(42, "venezuela", datetime.now(UTC))
+    queue_alert(store)
+    api.fail("sendMessage", bad_request("not enough rights to send text messages"), chat_id=42)
+
+    async def story() -> None:
+        async with running(config, store):
+            await wait_for(lambda: settled(store), what="the failure")
+
+    asyncio.run(story())
+    [(_, _, state, _, message_id, error)] = store.deliveries()
+    assert state == "failed" and message_id is None
+    assert "not enough rights" in error.lower()
+    assert store.subscriptions(42) == ["venezuela"]  # not the chat's fault for ever
+
+
+def test_5xx_and_network_errors_retry_with_backoff(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+    store.subscribe(42, "venezuela", datetime.now(UTC))
+    queue_alert(store)
+    api.fail("sendMessage", bad_gateway(), chat_id=42, times=3)
+
+    async def story() -> None:
+        async with running(config, store) as sink:
+            assert await sink.drain(timeout=5)
+
+    asyncio.run(story())
+    calls = api.calls_of("sendMessage", 42)
+    assert [c.status for c in calls] == [502, 502, 502, 200]
+    gaps = [b.at - a.at for a, b in itertools.pairwise(calls)]
+    assert gaps[0] >= 0.05 - 0.01 and gaps[1] >= 0.1 - 0.01 and gaps[2] >= 0.2 - 0.01, gaps
+    [(_, _, state, attempts, _, _)] = store.deliveries()
+    assert (state, attempts) == ("sent", 4)
+
+
+def test_a_group_that_became_a_supergroup_is_followed(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+    new_id = -1009876543210
+    store.subscribe(GROUP, "venezuela", datetime.now(UTC))
+    queue_alert(store)
+    api.fail("sendMessage", migrated(new_id), chat_id=GROUP)
+
+    async def story() -> None:
+        async with running(config, store):
+            await wait_for(lambda: settled(store) and api.sent(new_id), what="the resend")
+
+    asyncio.run(story())
+    assert store.subscriptions(GROUP) == [] and store.subscriptions(new_id) == ["venezuela"]
+    assert len(api.sent(new_id)) == 1 and not api.sent(GROUP)
+
+
+def test_channels_in_the_config_are_fixed_destinations(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api, channels=f"[{{chat_id: {CHANNEL}, watchlists: [venezuela]}}]")
+    api.chat_types[CHANNEL] = "channel"
+    queue_alert(store, watchlist="venezuela")
+    queue_alert(store, story="s2", watchlist="sahel", title="Attack in Mali")
+
+    async def story() -> None:
+        async with running(config, store):
+            await wait_for(lambda: settled(store) and api.sent(CHANNEL), what="the channel post")
+
+    asyncio.run(story())
+    assert len(api.sent(CHANNEL)) == 1 and "venezuela" in api.sent(CHANNEL)[0].text
+
+
+def test_an_unreachable_configured_channel_is_reported_once(api: FakeBotAPI,
+                                                            store: Store) -> None:
+    config = make_config(api, channels=f"[{{chat_id: {CHANNEL}}}]")
+    api.fail("sendMessage", forbidden(), chat_id=CHANNEL, times=None)
+    queue_alert(store, story="one")
+
+    async def story() -> None:
+        async with running(config, store) as sink:
+            await wait_for(lambda: settled(store) and api.sent(ADMIN), what="the notice")
+            queue_alert(store, story="two")
+            assert sink.dispatch() == 0  # skipped until the config is fixed
+
+    asyncio.run(story())
+    assert len(api.calls_of("sendMessage", CHANNEL)) == 1
+    [notice] = api.sent(ADMIN)
+    assert "telegram.channels" in notice.text
+
+
+def test_a_muted_chat_is_skipped(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+    now = datetime.now(UTC)
+    for chat in (42, 43):
+        store.subscribe(chat, "venezuela", now)
+    store.set_mute(43, now.replace(year=now.year + 1))
+    queue_alert(store)
+
+    async def story() -> None:
+        async with running(config, store):
+            await wait_for(lambda: settled(store) and api.sent(42), what="delivery")
+
+    asyncio.run(story())
+    assert not api.sent(43)
+
+
+def test_one_story_on_two_watchlists_is_told_once_per_chat(api: FakeBotAPI,
+                                                            store: Store) -> None:
+    config = make_config(api)
+    store.subscribe(42, "venezuela", datetime.now(UTC))
+    store.subscribe(42, "sahel", datetime.now(UTC))
+    store.subscribe(43, "sahel", datetime.now(UTC))
+    queue_alert(store, story="both", watchlist="venezuela")
+    queue_alert(store, story="both", watchlist="sahel")
+
+    async def story() -> None:
+        async with running(config, store):
+            await wait_for(lambda: settled(store) and api.sent(43), what="delivery")
+
+    asyncio.run(story())
+    assert len(api.sent(42)) == 1 and len(api.sent(43)) == 1
+
+
+def test_an_unreachable_bot_api_at_start_is_retried_in_the_background(api: FakeBotAPI,
+                                                                      store: Store) -> None:
+    config = make_config(api)
+    store.subscribe(42, "venezuela", datetime.now(UTC))
+    api.fail("getMe", bad_gateway(), times=2)
+
+    async def story() -> None:
+        async with running(config, store) as sink:  # start() returns: the daemon goes on
+            queue_alert(store)
+            sink.dispatch()
+            await wait_for(lambda: settled(store) and api.sent(42), what="delivery once online")
+
+    asyncio.run(story())
+    assert [c.status for c in api.calls_of("getMe")] == [502, 502, 200]
+
+
+def test_a_rejected_token_is_a_config_error(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+
+    async def story() -> None:
+        sink = TelegramSink(config, store, "42:not-the-token", pacing=FAST)
+        try:
+            with pytest.raises(ConfigError, match="telegram.token_env"):
+                await sink.start()
+        finally:
+            await sink.stop()
+
+    asyncio.run(story())
+
+
+# -- threading: replies and edits -----------------------------------------------------------------
+
+def test_an_update_is_a_reply_to_the_first_message(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+    store.subscribe(42, "venezuela", datetime.now(UTC))
+    queue_alert(store, story="s1")
+    queue_alert(store, story="other")
+    queue_alert(store, story="s1", kind="update", changes=(Change("deaths", 3, 5, ("AP",)),))
+
+    async def story() -> None:
+        async with running(config, store):
+            await wait_for(lambda: settled(store), what="three messages")
+
+    asyncio.run(story())
+    first, other, update = api.sent(42)
+    assert "reply_parameters" not in first.params
+    assert update.params["reply_parameters"]["message_id"] == first.result["message_id"]
+    assert "killed now 5 (+2, was 3)" in update.text
+
+
+def test_more_outlets_edit_the_first_message(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+    for chat in (42, GROUP):
+        store.subscribe(chat, "venezuela", datetime.now(UTC))
+    queue_alert(store, story="s1", outlets=[("Reuters", "https://reuters.test/1")])
+
+    async def story() -> None:
+        async with running(config, store) as sink:
+            await wait_for(lambda: settled(store), what="the first messages")
+            grown = store.story("s1")
+            for outlet, lang in [("AP", "en"), ("EFE", "es"), ("Le Monde", "fr"),
+                                 ("El País", "es")]:
+                grown.outlets.append(outlet)
+                grown.links.append((outlet, f"https://{outlet[:2].lower()}.test/x"))
+                if lang not in grown.languages:
+                    grown.languages.append(lang)
+                sink.story_grew(grown)  # four growths in a row: one edit per message
+            await wait_for(lambda: settled(store) and len(api.calls_of("editMessageText")) == 2,
+                           what="the edits")
+            assert sink.story_grew(grown) == 0  # nothing new to say
+
+    asyncio.run(story())
+    for chat in (42, GROUP):
+        [edit] = api.calls_of("editMessageText", chat)
+        assert edit.ok and edit.params["message_id"] == api.sent(chat)[0].result["message_id"]
+        assert "Reported by 5 outlets in en, es, fr:" in edit.text
+        assert api.messages[(chat, edit.params["message_id"])] == edit.text
+
+
+# -- crash safety --------------------------------------------------------------------------------
+
+def test_a_restart_mid_burst_loses_nothing_and_repeats_nothing(api: FakeBotAPI, db: Path
+                                                               ) -> None:
+    config = make_config(api)
+    chats = [42, 43, GROUP]
+    pacing = replace(FAST, group_interval=0.05, private_interval=0.05)
+
+    first = Store.open(db)
+    for chat in chats:
+        first.subscribe(chat, "venezuela", datetime.now(UTC))
+    ids = [queue_alert(first, story=f"r{i}", title=f"Alert {i}") for i in range(8)]
+
+    async def until_some_are_sent() -> None:
+        async with running(config, first, pacing):
+            await wait_for(lambda: len(api.sent()) >= 7, what="a few deliveries")
+        # stopped mid-burst: some sent, some still queued
+
+    asyncio.run(until_some_are_sent())
+    done = sum(1 for r in first.deliveries() if r[2] == "sent")
+    assert 7 <= done < len(ids) * len(chats)
+    first.close()
+
+    second = Store.open(db)
+
+    async def after_restart() -> None:
+        async with running(config, second, pacing) as sink:
+            await wait_for(lambda: settled(second), timeout=10, what="the rest of the burst")
+            assert sink.dispatch() == 0
+
+    try:
+        asyncio.run(after_restart())
+        assert {r[2] for r in second.deliveries()} == {"sent"}
+        assert len(second.deliveries()) == len(ids) * len(chats)
+    finally:
+        second.close()
+    for chat in chats:
+        texts = [c.text.split("\n")[1] for c in api.sent(chat)]
+        assert len(texts) == len(ids) and len(set(texts)) == len(ids), texts
+
+
+# -- the token stays out of the logs ---------------------------------------------------------------
+
+def test_the_token_never_appears_in_logs(api: FakeBotAPI, store: Store,
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    config = make_config(api)
+    store.subscribe(42, "venezuela", datetime.now(UTC))
+    queue_alert(store)
+    api.fail("sendMessage", bad_gateway(), chat_id=42)
+
+    async def story() -> None:
+        async with running(config, store):
+            api.command(42, "/help")
+            await wait_for(lambda: settled(store) and len(api.sent(42)) == 2, what="traffic")
+
+    asyncio.run(story())
+    assert any("sendMessage" in r.getMessage() or "502" in r.getMessage()
+               for r in caplog.records)  # there was plenty to log...
+    assert TOKEN not in caplog.text  # ...and the token is in none of it
+    assert all(TOKEN not in r.getMessage() for r in caplog.records)
+    assert logging.getLogger("httpx").level == logging.WARNING
+
+
+# -- the HTML ------------------------------------------------------------------------------------
+
+def _alert(title: str, links: list[tuple[str, str]], kind: str = "new_story") -> Alert:
+    return Alert(at=datetime.now(UTC), kind=kind, watchlist="venezuela", story="s",
+                 items=("i",), changes=(Change("deaths", None, 3),), text="plain",
+                 title=title, links=tuple(links))
+
+
+def test_html_escapes_everything_from_feeds() -> None:
+    html = alert_html(_alert('<script>alert("x")</script> & co',
+                             [("A <b>&</b>", 'https://x.test/?a=1&b="2"'),
+                              ("Evil", "javascript:alert(1)")]))
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&amp; co" in html
+    assert 'href="https://x.test/?a=1&amp;b=&quot;2&quot;"' in html
+    assert "A &lt;b&gt;&amp;&lt;/b&gt;" in html
+    assert "javascript:" not in html and "Evil" in html
+    assert "killed: 3" in html
+
+
+def test_html_never_exceeds_the_limit_and_says_how_many_outlets_are_left_out() -> None:
+    links = [(f"Outlet número {i} 📰", f"https://outlet{i}.test/a/very/long/path/{i}")
+             for i in range(400)]
+    html = alert_html(_alert("Título " * 200, links))
+    assert utf16_len(html) <= MAX_MESSAGE
+    assert "Reported by 400 outlets" in html
+    assert html.rstrip().endswith("more")
+    shown = html.count("<a href") - 1  # minus the title's link
+    assert 10 < shown < 400 and f"and {400 - shown} more" in html
