@@ -75,8 +75,8 @@ class Story:
     title: str
     first_seen: datetime
     last_seen: datetime
-    items: list[str] = field(default_factory=list)
-    outlets: list[str] = field(default_factory=list)
-    links: list[tuple[str, str]] = field(default_factory=list)  # (outlet, link)
+    items: list[str] = field(default_factory=list)  # in the store: items.story, not here
+    outlets: list[str] = field(default_factory=list)  # distinct, in order of first report
+    links: list[tuple[str, str]] = field(default_factory=list)  # (outlet, its first link)
     languages: list[str] = field(default_factory=list)
     watchlists: list[str] = field(default_factory=list)  # watchlists already alerted

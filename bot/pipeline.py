@@ -111,9 +111,12 @@ class Pipeline:
         story.last_seen = now
         if not edited:
             story.items.append(item.id)
-            story.outlets.append(item.outlet)
-            if item.link:
-                story.links.append((item.outlet, item.link))
+            # One entry per outlet: what a reader is told ("reported by 5 outlets") and what
+            # the store keeps per story stay bounded by the number of feeds, not of items.
+            if item.outlet not in story.outlets:
+                story.outlets.append(item.outlet)
+                if item.link:
+                    story.links.append((item.outlet, item.link))
             if item.language and item.language not in story.languages:
                 story.languages.append(item.language)
 

@@ -274,6 +274,10 @@ class Store:
             c.execute("DELETE FROM facts WHERE item = ?", (it.id,))
             c.executemany("INSERT INTO facts (item, name, value, span, story) VALUES (?,?,?,?,?)",
                           [(it.id, f.name, f.value, f.span, s.id) for f in d.facts])
+            # A story that left the window can no longer change: its ledger rows go (its
+            # facts stay in `facts`), so start-up does not read the ledger of every story ever.
+            c.executemany("DELETE FROM ledger WHERE scope = ?",
+                          [(f"story:{sid}",) for sid in d.evicted])
             for scope, rows in d.ledger.items():
                 c.execute("DELETE FROM ledger WHERE scope = ?", (scope,))
                 c.executemany("INSERT INTO ledger (scope, fact, value, outlet) VALUES (?,?,?,?)",
@@ -299,7 +303,11 @@ class Store:
             "SELECT id, feed, outlet, link, title, summary, published, language, story"
             " FROM items WHERE seen_at >= ? ORDER BY seen_at",
             (iso(since),))]
-        open_ids = {s.id for s in stories}
+        by_id = {s.id: s for s in stories}
+        for item, story_id in items:
+            if story_id in by_id:
+                by_id[story_id].items.append(item.id)
+        open_ids = set(by_id)
         ledger = [LedgerRow(*r) for r in self.conn.execute(
             "SELECT scope, fact, value, outlet FROM ledger")
             if not r[0].startswith("story:") or r[0][6:] in open_ids]
@@ -595,14 +603,16 @@ def _dt(text: str | None) -> datetime | None:
 
 
 def _story_data(s: Story) -> str:
-    return json.dumps({"items": s.items, "outlets": s.outlets, "links": s.links,
-                       "languages": s.languages, "watchlists": s.watchlists})
+    # The story's items are not repeated here (items.story holds them): an update of a big
+    # story must not rewrite a list that grows with every member.
+    return json.dumps({"outlets": s.outlets, "links": s.links, "languages": s.languages,
+                       "watchlists": s.watchlists})
 
 
 def _story(r: tuple) -> Story:
     data = json.loads(r[4])
     return Story(id=r[0], title=r[1], first_seen=from_iso(r[2]), last_seen=from_iso(r[3]),
-                 items=data["items"], outlets=data["outlets"],
+                 outlets=data["outlets"],
                  links=[tuple(x) for x in data["links"]], languages=data["languages"],
                  watchlists=data["watchlists"])
 

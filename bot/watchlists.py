@@ -7,17 +7,11 @@ A term matches at the start of a word, so "venezuela" also finds "venezuelan" an
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 from .config import WatchlistConfig
 from .model import Item
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents: 'Bogotá' -> 'bogota', 'Caraïbes' -> 'caraibes'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+from .normalize import fold
 
 
 def _pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
