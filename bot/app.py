@@ -157,26 +157,43 @@ async def run(config: Config, *, once: bool = False,
     """The daemon: poll every feed at its interval until SIGTERM/SIGINT (or `stop` is set);
     with `once`, poll each feed one time and return."""
     service = Service.open(config, now=utcnow(), lock=True)
+    apprise = None
+    if config.apprise:
+        from .apprise_sink import AppriseSink
+
+        try:
+            apprise = AppriseSink.from_config(config, service.store)
+        except BaseException:
+            service.close()
+            raise
     telegram = None
     if sink is None:
         from .telegram import TelegramSink
 
         telegram = TelegramSink.from_config(config, service.store)
     console = sink or ConsoleSink()
-    deliver = telegram.dispatch if telegram else (lambda: service.dispatch(console))
+    primary = telegram.dispatch if telegram else (lambda: service.dispatch(console))
+
+    def deliver() -> object:
+        # Apprise first: it queues what is still pending; the primary sink then marks the
+        # alerts dispatched. A crash in between repeats only the (idempotent) first step.
+        if apprise:
+            apprise.dispatch()
+        return primary()
     fetcher = make_fetcher(config)
     metrics = Metrics(service.store)
     log.info("vigia started: %d feeds, %d watchlists, store %s", len(config.feeds),
              len(config.watchlists), service.store.path)
     try:
+        if apprise:
+            apprise.start()  # before Telegram's start, which dispatches what is pending
         if telegram:
             await telegram.start()
         if once:
             await asyncio.gather(*(poll_feed(service, fetcher, f, utcnow, config,
                                              metrics=metrics) for f in config.feeds))
             deliver()
-            if telegram:
-                await telegram.drain(timeout=60)
+            await asyncio.gather(*(s.drain(timeout=60) for s in (telegram, apprise) if s))
             return
         if config.metrics.port:
             metrics.serve(config.metrics.port)
@@ -185,6 +202,8 @@ async def run(config: Config, *, once: bool = False,
     finally:
         if telegram:
             await telegram.stop()
+        if apprise:
+            await apprise.stop()
         await fetcher.aclose()
         metrics.close()
         service.close()

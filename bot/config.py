@@ -61,6 +61,17 @@ class TelegramConfig:
 
 
 @dataclass(frozen=True)
+class AppriseConfig:
+    # repr=False: the URL carries the service's secrets (tokens, passwords); it must never
+    # reach a log line, not even through a printed Config.
+    url: str = field(repr=False, metadata=_doc(
+        "an Apprise URL (slack://, discord://, matrix://, mailto://, json://...); it holds "
+        "secrets, so it is never logged", "apprise_url"))
+    watchlists: tuple[str, ...] = field(default=(), metadata=_doc(
+        "watchlists delivered there; empty means all"))
+
+
+@dataclass(frozen=True)
 class FetchConfig:
     allow_private_addresses: bool = field(default=False, metadata=_doc(
         "allow feeds on private/loopback addresses (tests and intranet feeds only)"))
@@ -124,6 +135,8 @@ class MetricsConfig:
 class Config:
     storage: StorageConfig = field(default_factory=StorageConfig, metadata=_doc("storage"))
     telegram: TelegramConfig = field(default_factory=TelegramConfig, metadata=_doc("Telegram"))
+    apprise: tuple[AppriseConfig, ...] = field(default=(), metadata=_doc(
+        "more destinations through Apprise (needs `pip install vigia[apprise]`)"))
     fetch: FetchConfig = field(default_factory=FetchConfig, metadata=_doc("fetching"))
     feeds: tuple[FeedConfig, ...] = field(default=(), metadata=_doc("feeds to poll"))
     watchlists: tuple[WatchlistConfig, ...] = field(default=(), metadata=_doc("watchlists"))
@@ -289,6 +302,10 @@ class _Builder:
             text = str(data).strip()
             if kind == "url":
                 self.check_url(text, path)
+            elif kind == "apprise_url" and not _APPRISE_URL.match(text):
+                # Never quote the value: it may hold a token or a password.
+                self.fail(path, "not an Apprise URL: expected service://..., such as "
+                                "slack://..., discord://..., mailto://... or json://...")
             elif kind == "language" and not re.fullmatch(r"[a-z]{2,3}", text):
                 self.fail(path, f"{text!r} is not a language code such as en, es or fr")
             elif kind == "fact" and text not in FACT_NAMES:
@@ -300,6 +317,9 @@ class _Builder:
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             self.fail(path, f"{text!r} is not an http(s) URL")
+
+
+_APPRISE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S")
 
 
 def _kind(data: Any) -> str:
@@ -327,6 +347,14 @@ def _check(cfg: Config, b: _Builder) -> None:
         for j, name in enumerate(ch.watchlists):
             if name not in names:
                 b.fail(("telegram", "channels", i, "watchlists", j), f"no watchlist named {name!r}")
+    urls: dict[str, int] = {}
+    for i, dest in enumerate(cfg.apprise):
+        if dest.url in urls:
+            b.fail(("apprise", i, "url"), f"same URL as apprise[{urls[dest.url]}]")
+        urls[dest.url] = i
+        for j, name in enumerate(dest.watchlists):
+            if name not in names:
+                b.fail(("apprise", i, "watchlists", j), f"no watchlist named {name!r}")
     if cfg.alerts.corroboration < 1:
         b.fail(("alerts", "corroboration"), "must be 1 or more")
     if cfg.fetch.disable_after < 1:

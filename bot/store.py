@@ -136,6 +136,21 @@ MIGRATIONS: list[str] = [
     CREATE INDEX deliveries_chat ON deliveries(chat_id, state);
     ALTER TABLE deliveries ADD COLUMN sent_at TEXT
     """,
+    # 3: Apprise: one row per (alert, destination); `destination` is a hash of the configured
+    # URL (the URL itself holds secrets and is not stored).
+    """
+    CREATE TABLE apprise_deliveries (
+        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+        destination TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'queued',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt TEXT,
+        error TEXT,
+        sent_at TEXT,
+        PRIMARY KEY (alert_id, destination)
+    );
+    CREATE INDEX apprise_queue ON apprise_deliveries(state, destination, alert_id)
+    """,
 ]
 
 
@@ -590,6 +605,91 @@ class Store:
             "SELECT id, at, kind, watchlist, story, items, changes, text, title, links"
             " FROM alerts ORDER BY id DESC LIMIT 1").fetchone()
         return _alert(r) if r else None
+
+    # -- apprise deliveries --------------------------------------------------------------------
+    #
+    # The Apprise sink's outbox. Rows are queued by `apprise_fan_out` from the alerts that are
+    # still pending (dispatched = 0), *before* the primary sink (Telegram or the console) marks
+    # them dispatched; the primary key makes a repeated fan-out (after a crash in between) a
+    # no-op, so every alert reaches every Apprise destination exactly once.
+
+    def apprise_fan_out(self, destinations: Iterable[tuple[str, Iterable[str]]]) -> int:
+        """Queue one row per pending alert and destination `(key, watchlists)` (empty
+        watchlists: all). A destination already told about this story (another watchlist's
+        alert of the same kind and changes) is not told twice. Returns the rows queued."""
+        dests = [(key, set(names)) for key, names in destinations]
+        if not dests:
+            return 0
+        queued = 0
+        with self.transaction() as c:
+            pending = c.execute("SELECT id, watchlist, story, kind, changes FROM alerts"
+                                " WHERE dispatched = 0 ORDER BY id").fetchall()
+            for alert_id, watchlist, story, kind, changes in pending:
+                for key, names in dests:
+                    if names and watchlist not in names:
+                        continue
+                    told = c.execute(
+                        "SELECT 1 FROM apprise_deliveries d JOIN alerts b ON b.id = d.alert_id"
+                        " WHERE d.destination = ? AND b.story = ? AND b.kind = ? AND b.id != ?"
+                        " AND (b.kind = 'new_story' OR b.changes = ?) LIMIT 1",
+                        (key, story, kind, alert_id, changes)).fetchone()
+                    if told:
+                        continue
+                    queued += c.execute(
+                        "INSERT OR IGNORE INTO apprise_deliveries (alert_id, destination)"
+                        " VALUES (?,?)", (alert_id, key)).rowcount
+        return queued
+
+    def apprise_head(self, destination: str) -> tuple[int, int, str | None] | None:
+        """(alert_id, attempts, next_attempt) of a destination's oldest queued row: its
+        alerts go out in order, so an update never overtakes the story it follows."""
+        row = self.conn.execute(
+            "SELECT alert_id, attempts, next_attempt FROM apprise_deliveries"
+            " WHERE state = 'queued' AND destination = ? ORDER BY alert_id LIMIT 1",
+            (destination,)).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def apprise_sent(self, alert_id: int, destination: str, now: datetime) -> None:
+        self.conn.execute("UPDATE apprise_deliveries SET state = 'sent', sent_at = ?,"
+                          " attempts = attempts + 1, error = NULL"
+                          " WHERE alert_id = ? AND destination = ?",
+                          (iso(now), alert_id, destination))
+
+    def apprise_retry(self, alert_id: int, destination: str, next_attempt: str,
+                      error: str) -> None:
+        self.conn.execute("UPDATE apprise_deliveries SET next_attempt = ?, error = ?,"
+                          " attempts = attempts + 1 WHERE alert_id = ? AND destination = ?",
+                          (next_attempt, error, alert_id, destination))
+
+    def apprise_failed(self, alert_id: int, destination: str, error: str) -> None:
+        self.conn.execute("UPDATE apprise_deliveries SET state = 'failed', error = ?,"
+                          " attempts = attempts + 1 WHERE alert_id = ? AND destination = ?",
+                          (error, alert_id, destination))
+
+    def apprise_fail_others(self, keep: Iterable[str], error: str) -> int:
+        """Fail the queued rows of destinations no longer configured (not in `keep`): they
+        can never be sent, and stay visible with their error. Returns how many."""
+        keys = list(keep)
+        marks = ",".join("?" * len(keys))
+        return self.conn.execute(
+            "UPDATE apprise_deliveries SET state = 'failed', error = ?"
+            f" WHERE state = 'queued' AND destination NOT IN ({marks})",
+            (error, *keys)).rowcount
+
+    def apprise_deliveries(self, alert_id: int | None = None) -> list[tuple]:
+        """(alert_id, destination, state, attempts, error), oldest first."""
+        sql = ("SELECT alert_id, destination, state, attempts, error FROM apprise_deliveries"
+               + (" WHERE alert_id = ?" if alert_id is not None else "")
+               + " ORDER BY alert_id, destination")
+        return [tuple(r) for r in self.conn.execute(
+            sql, (alert_id,) if alert_id is not None else ())]
+
+    def apprise_counts(self) -> dict[str, int]:
+        out = {"queued": 0, "sent": 0, "failed": 0}
+        for state, n in self.conn.execute("SELECT state, COUNT(*) FROM apprise_deliveries"
+                                          " GROUP BY state"):
+            out[state] = n
+        return out
 
 
 # -- row <-> domain ------------------------------------------------------------------------------

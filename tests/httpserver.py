@@ -6,6 +6,7 @@
         url = server.route("/bomb", gzip_bomb(100 * 1024 * 1024))
         url = server.route("/loop", redirect("/loop"))
         url = server.route("/dyn", lambda request: Reply(status=304) if ... else Reply(...))
+        # GET and POST alike; a POST's body is in `request.body`
     with serve(tls=(cert_file, key_file)) as server:  # https://
 
 Each route answers with a `Reply`, or with what a function of the `Request` returns. The
@@ -32,6 +33,7 @@ class Request:
     method: str
     path: str
     headers: dict[str, str]  # names in lower case
+    body: bytes = b""  # a POST's body
 
 
 @dataclass
@@ -100,6 +102,9 @@ class LoopbackServer:
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 owner._answer(self)
 
+            def do_POST(self) -> None:  # noqa: N802
+                owner._answer(self, "POST")
+
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass  # quiet tests
 
@@ -141,9 +146,11 @@ class LoopbackServer:
 
     # ── inside the server's threads ──
 
-    def _answer(self, handler: BaseHTTPRequestHandler) -> None:
-        request = Request("GET", handler.path,
-                          {name.lower(): value for name, value in handler.headers.items()})
+    def _answer(self, handler: BaseHTTPRequestHandler, method: str = "GET") -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length) if method == "POST" and length else b""
+        request = Request(method, handler.path,
+                          {name.lower(): value for name, value in handler.headers.items()}, body)
         with self._changed:
             self.requests.append(request)
             self.in_flight += 1
