@@ -1,0 +1,520 @@
+"""Text -> comparable features, for English, Spanish and French, with no translation.
+
+`analyze(title, summary, language, published)` turns an item's text into a `Doc`: tokens in
+which the words of the three languages that name the same thing become one token (from the
+data in bot/data/lexicon.yaml), numbers in digits whether written "3", "three", "tres" or
+"trois", ordinals ("second strike", "deuxieme frappe"), calendar days the text refers to
+("Monday", "15 septembre", "el 2 de septiembre"), places and names kept as anchors.
+
+Token forms (plain strings, cheap to hash):
+    c:strike     a concept of the lexicon          p:caribbean  a place
+    n:eln        a name of the lexicon (Tren de Aragua, Southern Command, ...); other names
+                 (capitalised mid-sentence: Hegseth, Maduro) are plain words below, also kept
+                 in `Doc.names` as anchors
+    #11          a number (2 or more; years and days of dates are not numbers)
+    o:2          an ordinal                        d:2025-09-15 a calendar day
+    k:3          a number next to a word for killed/dead ("3 killed", "tres muertos",
+                 "tuant trois"): the toll of an event, the figure that tells look-alikes apart
+    v:2          a number next to a word for survivors
+    strike       any other word: folded, plural "s" dropped, cut to 6 letters, which also
+                 lines up many en/es/fr cognates (operation/operativo/operation -> "operat")
+
+Pure functions over plain data; the lexicon is loaded once at import.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from text_to_num import alpha2digit
+
+LANGUAGES = ("en", "es", "fr")
+# Words longer than this are cut to it: long enough to keep "hegset" and "venezu" apart from
+# other words, short enough that inflections ("strikes", "narcoterroristas") and many
+# cognates meet. Chosen by reading the stems of the dev corpus, not by a score.
+STEM_LEN = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """What the grouper compares. All sets hold folded, language-neutral tokens."""
+
+    lang: str
+    title: tuple[str, ...]
+    body: tuple[str, ...]
+    numbers: frozenset[int]
+    title_numbers: frozenset[int]
+    ordinals: frozenset[int]
+    dates: frozenset[date]
+    places: frozenset[str]
+    names: frozenset[str]
+    # capitalised words first in a sentence ("Sheinbaum said ..."): names or not, the
+    # grouper decides from the names it has seen elsewhere
+    caps: frozenset[str] = frozenset()
+    killed: frozenset[int] = frozenset()  # figures next to a word for killed/dead
+    title_killed: frozenset[int] = frozenset()
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return self.title + self.body
+
+
+# ---------------------------------------------------------------------------- folding
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Caraïbes" -> "caraibes", "Pacífico" -> "pacifico"."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return _COMBINING.sub("", text).replace("œ", "oe").replace("æ", "ae")
+
+
+# ----------------------------------------------------------------------------- lexicon
+@dataclass(slots=True)
+class _Lexicon:
+    exact: dict[str, str]
+    prefixes: dict[str, str]
+    prefix_lens: tuple[int, ...]
+    phrases: dict[str, list[tuple[tuple[str, ...], bool, str]]]
+    ordinals: dict[str, int]
+    weekdays: dict[str, int]
+    months: dict[str, int]
+    relative: dict[tuple[str, ...], int]
+    stop: dict[str, frozenset[str]]
+    all_stop: frozenset[str]
+    special: frozenset[str]  # words that may start a phrase, a date or an ordinal
+
+
+def _read(name: str) -> dict:
+    return yaml.safe_load(resources.files("bot").joinpath("data", name).read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    data = _read("lexicon.yaml")
+    exact: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
+    phrases: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
+    for section, tag in (("concepts", "c:"), ("places", "p:"), ("names", "n:")):
+        for key, forms in (data.get(section) or {}).items():
+            token = tag + str(key)
+            for form in forms:
+                words = _words(fold(str(form)))
+                is_prefix = str(form).endswith("*")
+                if len(words) > 1:
+                    phrases.setdefault(words[0], []).append((tuple(words), is_prefix, token))
+                elif is_prefix:
+                    prefixes.setdefault(words[0], token)
+                else:
+                    exact.setdefault(words[0], token)
+    for entries in phrases.values():
+        entries.sort(key=lambda e: -len(e[0]))  # longest phrase first
+
+    def numbered(section: str) -> dict[str, int]:
+        return {fold(str(f)): int(k) for k, forms in data[section].items() for f in forms}
+
+    relative = {tuple(_words(fold(str(f)))): int(k)
+                for k, forms in data["relative_days"].items() for f in forms}
+    stop_data = _read("stopwords.yaml")
+    stop = {lang: frozenset(fold(str(w)) for w in words) for lang, words in stop_data.items()}
+    ordinals = numbered("ordinals")
+    weekdays = numbered("weekdays")
+    months = numbered("months")
+    special = frozenset(phrases) | {k[0] for k in relative} | set(ordinals) | set(weekdays) \
+        | set(months)
+    return _Lexicon(
+        special=special,
+        exact=exact,
+        prefixes=prefixes,
+        prefix_lens=tuple(sorted({len(p) for p in prefixes}, reverse=True)),
+        phrases=phrases,
+        ordinals=ordinals,
+        weekdays=weekdays,
+        months=months,
+        relative=relative,
+        stop=stop,
+        all_stop=frozenset().union(*stop.values()),
+    )
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(folded: str) -> list[str]:
+    return _WORD.findall(folded)
+
+
+# --------------------------------------------------------------------------- language
+def guess_language(text: str, hint: str | None = None) -> str:
+    """The hint when it is one of en/es/fr, else the language whose stop words are most used."""
+    if hint:
+        hint = hint.lower()[:2]
+        if hint in LANGUAGES:
+            return hint
+    lex = lexicon()
+    words = _words(fold(text))
+    best, best_n = "en", -1
+    for lang in LANGUAGES:
+        n = sum(1 for w in words if w in lex.stop[lang])
+        if n > best_n:
+            best, best_n = lang, n
+    return best
+
+
+# --------------------------------------------------------------------------- tokenizer
+# A raw token: a number with thousands separators, a word, or a sentence end.
+_RAW = re.compile(r"\d{1,3}(?:[.,\u202f\u00a0 ]\d{3})+(?!\d)|[^\W_]+|[.!?;:«»\"“”|]")
+_ORDINAL_DIGITS = re.compile(r"^(\d{1,3})(?:st|nd|rd|th|e|eme|er|ere|re|o|a|do|da|vo|va|to|ta)$")
+_SENTENCE_END = frozenset(".!?;:«»\"“”|")
+
+
+def _number_text(text: str, lang: str) -> str:
+    try:
+        return alpha2digit(text, lang, threshold=0)
+    except Exception:  # noqa: BLE001 - a text2num edge case must not drop an item
+        return text
+
+
+def _raw_tokens(text: str) -> list[tuple[str, int]]:
+    """(folded word, name flag) pairs, punctuation left out: flag 1 for a name (capitalised,
+    not first in its sentence), 2 for a capitalised first word, 0 otherwise. In a
+    title-cased headline ("US Strikes Boat In Pacific") capitals say nothing."""
+    raw = _RAW.findall(text)
+    n_words = caps = 0
+    for w in raw:
+        if w not in _SENTENCE_END:
+            n_words += 1
+            caps += w[:1].isupper()
+    title_case = n_words >= 4 and caps > 0.6 * n_words
+    out: list[tuple[str, int]] = []
+    start = True
+    cache = _FOLD_CACHE
+    for w in raw:
+        if w in _SENTENCE_END:
+            start = w not in "«»\"“”"
+            continue
+        flag = 0
+        if w[0].isupper():
+            # an acronym (ELN, OFAC) is a name; two capitals (TT, IA, PM) are too ambiguous
+            if (not start and not title_case) or (len(w) >= 3 and w.isupper() and w.isalpha()):
+                flag = 1
+            elif start and not title_case:
+                flag = 2
+        f = cache.get(w)
+        if f is None:
+            if len(cache) > _CACHE_SIZE:
+                cache.clear()
+            f = cache[w] = fold(w)
+        out.append((f, flag))
+        start = False
+    return out
+
+
+# Per-word caches (folded form; lexicon lookup; outcome of an ordinary word), each emptied
+# when it reaches this size: the words of a day's news repeat; 50,000 entries a cache is a
+# few MB and keeps most hits.
+_CACHE_SIZE = 50_000
+_FOLD_CACHE: dict[str, str] = {}
+_LEX_CACHE: dict[str, str | None] = {}
+_THOUSANDS = re.compile(r"[.,\u202f\u00a0 ]")
+
+
+def _as_int(word: str) -> int | None:
+    if not word[:1].isdigit():
+        return None
+    if word.isdigit():
+        return int(word)
+    digits = _THOUSANDS.sub("", word)
+    return int(digits) if digits.isdigit() and len(digits) <= 9 else None
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("s"):
+        word = word[:-1]
+    return word[:STEM_LEN]
+
+
+def _day(pub: date | None, month: int, day: int, year: int | None) -> date | None:
+    if not 1 <= day <= 31:
+        return None
+    if year is None:
+        if pub is None:
+            return None
+        year = pub.year
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            return None
+        # "December 30" read on 2 January is last year's
+        return when.replace(year=year - 1) if when > pub + timedelta(days=40) else when
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _lookup(lex: _Lexicon, w: str) -> str | None:
+    """The lexicon token of one word (exact form, else the longest matching prefix)."""
+    if w in _LEX_CACHE:
+        return _LEX_CACHE[w]
+    token = lex.exact.get(w)
+    if token is None:
+        for length in lex.prefix_lens:
+            if len(w) >= length and (token := lex.prefixes.get(w[:length])) is not None:
+                break
+    if len(_LEX_CACHE) > _CACHE_SIZE:
+        _LEX_CACHE.clear()
+    _LEX_CACHE[w] = token
+    return token
+
+
+_PLAIN_CACHE: dict[str, dict[str, tuple[str, int]]] = {}
+
+
+def _plain(lex: _Lexicon, stop: frozenset[str], w: str) -> tuple[str, int]:
+    """(token, kind) of an ordinary word: kind 0 dropped (stop word), 1 place, 2 lexicon
+    name, 3 concept, 4 a cut word."""
+    if w in stop or len(w) < 2:
+        return "", 0
+    token = _lookup(lex, w)
+    if token is not None:
+        return token, {"p": 1, "n": 2}.get(token[0], 3)
+    if w in lex.all_stop:
+        return "", 0
+    return _stem(w), 4
+
+
+def _features(text: str, lang: str, pub: date | None, out: dict) -> list[str]:
+    lex = lexicon()
+    toks = _raw_tokens(_number_text(text, lang))
+    words = [t[0] for t in toks]
+    stop = lex.stop.get(lang, lex.all_stop)
+    phrases = lex.phrases
+    relative = lex.relative
+    months = lex.months
+    result: list[str] = []
+    special = lex.special
+    plain = _PLAIN_CACHE.setdefault(lang, {})
+    places, names, caps = out["places"], out["names"], out["caps"]
+    n = len(toks)
+    i = 0
+    while i < n:
+        w, is_name = toks[i]
+        if w not in special and not w[:1].isdigit():
+            # an ordinary word: its outcome depends on the word and the language only
+            hit = plain.get(w)
+            if hit is None:
+                if len(plain) > _CACHE_SIZE:
+                    plain.clear()
+                hit = plain[w] = _plain(lex, stop, w)
+            token, kind = hit
+            if kind:
+                result.append(token)
+                if kind == 1:
+                    places.add(token)
+                elif kind == 2:
+                    names.add(token)
+                elif kind == 4 and is_name:
+                    # the same token as the word in lower case, kept as an anchor
+                    (names if is_name == 1 else caps).add(token)
+            i += 1
+            continue
+        # phrases of the lexicon (multi-word, hyphens are spaces)
+        entries = phrases.get(w)
+        if entries:
+            matched = False
+            for pw, is_prefix, token in entries:
+                k = len(pw)
+                if i + k > n or words[i + 1 : i + k - 1] != list(pw[1:-1]):
+                    continue
+                last = words[i + k - 1]
+                if last == pw[-1] or (is_prefix and last.startswith(pw[-1])):
+                    result.append(token)
+                    if token[0] == "p":
+                        out["places"].add(token)
+                    elif token[0] == "n":
+                        out["names"].add(token)
+                    i += k
+                    matched = True
+                    break
+            if matched:
+                continue
+        nxt0 = words[i + 1] if i + 1 < n else None
+        width, rel = 2, relative.get((w, nxt0))
+        if rel is None:
+            width, rel = 1, relative.get((w,))
+        if rel is not None and pub is not None:
+            d = pub - timedelta(days=rel)
+            out["dates"].add(d)
+            result.append("d:" + d.isoformat())
+            i += width
+            continue
+        value = _as_int(w)
+        if value is not None:
+            # "15 septembre", "15 de septiembre", "15 September 2025"
+            j = 1 if nxt0 != "de" else 2
+            month = months.get(words[i + j]) if i + j < n else None
+            if month:
+                year = _year(words[i + j + 1 : i + j + 3])
+                d = _day(pub, month, value, year)
+                if d is not None:
+                    out["dates"].add(d)
+                    result.append("d:" + d.isoformat())
+                    i += j + 1
+                    if year is not None:
+                        i += 2 if words[i] == "de" else 1
+                    continue
+            if 1900 <= value <= 2100:
+                i += 1
+                continue
+            if value >= 2:
+                out["numbers"].add(value)
+                result.append(f"#{value}")
+            i += 1
+            continue
+        if w[:1].isdigit():
+            m = _ORDINAL_DIGITS.match(w)
+            if m:
+                o = int(m.group(1))
+                if o >= 2:
+                    out["ordinals"].add(o)
+                    result.append(f"o:{o}")
+                i += 1
+                continue
+        month = months.get(w)
+        if month and nxt0 is not None and (day := _as_int(nxt0)) is not None and 1 <= day <= 31:
+            year = _year(words[i + 2 : i + 4])
+            d = _day(pub, month, day, year)
+            if d is not None:
+                out["dates"].add(d)
+                result.append("d:" + d.isoformat())
+                i += 2 + (year is not None)
+                continue
+        wd = lex.weekdays.get(w)
+        if wd is not None and pub is not None:
+            d = pub - timedelta(days=(pub.weekday() - wd) % 7)
+            out["dates"].add(d)
+            result.append("d:" + d.isoformat())
+            i += 1
+            continue
+        o = lex.ordinals.get(w)
+        if o is not None:
+            out["ordinals"].add(o)
+            result.append(f"o:{o}")
+            i += 1
+            continue
+        if w in stop or len(w) < 2:
+            i += 1
+            continue
+        token = _lookup(lex, w)
+        if token is not None:
+            result.append(token)
+            if token[0] == "p":
+                out["places"].add(token)
+            elif token[0] == "n":
+                out["names"].add(token)
+        elif w not in lex.all_stop:
+            token = _stem(w)
+            if is_name == 1:  # the same token as the word in lower case, kept as an anchor
+                out["names"].add(token)
+            elif is_name == 2:
+                out["caps"].add(token)
+            result.append(token)
+        i += 1
+    return _figures(result, out)
+
+
+# A figure this many tokens (after stop words) from "killed"/"survivors" is that figure:
+# "killed 11 people", "11 personnes tuees", "once muertos", "tuant 14 hommes".
+_FIGURE_REACH = 2
+_FIGURE_TAGS = {"c:killed": "k:", "c:survivor": "v:"}
+
+
+def _figures(result: list[str], out: dict) -> list[str]:
+    """Adds "k:N"/"v:N" for each number whose nearest tag word (within reach) is
+    killed/survivors: "11 muertos y 2 sobrevivientes" -> k:11, v:2."""
+    tags = [i for i, tok in enumerate(result) if tok in _FIGURE_TAGS]
+    if not tags:
+        return result
+    extra: list[str] = []
+    for j, t in enumerate(result):
+        if t[0] != "#":
+            continue
+        near = min(tags, key=lambda i: (abs(i - j), i < j))
+        if abs(near - j) <= _FIGURE_REACH:
+            tag = _FIGURE_TAGS[result[near]]
+            extra.append(tag + t[1:])
+            if tag == "k:":
+                out["killed"].add(int(t[1:]))
+    return result + extra
+
+
+def _year(words: list[str]) -> int | None:
+    if words and words[0] == "de":
+        words = words[1:]
+    if words and words[0].isdigit() and len(words[0]) == 4 and 1900 <= int(words[0]) <= 2100:
+        return int(words[0])
+    return None
+
+
+def tokens(text: str, language: str | None = None, published: datetime | None = None) -> list[str]:
+    """The feature tokens of one text, in order (see the module docstring for their forms)."""
+    lang = guess_language(text, language)
+    out: dict = {"numbers": set(), "ordinals": set(), "dates": set(), "places": set(),
+                 "names": set(), "killed": set(), "caps": set()}
+    return _features(text, lang, published.date() if published else None, out)
+
+
+# What an item is about is in its title and first sentences; some feeds put whole articles in
+# the summary, which would cost time and memory for nothing. 600 characters is about the
+# first 100 words (the dev corpus's longest summary has 330).
+MAX_TITLE = 300
+MAX_SUMMARY = 600
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit]
+
+
+def _intern(token: str) -> str:
+    """One string object per distinct token, however many stories hold it."""
+    return sys.intern(token)
+
+
+def analyze(title: str, summary: str, language: str | None = None,
+            published: datetime | None = None) -> Doc:
+    """The features of one item. `published` anchors "Monday", "yesterday" and bare dates."""
+    title = (title or "")[:MAX_TITLE]
+    summary = _cut(summary or "", MAX_SUMMARY)
+    lang = guess_language(f"{title} {summary}", language)
+    pub = published.date() if published else None
+    out: dict = {"numbers": set(), "ordinals": set(), "dates": set(), "places": set(),
+                 "names": set(), "killed": set(), "caps": set()}
+    t = _features(title or "", lang, pub, out)
+    title_numbers = frozenset(out["numbers"])
+    title_killed = frozenset(out["killed"])
+    b = _features(summary or "", lang, pub, out)
+    return Doc(
+        lang=lang,
+        title=tuple(map(_intern, t)),
+        body=tuple(map(_intern, b)),
+        numbers=frozenset(out["numbers"]),
+        title_numbers=title_numbers,
+        ordinals=frozenset(out["ordinals"]),
+        dates=frozenset(out["dates"]),
+        places=frozenset(out["places"]),
+        names=frozenset(out["names"]),
+        caps=frozenset(out["caps"] - out["names"]),
+        killed=frozenset(out["killed"]),
+        title_killed=title_killed,
+    )

@@ -1,0 +1,195 @@
+"""Story grouping, as specifications: reports of one event become one story whatever their
+outlet and language; events that only look alike stay apart.
+
+The sentences are invented for these tests (a fictional campaign in March 2026)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+from bot.grouping import Grouper, story_id_for
+from bot.model import Item
+
+MON = datetime(2026, 3, 16, 6, 0, tzinfo=UTC)  # a Monday
+
+
+def item(iid: str, when: datetime, title: str, summary: str = "", lang: str | None = "en",
+         outlet: str = "Wire") -> Item:
+    return Item(id=iid, link=f"https://news.example/{iid}", feed=f"https://{outlet}.example/rss",
+                outlet=outlet, title=title, summary=summary, published=when, language=lang)
+
+
+# One event (Monday 16 March: a strike in the Caribbean, five dead, one survivor), reported by
+# six outlets in three languages over the day.
+SAME_EVENT = [
+    item("en-1", MON + timedelta(hours=1),
+         "US strike on alleged drug boat in the Caribbean kills five, Hegseth says",
+         "Defense Secretary Pete Hegseth said on Monday that a US strike on a suspected "
+         "drug-smuggling boat in the Caribbean killed five people and left one survivor."),
+    item("es-1", MON + timedelta(hours=2),
+         "Ataque de Estados Unidos contra una lancha en el Caribe deja cinco muertos",
+         "Hegseth informó el lunes que el ataque contra una presunta narcolancha en el Caribe "
+         "dejó cinco muertos y un sobreviviente.", "es", "Diario"),
+    item("fr-1", MON + timedelta(hours=3),
+         "Une frappe américaine contre un bateau dans les Caraïbes fait cinq morts",
+         "Selon Pete Hegseth, la frappe de lundi contre un bateau soupçonné de transporter de la "
+         "drogue dans les Caraïbes a tué cinq personnes; un homme a survécu.", "fr", "Journal"),
+    item("en-2", MON + timedelta(hours=4),
+         "Five killed as US military hits suspected drug vessel in Caribbean",
+         "The US military struck a suspected drug vessel in the Caribbean on Monday, killing "
+         "five people aboard, Hegseth said; one person survived.", "en", "Herald"),
+    item("es-2", MON + timedelta(hours=6),
+         "Hegseth: cinco muertos y un sobreviviente en nuevo ataque a narcolancha en el Caribe",
+         "Estados Unidos atacó el lunes una lancha en el mar Caribe; murieron cinco personas y "
+         "una sobrevivió, dijo Hegseth.", "es", "Noticias"),
+    item("fr-2", MON + timedelta(hours=8),
+         "Caraïbes : cinq morts dans une nouvelle frappe américaine contre un bateau",
+         "Pete Hegseth a annoncé lundi que l'armée américaine avait frappé un bateau dans les "
+         "Caraïbes, tuant cinq personnes. Un survivant a été secouru.", "fr", "Quotidien"),
+]
+
+
+def run(items: list[Item], g: Grouper | None = None) -> tuple[Grouper, list[tuple[str, bool]]]:
+    g = Grouper() if g is None else g
+    return g, [g.assign(it, it.published) for it in items]
+
+
+def test_same_event_from_outlets_and_languages_is_one_story():
+    _, out = run(SAME_EVENT)
+    stories = {sid for sid, _ in out}
+    assert len(stories) == 1, out
+    assert [new for _, new in out] == [True] + [False] * (len(SAME_EVENT) - 1)
+
+
+def test_new_story_id_is_stable_across_runs():
+    _, out1 = run(SAME_EVENT)
+    _, out2 = run(SAME_EVENT)
+    assert out1 == out2
+    expected = "s" + hashlib.sha1(b"en-1").hexdigest()[:11]
+    assert out1[0] == (expected, True) and story_id_for("en-1") == expected
+
+
+def test_look_alike_event_days_later_is_another_story():
+    monday = [
+        item("a1", MON + timedelta(hours=2), "US says second strike on drug boat kills three",
+             "The US military carried out its second strike on Monday against a boat it says "
+             "carried drugs, killing three men, officials said."),
+        item("a2", MON + timedelta(hours=3),
+             "Three killed in second US strike on alleged drug boat",
+             "Officials said three men died on Monday when the US military struck a boat for the "
+             "second time this month."),
+    ]
+    friday = MON + timedelta(days=4, hours=2)
+    later = item("b1", friday, "US says third strike on drug boat kills three",
+                 "The US military carried out its third strike on Friday against a boat it says "
+                 "carried drugs, killing three men, officials said.")
+    g, out = run(monday)
+    assert out[0][0] == out[1][0]
+    sid, new = g.assign(later, later.published)
+    assert new and sid != out[0][0]
+
+
+def test_caribbean_and_pacific_strikes_on_one_day_are_apart():
+    carib = [
+        item("c1", MON + timedelta(hours=1), "US strike kills two on drug boat in the Caribbean",
+             "Two people were killed on Monday when US forces struck a suspected drug boat in "
+             "the Caribbean, Hegseth said."),
+        item("c2", MON + timedelta(hours=2), "Two dead as US hits boat in Caribbean",
+             "Hegseth said US forces struck a boat in the Caribbean on Monday, killing two."),
+    ]
+    pacific = item("p1", MON + timedelta(hours=3),
+                   "US strike kills two on drug boat in the eastern Pacific",
+                   "Two people were killed on Monday when US forces struck a suspected drug "
+                   "boat in the eastern Pacific, Hegseth said.")
+    g, out = run(carib)
+    assert out[0][0] == out[1][0]
+    sid, new = g.assign(pacific, pacific.published)
+    assert new and sid != out[0][0]
+
+
+def test_a_different_toll_the_same_week_is_another_story():
+    g, out = run(SAME_EVENT[:3])
+    other = item("t1", MON + timedelta(days=2), "US strike on boat in the Caribbean kills fourteen",
+                 "A US strike on a boat in the Caribbean on Wednesday killed fourteen people, "
+                 "Hegseth said.")
+    sid, new = g.assign(other, other.published)
+    assert new and sid != out[0][0]
+
+
+def test_unrelated_news_of_the_same_day_is_another_story():
+    g, out = run(SAME_EVENT[:2])
+    retire = item("r1", MON + timedelta(hours=5), "Admiral leading Caribbean operations to retire",
+                  "The admiral who commands US forces in the region will retire at the end of "
+                  "the year, the Pentagon said on Monday.")
+    sid, new = g.assign(retire, retire.published)
+    assert new and sid != out[0][0]
+
+
+def test_a_reaction_abroad_is_not_the_event_itself():
+    g, out = run(SAME_EVENT[:4])
+    reaction = item("x1", MON + timedelta(hours=9),
+                    "Trinidad and Tobago prime minister praises US strike on drug boat",
+                    "Trinidad and Tobago's prime minister said she supported the US strike that "
+                    "killed five people in the Caribbean and asked for more such operations.")
+    sid, new = g.assign(reaction, reaction.published)
+    assert new and sid != out[0][0]
+
+
+def test_republished_entry_keeps_its_story():
+    g, out = run(SAME_EVENT)
+    again = SAME_EVENT[3]
+    edited = item(again.id, again.published + timedelta(hours=1), again.title + " (updated)",
+                  again.summary, again.language, again.outlet)
+    assert g.assign(edited, edited.published) == (out[3][0], False)
+
+
+def test_story_leaves_the_window_and_a_late_report_starts_a_new_one():
+    g = Grouper(window=timedelta(days=2))
+    _, out = run(SAME_EVENT, g)
+    assert len(g) == 1
+    late = item("late", MON + timedelta(days=3), SAME_EVENT[0].title, SAME_EVENT[0].summary)
+    g.evict(late.published)
+    assert len(g) == 0 and g.items_in_window == 0
+    sid, new = g.assign(late, late.published)
+    assert new and sid != out[0][0]
+
+
+def test_memory_is_bounded_by_the_window():
+    g = Grouper(window=timedelta(days=1))
+    start = MON
+    for k in range(600):
+        when = start + timedelta(hours=k)
+        g.assign(item(f"n{k}", when, f"Event number {k} in Town{k} kills {k % 50 + 2}",
+                      f"Officials in Town{k} reported the event {k}."), when)
+    # one item an hour, a one-day window: never more than a day's worth is held
+    assert g.items_in_window <= 25
+    assert len(g) <= 25
+    assert len(g._postings) < 25 * 40 and len(g._df) < 25 * 40
+
+
+def test_restore_rebuilds_the_same_decisions():
+    stream = SAME_EVENT[:3] + [
+        item("r-1", MON + timedelta(hours=9), "Admiral leading Caribbean operations to retire",
+             "The admiral who commands US forces in the region will retire, the Pentagon said."),
+    ] + SAME_EVENT[3:]
+    g1, out1 = run(stream)
+    # a restart after the first four items: the shell restores them with their stories
+    g2 = Grouper()
+    for it, (sid, _) in zip(stream[:4], out1[:4], strict=True):
+        g2.restore(it, sid)
+    out2 = [g2.assign(it, it.published) for it in stream[4:]]
+    assert out2 == out1[4:]
+    assert len(g2) == len(g1)
+
+
+def test_restore_keeps_a_decision_even_if_it_would_score_otherwise():
+    g = Grouper()
+    a, b = SAME_EVENT[0], SAME_EVENT[1]
+    g.restore(a, "s-one")
+    g.restore(b, "s-two")  # once decided apart, they stay apart
+    assert len(g) == 2
+    assert g.story_of(b.id) == "s-two"
+    nxt = SAME_EVENT[3]
+    sid, new = g.assign(nxt, nxt.published)
+    assert not new and sid in {"s-one", "s-two"}
