@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import sqlite3
 import subprocess
 import sys
@@ -26,15 +27,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from httpserver import Reply, serve  # noqa: E402
 
-WORDS = tuple(
-    "strike boat caribbean pacific venezuela maduro talks oil tanker navy coast guard "
-    "election court minister protest port harbour storm market".split())
+# Made-up words from a large pool, so that items of different feeds are different stories,
+# as they mostly are in real life (a 20-word pool made every item look alike to the grouper).
+SYLLABLES = "ka lo mi na pe ri so tu va ze bra cho dre fi gu".split()
+POOL = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES]
 
 
 def feed_body(n: int, now: datetime) -> bytes:
+    rng = random.Random(n)
     rows = []
     for k in range(20):
-        words = " ".join(WORDS[(n * 7 + k * 3 + j) % len(WORDS)] for j in range(8))
+        words = " ".join(rng.choice(POOL) for _ in range(10))
         when = format_datetime(now - timedelta(minutes=k * 30 + n % 17))
         rows.append(f"<item><title>Feed {n} item {k}: {words}</title>"
                     f"<link>https://feeds.test/{n}/{k}</link><guid>f{n}-{k}</guid>"

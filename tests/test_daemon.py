@@ -27,10 +27,10 @@ from bot.store import Store
 NOW = datetime.now(UTC)
 
 
-def fresh(title: str, n: int, minutes_ago: int = 5) -> dict:
+def fresh(title: str, n: int, minutes_ago: int = 5, summary: str = "") -> dict:
     return {"guid": f"item-{n}", "link": f"https://honest.test/{n}",
             "date": NOW - timedelta(minutes=minutes_ago), "title": title,
-            "summary": f"{title}. Reported on the spot."}
+            "summary": summary or f"{title}, our correspondent reports."}
 
 
 HONEST = rss([fresh("US strike on a boat in the Caribbean kills three, Hegseth says", 1)],
@@ -109,17 +109,23 @@ def test_run_once_prints_alerts_to_the_console_without_a_token(cli, config_file,
 
 
 def test_a_new_feeds_backlog_is_recorded_without_alerting(cli, config_file, tmp_path):
-    backlog = [fresh(f"Hegseth briefing number {n} on Venezuela", n, minutes_ago=600 + n)
-               for n in range(5)]
-    body = rss([*backlog, fresh("Venezuela: Maduro speaks to the nation tonight", 99)]).encode()
+    backlog = [fresh(title, n, minutes_ago=600 + n, summary=summary) for n, (title, summary) in
+               enumerate([
+                   ("Venezuela's oil exports fell in February", "Shipments dropped 8%."),
+                   ("Hegseth visits Puerto Rico base", "The secretary met troops."),
+                   ("Caracas hosts a summit of Caribbean ministers", "Trade was discussed."),
+               ])]
+    body = rss([*backlog, fresh("Maduro announces a cabinet reshuffle", 99,
+                                summary="Seven ministers were replaced, Venezuela's "
+                                        "president said on television.")]).encode()
     with serve() as server:
         url = server.route("/feed", Reply(body=body))
         result = cli("run", "--once", "--config", str(config_file(config_text(tmp_path, [url]))))
     assert result.code == 0, result.err
     assert result.out.count("New story") == 1
-    assert "Maduro speaks" in result.out
+    assert "cabinet reshuffle" in result.out
     store = Store.open(tmp_path / "vigia.db")
-    assert store.counts()["items"] == 6
+    assert store.counts()["items"] == 4
     store.close()
 
 
