@@ -285,3 +285,38 @@ def test_sigkill_mid_work_then_restart_loses_nothing_and_repeats_nothing(tmp_pat
     assert len(told) == 4, told
     assert len(set(told)) == 4
     assert any("talks with Venezuela" in t for t in _story_titles(out2.read_text()))
+
+
+def test_health_and_metrics_are_served_on_loopback(tmp_path):
+    import json
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with serve() as server:
+        url = server.route("/feed", Reply(body=HONEST))
+        config = parse_config(config_text(tmp_path, [url]) + f"metrics:\n  port: {port}\n")
+        out = io.StringIO()
+        thread, stop = run_in_thread(config, ConsoleSink(out))
+        try:
+            assert wait_until(lambda: "New story" in out.getvalue())
+
+            def get(path: str) -> str:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+                    return r.read().decode()
+
+            def healthy() -> bool:
+                try:
+                    return json.loads(get("/healthz"))["items"] == 1
+                except OSError:
+                    return False
+            assert wait_until(healthy)
+            metrics = get("/metrics")
+            assert "vigia_items_total 1.0" in metrics
+            assert 'vigia_alerts_total{kind="new_story"} 1.0' in metrics
+            assert 'vigia_fetches_total{result="ok"}' in metrics
+            assert "vigia_queue_length 0.0" in metrics
+        finally:
+            stop()
