@@ -813,6 +813,25 @@ _SURVIVOR_ONE = {
            rf"\b(?:un|une)\s+(?:seul\s+|seule\s+)?(?:{_PERSON}\s+)?(?:a|aurait)\s+survecu\b"),
 }
 _SURVIVOR_STEMS = ("surviv", "sobreviv", "supervivi", "survecu")
+# Two people named one by one as the subject of a plural "survived": "a Colombian and an
+# Ecuadorian survived", "un colombiano y un ecuatoriano que sobrevivieron", "un Colombien et un
+# Équatorien ont survécu". Two survivors, though no figure is written. Not the pluperfect
+# ("had survived", "avaient survécu"): like "had killed" in _PRIOR, it tells an earlier event.
+_SURVIVOR_PAIR = re.compile(
+    r"\b(?:a|an|un|una|une)\s+[a-z'-]+\s+(?:and|y|e|et)\s+(?:a|an|un|una|une)\s+[a-z'-]+\s*,?\s+"
+    r"(?:(?:who|que|qui)\s+)?(?:(?:have|han|ont)\s+)?(?:both\s+|ambos\s+|"
+    r"tous deux\s+)?(?:survived|sobrevivieron|sobrevivido|survecu)\b")
+# A sentence saying that searchers found no survivor, or failed to find the one reported
+# ("the search failed to find the sole survivor", "found no survivors, though officials said
+# one person survived"): the count is disputed by the text itself, so it is left out.
+_SURV_NOT_FOUND = re.compile(
+    r"\b(?:(?:failed|fails|unable|could not|couldn't|did not|didn't)\s+(?:to\s+)?"
+    r"(?:find|locate|rescue|found|located|rescued)|found no|no survivors? (?:was|were|has been|"
+    r"have been) found|(?:no|nunca)\s+(?:pudo|pudieron|logro|lograron|ha podido|han podido)\s+"
+    r"(?:encontrar|localizar|rescatar|hallar)|no (?:encontro|encontraron|hallo|hallaron)|"
+    r"sin (?:encontrar|hallar|localizar)|ningun (?:sobreviviente|superviviente)|"
+    r"n'(?:a|ont|avait|avaient) pas (?:pu )?(?:retrouver|retrouve|localiser|localise|secourir|"
+    r"trouve|trouver)|sans (?:retrouver|localiser)|aucun survivant)")
 
 # Strike counts. An ordinal next to a strike (or boat) counts the campaign: "the 21st strike",
 # "el quinto ataque", "la dixième frappe", "a fourth strike", "the fifth time".
@@ -832,22 +851,136 @@ _STRIKE_PLURAL_WORDS = ("strikes", "attacks", "operations", "raids", "bombings",
                         "bombardeos", "operaciones", "golpes", "intervenciones", "frappes",
                         "attaques", "bombardements")
 _OTHER_BEFORE = r"\b(?:other|otros|otras|autres|more|mas|plus|earlier|previous|prior)\s+$"
-# Ordinals 1 and 2 never count: "the first strike" names the earlier event, and "a second
-# strike" is how all three languages say "another strike" or a follow-up strike on the
-# same boat; neither reliably counts the campaign. Raise to be stricter, lower to be bolder.
+# "the total number of strikes stands at 10", "el número de ataques asciende a 10", "le nombre
+# de frappes s'élève à 10": a running count named as such, cumulative by its own wording.
+# (Counts of boats struck are not read as strikes: one strike may hit several boats, so once
+# it has, "14 boats destroyed since September" is not the number of strikes.)
+_STRIKES_NUMBER_BEFORE_RE = re.compile(
+    r"\b(?:number|numero|nombre)\s+(?:total\s+)?(?:of|de|des)\s+" + W + r"{0,2}?"
+    + _STRIKE_PLUR + r"\s+" + W + r"{0,2}?(?:(?:has|have|now)\s+)?(?:stands at|stood at|"
+    r"reached|reaches|rose to|totals|is now|asciende a|ascendio a|se eleva a|se elevo a|"
+    r"llega a|llego a|s'eleve a|s'elevait a|atteint|passe a)\s+" + Q + r"$")
+# Ordinals below this count only through their own rules: 1 never ("the first strike" names
+# the earlier event), 2 only where _second_counts finds the wording unambiguous ("a second
+# strike" may be "another strike" or a follow-up strike on the same boat). Raise to be
+# stricter, lower to be bolder.
 ORDINAL_MIN = 3
 # A count of strikes needs a campaign cue unless it is at least this large: one operation
 # ("three strikes on four vessels killed 14") rarely has more than four strikes, while a
 # campaign tally quoted without "since ..." ("sept frappes, 32 morts") is larger.
 CARDINAL_STRIKES_MIN = 5
 # Words that make a strike ordinal count a sub-series, not the campaign: "the third strike of
-# the day", "the fourth strike in the Pacific", "the second on the same boat".
+# the day", "the fourth strike this week", "the second on the same boat". Seas are handled
+# apart (_REGION_AFTER below).
 _SUBSERIES = re.compile(
-    r"\s*" + W + r"{0,3}?(?:of the day|that day|this week|in the (?:eastern |east )?"
-    r"pacific|in the caribbean|on the same|del dia|esta semana|en el (?:pacifico|caribe)|"
-    r"de la journee|cette semaine|dans le pacifique|dans les caraibes|en una semana|"
-    r"in a week|en une semaine|in (?:less than )?(?:\u00a7|#\d+) (?:hours|days))"
+    r"\s*" + W + r"{0,3}?(?:of the day|that day|this week|on the same|del dia|de la jornada|"
+    r"esta semana|"
+    r"de la journee|cette semaine|en una semana|in a week|en une semaine|"
+    r"in (?:less than )?(?:\u00a7|#\d+) (?:hours|days))"
 )
+# A sea named right after a strike ordinal ("the fifth strike in the Caribbean"). Whether it
+# makes the ordinal a sub-series count depends on the sea (see _region_subseries). Group 1 is
+# the sea, group 2 a second sea joined to it ("in the Caribbean and the eastern Pacific").
+_SEA = r"(caribbean|caribe|caraibes|pacific|pacifico|pacifique)"
+_REGION_AFTER = re.compile(
+    r"\s*" + W + r"{0,3}?(?:in|en|dans)\s+(?:the\s+|el\s+|le\s+|les\s+|la region des\s+|"
+    r"la region del\s+)?(?:(?:eastern|east|southern|western)\s+)?" + _SEA +
+    r"(?:\s+(?:oriental|orientale|est|sur|sud))?"
+    r"(\s+(?:and|y|et)\s+(?:(?:the|el|le|les)\s+)?(?:(?:eastern|east)\s+)?"
+    r"(?:caribbean|caribe|caraibes|pacific|pacifico|pacifique))?"
+)
+# Seas the campaign reached after it began (its first Pacific strike came six weeks in): an
+# ordinal counted there ("the third strike in the Pacific") is always a sub-series. The other
+# seas (the Caribbean, where it began) are the campaign's own area, so "the fifth strike in the
+# Caribbean" counts the campaign, unless the text also names another sea: then the campaign
+# has more than one theatre in view and a one-sea count is a part of it.
+_LATER_SEAS = frozenset(("pacific", "pacifico", "pacifique"))
+_SEA_STEMS = {"caribbean": ("pacific", "pacifi"), "caribe": ("pacifi",),
+              "caraibes": ("pacifi",)}
+_SINCE_WORD_RE = re.compile(r"\b(?:since|desde|depuis)\b")
+
+
+def _region_subseries(text: str, pos: int, hi: int) -> bool:
+    """Whether a sea named right after a strike ordinal makes it a sub-series count."""
+    m = _REGION_AFTER.match(text, pos, hi)
+    if m is None or m.group(2):  # no sea, or two seas: the whole campaign
+        return False
+    if _SINCE_WORD_RE.search(text, m.end(), hi):
+        return False  # "the fifth strike in the Pacific since September": dated from the start
+    sea = m.group(1)
+    if sea in _LATER_SEAS:
+        return True
+    return any(stem in text for stem in _SEA_STEMS[sea])
+
+
+# "Second" (2) counts the campaign only where the wording cannot mean a follow-up strike on the
+# same boat ("a second strike killed the survivors", "struck it a second time") or "another".
+# English uses "a second strike" for both, so there only a campaign cue right after it counts
+# ("the second strike since September"). Spanish and French say "otro ataque" / "une nouvelle
+# frappe" for "another", and their "segundo ataque" / "deuxième frappe" is the second of the
+# series when the target is a new boat ("un segundo ataque contra una lancha", "une deuxième
+# frappe contre un bateau"), when a copula presents it ("es el segundo ataque", "c'est la
+# deuxième frappe") or when the noun is a new boat ("una segunda lancha", "une deuxième
+# embarcation": a follow-up hits the same boat, never a second one). A definite article alone
+# ("el segundo ataque", "la segunda lancha") names a strike or boat already known: the
+# follow-up of an earlier story, or one boat of an operation told boat by boat.
+_ORD2_AFTER_RE = re.compile(
+    r"@2\s+\"?\s*(?:(?!(?:de|del|of|du|des|d'|on|en|a)\b)[a-z'-]+\s+)?(?:(" + _STRIKE_SING +
+    r")|" + _BOAT + r")\b")
+_ORD2_COPULA_RE = re.compile(
+    r"\b(?:es|fue|era|seria|sera|est|etait|serait|sera|c'est|s'agit de|constituye|marca|"
+    r"marque)\s+(?:(?:al menos|au moins|ya|deja)\s+)?(?:el|la|le|l')\s*\"?\s*$")
+_ORD2_DEFINITE_RE = re.compile(
+    r"\b(?:el|la|le|l'|los|las|les|del|al|du|au|este|esta|ese|esa|ce|cette|su|sa|son)\s*"
+    r"\"?\s*$")
+_ORD2_NEW_TARGET_RE = re.compile(
+    r"\s*\"?\s*" + W + r"{0,3}?(?:contra|sobre|a|contre|sur)\s+(?:(?:un|una|une|otra|otro|"
+    r"supuesta|supuesto|presunta|presunto|pretendue?|presumee?|nueva|nouveau|nouvelle)\s+)*"
+    r"(?:narco-?)?" + _BOAT + r"\b")
+_ORD2_SINCE_EN_RE = re.compile(r"\s*" + W + r"{0,2}?since\b")
+# Wordings of a follow-up on the same boat, anywhere in the sentence; survivors anywhere in the
+# text (the follow-up strike is the one told about its survivors).
+# "also" / "también" / "aussi": a second boat hit in the same strike.
+_FOLLOW_UP_RE = re.compile(r"\b(?:same|mism[oa]|meme|follow-up|double[- ]tap|wreck\w*|restos|"
+                           r"epave|debris|rematar|achever|also|tambien|aussi|egalement)\b")
+# A date right after: "el segundo ataque del 2 de septiembre" names one strike, not a count.
+_ORD2_DATED_RE = re.compile(r"\s*" + W + r"{0,3}?(?:del?|du|of|on)\s+\u00a7")
+
+
+def _second_counts(text: str, p: int, lo: int, hi: int, lang: str) -> int:
+    """End of the wording when the ordinal 2 at `p` counts the campaign, else 0."""
+    m = _ORD2_AFTER_RE.match(text, p, hi)
+    if m is None or _ORD2_DATED_RE.match(text, m.end(), hi):
+        return 0
+    if text.find("@", lo, p) >= 0 or text.find("@", p + 2, hi) >= 0:
+        return 0  # an enumeration ("the first boat ..., the second ..."): one operation's parts
+    if _FOLLOW_UP_RE.search(text, lo, hi) or any(s in text for s in _SURVIVOR_STEMS):
+        return 0
+    if lang == "en":
+        return m.end() if _ORD2_SINCE_EN_RE.match(text, m.end(), hi) else 0
+    before = max(lo, p - 40)
+    if _ORD2_COPULA_RE.search(text, before, p):
+        return m.end()
+    if _ORD2_DEFINITE_RE.search(text, before, p):
+        return 0
+    if m.group(1) is None:  # a new boat: "una segunda lancha", "ataca segunda lancha"
+        return m.end()
+    if _ORD2_NEW_TARGET_RE.match(text, m.end(), hi) or _SINCE_WORD_RE.search(text, m.end(), hi):
+        return m.end()
+    return 0
+
+
+# "The strike ..., which killed two, is at least the sixth.": an ordinal that ends its sentence
+# after a copula, in a sentence whose subject is a strike. The subject and the ordinal may stand
+# far apart (a relative clause between), which _ORD_BEFORE's short reach does not allow.
+_ORD_COPULA_END_RE = re.compile(
+    r"\b(?:is|was|est|etait|serait|es|fue|seria)\s+(?:(?:at least|au moins|al menos|por lo menos|"
+    r"probably|probablement|probablemente)\s+)?(?:the|la|le|el)\s+\"?\s*$")
+_STRIKE_SUBJECT_RE = re.compile(
+    r"\s*\"?\s*(?:the|this|that|l'|la|le|cette|el|este|ese|esta)\s*(?:(?:latest|new|last|"
+    r"nouvelle|derniere|nuevo|ultimo|us|u s)\s+)*" + _STRIKE_SING + r"\b")
+_ORD_END_RE = re.compile(r"\s*\"?\s*(?:(?:since|desde|depuis)\b[^.;:!?]*)?$")
+
 _DAY_NOUNS = re.compile(r"\b(?:day|week|month|year|dia|semana|mes|ano|jour|semaine|mois|an|"
                         r"annee|hour|hora|heure)s?\b")
 
@@ -863,6 +996,20 @@ _SINCE_EN = r"since (?:early |late |mid-?|the (?:start|beginning) of |last |then
 _SINCE_ES = r"desde (?:el |los |inicios|principios|comienzos|mediados|finales|que|entonces|" \
     r"\u00a7|(?:" + _MONTHS + r")\b)"
 _SINCE_FR = r"depuis (?:le |la |debut|la mi-|fin|le debut|\u00a7|(?:" + _MONTHS + r")\b)"
+# "in strikes" / "en ataques" / "dans des frappes" with no article, number or date: see _CUES.
+_IN_STRIKES_AT = (r"{}\b(?!\s+(?:on|against|off|contra|del|de|el|du|le|contre)\s+(?:\S+\s+)?"
+                  r"[#~\u00a7@])(?![^.;:!?]*?\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+                  r"today|yesterday|overnight|this week|lunes|martes|miercoles|jueves|viernes|"
+                  r"sabado|domingo|hoy|ayer|anoche|esta semana|lundi|mardi|mercredi|jeudi|"
+                  r"vendredi|samedi|dimanche|aujourd'hui|hier|cette semaine|cette nuit)\b)")
+# Anchored on the whole wording ("in strikes", "in u s strikes"), not on "strikes": a literal
+# search that rarely hits is far cheaper than the look-ahead tried at every "strikes".
+_IN_STRIKES = {
+    "en": [f"in {adj}strikes" for adj in ("", "us ", "u s ", "american ", "recent ", "deadly ",
+                                          "military ")],
+    "es": ["en ataques"],
+    "fr": ["dans des frappes", "lors de frappes", "lors des frappes"],
+}
 _CUES: dict[str, list[_Rule]] = {
     "en": [
         ("since", _SINCE_EN, None, None), ("so far", None, None, None),
@@ -878,6 +1025,11 @@ _CUES: dict[str, list[_Rule]] = {
          None),
         ("operations ha", r"operations (?:have|has)\b",
          r"\b(?:these|the|all)\s+" + W + r"{0,2}?$", None),
+        # "has killed at least 32 people in strikes on drug boats": deaths in unnumbered,
+        # undated strikes are those of many events, the campaign's. Not "in the strikes"
+        # (the few of one operation), nor strikes dated or counted ("in strikes on Monday",
+        # "in strikes on four boats").
+        *[(w, _IN_STRIKES_AT.format(w), None, None) for w in _IN_STRIKES["en"]],
     ],
     "es": [
         ("desde", _SINCE_ES, None, None), ("en lo que va", None, None, None),
@@ -890,6 +1042,7 @@ _CUES: dict[str, list[_Rule]] = {
         ("estos bombardeos", None, None, None),
         ("ataques", r"ataques\s+\"?\s*(?:se han cobrado|han matado|han dejado|suman|acumulan)\b",
          r"\b(?:los|sus)\s+$", None),
+        *[(w, _IN_STRIKES_AT.format(w), None, None) for w in _IN_STRIKES["es"]],  # see "en"
     ],
     "fr": [
         ("depuis", _SINCE_FR, None, None), ("jusqu'ici", None, None, None),
@@ -900,6 +1053,7 @@ _CUES: dict[str, list[_Rule]] = {
         ("ces frappes", None, None, None), ("ces attaques", None, None, None),
         ("ces operations", None, None, None), ("ces bombardements", None, None, None),
         ("desormais", None, None, None),
+        *[(w, _IN_STRIKES_AT.format(w), None, None) for w in _IN_STRIKES["fr"]],  # see "en"
     ],
 }
 # "according to administration figures", "per White House figures", "selon un décompte de
@@ -1215,15 +1369,39 @@ def _positions(text: str, chars: str) -> list[int]:
     return out
 
 
+_FIGURE_ATOMS = {lang: _NUM_ATOMS[lang] | _ORD_ATOMS[lang] for lang in LANGS}
+_FIGURE_ATOMS_B = {lang: _NUM_ATOMS_B[lang] | _ORD_ATOMS_B[lang] for lang in LANGS}
+
+
+def _may_hold_figure(folded: str, lang: str, bwords: set[bytes]) -> bool:
+    """Whether the text has a digit or a number word: a cheap test (ten substring searches,
+    one set intersection, a look at the word before each hyphen) that spares figure-free items
+    the number reading, which costs several times more."""
+    if any(d in folded for d in _DIGIT_CHARS) or bwords & _FIGURE_ATOMS_B[lang]:
+        return True
+    if any(mark in folded for mark in _WORD_MARKS[lang][1:]):  # "troisieme", "decimo"
+        return True
+    atoms = _FIGURE_ATOMS[lang]  # "twenty-one", "quatre-vingt-trois": the part before "-"
+    i = folded.find("-")
+    while i >= 0:
+        k = max(folded.rfind(" ", 0, i), folded.rfind("(", 0, i), folded.rfind('"', 0, i))
+        if folded[k + 1:i] in atoms:
+            return True
+        i = folded.find("-", i + 1)
+    return False
+
+
 def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> None:
     folded = _fold(orig)
     if not any(stem in folded for stem in _CUE_STEMS[lang]):
         return  # no word of death, survival or strikes: most items of a feed stop here
+    bwords = _words(folded)  # the same words before and after _unstop_abbreviations
+    has_surv = any(s in folded for s in _SURVIVOR_STEMS)
+    if not has_surv and not _may_hold_figure(folded, lang, bwords):
+        return  # no digit and no number word: nothing below can match
     if "." in folded:
         folded = _unstop_abbreviations(folded)
-    bwords = _words(folded)
     nums = _find_numbers(orig, folded, lang, bwords)
-    has_surv = any(s in folded for s in _SURVIVOR_STEMS)
     if not nums and not has_surv:
         return
     work = _Work(folded, nums)
@@ -1255,6 +1433,7 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
     has_before = any(t in text for t in pat.before_triggers)
     has_plural = any(t in text for t in _STRIKE_PLURAL_WORDS)
     has_among = any(t in text for t in ("among", "parmi", "entre l"))
+    has_number = has_plural and any(t in text for t in ("number", "numero", "nombre"))
     # where the cue words stand, found once; each figure then asks with a bisection
     cum_at = _find_all(text, pat.cum_triggers) if has_cum else []
     after_at = _find_all(text, _AFTER_STEMS[lang])
@@ -1266,19 +1445,26 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
         if ph.group(1) == "@":
             # strike ordinals
             if value < ORDINAL_MIN:
+                if value == 2 and (end2 := _second_counts(text, p, lo, hi, lang)) and not (
+                        _region_subseries(text, end2, hi) or _SUBSERIES.match(text, end2, hi)):
+                    add("strikes", p, end2, value, p, seg, True)
                 continue
             m = _ORD_AFTER_RE.match(text, p, hi)
             if m:
-                if _DAY_NOUNS.search(text, e, m.end()) or (
+                if _DAY_NOUNS.search(text, e, m.end()) or _region_subseries(
+                        text, m.end(), hi) or (
                     _SUBSERIES.match(text, m.end(), hi)
-                    and not re.search(r"\b(?:since|desde|depuis)\b", text[m.end():hi])
+                    and not _SINCE_WORD_RE.search(text, m.end(), hi)
                 ):
                     continue
                 add("strikes", p, m.end(), value, p, seg, True)
                 continue
             m = _ORD_BEFORE_RE.search(text, max(lo, p - 50), p)
-            if m and not _SUBSERIES.match(text, e, hi):
+            if m and not _SUBSERIES.match(text, e, hi) and not _region_subseries(text, e, hi):
                 add("strikes", m.start(), e, value, p, seg, True)
+            elif m is None and _ORD_END_RE.match(text, e, hi) and _ORD_COPULA_END_RE.search(
+                    text, max(lo, p - 40), p) and _STRIKE_SUBJECT_RE.match(text, lo, hi):
+                add("strikes", p, e, value, p, seg, True)
             continue
         # "strike number 21", "el ataque número 21": a count of strikes, not of people
         if value >= ORDINAL_MIN and text[p - 2:p] in ("o ", "r ", "n ") and (
@@ -1330,6 +1516,9 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
                 mention = add("strikes", p, m.end(), value, p, seg)
                 if mention is not None and value >= CARDINAL_STRIKES_MIN:
                     mention.cumulative = True
+        if value >= 2 and has_number and ("strikes", p) not in taken and (
+                mb := _STRIKES_NUMBER_BEFORE_RE.search(text, max(lo, p - 90), p)):
+            add("strikes", mb.start(), e, value, p, seg, True)
     if has_surv:
         for stem in _SURVIVOR_STEMS:
             i = text.find(stem)
@@ -1340,6 +1529,8 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
                                  for f in found):
                     add("survivors", m.start(), m.end(), 1, m.start(), seg_of(m.start())[0])
                 i = text.find(stem, i + 1)
+    if has_surv and (m := _SURVIVOR_PAIR.search(text)):
+        add("survivors", m.start(), m.end(), 2, m.start(), seg_of(m.start())[0])
     if any(t in text for t in pat.one_triggers):
         for m in pat.deaths_one.finditer(text):
             add("deaths", m.start(), m.end(), 1, m.start(), seg_of(m.start())[0])
@@ -1412,6 +1603,12 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
         hits = tally_hits if f.cumulative else prior_hits
         if any(lo <= a and b <= hi for a, b in hits):
             f.prior = True
+    if has_surv:
+        for f in found:
+            if f.kind == "survivors":
+                _, lo, hi = seg_of(f.start)
+                if _SURV_NOT_FOUND.search(text, lo, hi):
+                    f.prior = True
     # A campaign total is a total of strikes or attacks: a text that speaks of none ("the
     # crisis has killed 5,000 since 2014") gives no deaths_total for the watchlist.
     if not any(stem in text for stem in _CAMPAIGN_STEMS[lang]):

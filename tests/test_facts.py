@@ -394,3 +394,179 @@ def test_a_total_that_is_not_of_a_campaign_of_strikes_is_left_out():
 def test_campaign_toll_in_a_headline():
     assert facts("", title="US strike kills four; campaign toll at 87") == {
         "deaths": 4, "deaths_total": 87}
+
+
+# -- "second": the campaign's second strike, not a follow-up ------------------------------------
+# English says "a second strike" for "another" and for a follow-up on the same boat, so only a
+# campaign cue right after it counts. Spanish and French say "otro ataque" / "une nouvelle
+# frappe" for "another": their "segundo ataque" / "deuxième frappe" counts when a copula
+# presents it ("es el segundo"), when the target is a new boat, or when the noun is a new boat.
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("EEUU hundió una segunda lancha frente a Colombia; murieron cuatro hombres.", "es"),
+    ("Un segundo ataque contra una narcolancha dejó cuatro muertos, dijo el Pentágono.", "es"),
+    ("Es el segundo ataque de Washington, que dejó cuatro muertos.", "es"),
+    ("L'armée a détruit une deuxième embarcation au large de la Colombie.", "fr"),
+    ("C'est la deuxième frappe américaine; elle a tué quatre hommes.", "fr"),
+    ("Une deuxième frappe contre un navire suspect a fait quatre morts.", "fr"),
+    ("It was the second strike since early September, officials said.", "en"),
+])
+def test_a_second_strike_of_the_campaign(text, lang):
+    assert facts(text, lang).get("strikes_total") == 2
+
+
+@pytest.mark.parametrize("text, lang", [
+    # English "a second strike": another strike, or a follow-up on the same boat
+    ("The Navy carried out a second strike on a suspected drug boat.", "en"),
+    ("A second strike killed the two men clinging to the wreckage.", "en"),
+    # follow-ups: survivors, the same boat, a definite (already named) target
+    ("El segundo ataque, ordenado por el almirante, mató a los sobrevivientes.", "es"),
+    ("Un segundo ataque alcanzó la misma lancha minutos después.", "es"),
+    ("Une deuxième frappe a visé le même bateau quelques minutes plus tard.", "fr"),
+    ("Un segundo ataque contra la lancha hundió lo que quedaba.", "es"),
+    # a definite article alone names a strike or a boat already known
+    ("El almirante que ordenó el segundo ataque declaró ante el Congreso.", "es"),
+    ("L'amiral qui a ordonné la deuxième frappe a témoigné devant le Congrès.", "fr"),
+    ("La segunda lancha logró escapar hacia la costa.", "es"),
+    # "also": a second boat hit in the same strike
+    ("Una segunda embarcación también fue alcanzada, dijo el Pentágono.", "es"),
+    # a dated strike is one event, not a count
+    ("El segundo ataque del 2 de septiembre sigue bajo investigación.", "es"),
+    # the boats of one operation, one by one
+    ("Ocho murieron en la primera lancha y cuatro en la segunda lancha.", "es"),
+    # "second" with no strike or boat right after it
+    ("Es la segunda fase de la operación, según el ministro.", "es"),
+    ("Hegseth atacó por segunda vez una lancha.", "es"),
+    ("Il s'agit de la deuxième semaine de frappes.", "fr"),
+])
+def test_a_second_strike_that_is_not_a_count(text, lang):
+    assert "strikes_total" not in facts(text, lang)
+
+
+# -- seas: the campaign's own sea, a later one, both --------------------------------------------
+
+
+@pytest.mark.parametrize("text, lang, value", [
+    # the sea where the campaign began is its whole area when no other sea is named
+    ("It was the seventh strike in the Caribbean.", "en", 7),
+    ("Es el séptimo ataque en el Caribe.", "es", 7),
+    ("C'est la septième frappe dans les Caraïbes.", "fr", 7),
+    # both seas named together: the whole campaign
+    ("It was the 19th strike in the Caribbean and the eastern Pacific.", "en", 19),
+    ("Es el ataque número 19 en el Caribe y el Pacífico.", "es", 19),
+    ("C'est la 19e frappe dans les Caraïbes et le Pacifique.", "fr", 19),
+])
+def test_an_ordinal_of_the_campaigns_sea_counts(text, lang, value):
+    assert facts(text, lang).get("strikes_total") == value
+
+
+@pytest.mark.parametrize("text, lang", [
+    # another sea named in the text: a one-sea count is a part of the campaign
+    ("It was the seventh strike in the Caribbean; strikes in the Pacific began in October.",
+     "en"),
+    ("Es el séptimo ataque en el Caribe; en el Pacífico hubo otros tres.", "es"),
+    # a sea the campaign reached later: always a part
+    ("It was the fourth strike in the eastern Pacific.", "en"),
+    ("C'est la troisième frappe dans le Pacifique.", "fr"),
+])
+def test_an_ordinal_of_one_sea_among_others_is_a_sub_series(text, lang):
+    assert "strikes_total" not in facts(text, lang)
+
+
+# -- "... is at least the ninth": an ordinal ending a sentence about a strike --------------------
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("The strike on a fishing boat near Aruba, which killed four, was at least the ninth.", "en"),
+    ("El ataque contra una lancha cerca de Aruba, que dejó cuatro muertos, es al menos el "
+     "noveno.", "es"),
+    ("La frappe contre un bateau près d'Aruba, qui a tué quatre hommes, est au moins la "
+     "neuvième.", "fr"),
+])
+def test_an_ordinal_ending_a_sentence_about_a_strike(text, lang):
+    assert facts(text, lang).get("strikes_total") == 9
+
+
+def test_an_ordinal_ending_a_sentence_about_something_else():
+    assert "strikes_total" not in facts(
+        "The vote on the budget bill, delayed by a strike of dock workers, was the ninth.")
+
+
+# -- the number of strikes named as such ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("The total number of strikes now stands at 15, the Pentagon said.", "en"),
+    ("El número de ataques asciende a 15, según el Pentágono.", "es"),
+    ("Le nombre de frappes s'élève à 15, selon le Pentagone.", "fr"),
+])
+def test_the_number_of_strikes_stands_at(text, lang):
+    assert facts(text, lang).get("strikes_total") == 15
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Since September, US forces have struck 14 boats, killing at least 57 people.", "en"),
+    ("Desde septiembre, 14 lanchas destruidas y al menos 57 muertos.", "es"),
+    ("Depuis septembre, quatorze bateaux détruits et au moins 57 morts.", "fr"),
+])
+def test_a_count_of_boats_is_not_a_count_of_strikes(text, lang):
+    # one strike may hit several boats ("three strikes on four boats"): once one has, the
+    # boats struck since the start outnumber the strikes, and a false "strikes now 14" would
+    # hide the real rises that follow
+    got = facts(text, lang)
+    assert "strikes_total" not in got and got.get("deaths_total") == 57
+
+
+# -- deaths in unnumbered, undated strikes: the campaign's -----------------------------------------
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("The military has killed at least 70 people in strikes on suspected drug boats.", "en"),
+    ("Estados Unidos ha matado a al menos 70 personas en ataques contra lanchas.", "es"),
+    ("Washington a tué au moins 70 personnes dans des frappes contre des bateaux.", "fr"),
+])
+def test_deaths_in_strikes_are_a_campaign_total(text, lang):
+    assert facts(text, lang) == {"deaths_total": 70}
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Fourteen people were killed in strikes on four boats, Hegseth said.", "en"),
+    ("Six people were killed in strikes on Tuesday, Hegseth said.", "en"),
+    ("Six people were killed in strikes off Venezuela overnight.", "en"),
+    ("Seis personas murieron en ataques frente a Venezuela el martes.", "es"),
+    ("Seis personas murieron en ataques el martes, dijo Hegseth.", "es"),
+    ("Six personnes ont été tuées dans les frappes de mardi, selon Hegseth.", "fr"),
+])
+def test_deaths_in_counted_or_dated_strikes_are_the_events(text, lang):
+    assert "deaths_total" not in facts(text, lang)
+
+
+# -- survivors: a survivor nobody found, two named one by one -----------------------------------
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Rescuers failed to find the sole survivor of the strike.", "en"),
+    ("Searchers found no survivors, though officials said one person survived.", "en"),
+    ("La Marina no pudo encontrar al único sobreviviente del ataque.", "es"),
+    ("Les secours n'ont pas retrouvé le seul survivant de la frappe.", "fr"),
+])
+def test_a_survivor_nobody_found_is_left_out(text, lang):
+    assert "survivors" not in facts(text, lang)
+
+
+def test_a_survivor_still_searched_for_counts():
+    assert facts("The search for the lone survivor of the strike continues.")["survivors"] == 1
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("A Colombian and an Ecuadorian survived the strike.", "en"),
+    ("Un colombiano y un ecuatoriano sobrevivieron al ataque.", "es"),
+    ("Un Colombien et un Équatorien ont survécu à la frappe.", "fr"),
+])
+def test_two_survivors_named_one_by_one(text, lang):
+    assert facts(text, lang)["survivors"] == 2
+
+
+def test_two_who_had_survived_an_earlier_strike_are_not_this_events():
+    assert "survivors" not in facts("A Colombian and an Ecuadorian had survived an earlier strike.")
