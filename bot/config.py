@@ -49,6 +49,19 @@ class ChannelConfig:
 
 
 @dataclass(frozen=True)
+class PacingConfig:
+    chat: timedelta = field(default=timedelta(seconds=1), metadata=_doc(
+        'least time between two messages to one private chat ("1s", "0.3s", "300ms")',
+        "fine_duration"))
+    group: timedelta = field(default=timedelta(seconds=3), metadata=_doc(
+        "least time between two messages to one group or channel (Telegram allows 20/min)",
+        "fine_duration"))
+    overall_per_s: int = field(default=30, metadata=_doc(
+        "most messages per second in all; raise these limits only for a self-hosted Bot API "
+        "server without flood control"))
+
+
+@dataclass(frozen=True)
 class TelegramConfig:
     token_env: str = field(default="VIGIA_TELEGRAM_TOKEN", metadata=_doc(
         "environment variable holding the bot token (never put the token in the file)"))
@@ -58,6 +71,8 @@ class TelegramConfig:
         "user ids allowed the admin commands"))
     channels: tuple[ChannelConfig, ...] = field(default=(), metadata=_doc(
         "fixed destinations besides /subscribe"))
+    pacing: PacingConfig = field(default_factory=PacingConfig, metadata=_doc(
+        "how fast alerts go out (Telegram's limits by default)"))
 
 
 @dataclass(frozen=True)
@@ -171,7 +186,33 @@ def parse_duration(text: str | int) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+_FINE_DURATION = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*(ms|d|h|m|s)")
+
+
+def parse_fine_duration(text: str | int | float) -> timedelta:
+    """A duration that may be shorter than a second (pacing): '0.3s', '300ms', '1m', '1m30s',
+    or a bare number of seconds -> timedelta > 0."""
+    if isinstance(text, bool):
+        raise ValueError("expected a duration such as 1s, 0.5s or 300ms")
+    if isinstance(text, int | float):
+        seconds = float(text)
+    else:
+        s = str(text).strip().lower()
+        if not s or _FINE_DURATION.sub("", s).strip():
+            raise ValueError(f"{text!r} is not a duration such as 1s, 0.5s or 300ms")
+        seconds = sum(float(n) * (0.001 if u == "ms" else _UNITS[u])
+                      for n, u in _FINE_DURATION.findall(s))
+    if not seconds > 0:  # also refuses NaN
+        raise ValueError(f"{text!r} must be longer than zero")
+    if seconds > 86400:
+        raise ValueError(f"{text!r} is longer than a day")
+    return timedelta(seconds=seconds)
+
+
 def format_duration(value: timedelta) -> str:
+    if value.microseconds:
+        ms = value / timedelta(milliseconds=1)
+        return f"{ms:g}ms"
     seconds = int(value.total_seconds())
     for unit in ("d", "h", "m"):
         if seconds % _UNITS[unit] == 0:
@@ -285,7 +326,8 @@ class _Builder:
             return self.build(tp, data, path)
         if tp is timedelta:
             try:
-                return parse_duration(data)
+                return parse_fine_duration(data) if kind == "fine_duration" \
+                    else parse_duration(data)
             except ValueError as exc:
                 self.fail(path, str(exc))
         if tp is bool:
@@ -361,6 +403,8 @@ def _check(cfg: Config, b: _Builder) -> None:
         b.fail(("fetch", "disable_after"), "must be 1 or more")
     if not 0 <= cfg.metrics.port <= 65535:
         b.fail(("metrics", "port"), "must be a TCP port (1-65535) or 0 for off")
+    if cfg.telegram.pacing.overall_per_s < 1:
+        b.fail(("telegram", "pacing", "overall_per_s"), "must be 1 or more")
     if cfg.fetch.max_bytes < 1024:
         b.fail(("fetch", "max_bytes"), "must be at least 1024")
 

@@ -20,7 +20,11 @@ How an item finds its story
        members in the same language (syndicated copies, rewrites of one report);
    minus evidence that it is another event of the same kind:
      - the oceans disagree (Caribbean vs Pacific);
-     - the headline tolls disagree ("kills 6" vs a story of 3 dead);
+     - the headline tolls disagree ("kills 6" vs a story of 3 dead); a veto when the item's
+       headline toll is none of those its members' headlines give and neither side's text
+       names the other's (unless a headline may be a running total: "61 dead since ...");
+     - the headline says "another strike" ("otra lancha", "nouvelle frappe"): the evidence
+       about tolls, days and a quiet story weighs double;
      - the ordinals disagree ("third strike" vs a story of the second);
      - the calendar days named disagree, or the story has been quiet for days;
      - the item's title or lead names a person, group or country that (nearly) none of the
@@ -44,7 +48,9 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import itertools
 import math
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -122,6 +128,21 @@ class Tunables:
     # Headline tolls disjoint ("kills 4" vs a story whose headlines say 14). 0.075-0.22:
     # same dev figures (the Pacific strikes of 27 and 29 October stay apart either way).
     figure_penalty: float = 0.15
+    # Headline tolls in disagreement with every member whose headline states one ("kills
+    # three" vs "kills two"), neither side's text mentioning the other's figure, and neither
+    # headline a running total or a revised toll ("61 dead since September", "toll rises
+    # to 4"; normalize, Doc.title_tally): a veto. Two reports of one strike quote its toll;
+    # wording, ocean and outlet alike, a different toll is another strike. On the dev set no
+    # pair of reports of one event is so apart (0.3 to 1.5: same figures).
+    toll_veto: float = 1.0
+    # The headline says it reports one more event of a series ("another", "otra", "nouvelle
+    # frappe"; normalize, Doc.title_new): the evidence that it is not this story's event
+    # (tolls, days, a quiet story) weighs this much more, and a toll below the headline that
+    # no member gives counts as a toll in disagreement. Reports of the event itself say so
+    # too ("en nuevo ataque"), so on its own it is no evidence. Ordinals are left out:
+    # "another strike, the sixth" is how reports of one strike that outlets count
+    # differently read. 1-4: same dev figures.
+    novelty_factor: float = 2.0
     # "second strike" vs a story of the third. 0.05-0.12: same; 0.15: F1 0.93. Kept low:
     # outlets count strikes differently ("quinta lancha" for the fourth strike).
     ordinal_penalty: float = 0.10
@@ -204,6 +225,7 @@ class _Story:
     languages: tuple[str, ...] = ()
     days: tuple[date, ...] = ()  # calendar days its members name
     names: tuple[str, ...] = ()
+    head_tolls: tuple[str, ...] = ()  # "k:N" of its members' headlines that are no tally
     # kept members: (language, sorted title tokens as text, flat (token, weight, ...) tuple);
     # a story of one item keeps none: its counts are its member (see _members)
     members: list[tuple[str, str, tuple]] = field(default_factory=list)
@@ -214,12 +236,13 @@ class _ItemContext:
     """What the evidence checks need of one item, computed once per item."""
 
     __slots__ = ("total", "title_set", "title_text", "ocean", "other_ocean", "title_tolls",
-                 "tolls", "title_numbers", "numbers", "anchors", "ordinals", "days", "dates",
-                 "subject")
+                 "tolls", "title_numbers", "numbers", "ordinals", "days", "dates", "new",
+                 "tally", "_doc", "_generic", "_lead", "_anchors", "_subject")
 
     def __init__(self, doc: Doc, weights: dict[str, float],
-                 generic: frozenset[str] = frozenset(), lead: int = 10) -> None:
-        self.total = sum(weights.values())
+                 generic: frozenset[str] = frozenset(), lead: int = 10,
+                 total: float | None = None) -> None:
+        self.total = sum(weights.values()) if total is None else total
         self.title_set = tuple(dict.fromkeys(doc.title))
         self.title_text = " ".join(sorted(self.title_set))
         oceans = OCEANS.intersection(doc.title)
@@ -229,13 +252,35 @@ class _ItemContext:
         self.other_ocean = next((o for o in OCEANS if o != self.ocean), None)
         self.title_tolls = frozenset(f"k:{v}" for v in doc.title_killed)
         self.tolls = frozenset(f"k:{v}" for v in doc.killed)
+        self.new = doc.title_new
+        self.tally = doc.title_tally
         self.title_numbers = tuple(f"#{v}" for v in sorted(doc.title_numbers))
         self.numbers = frozenset(f"#{v}" for v in doc.numbers)
         self.ordinals = frozenset(f"o:{v}" for v in doc.ordinals)
         self.dates = tuple(sorted(doc.dates))
         self.days = tuple(f"d:{d.isoformat()}" for d in self.dates)
-        # names and places of the title and the lead, grouped when adjacent ("Pete Hegseth",
-        # "Trinidad and Tobago"): a group is new to a story only if all of it is
+        self._doc, self._generic, self._lead = doc, generic, lead
+        self._anchors: tuple[tuple[str, ...], ...] | None = None
+        self._subject: tuple[str, ...] | None = None
+
+    @property
+    def anchors(self) -> tuple[tuple[str, ...], ...]:
+        """Names and places of the title and the lead, grouped when adjacent ("Pete
+        Hegseth", "Trinidad and Tobago"): a group is new to a story only if all of it is.
+        Computed when first asked (only stories of a few members ask)."""
+        if self._anchors is None:
+            self._find_anchors()
+        return self._anchors  # type: ignore[return-value]
+
+    @property
+    def subject(self) -> tuple[str, ...] | None:
+        """The headline's subject: the group its first token starts."""
+        if self._anchors is None:
+            self._find_anchors()
+        return self._subject
+
+    def _find_anchors(self) -> None:
+        doc, generic, lead = self._doc, self._generic, self._lead
         groups: list[tuple[str, ...]] = []
         for seq in (doc.title, doc.body[:lead]):
             run: list[str] = []
@@ -248,10 +293,9 @@ class _ItemContext:
                     if group not in groups:
                         groups.append(group)
                     run = []
-        self.anchors = tuple(groups)
-        # the headline's subject: the group its first token starts
+        self._anchors = tuple(groups)
         first = doc.title[0] if doc.title else None
-        self.subject = next((g for g in groups if g[0] == first), None)
+        self._subject = next((g for g in groups if g[0] == first), None)
 
 
 # log(df + 1) for the document frequencies most tokens have
@@ -259,7 +303,24 @@ _LOGS = [math.log(d + 1.0) for d in range(4096)]
 
 
 def _log1(d: int) -> float:
+    """log(d + 1), from the table, which grows to the largest document frequency seen (at
+    most the stories of the window: tokens such as "strike" are in most of them)."""
+    if d >= len(_LOGS) and d < _LOGS_MAX:
+        _LOGS.extend(math.log(x + 1.0) for x in range(len(_LOGS), d + 1))
     return _LOGS[d] if d < len(_LOGS) else math.log(d + 1.0)
+
+
+_LOGS_MAX = 1 << 18
+
+
+def _covered(weights: dict[str, float], keys, counts: dict[str, int], full: float) -> float:
+    """The weight of the item's tokens that a story's members explain: a token fully once
+    `full` members mention it. Summed exactly (fsum) over the shared tokens, in any order."""
+    shared = keys & counts.keys()
+    if not shared:
+        return 0.0
+    return math.fsum([weights[tok] * (1.0 if (c := counts[tok]) >= full else c / full)
+                      for tok in shared])
 
 
 def _hmean4(a: float, b: float, c: float, d: float) -> float:
@@ -285,6 +346,7 @@ class Grouper:
         self._item_story: dict[int, str] = {}  # item key -> story, for the window's items
         self._kinds = dict(self.t.kind_weight)
         self._weight_cache: dict[float, float] = {}
+        self._idf_memo: dict[str, float] = {}
         self._last_static: tuple[Doc, dict[str, float]] | None = None
         self._fresh_idf()
         self.debug: list[dict] | None = None  # set to a list to record score components
@@ -358,8 +420,9 @@ class Grouper:
                 best, best_score = story.id, s
         return best, best_score
 
-    def _context(self, doc: Doc, weights: dict[str, float]) -> _ItemContext:
-        return _ItemContext(doc, weights, self.t.generic_anchors, self.t.lead_tokens)
+    def _context(self, doc: Doc, weights: dict[str, float],
+                 total: float | None = None) -> _ItemContext:
+        return _ItemContext(doc, weights, self.t.generic_anchors, self.t.lead_tokens, total)
 
     @staticmethod
     def analyze(item: Item) -> Doc:
@@ -379,7 +442,8 @@ class Grouper:
 
     def _idf(self, token: str) -> float:
         """log((stories + prior) / (df + 1)), at least 0, from a table of log(df + 1)."""
-        v = self._log_top - _log1(self._df.get(token, 0))
+        d = self._df.get(token, 0)
+        v = self._log_top - (_LOGS[d] if d < len(_LOGS) else _log1(d))
         return v if v > 0.0 else 0.0
 
     def _fresh_idf(self) -> None:
@@ -409,62 +473,85 @@ class Grouper:
 
     def _static_weights(self, doc: Doc) -> dict[str, float]:
         """token -> kind x (title or summary) weight, before IDF."""
-        w: dict[str, float] = {}
-        for tokens, place_weight in ((doc.title, self.t.title_weight), (doc.body, 1.0)):
-            for tok in tokens:
-                if w.get(tok, 0.0) < place_weight:
-                    w[tok] = place_weight
-        kinds = self._kinds
-        names = doc.names
-        cache = self._weight_cache
-        for tok, pw in w.items():
-            if tok[0] == "#":
-                kw = kinds.get("#", 1.0)
-            elif tok[1:2] == ":":
-                kw = kinds.get(tok[:2], 1.0)
-            else:
-                kw = self.t.name_weight if tok in names else self.t.word_weight
-            v = pw * kw
-            w[tok] = cache.setdefault(v, v)  # one float object per value, shared
-        return w
+        return self._weigh(doc, None)
 
     def _weights(self, doc: Doc) -> dict[str, float]:
         """token -> weight for this item: kind x (title or summary) x IDF."""
-        sw = self._static_weights(doc)
+        out: dict[str, float] = {}
+        # IDF by token for this item's comparisons (nothing is added while they run)
+        self._idf_memo = {}
+        sw = self._weigh(doc, out)
         self._last_static = (doc, sw)  # _add() of the same doc reuses it
+        return out
+
+    def _weigh(self, doc: Doc, out: dict[str, float] | None) -> dict[str, float]:
+        """The static weights (token -> kind x (title or summary) weight); with IDF into
+        `out` as well when given, in the same pass."""
+        tw = self.t.title_weight
+        if tw >= 1.0:
+            w = dict.fromkeys(doc.title, tw)
+            for tok in doc.body:
+                if tok not in w:
+                    w[tok] = 1.0
+        else:
+            w = {}
+            for tokens, place_weight in ((doc.title, tw), (doc.body, 1.0)):
+                for tok in tokens:
+                    if w.get(tok, 0.0) < place_weight:
+                        w[tok] = place_weight
+        kinds = self._kinds
+        k_num = kinds.get("#", 1.0)
+        names = doc.names
+        nw, ww = self.t.name_weight, self.t.word_weight
+        cache = self._weight_cache
         top = self._log_top
         df = self._df.get
         logs = _LOGS
-        out = {}
-        for tok, w in sw.items():
-            d = df(tok, 0)
-            v = top - (logs[d] if d < len(logs) else _log1(d))
-            out[tok] = w * v if v > 0.0 else 0.0
-        return out
+        memo = self._idf_memo
+        for tok, pw in w.items():
+            if tok[0] == "#":
+                kw = k_num
+            elif tok[1:2] == ":":
+                kw = kinds.get(tok[:2], 1.0)
+            else:
+                kw = nw if tok in names else ww
+            v = pw * kw
+            v = w[tok] = cache.setdefault(v, v)  # one float object per value, shared
+            if out is not None:
+                d = df(tok, 0)
+                i = top - (logs[d] if d < len(logs) else _log1(d))
+                if i < 0.0:
+                    i = 0.0
+                memo[tok] = i
+                out[tok] = v * i
+        return w
 
     # ---------------------------------------------------------------- candidates
     def _candidates(self, weights: dict[str, float]) -> list[tuple[float, str]]:
         """(weight of the rare tokens shared, story id) of the stories the item's rarest
         tokens name, best first."""
-        postings = self._postings
-        keys = []
-        for tok in weights:
-            p = postings.get(tok)
-            if p is not None:
-                keys.append((1 if isinstance(p, str) else len(p), tok))
+        get = self._postings.get
+        keys = [(1 if p.__class__ is str else len(p), tok)
+                for tok in weights if (p := get(tok)) is not None]
         keys.sort()
         hits: dict[str, float] = {}
         volume = 0
+        cap = self.t.block_volume
         for size, tok in keys[: self.t.block_keys]:
             # the rarest keys first; stop once enough stories are named (a key that names
             # hundreds of stories adds little but cost)
-            if volume and volume + size > self.t.block_volume:
+            if volume and volume + size > cap:
                 break
             volume += size
             wt = weights[tok]
-            p = postings[tok]
-            for sid in ((p,) if isinstance(p, str) else p):
-                hits[sid] = hits.get(sid, 0.0) + wt
+            p = get(tok)
+            if size == 1 and p.__class__ is str:
+                hits[p] = hits.get(p, 0.0) + wt
+            else:
+                for sid in p:
+                    hits[sid] = hits.get(sid, 0.0) + wt
+        if len(hits) <= self.t.max_candidates:
+            return sorted(((w, sid) for sid, w in hits.items()), reverse=True)
         return heapq.nlargest(self.t.max_candidates, ((w, sid) for sid, w in hits.items()))
 
     def _best(self, doc: Doc, when: datetime) -> tuple[_Story | None, float]:
@@ -472,17 +559,12 @@ class Grouper:
         total = sum(weights.values()) or 1.0
         share = self.t.member_share
         scored = []
+        keys = weights.keys()
         for _, sid in self._candidates(weights):
             # cheap pre-score: how much of the item the story's members explain; only the
             # best few get the full comparison
             story = self._stories[sid]
-            counts = story.counts
-            full = share * story.n
-            covered = 0.0
-            for tok, wt in weights.items():
-                c = counts.get(tok)
-                if c:
-                    covered += wt * (1.0 if c >= full else c / full)
+            covered = _covered(weights, keys, story.counts, share * story.n)
             scored.append((covered / total, sid, story, covered))
         scored.sort(key=lambda x: (-x[0], x[1]))
         best, best_score = None, -1.0
@@ -491,7 +573,7 @@ class Grouper:
             if pre < self.t.min_coverage:
                 break  # sorted: the rest explain even less of the item
             if ctx is None:
-                ctx = self._context(doc, weights)
+                ctx = self._context(doc, weights, total)
             profile = self._profile(doc, weights, story, covered, ctx)
             s = self._full_score(doc, weights, story, when, profile, ctx)
             if s > best_score or (s == best_score and best is not None and sid < best.id):
@@ -511,11 +593,7 @@ class Grouper:
         if ctx is None:
             ctx = self._context(doc, weights)
         if covered is None:
-            covered = 0.0
-            for tok, wt in weights.items():
-                c = counts.get(tok)
-                if c:
-                    covered += wt * (1.0 if c >= full else c / full)
+            covered = _covered(weights, weights.keys(), counts, full)
         t_total = t_covered = 0.0
         for tok in ctx.title_set:
             # a headline is explained by the story's headlines and, at a discount, by what
@@ -539,33 +617,32 @@ class Grouper:
     def _share(self, core: dict[str, None], weights: dict[str, float], default: float) -> float:
         """IDF-weighted share of a story's core tokens that the item carries."""
         total = hit = 0.0
-        top = self._log_top
-        df = self._df.get
-        logs = _LOGS
+        memo = self._idf_memo
+        idf = self._idf
         for tok in core:
-            d = df(tok, 0)
-            wt = top - (logs[d] if d < len(logs) else _log1(d))
-            if wt < 0.0:
-                wt = 0.0
+            wt = memo.get(tok)
+            if wt is None:
+                wt = memo[tok] = idf(tok)
             total += wt
             if tok in weights:
                 hit += wt
         return hit / total if total else default
 
-    def _member_sim(self, weights: dict[str, float], total_i: float, story: _Story) -> float:
+    def _member_sim(self, weights: dict[str, float], total_i: float,
+                    members: list[tuple[str, str, tuple]]) -> float:
         """IDF-weighted Dice of the item with its closest kept member of the story."""
-        top = self._log_top
-        df = self._df.get
-        logs = _LOGS
+        memo = self._idf_memo
+        idf_of = self._idf
         get = weights.get
         best = 0.0
-        for _, _, flat in self._members(story):
+        for _, _, flat in members:
             total_m = inter = 0.0
             it = iter(flat)
             for tok, sw in zip(it, it, strict=True):
-                d = df(tok, 0)
-                idf = top - (logs[d] if d < len(logs) else _log1(d))
-                wm = sw * idf if idf > 0.0 else 0.0
+                idf = memo.get(tok)
+                if idf is None:
+                    idf = memo[tok] = idf_of(tok)
+                wm = sw * idf
                 total_m += wm
                 wi = get(tok)
                 if wi is not None:
@@ -583,11 +660,12 @@ class Grouper:
             return 0.0
         if ctx is None:
             ctx = self._context(doc, weights)
-        nn = self._member_sim(weights, ctx.total, story)
+        members = self._members(story)
+        nn = self._member_sim(weights, ctx.total, members)
         base = (1 - t.member_weight) * profile[0] + t.member_weight * nn
         # the closest member title in the item's language, by rapidfuzz; other languages
         # are left to the tokens
-        fz = max((fuzz.token_sort_ratio(ctx.title_text, m) for lang, m, _ in self._members(story)
+        fz = max((fuzz.token_sort_ratio(ctx.title_text, m) for lang, m, _ in members
                   if lang == doc.lang), default=-1.0) / 100.0
         score = (1 - t.fuzzy_weight) * base + t.fuzzy_weight * fz if fz >= 0 else base
         if self.debug is not None:
@@ -621,6 +699,17 @@ class Grouper:
                 and counts.get(ctx.ocean, 0) * 2 < n:
             pen += t.ocean_penalty
             note("ocean", t.ocean_penalty)
+        # "another strike": the evidence below that it is another event weighs more
+        more = t.novelty_factor if ctx.new else 1.0
+        # the headline's toll against every member headline that states one (no tally on
+        # either side), and neither side's text mentions the other's: a veto
+        head = story.head_tolls
+        if head and ctx.title_tolls and not ctx.tally \
+                and ctx.title_tolls.isdisjoint(head) and ctx.tolls.isdisjoint(head) \
+                and not any(tok in counts for tok in ctx.title_tolls):
+            pen += t.toll_veto
+            note("toll", t.toll_veto)
+            return pen  # nothing below can outweigh it
         # the toll in the headline: not the one most members give in theirs, and the item
         # does not give theirs either (titles only: further down, figures are often totals,
         # "27 killed so far", or an earlier event's, "a September 2 strike killed 11")
@@ -628,15 +717,24 @@ class Grouper:
         tk = [tok for tok in title_usual if tok[0] == "k"] if title_usual else ()
         if tk and ctx.title_tolls:
             if not ctx.title_tolls.intersection(tk) and not ctx.tolls.intersection(tk):
-                pen += t.figure_penalty
-                note("figure", t.figure_penalty)
+                # a running total on either side is no event's toll: not weighed more
+                p = t.figure_penalty * (more if head and not ctx.tally else 1.0)
+                pen += p
+                note("figure", p)
+        elif ctx.new and head and ctx.tolls and not ctx.title_tolls \
+                and ctx.tolls.isdisjoint(head) and not any(tok in counts for tok in ctx.tolls):
+            # "another strike" with no toll in its headline: a toll further down, which
+            # then is more likely the new event's than a total, the same way
+            p = t.figure_penalty * more
+            pen += p
+            note("figure", p)
         elif ctx.title_numbers and title_usual:
             # no tolls on one side: the headline numbers, the same way
             tn = [tok for tok in title_usual if tok[0] == "#"]
             if tn and not any(x in counts for x in ctx.title_numbers) \
                     and not ctx.numbers.intersection(tn):
-                pen += t.figure_penalty
-                note("figure", t.figure_penalty)
+                pen += t.figure_penalty * more
+                note("figure", t.figure_penalty * more)
         # the title or the lead names someone or somewhere (nearly) no member mentions
         if n >= t.anchor_min_members:
             known = self._names
@@ -667,16 +765,17 @@ class Grouper:
                     # no day in common. Is the item about a later day than any the story
                     # names? (An earlier day is history: "the first strike, on 2 September".)
                     later = (ctx.dates[0] - max(story.days)).days
-                    p = t.far_date_penalty if later >= t.far_date_days else t.date_penalty
+                    p = (t.far_date_penalty if later >= t.far_date_days
+                         else t.date_penalty) * more
                     pen += p
                     note("date", p)
                 elif any(tok[0] == "d" for tok in usual):
-                    pen += t.date_penalty / 2
-                    note("date", t.date_penalty / 2)
+                    pen += t.date_penalty / 2 * more
+                    note("date", t.date_penalty / 2 * more)
         # the story has gone quiet
         gap = when - story.last_seen
         if gap > t.quiet_grace:
-            q = t.quiet_penalty_per_day * ((gap - t.quiet_grace) / timedelta(days=1))
+            q = t.quiet_penalty_per_day * ((gap - t.quiet_grace) / timedelta(days=1)) * more
             pen += q
             note("quiet", q)
         return pen
@@ -722,6 +821,11 @@ class Grouper:
         title_tokens = dict.fromkeys(doc.title)
         for tok in title_tokens:
             tcounts[tok] = tcounts.get(tok, 0) + 1
+        if doc.title_killed and not doc.title_tally:
+            for v in doc.title_killed:
+                tok = f"k:{v}"
+                if tok not in story.head_tolls:
+                    story.head_tolls = (*story.head_tolls, sys.intern(tok))
         if doc.lang not in story.languages:
             story.languages = (*story.languages, doc.lang)
         for tok in doc.names:
@@ -739,16 +843,15 @@ class Grouper:
                                      alias=False)
         # the kept members: the first and the latest ones (none while the story has one item)
         last = self._last_static
-        sw = last[1] if last is not None and last[0] is doc else self._static_weights(doc)
         self._last_static = None
-        flat = tuple(x for kv in sw.items() for x in kv)
-        member = (doc.lang, " ".join(sorted(title_tokens)), flat)
-        if n == 1:
-            pass
-        elif len(story.members) < t.kept_members:
-            story.members.append(member)
-        else:
-            story.members[1 + (n % (t.kept_members - 1))] = member
+        if n > 1:
+            sw = last[1] if last is not None and last[0] is doc else self._static_weights(doc)
+            member = (doc.lang, " ".join(sorted(title_tokens)),
+                      tuple(itertools.chain.from_iterable(sw.items())))
+            if len(story.members) < t.kept_members:
+                story.members.append(member)
+            else:
+                story.members[1 + (n % (t.kept_members - 1))] = member
         story.items.append(key)
         self._item_story[key] = story.id
         heapq.heappush(self._expiry, (story.last_seen, story.id))

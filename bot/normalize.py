@@ -19,7 +19,13 @@ Token forms (plain strings, cheap to hash):
     strike       any other word: folded, plural "s" dropped, cut to 6 letters, which also
                  lines up many en/es/fr cognates (operation/operativo/operation -> "operat")
 
-Pure functions over plain data; the lexicon is loaded once at import.
+The headline is also read for two markers (lexicon.yaml, `markers`) that carry no token:
+`Doc.title_new` ("another strike", "otra lancha", "nouvelle frappe") and `Doc.title_tally`
+(its figure may be a running total or a revised toll: "61 dead since September").
+
+Pure functions over plain data; the lexicon is loaded once at import. Per-word work (folding,
+the lexicon, stop words, whether text2num would read the word as a number) is cached by
+raw word, and the costly number conversion runs only on texts that have a number word.
 """
 
 from __future__ import annotations
@@ -60,6 +66,12 @@ class Doc:
     caps: frozenset[str] = frozenset()
     killed: frozenset[int] = frozenset()  # figures next to a word for killed/dead
     title_killed: frozenset[int] = frozenset()
+    # the headline says it reports one more event of a series ("another strike", "otra
+    # lancha", "nouvelle frappe"; lexicon.yaml, markers)
+    title_new: bool = False
+    # the headline's figures may be a running total or a revised toll ("61 dead since
+    # September", "van 21 muertos", "toll rises to 4")
+    title_tally: bool = False
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -90,6 +102,12 @@ class _Lexicon:
     stop: dict[str, frozenset[str]]
     all_stop: frozenset[str]
     special: frozenset[str]  # words that may start a phrase, a date or an ordinal
+    # headline markers (see _marks): words, and phrases by their first word
+    novelty: frozenset[str] = frozenset()
+    novelty_of: frozenset[str] = frozenset()
+    tally: frozenset[str] = frozenset()
+    tally_phrases: dict[str, tuple[tuple[str, ...], ...]] = None  # type: ignore[assignment]
+    mark_words: frozenset[str] = frozenset()  # every word that may start a marker
 
 
 def _read(name: str) -> dict:
@@ -104,7 +122,7 @@ def lexicon() -> _Lexicon:
     phrases: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
     for section, tag in (("concepts", "c:"), ("places", "p:"), ("names", "n:")):
         for key, forms in (data.get(section) or {}).items():
-            token = tag + str(key)
+            token = sys.intern(tag + str(key))
             for form in forms:
                 words = _words(fold(str(form)))
                 is_prefix = str(form).endswith("*")
@@ -129,7 +147,22 @@ def lexicon() -> _Lexicon:
     months = numbered("months")
     special = frozenset(phrases) | {k[0] for k in relative} | set(ordinals) | set(weekdays) \
         | set(months)
+    markers = data.get("markers") or {}
+    novelty = frozenset(fold(str(w)) for w in markers.get("novelty") or ())
+    tally: set[str] = set()
+    tally_phrases: dict[str, list[tuple[str, ...]]] = {}
+    for form in markers.get("tally") or ():
+        words = tuple(_words(fold(str(form))))
+        if len(words) == 1:
+            tally.add(words[0])
+        elif words:
+            tally_phrases.setdefault(words[0], []).append(words)
     return _Lexicon(
+        novelty=novelty,
+        novelty_of=frozenset("c:" + str(c) for c in markers.get("novelty_of") or ()),
+        tally=frozenset(tally),
+        tally_phrases={k: tuple(v) for k, v in tally_phrases.items()},
+        mark_words=novelty | frozenset(tally) | frozenset(tally_phrases),
         special=special,
         exact=exact,
         prefixes=prefixes,
@@ -182,46 +215,112 @@ def _number_text(text: str, lang: str) -> str:
         return text
 
 
-def _raw_tokens(text: str) -> list[tuple[str, int]]:
-    """(folded word, name flag) pairs, punctuation left out: flag 1 for a name (capitalised,
-    not first in its sentence), 2 for a capitalised first word, 0 otherwise. In a
-    title-cased headline ("US Strikes Boat In Pacific") capitals say nothing."""
+# A word's entry in the per-language word cache (_WORDS): (folded form, kind, token, bits).
+# kind: 0 dropped (a stop word, a letter), 1 place, 2 lexicon name, 3 concept, 4 cut word,
+# 5 a word the tokenizer reads in context (phrases, dates, ordinals, numbers), 6 a sentence
+# end. bits: capitalised, an acronym (ELN, OFAC), a number word alpha2digit would change on
+# its own ("three", "once", "segunda"), a sentence end after which a sentence starts, or a
+# quote (no bits are 0 for a sentence end).
+_CAP, _ACRONYM, _NUMBER, _RESTART, _QUOTE = 1, 2, 4, 8, 16
+_END = 6
+_SLOW = 5
+# "un"/"una"/"une" are numbers to alpha2digit ("1") and stop words here: either way they
+# leave no token, so they alone do not make a text worth converting (nor count as capitals
+# in a title-cased headline, as their "1" would not)
+_ARTICLE_ONE = frozenset({"un", "una", "une"})
+_WORDS: dict[str, dict[str, tuple[str, int, str, int]]] = {}
+
+
+def _entry(lex: _Lexicon, lang: str, w: str) -> tuple[str, int, str, int]:
+    if w in _SENTENCE_END:
+        return w, _END, "", _QUOTE if w in "«»\"“”" else _RESTART
+    f = fold(w)
+    if f == w:
+        f = w
+    bits = 0
+    if w[0].isupper():
+        bits |= _CAP
+        if len(w) >= 3 and w.isupper() and w.isalpha():
+            bits |= _ACRONYM
+    if lang != "en" and f in _ARTICLE_ONE:
+        bits = 0
+    else:
+        try:
+            if alpha2digit(w, lang, threshold=0) != w:
+                bits |= _NUMBER
+        except Exception:  # noqa: BLE001 - let the whole text's conversion decide
+            bits |= _NUMBER
+    if f in lex.special or f[:1].isdigit():
+        return f, _SLOW, "", bits
+    stop = lex.stop.get(lang, lex.all_stop)
+    token, kind = _plain(lex, stop, f)
+    return f, kind, sys.intern(token), bits
+
+
+def _entries(text: str, lang: str, lex: _Lexicon) -> list[tuple[str, int, str, int]]:
+    cache = _WORDS.get(lang)
+    if cache is None:
+        cache = _WORDS[lang] = {}
     raw = _RAW.findall(text)
-    n_words = caps = 0
-    for w in raw:
-        if w not in _SENTENCE_END:
-            n_words += 1
-            caps += w[:1].isupper()
-    title_case = n_words >= 4 and caps > 0.6 * n_words
-    out: list[tuple[str, int]] = []
-    start = True
-    cache = _FOLD_CACHE
-    for w in raw:
-        if w in _SENTENCE_END:
-            start = w not in "«»\"“”"
-            continue
-        flag = 0
-        if w[0].isupper():
-            # an acronym (ELN, OFAC) is a name; two capitals (TT, IA, PM) are too ambiguous
-            if (not start and not title_case) or (len(w) >= 3 and w.isupper() and w.isalpha()):
-                flag = 1
-            elif start and not title_case:
-                flag = 2
-        f = cache.get(w)
-        if f is None:
-            if len(cache) > _CACHE_SIZE:
-                cache.clear()
-            f = cache[w] = fold(w)
-        out.append((f, flag))
-        start = False
-    return out
+    get = cache.get
+    ents = [get(w) for w in raw]
+    if None in ents:
+        if len(cache) > _CACHE_SIZE:
+            cache.clear()
+        for k, e in enumerate(ents):
+            if e is None:
+                ents[k] = cache[raw[k]] = _entry(lex, lang, raw[k])
+    return ents
 
 
-# Per-word caches (folded form; lexicon lookup; outcome of an ordinary word), each emptied
-# when it reaches this size: the words of a day's news repeat; 50,000 entries a cache is a
-# few MB and keeps most hits.
+def _scan(text: str, lang: str, lex: _Lexicon) -> tuple[list, list[str], list[int], bool]:
+    """The text's word entries, folded words and capital codes, sentence ends left out, and
+    whether the text is title-cased ("US Strikes Boat In Pacific": capitals say nothing).
+    Capital codes (see _NAME_FLAGS): 0 none, 1 an acronym (ELN, OFAC), 3 capitalised within
+    a sentence, 4 capitalised first word. Numbers written in words become digits first
+    (alpha2digit), but only when the text has a word alpha2digit would change: most have
+    none, and it is the costliest step."""
+    ents = _entries(text, lang, lex)
+    converted = False
+    while True:
+        wents = [e for e in ents if e[1] != _END]
+        flags = []
+        caps = 0
+        start = True
+        for e in ents:
+            b = e[3]
+            if not b:
+                flags.append(0)
+                start = False
+            elif e[1] == _END:
+                start = bool(b & _RESTART)
+            elif b & _NUMBER and not converted:
+                break
+            else:
+                if b & _CAP:
+                    caps += 1
+                    # an acronym is a name; two capitals (TT, IA, PM) are too ambiguous
+                    flags.append(1 if b & _ACRONYM else 4 if start else 3)
+                else:
+                    flags.append(0)
+                start = False
+        else:
+            n_words = len(wents)
+            title_case = n_words >= 4 and caps > 0.6 * n_words
+            return wents, [e[0] for e in wents], flags, title_case
+        ents = _entries(_number_text(text, lang), lang, lex)
+        converted = True
+
+
+# Name flag by capital code: 1 a name (an acronym, or capitalised, not first in its
+# sentence), 2 a capitalised first word, 0 otherwise; in a title-cased text only acronyms.
+_NAME_FLAGS = ((0, 1, 0, 1, 2), (0, 1, 0, 0, 0))
+
+
+# Per-word caches (_WORDS per language: a raw word's entry, see _entry; _LEX_CACHE: lexicon
+# lookups), each emptied when it reaches this size: the words of a day's news repeat; 50,000
+# entries a cache is a few MB and keeps most hits.
 _CACHE_SIZE = 50_000
-_FOLD_CACHE: dict[str, str] = {}
 _LEX_CACHE: dict[str, str | None] = {}
 _THOUSANDS = re.compile(r"[.,\u202f\u00a0 ]")
 
@@ -271,11 +370,8 @@ def _lookup(lex: _Lexicon, w: str) -> str | None:
                 break
     if len(_LEX_CACHE) > _CACHE_SIZE:
         _LEX_CACHE.clear()
-    _LEX_CACHE[w] = token
+    _LEX_CACHE[w] = token  # interned with the lexicon
     return token
-
-
-_PLAIN_CACHE: dict[str, dict[str, tuple[str, int]]] = {}
 
 
 def _plain(lex: _Lexicon, stop: frozenset[str], w: str) -> tuple[str, int]:
@@ -291,41 +387,62 @@ def _plain(lex: _Lexicon, stop: frozenset[str], w: str) -> tuple[str, int]:
     return _stem(w), 4
 
 
-def _features(text: str, lang: str, pub: date | None, out: dict) -> list[str]:
+# How many words after a novelty marker may name the act or object it qualifies ("another
+# alleged drug boat", "yet another deadly boat strike").
+_NOVELTY_REACH = 4
+
+
+def _marks(lex: _Lexicon, words: list[str], out: dict) -> None:
+    """Sets out["new"] / out["tally"] from a headline's words (see Doc.title_new/_tally)."""
+    if lex.mark_words.isdisjoint(words):
+        return
+    for i, w in enumerate(words):
+        if w not in lex.mark_words:
+            continue
+        if w in lex.tally:
+            out["tally"] = True
+        for phrase in lex.tally_phrases.get(w, ()):
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                out["tally"] = True
+        if w in lex.novelty and not out.get("new"):
+            out["new"] = any(_lookup(lex, x) in lex.novelty_of
+                             for x in words[i + 1 : i + 1 + _NOVELTY_REACH])
+
+
+def _features(text: str, lang: str, pub: date | None, out: dict,
+              title: bool = False) -> list[str]:
     lex = lexicon()
-    toks = _raw_tokens(_number_text(text, lang))
-    words = [t[0] for t in toks]
+    wents, words, codes, title_case = _scan(text, lang, lex)
+    name_flag = _NAME_FLAGS[title_case]
+    if title:
+        _marks(lex, words, out)
     stop = lex.stop.get(lang, lex.all_stop)
     phrases = lex.phrases
     relative = lex.relative
     months = lex.months
     result: list[str] = []
-    special = lex.special
-    plain = _PLAIN_CACHE.setdefault(lang, {})
     places, names, caps = out["places"], out["names"], out["caps"]
-    n = len(toks)
+    n = len(wents)
     i = 0
     while i < n:
-        w, is_name = toks[i]
-        if w not in special and not w[:1].isdigit():
+        _, kind, token, _ = wents[i]
+        if kind != _SLOW:
             # an ordinary word: its outcome depends on the word and the language only
-            hit = plain.get(w)
-            if hit is None:
-                if len(plain) > _CACHE_SIZE:
-                    plain.clear()
-                hit = plain[w] = _plain(lex, stop, w)
-            token, kind = hit
             if kind:
                 result.append(token)
                 if kind == 1:
                     places.add(token)
                 elif kind == 2:
                     names.add(token)
-                elif kind == 4 and is_name:
-                    # the same token as the word in lower case, kept as an anchor
-                    (names if is_name == 1 else caps).add(token)
+                elif kind == 4:
+                    is_name = name_flag[codes[i]]
+                    if is_name:
+                        # the same token as the word in lower case, kept as an anchor
+                        (names if is_name == 1 else caps).add(token)
             i += 1
             continue
+        w = words[i]
+        is_name = name_flag[codes[i]]
         # phrases of the lexicon (multi-word, hyphens are spaces)
         entries = phrases.get(w)
         if entries:
@@ -353,7 +470,7 @@ def _features(text: str, lang: str, pub: date | None, out: dict) -> list[str]:
         if rel is not None and pub is not None:
             d = pub - timedelta(days=rel)
             out["dates"].add(d)
-            result.append("d:" + d.isoformat())
+            result.append(sys.intern("d:" + d.isoformat()))
             i += width
             continue
         value = _as_int(w)
@@ -366,7 +483,7 @@ def _features(text: str, lang: str, pub: date | None, out: dict) -> list[str]:
                 d = _day(pub, month, value, year)
                 if d is not None:
                     out["dates"].add(d)
-                    result.append("d:" + d.isoformat())
+                    result.append(sys.intern("d:" + d.isoformat()))
                     i += j + 1
                     if year is not None:
                         i += 2 if words[i] == "de" else 1
@@ -376,7 +493,7 @@ def _features(text: str, lang: str, pub: date | None, out: dict) -> list[str]:
                 continue
             if value >= 2:
                 out["numbers"].add(value)
-                result.append(f"#{value}")
+                result.append(sys.intern(f"#{value}"))
             i += 1
             continue
         if w[:1].isdigit():
@@ -385,7 +502,7 @@ def _features(text: str, lang: str, pub: date | None, out: dict) -> list[str]:
                 o = int(m.group(1))
                 if o >= 2:
                     out["ordinals"].add(o)
-                    result.append(f"o:{o}")
+                    result.append(sys.intern(f"o:{o}"))
                 i += 1
                 continue
         month = months.get(w)
@@ -394,20 +511,20 @@ def _features(text: str, lang: str, pub: date | None, out: dict) -> list[str]:
             d = _day(pub, month, day, year)
             if d is not None:
                 out["dates"].add(d)
-                result.append("d:" + d.isoformat())
+                result.append(sys.intern("d:" + d.isoformat()))
                 i += 2 + (year is not None)
                 continue
         wd = lex.weekdays.get(w)
         if wd is not None and pub is not None:
             d = pub - timedelta(days=(pub.weekday() - wd) % 7)
             out["dates"].add(d)
-            result.append("d:" + d.isoformat())
+            result.append(sys.intern("d:" + d.isoformat()))
             i += 1
             continue
         o = lex.ordinals.get(w)
         if o is not None:
             out["ordinals"].add(o)
-            result.append(f"o:{o}")
+            result.append(sys.intern(f"o:{o}"))
             i += 1
             continue
         if w in stop or len(w) < 2:
@@ -421,7 +538,7 @@ def _features(text: str, lang: str, pub: date | None, out: dict) -> list[str]:
             elif token[0] == "n":
                 out["names"].add(token)
         elif w not in lex.all_stop:
-            token = _stem(w)
+            token = sys.intern(_stem(w))
             if is_name == 1:  # the same token as the word in lower case, kept as an anchor
                 out["names"].add(token)
             elif is_name == 2:
@@ -440,6 +557,8 @@ _FIGURE_TAGS = {"c:killed": "k:", "c:survivor": "v:"}
 def _figures(result: list[str], out: dict) -> list[str]:
     """Adds "k:N"/"v:N" for each number whose nearest tag word (within reach) is
     killed/survivors: "11 muertos y 2 sobrevivientes" -> k:11, v:2."""
+    if "c:killed" not in result and "c:survivor" not in result:
+        return result
     tags = [i for i, tok in enumerate(result) if tok in _FIGURE_TAGS]
     if not tags:
         return result
@@ -450,7 +569,7 @@ def _figures(result: list[str], out: dict) -> list[str]:
         near = min(tags, key=lambda i: (abs(i - j), i < j))
         if abs(near - j) <= _FIGURE_REACH:
             tag = _FIGURE_TAGS[result[near]]
-            extra.append(tag + t[1:])
+            extra.append(sys.intern(tag + t[1:]))
             if tag == "k:":
                 out["killed"].add(int(t[1:]))
     return result + extra
@@ -486,11 +605,6 @@ def _cut(text: str, limit: int) -> str:
     return text[: cut if cut > limit // 2 else limit]
 
 
-def _intern(token: str) -> str:
-    """One string object per distinct token, however many stories hold it."""
-    return sys.intern(token)
-
-
 def analyze(title: str, summary: str, language: str | None = None,
             published: datetime | None = None) -> Doc:
     """The features of one item. `published` anchors "Monday", "yesterday" and bare dates."""
@@ -500,14 +614,16 @@ def analyze(title: str, summary: str, language: str | None = None,
     pub = published.date() if published else None
     out: dict = {"numbers": set(), "ordinals": set(), "dates": set(), "places": set(),
                  "names": set(), "killed": set(), "caps": set()}
-    t = _features(title or "", lang, pub, out)
+    t = _features(title or "", lang, pub, out, title=True)
     title_numbers = frozenset(out["numbers"])
     title_killed = frozenset(out["killed"])
     b = _features(summary or "", lang, pub, out)
     return Doc(
         lang=lang,
-        title=tuple(map(_intern, t)),
-        body=tuple(map(_intern, b)),
+        # every token is interned where it is made: one string object per distinct token,
+        # however many stories hold it
+        title=tuple(t),
+        body=tuple(b),
         numbers=frozenset(out["numbers"]),
         title_numbers=title_numbers,
         ordinals=frozenset(out["ordinals"]),
@@ -517,4 +633,6 @@ def analyze(title: str, summary: str, language: str | None = None,
         caps=frozenset(out["caps"] - out["names"]),
         killed=frozenset(out["killed"]),
         title_killed=title_killed,
+        title_new=bool(out.get("new")),
+        title_tally=bool(out.get("tally")) or "c:cumulative" in t,
     )

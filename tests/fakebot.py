@@ -5,6 +5,9 @@
         api.command(42, "/subscribe venezuela")   # a user sends a command (served by getUpdates)
         api.fail("sendMessage", retry_after(1), chat_id=-100123)   # the next such call gets 429
         api.sent(42)                              # what chat 42 received, in order
+        held = api.hold("sendMessage", nth=4)     # the 4th such call waits, unanswered...
+        held.wait()                               # ...until it has arrived
+        held.release()                            # answered, or dropped if its client left
 
 Requests arrive at /bot<TOKEN>/<method> as PTB sends them (form-encoded fields, JSON-encoded
 where not plain strings) and are answered {"ok": true, "result": ...} or
@@ -13,6 +16,13 @@ does (core.telegram.org/bots/api#making-requests, #responseparameters). Like the
 refuses HTML it cannot parse, texts over 4,096 characters, edits of unknown messages and
 edits that change nothing. Every call is recorded with its arrival time. getUpdates long-polls:
 it answers as soon as an update is injected, or after its timeout.
+
+A held call (`hold`) is recorded on arrival as not accepted (status 0) and left unanswered
+until the test releases it. On release the fake first looks at the connection: if the client
+has hung up meanwhile (it was killed, or gave up), the call is *dropped* — no answer is
+written, the message is not stored, and the call stays "not accepted" for good (`dropped`).
+This models a request that never took effect, so a client that resends it after a restart
+is seen delivering it exactly once. Otherwise it is answered as usual.
 """
 
 from __future__ import annotations
@@ -23,6 +33,8 @@ import html
 import itertools
 import json
 import re
+import select
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -95,8 +107,10 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float  # time.monotonic() on arrival
-    status: int = 200
+    status: int = 200  # 0 while held unanswered, and for good when dropped
     result: Any = None
+    held: bool = False  # was held by a `Hold`
+    dropped: bool = False  # held, and its client had gone when released: never answered
 
     @property
     def ok(self) -> bool:
@@ -109,6 +123,64 @@ class Call:
     @property
     def text(self) -> str:
         return self.params.get("text", "")
+
+
+class Hold:
+    """One call kept unanswered until `release()`; made by `FakeBotAPI.hold`."""
+
+    def __init__(self, method: str, nth: int, chat_id: int | None) -> None:
+        if nth < 1:
+            raise ValueError("nth counts from 1")
+        self.method, self.nth, self.chat_id = method, nth, chat_id
+        self.seen = 0  # matching calls so far
+        self.call: Call | None = None  # the held call, once it arrived
+        self.outcome: str | None = None  # "answered" | "dropped", once released
+        self.arrived = threading.Event()
+        self._released = threading.Event()
+        self._settled = threading.Event()
+        self._hangup_grace = 0.0
+
+    def wait(self, timeout: float = 10.0) -> Call:
+        """Block until the held call has arrived (it is then recorded, not accepted)."""
+        if not self.arrived.wait(timeout):
+            raise AssertionError(f"the {self.nth}th {self.method} never arrived "
+                                 f"({self.seen} so far) within {timeout} s")
+        assert self.call is not None
+        return self.call
+
+    def release(self, *, hangup_grace: float = 0.0, timeout: float = 10.0) -> str | None:
+        """Let the held call go on: answered if its client is still connected, else dropped.
+        `hangup_grace`: seconds to wait for a client known to be gone to be seen hanging up
+        (a killed client's FIN is normally there already). Returns the outcome, or None when
+        the call had not arrived."""
+        self._hangup_grace = hangup_grace
+        self._released.set()
+        if not self.arrived.is_set():
+            return None
+        if not self._settled.wait(timeout):
+            raise AssertionError(f"the held {self.method} did not settle within {timeout} s")
+        return self.outcome
+
+    def _settle(self, outcome: str) -> None:
+        self.outcome = outcome
+        self._settled.set()
+
+
+def _hung_up(conn: socket.socket, grace: float) -> bool:
+    """True when the peer has closed `conn` (EOF or reset), waiting up to `grace` s for it."""
+    deadline = time.monotonic() + grace
+    while True:
+        try:
+            readable, _, _ = select.select([conn], [], [], max(0.0, deadline - time.monotonic()))
+            if readable:
+                # EOF (b"") is a hang-up; bytes would be a next request: still connected.
+                return conn.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            pass
+        except (OSError, ValueError):  # reset, or already closed
+            return True
+        if time.monotonic() >= deadline:
+            return False
 
 
 # -- HTML check, as strict as Telegram about what it needs ---------------------------------------
@@ -160,6 +232,7 @@ class FakeBotAPI:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._faults: list[_Injected] = []
+        self._holds: list[Hold] = []
         self._cond = threading.Condition()
         self._closing = False
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -181,6 +254,9 @@ class FakeBotAPI:
         with self._cond:
             self._closing = True
             self._cond.notify_all()
+            holds, self._holds = self._holds, []
+        for h in holds:  # nobody will release them now: held handlers drop their calls
+            h._released.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
@@ -198,6 +274,16 @@ class FakeBotAPI:
         times=None: every call from now on."""
         with self._cond:
             self._faults.append(_Injected(method, fault, chat_id, times, when))
+
+    def hold(self, method: str, *, nth: int = 1, chat_id: int | None = None) -> Hold:
+        """The `nth` call of `method` (to `chat_id`, if given) from now on, not counting
+        calls answered with an injected fault, is held unanswered until `Hold.release()`;
+        meanwhile it is recorded as not accepted (status 0). See the module's docstring for
+        what a release does when the client has gone."""
+        h = Hold(method, nth, chat_id)
+        with self._cond:
+            self._holds.append(h)
+        return h
 
     def heal(self) -> None:
         with self._cond:
@@ -288,6 +374,17 @@ class FakeBotAPI:
             return inj.fault
         return None
 
+    def _hold_for(self, method: str, params: dict) -> Hold | None:
+        for h in list(self._holds):
+            if h.method != method or (h.chat_id is not None
+                                      and params.get("chat_id") != h.chat_id):
+                continue
+            h.seen += 1
+            if h.seen == h.nth:
+                self._holds.remove(h)
+                return h
+        return None
+
     def _get_updates(self, params: dict) -> list[dict]:
         offset = params.get("offset") or 0
         timeout = float(params.get("timeout") or 0)
@@ -354,7 +451,9 @@ class FakeBotAPI:
             return 200, {"ok": True, "result": self._message(chat_id, text, key[1])}
         return error(404, "Not Found: method not found")
 
-    def _handle(self, path: str, body: bytes, content_type: str) -> tuple[int, dict]:
+    def _handle(self, path: str, body: bytes, content_type: str,
+                connection: socket.socket | None = None) -> tuple[int, dict] | None:
+        """(status, body) to answer; None: write nothing and close (a dropped held call)."""
         prefix = f"/bot{self.token}/"
         if not path.startswith(prefix):
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
@@ -364,6 +463,17 @@ class FakeBotAPI:
         with self._cond:
             self.calls.append(call)
             fault = self._fault_for(method, params)
+            held = self._hold_for(method, params) if fault is None else None
+            if held is not None:
+                call.status, call.held, held.call = 0, True, call
+        if held is not None:
+            held.arrived.set()
+            held._released.wait()
+            if self._closing or connection is None or _hung_up(connection,
+                                                               held._hangup_grace):
+                call.dropped = True
+                held._settle("dropped")
+                return None
         if fault is not None:
             out = {"ok": False, "error_code": fault.status, "description": fault.description}
             if fault.parameters:
@@ -372,6 +482,8 @@ class FakeBotAPI:
             return fault.status, out
         status, out = self._answer(method, params)
         call.status, call.result = status, out.get("result")
+        if held is not None:
+            held._settle("answered")
         return status, out
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -383,7 +495,12 @@ class FakeBotAPI:
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                status, out = api._handle(self.path, body, self.headers.get("Content-Type", ""))
+                answer = api._handle(self.path, body, self.headers.get("Content-Type", ""),
+                                     self.connection)
+                if answer is None:  # a held call whose client is gone: nothing to write
+                    self.close_connection = True
+                    return
+                status, out = answer
                 data = json.dumps(out).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

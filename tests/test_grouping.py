@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.grouping import Grouper, story_id_for
 from bot.model import Item
 
@@ -193,3 +195,81 @@ def test_restore_keeps_a_decision_even_if_it_would_score_otherwise():
     nxt = SAME_EVENT[3]
     sid, new = g.assign(nxt, nxt.published)
     assert not new and sid in {"s-one", "s-two"}
+
+
+# Two strikes of one campaign in one ocean, 20 hours apart, told in the same words: only the
+# toll of the headline (and "another") tells them apart.
+TUE = MON + timedelta(days=1, hours=8)  # Tuesday 14:00 UTC
+TOLL_PAIRS = [
+    ("en", "US strike kills two aboard suspected drug boat in eastern Pacific, Hegseth says",
+     "US strike kills three aboard another suspected drug boat in eastern Pacific, Hegseth says"),
+    ("es", "Ataque de EE.UU. mata a dos tripulantes de una presunta narcolancha en el Pacífico "
+           "oriental, dice Hegseth",
+     "Ataque de EE.UU. mata a tres tripulantes de otra presunta narcolancha en el Pacífico "
+     "oriental, dice Hegseth"),
+    ("fr", "Une frappe américaine tue deux personnes à bord d'un bateau de drogue dans le "
+           "Pacifique oriental, selon Hegseth",
+     "Une frappe américaine tue trois personnes à bord d'un autre bateau de drogue dans le "
+     "Pacifique oriental, selon Hegseth"),
+]
+
+
+@pytest.mark.parametrize(("lang", "first", "second"), TOLL_PAIRS)
+def test_another_strike_with_another_headline_toll_is_another_story(lang, first, second):
+    a = item(f"{lang}-a", TUE, first, lang=lang)
+    b = item(f"{lang}-b", TUE + timedelta(hours=20), second, lang=lang)
+    g, out = run([a])
+    sid, new = g.assign(b, b.published)
+    assert new and sid != out[0][0]
+    # the same headline toll, a few hours later: the same strike
+    c = item(f"{lang}-c", TUE + timedelta(hours=3), first.replace("Hegseth", "officials"),
+             lang=lang)
+    assert g.assign(c, c.published) == (out[0][0], False)
+
+
+def test_a_different_headline_toll_splits_even_without_another():
+    g, out = run([item("h1", TUE, "US strike kills two on drug boat in eastern Pacific")])
+    b = item("h2", TUE + timedelta(hours=20),
+             "US strike kills three on drug boat in eastern Pacific")
+    sid, new = g.assign(b, b.published)
+    assert new and sid != out[0][0]
+
+
+def test_a_running_total_or_a_revised_toll_in_a_headline_is_no_veto():
+    g, out = run([
+        item("v1", TUE, "US strike kills four aboard drug boat in eastern Pacific, Hegseth says",
+             "A US strike on a suspected drug boat in the eastern Pacific killed four people on "
+             "Tuesday, Hegseth said."),
+        item("v2", TUE + timedelta(hours=1), "Four killed as US hits drug boat in eastern Pacific",
+             "Hegseth said four people died on Tuesday when US forces struck a drug boat in the "
+             "eastern Pacific."),
+    ])
+    total = item("v3", TUE + timedelta(hours=3),
+                 "US strikes drug boat in eastern Pacific, 64 dead since September",
+                 "Four people were killed on Tuesday when US forces struck a drug boat in the "
+                 "eastern Pacific, Hegseth said.")
+    assert g.assign(total, total.published) == (out[0][0], False)
+    total_es = item("v4", TUE + timedelta(hours=4),
+                    "EE.UU. ataca una narcolancha en el Pacífico oriental: van 64 muertos",
+                    "Cuatro personas murieron el martes en el ataque de Estados Unidos contra "
+                    "una lancha en el Pacífico oriental, dijo Hegseth.", "es")
+    assert g.assign(total_es, total_es.published) == (out[0][0], False)
+
+
+def test_another_weighs_the_evidence_against_more():
+    # no toll in the second headline (no veto): its summary names the next day, and it says
+    # "another"; without that word the day alone would not keep it apart
+    first = item("d1", TUE, "US strike on drug boat in eastern Pacific kills two",
+                 "Hegseth said a US strike on Tuesday killed two people aboard a drug boat in "
+                 "the eastern Pacific.")
+    text = ("Hegseth said a US strike on Wednesday killed three people aboard a drug boat in the "
+            "eastern Pacific.")
+    g, out = run([first])
+    later = item("d2", TUE + timedelta(hours=20),
+                 "US carries out another strike on drug boat in eastern Pacific", text)
+    sid, new = g.assign(later, later.published)
+    assert new and sid != out[0][0]
+    g.debug = []
+    plain = item("d3", TUE + timedelta(hours=20),
+                 "US carries out strike on drug boat in eastern Pacific", text)
+    assert g.score(plain, out[0][0]) > g.score(later, out[0][0])

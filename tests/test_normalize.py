@@ -118,3 +118,50 @@ def test_a_whole_article_in_the_summary_is_cut_to_its_start():
     doc = analyze("Strike kills four", lead + "Filler words again and again. " * 2000, "en")
     assert "hegset" in doc.body  # the first sentences are read
     assert len(doc.body) < 120  # the rest is not: bounded time and memory per item
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "new"),
+    [
+        ("US strikes another suspected drug boat off the coast", "en", True),
+        ("Pentagon chief touts yet another deadly boat strike", "en", True),
+        ("Estados Unidos ataca otra narcolancha en el Pacífico", "es", True),
+        ("Nueva ofensiva: un nuevo ataque deja tres muertos", "es", True),
+        ("Nouvelle frappe américaine contre un bateau", "fr", True),
+        ("New York mayor speaks about the economy", "en", False),
+        ("Nuevos detalles sobre el operativo", "es", False),
+        ("Une autre version des faits émerge", "fr", False),
+    ],
+)
+def test_a_headline_that_reports_one_more_event_of_a_series(title, lang, new):
+    assert analyze(title, "", lang).title_new is new
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "tally"),
+    [
+        ("US hits boat in Pacific, 64 dead since September", "en", True),
+        ("Death toll in boat strike rises to five", "en", True),
+        ("Otra lancha destruida: van 25 muertos", "es", True),
+        ("Frappe américaine: le bilan passe à 70 morts", "fr", True),
+        ("US strike kills three aboard drug boat", "en", False),
+        ("Un ataque deja tres muertos en el Caribe", "es", False),
+    ],
+)
+def test_a_headline_figure_that_may_be_a_running_total(title, lang, tally):
+    assert analyze(title, "", lang).title_tally is tally
+
+
+def test_texts_without_number_words_skip_the_conversion_with_the_same_result():
+    # the conversion runs only when a word would change; "un"/"une"/"una" are numbers to
+    # text2num ("1") and stop words here, so alone they leave the text as it is
+    from bot.normalize import _number_text
+
+    for text, lang in (("Un bateau coulé au large de la Martinique", "fr"),
+                       ("Una Lancha Hundida Cerca De Aruba", "es"),
+                       ("Une frappe tue trois personnes", "fr"),
+                       ("Strike kills twenty-one, the second this week", "en")):
+        assert analyze(text, text, lang) == analyze(_number_text(text, lang),
+                                                    _number_text(text, lang), lang), text
+    assert analyze("Une frappe tue trois personnes", "", "fr").title_killed == {3}
+    assert analyze("Strike kills twenty-one", "", "en").title_killed == {21}

@@ -134,3 +134,14 @@ def test_an_edited_entry_stays_in_its_story_and_its_new_figure_is_told(tmp_path)
             for c in a.changes] == [("deaths", 4, 6)]
     assert service.store.counts()["items"] == 1
     service.close()
+
+
+def test_look_alike_strikes_on_consecutive_days_with_other_tolls_are_both_told(pipeline):
+    first = pipeline.decide(item(1, "US strike kills two aboard alleged drug boat in eastern "
+                                 "Pacific, Hegseth says"), T0)
+    later = T0 + timedelta(hours=20)
+    second = pipeline.decide(item(2, "US strike kills three aboard another alleged drug boat in "
+                                  "eastern Pacific, Hegseth says", outlet="Post", minutes=1200),
+                             later)
+    assert second.story.id != first.story.id
+    assert [a.kind for a in second.alerts if a.watchlist == "venezuela"] == ["new_story"]

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import itertools
 import logging
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import rss
 from fakebot import (
     FakeBotAPI,
     bad_gateway,
@@ -29,6 +36,7 @@ from fakebot import (
     too_long,
     wait_for,
 )
+from httpserver import Reply, serve
 
 from bot.config import Config, parse_config
 from bot.errors import ConfigError
@@ -611,3 +619,177 @@ def test_html_never_exceeds_the_limit_and_says_how_many_outlets_are_left_out() -
     assert html.rstrip().endswith("more")
     shown = html.count("<a href") - 1  # minus the title's link
     assert 10 < shown < 400 and f"and {400 - shown} more" in html
+
+
+# -- a real kill ---------------------------------------------------------------------------------
+
+KILL_CHAT = 4242
+# Eight clearly different events (the grouper keeps them apart), oldest first: the order in
+# which they are ingested, queued and must reach the chat.
+KILL_EVENTS = [
+    ("US strike on a speedboat in the Caribbean kills three, Hegseth says",
+     "The Pentagon said the vessel was carrying drugs; there were no survivors."),
+    ("Venezuelan opposition leader Machado wins the Nobel Peace Prize",
+     "The committee in Oslo praised her campaign for free elections."),
+    ("Maduro orders military exercises along the coast of Venezuela",
+     "Troops and militia units will drill for three days in four states."),
+    ("Trump says talks with Venezuela could start next week",
+     "The president told reporters at the White House that envoys were ready."),
+    ("Oil exports from Venezuela to China fell sharply in February",
+     "Shipping data show tanker loadings at Jose dropped by a fifth."),
+    ("Hurricane warning issued for islands across the eastern Caribbean",
+     "Forecasters expect the storm to strengthen before landfall on Thursday."),
+    ("Colombia recalls its ambassador in Caracas over a border dispute",
+     "Bogota accused the government of closing two crossings without notice."),
+    ("Baseball league in Venezuela postpones its season opener",
+     "Organisers cited a dispute over television rights with the broadcaster."),
+]
+
+
+def _daemon_config(tmp_path: Path, api: FakeBotAPI, feed_url: str) -> Path:
+    path = tmp_path / "vigia.yaml"
+    path.write_text(f"""
+storage:
+  path: {tmp_path / 'vigia.db'}
+telegram:
+  base_url: {api.base_url}
+  pacing: {{chat: 0.3s, group: 0.3s, overall_per_s: 30}}
+fetch:
+  allow_private_addresses: true
+  timeout: 10s
+feeds:
+  - url: {feed_url}
+    interval: 1s
+watchlists:
+  - name: venezuela
+    include: [venezuela, caribbean, hegseth, maduro, caracas]
+""", encoding="utf-8")
+    return path
+
+
+def _until(condition, timeout: float, what: str, log: Path) -> None:
+    """Poll `condition` until it holds; on time-out fail with the daemon's last log lines."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}; "
+                                 f"daemon log:\n{tail}")
+        time.sleep(0.02)
+
+
+def _event_of(text: str) -> int:
+    [n] = [n for n, (title, _) in enumerate(KILL_EVENTS) if title in html.unescape(text)]
+    return n
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="SIGKILL semantics tested on Linux")
+def test_sigkill_mid_burst_then_restart_loses_nothing_and_repeats_nothing(
+        api: FakeBotAPI, tmp_path: Path) -> None:
+    """`vigia run` as a real process: eight alerts queued at once to one chat (paced 0.3 s);
+    the 4th sendMessage is held by the fake, so at the kill exactly 3 were accepted, the 4th
+    is in flight and 4-8 are queued. SIGKILL; the held request's client is gone, so the fake
+    drops it (never answered, never delivered). The restarted daemon sends 4-8: each of the
+    eight arrives once, in order."""
+    now = datetime.now(UTC)
+    feed = rss([{"guid": f"kill-{n}", "link": f"https://wire.test/kill/{n}",
+                 "date": now - timedelta(minutes=30 - n), "title": title, "summary": summary}
+                for n, (title, summary) in enumerate(KILL_EVENTS)], title="Kill Wire").encode()
+    store = Store.open(tmp_path / "vigia.db")
+    store.subscribe(KILL_CHAT, "venezuela", now)
+    store.close()
+    held = api.hold("sendMessage", nth=4, chat_id=KILL_CHAT)
+    env = {k: v for k, v in os.environ.items() if k != "VIGIA_CONFIG"}
+    env.update(VIGIA_TELEGRAM_TOKEN=TOKEN, PYTHONUNBUFFERED="1")
+
+    def start(config: Path, log: Path) -> subprocess.Popen:
+        with open(log, "wb") as out:  # the child keeps its own copy of the descriptor
+            return subprocess.Popen([sys.executable, "-m", "bot", "run", "--config",
+                                     str(config)], stdin=subprocess.DEVNULL, stdout=out,
+                                    stderr=subprocess.STDOUT, env=env)
+
+    def to_chat() -> list:
+        return api.calls_of("sendMessage", KILL_CHAT)
+
+    started = time.monotonic()
+    with serve() as server:
+        config = _daemon_config(tmp_path, api, server.route("/feed", Reply(body=feed)))
+        log1, log2 = tmp_path / "run1.log", tmp_path / "run2.log"
+        proc = start(config, log1)
+        try:
+            # The 4th is in flight; 1-3 were answered, and recorded as sent in the store.
+            _until(held.arrived.is_set, 45, "the 4th sendMessage", log1)
+            proc.send_signal(signal.SIGKILL)
+            assert proc.wait(timeout=10) == -signal.SIGKILL
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        assert [c.status for c in to_chat()] == [200, 200, 200, 0]
+        # The killed client's socket is closed: the held request is dropped, not answered.
+        assert held.release(hangup_grace=5) == "dropped"
+        assert held.call.dropped and _event_of(held.call.text) == 3
+
+        proc = start(config, log2)
+        try:
+            _until(lambda: len(api.sent(KILL_CHAT)) >= len(KILL_EVENTS), 30,
+                   "every alert after the restart", log2)
+            # A few more polls of the (unchanged) feed: a repeat gets every chance to show.
+            polls = server.hits("/feed")
+            _until(lambda: server.hits("/feed") >= polls + 2, 15, "two more polls", log2)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                code = proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                raise AssertionError("the daemon did not stop within 10 s of SIGTERM") from None
+        assert code == 0, log2.read_text(errors="replace")[-3000:]
+
+    calls = to_chat()
+    assert [c.status for c in calls] == [200, 200, 200, 0] + [200] * 5
+    gaps = [b.at - a.at for a, b in itertools.pairwise(calls)]
+    assert min(gaps) >= 0.3 - 0.02, gaps  # telegram.pacing.chat from the config
+    received = [_event_of(c.text) for c in api.sent(KILL_CHAT)]
+    assert received == list(range(len(KILL_EVENTS))), received  # all, once each, in order
+    assert len({c.result["message_id"] for c in api.sent(KILL_CHAT)}) == len(KILL_EVENTS)
+
+    store = Store.open(tmp_path / "vigia.db")
+    try:
+        rows = store.deliveries()
+        assert store.counts()["alerts"] == len(KILL_EVENTS)
+        assert [(r[1], r[2]) for r in rows] == [(KILL_CHAT, "sent")] * len(KILL_EVENTS)
+        assert [r[4] for r in rows] == [c.result["message_id"] for c in api.sent(KILL_CHAT)]
+    finally:
+        store.close()
+    for log in (log1, log2):
+        assert TOKEN not in log.read_text(errors="replace")
+    assert time.monotonic() - started < 60
+
+
+def test_pacing_comes_from_the_config(api: FakeBotAPI, store: Store,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIGIA_TELEGRAM_TOKEN", TOKEN)
+
+    def pacing_of(text: str) -> Pacing:
+        sink = TelegramSink.from_config(parse_config(text), store)
+        try:
+            return sink.sender.pacing
+        finally:
+            asyncio.run(sink.stop())
+
+    assert pacing_of("") == Pacing()  # Telegram's limits by default
+    fast = pacing_of("telegram:\n  pacing: {chat: 300ms, group: 0.5s, overall_per_s: 200}\n")
+    assert (fast.private_interval, fast.group_interval, fast.global_rate) == (0.3, 0.5, 200.0)
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("chat", "0s", "longer than zero"), ("chat", "-1s", "not a duration"),
+    ("group", "fast", "not a duration"), ("group", "0", "longer than zero"),
+    ("overall_per_s", "0", "1 or more"), ("overall_per_s", "2.5", "whole number"),
+])
+def test_bad_pacing_is_a_config_error_naming_the_key(key: str, value: str, words: str) -> None:
+    with pytest.raises(ConfigError, match=words) as info:
+        parse_config(f"telegram:\n  pacing:\n    {key}: {value}\n", "f.yaml")
+    assert info.value.key == f"telegram.pacing.{key}" and info.value.line == 3

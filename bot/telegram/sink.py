@@ -1,7 +1,8 @@
 """`TelegramSink`: the bot (commands, long polling) and the delivery of alerts, on the
 daemon's event loop.
 
-    sink = TelegramSink.from_config(config, store)     # None when the token variable is unset
+    sink = TelegramSink.from_config(config, store)     # None when the token variable is unset;
+                                                       # paced by telegram.pacing
     await sink.start()          # bot online, sender running, queued alerts going out
     sink.dispatch()             # after each poll: fan the outbox out to subscribers
     sink.story_grew(story)      # more outlets joined an alerted story: edit its first messages
@@ -44,6 +45,15 @@ def token_from_env(config: Config) -> str | None:
     return os.environ.get(config.telegram.token_env, "").strip() or None
 
 
+def pacing_from_config(config: Config) -> Pacing:
+    """`telegram.pacing`: Telegram's limits by default; faster for a self-hosted Bot API
+    server (no flood control) or a test."""
+    p = config.telegram.pacing
+    return Pacing(private_interval=p.chat.total_seconds(),
+                  group_interval=p.group.total_seconds(),
+                  global_rate=float(p.overall_per_s))
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -69,7 +79,7 @@ class TelegramSink:
             Application.builder().token(token).base_url(config.telegram.base_url)
             .job_queue(None).build())
         register_handlers(self.app, BotContext(config, store, now))
-        self.sender = Sender(self.app.bot, store, pacing or Pacing(),
+        self.sender = Sender(self.app.bot, store, pacing or pacing_from_config(config),
                              unreachable=self._unreachable, migrated=self._migrated)
         self._starter: asyncio.Task | None = None
         self._moved: dict[int, int] = {}  # configured group id -> its supergroup's id
@@ -77,6 +87,7 @@ class TelegramSink:
 
     @classmethod
     def from_config(cls, config: Config, store: Store, **kwargs) -> TelegramSink | None:
+        """The sink `config` describes, paced by `telegram.pacing`; None without a token."""
         token = token_from_env(config)
         return cls(config, store, token, **kwargs) if token else None
 
