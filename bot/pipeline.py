@@ -81,7 +81,6 @@ class Pipeline:
         self.ledger = Ledger(config.alerts.corroboration)
         # Open stories by last touch, oldest first, so eviction only looks at the front.
         self.stories: OrderedDict[str, Story] = OrderedDict()
-        self._touched: dict[str, datetime] = {}
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -90,7 +89,6 @@ class Pipeline:
         """Rebuild the window from stored state; decisions already taken are not revisited."""
         for s in sorted(stories, key=lambda s: s.last_seen):
             self.stories[s.id] = s
-            self._touched[s.id] = s.last_seen
         for item, story_id in sorted(items, key=lambda p: p[0].published):
             self.grouper.restore(item, story_id)
         self.ledger.restore(ledger)
@@ -117,7 +115,6 @@ class Pipeline:
                           first_seen=now, last_seen=now)
             self.stories[story_id] = story
         self.stories.move_to_end(story_id)
-        self._touched[story_id] = now
         story.last_seen = now
         if not edited:
             story.items.append(item.id)
@@ -204,7 +201,7 @@ class Pipeline:
         since = now - TWIN_WINDOW
         for sid in reversed(self.stories):
             other = self.stories[sid]
-            if self._touched.get(sid, now) < since:
+            if self.stories[sid].last_seen < since:
                 break
             if other is story or watchlist not in other.watchlists or other.first_seen < since:
                 continue
@@ -246,10 +243,9 @@ class Pipeline:
         evicted = []
         while self.stories:
             sid = next(iter(self.stories))
-            if self._touched.get(sid, now) >= cutoff:
+            if self.stories[sid].last_seen >= cutoff:
                 break
             del self.stories[sid]
-            self._touched.pop(sid, None)
             self.ledger.forget(story_scope(sid))
             evicted.append(sid)
         return evicted
