@@ -105,25 +105,29 @@ _ABBREVS = frozenset("sept sep oct nov dec jan feb aug apr jun jul adm gov gen s
                      "ms st no vs lt col sgt capt approx est".split())
 
 
+# "u.s.", "u.n.", "ee.uu.", "e.-u." (etats-unis): short letter groups joined by full stops
+_INITIALISM = re.compile(r"(?<![a-z])(?:[a-z]{1,2}\.-?){2,}")
+
+
 def _unstop_abbreviations(folded: str) -> str:
     """Blank the full stops of abbreviations, one char for one char."""
-    chars: list[str] | None = None
+    if "." not in folded:
+        return folded
+    chars = list(folded)
+    for m in _INITIALISM.finditer(folded):
+        for k in range(m.start(), m.end()):
+            if chars[k] == ".":
+                chars[k] = " "
     i = folded.find(".")
     while i >= 0:
         j = i - 1
         while j >= 0 and folded[j].isalpha():
             j -= 1
-        word = folded[j + 1:i]
-        # "u.s." / "u.n.": single letters between stops; "sept. 2": a known abbreviation
-        single = len(word) == 1 and (
-            (j >= 0 and folded[j] == ".") or (i + 2 < len(folded) and folded[i + 2] == ".")
-        )
-        if single or (word in _ABBREVS and folded[i + 1:i + 2] == " "):
-            if chars is None:
-                chars = list(folded)
+        # "sept. 2", "adm. bradley": a known abbreviation before a space
+        if folded[j + 1:i] in _ABBREVS and folded[i + 1:i + 2] == " ":
             chars[i] = " "
         i = folded.find(".", i + 1)
-    return folded if chars is None else "".join(chars)
+    return "".join(chars)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -612,7 +616,7 @@ class _Work:
                 parts.append(folded[pos:n.start])
                 npos += n.start - pos
             if n.whole:
-                token = "~"
+                token = f"~{n.value}"
             elif n.value is None:
                 token = "\u00a7"
             elif n.ordinal:
@@ -691,6 +695,12 @@ _STRIKE_PLUR = (r"(?:strikes|airstrikes|air strikes|attacks|operations|raids|bom
 _BOAT = (r"(?:boat|vessel|speedboat|narco-boat|semi-submersible|lancha|narcolancha|"
          r"embarcacion|barco|bote|buque|bateau|embarcation|navire|vedette|destruction|"
          r"destruccion)")
+# "21 boats", "22 lanchas", "23 bateaux" (struck so far): not a count of strikes (one strike
+# may hit several boats), but a campaign's scale that dates a toll beside it
+_BOATS_COUNT_RE = re.compile(
+    r"#(\d+)\s+(?:[^\s#@\u00a7.;:!?]+\s+){0,1}?(?:boats|vessels|speedboats|narco-boats|"
+    r"semi-submersibles|lanchas|narcolanchas|embarcaciones|barcos|botes|buques|bateaux|"
+    r"embarcations|navires|vedettes)\b")
 
 # Wordings that are campaign totals on their own, per language.
 # Each rule below is anchored on one figure: BEFORE is matched on the words just before the
@@ -1198,6 +1208,47 @@ CUM_WINDOW = 160
 
 # Deaths "among" a larger figure: that larger figure is the event's whole ("two citizens were
 # among six people killed").
+# "two of the four crew survived" (the part) against "one of the two survivors", "one of the
+# 11 people killed" (the whole): after "of (the)", a noun of death or survival that the whole
+# carries without a verb of its own is about the whole.
+_OF_WHOLE = re.compile(r"\s+(?:(?:of|de|d'entre|parmi)\s+((?:the|those|these|los|las|estos|"
+                       r"esos|les|eux|elles)\s+)?|(des)\s+)~(\d+)\b")
+_NO_AUX = (r"(?:(?!(?:were|was|have|has|had|are|is|been|fueron|han|habian|son|eran|ont|sont|"
+           r"etaient|a|ete)\b)[^\s#@\u00a7.;:!?]+\s+)")
+_WHOLE_NOUN = {
+    "deaths": re.compile(rf"\s+{_NO_AUX}{{0,2}}?(?:killed|dead|victims|muertos|muertas|"
+                         r"fallecidos|fallecidas|victimas|morts|tues|tuees|victimes)\b"),
+    "survivors": re.compile(rf"\s+{_NO_AUX}{{0,2}}?(?:survivors|sobrevivientes|supervivientes|"
+                            r"survivants|survivantes)\b"),
+}
+
+
+def _read_partitive(text: str, p: int, e: int, hi: int, kind: str,
+                    rule: re.Pattern[str]) -> tuple[int, int] | None:
+    """(value, end) of "#2 of the ~4 crew survived" read as 2, or as 4 where the noun is the
+    whole's ("#1 of the ~2 survivors"); None when the figure is not followed by "of ~N"."""
+    m = _OF_WHOLE.match(text, e, hi)
+    if m is None:
+        return None
+    rest = m.end()
+    whole = _WHOLE_NOUN[kind].match(text, rest, hi)
+    # "two of four crew killed" (a headline) is the part; "one of the 11 killed", the whole
+    if whole and (kind == "survivors" or m.group(1) or m.group(2)):
+        return int(m.group(3)), whole.end()
+    head = text[p:e]
+    part = rule.match(head + text[rest:hi])
+    if part is None:
+        return None
+    return int(text[p + 1:e]), rest + part.end() - len(head)
+
+
+# A clause that opens on one of these continues the clause before it: "the US has struck 20
+# boats since September, killing at least 87", "depuis septembre, ..., tuant 83 personnes".
+_PARTICIPLE = {
+    "en": re.compile(r"(?:killing|leaving)\b"),
+    "es": re.compile(r"(?:matando|dejando|causando|cobrando)\b"),
+    "fr": re.compile(r"(?:tuant|faisant|causant|coutant)\b"),
+}
 _AMONG = re.compile(r"\b(?:among|parmi|entre los|entre las)\s+(?:the\s+|les\s+)?\S*$")
 # A cumulative wording that names one strike is that strike's toll ("the toll of the strike").
 _SINGLE_EVENT = re.compile(r"\b(?:of|from) (?:the|this|that) (?:strike|attack|raid)\b|"
@@ -1409,6 +1460,7 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
     pat = _PATTERNS[lang]
     bounds = _positions(text, ".;:!?")
     found: list[_Mention] = []
+    boat_counts: list[tuple[int, int]] = []  # see _BOATS_COUNT_RE
     taken: set[tuple[str, int]] = set()
 
     def seg_of(pos: int) -> tuple[int, int, int]:
@@ -1487,6 +1539,10 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
                 single = _SINGLE_EVENT.search(text, m.start(), a_end) is not None
                 add("deaths", m.start(), a_end, value, p, seg, not single)
                 break
+        partitive = "~" in text[e:e + 24]
+        if partitive and ("deaths", p) not in taken and (
+                read := _read_partitive(text, p, e, hi, "deaths", pat.deaths_after)):
+            add("deaths", p, read[1], read[0], p, seg)
         if ("deaths", p) not in taken:
             # the regex only where a death word follows within reach (a substring test first)
             ma = pat.deaths_after.match(text, p, hi) if _within(
@@ -1502,7 +1558,10 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
                 if mention is not None and has_among and _AMONG.search(text, max(lo, p - 30), p):
                     mention.among = True
         # survivors
-        if has_surv and value > 0:
+        if has_surv and value > 0 and partitive and (
+                read := _read_partitive(text, p, e, hi, "survivors", pat.surv_after)):
+            add("survivors", p, read[1], read[0], p, seg)
+        elif has_surv and value > 0:
             m = pat.surv_after.match(text, p, hi) if _within(
                 surv_at, e, min(hi, e + 90)) else None
             # "killed two survivors" (a follow-up strike): people killed are not survivors
@@ -1516,6 +1575,8 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
                 mention = add("strikes", p, m.end(), value, p, seg)
                 if mention is not None and value >= CARDINAL_STRIKES_MIN:
                     mention.cumulative = True
+        if value >= CARDINAL_STRIKES_MIN and (m := _BOATS_COUNT_RE.match(text, p, hi)):
+            boat_counts.append((p, m.end()))
         if value >= 2 and has_number and ("strikes", p) not in taken and (
                 mb := _STRIKES_NUMBER_BEFORE_RE.search(text, max(lo, p - 90), p)):
             add("strikes", mb.start(), e, value, p, seg, True)
@@ -1562,6 +1623,7 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
         for f in here:
             if f.kind == "strikes" and f.cumulative and text[f.start] == "#":
                 cues.append((f.start, f.end, "strikes"))
+        cues += [(a, b, "strikes") for a, b in boat_counts if lo <= a < hi]
         deaths = [f for f in here if f.kind == "deaths"]
         for a, b, kind in cues:
             if kind == "text":
@@ -1586,6 +1648,13 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
                     pool = [f for f in deaths if f.start >= b][:1]
                 elif kind == "figures":
                     pool = [f for f in deaths if f.end <= a][-1:]
+                elif clause[1] < hi:
+                    # "has struck 20 boats since September, killing at least 87": the
+                    # participle's clause shares the cue's subject and time
+                    nxt = clause_of(clause[1] + 1)
+                    pool = [f for f in deaths if clause_of(f.start) == nxt
+                            and not text[nxt[0]:f.start].strip(" \"'")
+                            and _PARTICIPLE[lang].match(text, f.start)]
             if pool:
                 best = min(pool, key=lambda f: max(0, a - f.end, f.start - b))
                 best.cumulative = True
@@ -1603,6 +1672,21 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
         hits = tally_hits if f.cumulative else prior_hits
         if any(lo <= a and b <= hi for a, b in hits):
             f.prior = True
+    # A piece after ";" that only gives a larger toll than one already read continues the
+    # campaign cue of the piece before it ("deux tués. C'est la huitième attaque depuis le 2
+    # septembre; « au moins 34 personnes ont été tuées »").
+    for f in found:
+        if f.kind != "deaths" or f.cumulative or f.prior or not f.seg or (
+                text[bounds[f.seg - 1]] != ";"):
+            continue
+        plo, phi = (bounds[f.seg - 2] + 1 if f.seg > 1 else 0), bounds[f.seg - 1]
+        cued = any(plo <= a < phi for a, _, kind in all_cues if kind == "text") or any(
+            g.kind == "strikes" and g.cumulative and g.seg == f.seg - 1 for g in found)
+        deaths = [g for g in found if g.kind == "deaths" and g is not f]
+        if cued and not any(g.seg in (f.seg, f.seg - 1) for g in deaths) and any(
+                g.seg < f.seg - 1 and not (g.cumulative or g.prior) and g.value < f.value
+                for g in deaths):
+            f.cumulative = True
     if has_surv:
         for f in found:
             if f.kind == "survivors":

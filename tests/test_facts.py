@@ -216,6 +216,38 @@ def test_a_tally_explicitly_from_before_this_event_is_not_the_campaign_so_far():
 
 
 @pytest.mark.parametrize("text, lang", [
+    ("Two people were killed. It was the eighth strike since 2 September; \"at least 34 "
+     "people have been killed\".", "en"),
+    ("Dos personas murieron. Es el octavo ataque desde el 2 de septiembre; al menos 34 "
+     "personas han muerto.", "es"),
+    ("Deux personnes ont été tuées. C'est « la huitième attaque » depuis le 2 septembre; "
+     "« au moins 34 personnes ont été tuées ».", "fr"),
+])
+def test_a_larger_toll_after_a_semicolon_continues_the_campaign_cue_before_it(text, lang):
+    got = facts(text, lang)
+    assert got["deaths"] == 2 and got["deaths_total"] == 34
+
+
+def test_a_toll_after_a_semicolon_without_a_campaign_cue_stays_out():
+    # no earlier toll to exceed: the figure is this event's; no cue: no campaign total
+    assert facts("It was the eighth strike since 2 September; 34 people were killed.")[
+        "deaths"] == 34
+    got = facts("Two people were killed. The boat sank near Aruba; four people were killed.")
+    assert got == {"deaths": 2}
+
+
+def test_a_participle_clause_shares_the_campaign_cue_of_the_clause_before():
+    assert facts("The US has struck more than 20 boats since September, killing at least 87 "
+                 "people.") == {"deaths_total": 87}
+    assert facts("Desde septiembre, Estados Unidos ha bombardeado una veintena de lanchas, "
+                 "matando al menos a 87 personas.", "es") == {"deaths_total": 87}
+    assert facts("Depuis septembre, l'armée américaine a frappé une vingtaine de bateaux, "
+                 "tuant au moins 87 personnes.", "fr") == {"deaths_total": 87}
+    # without a campaign cue the participle is this event's toll
+    assert facts("The US struck a boat on Tuesday, killing three people.") == {"deaths": 3}
+
+
+@pytest.mark.parametrize("text, lang", [
     ("Three people died in the new strike. The first strike on 2 September killed 11.", "en"),
     ("The first strike killed 11 people. On Monday a new strike killed three.", "en"),
     ("A September 2 strike killed 11 people; Monday's strike killed three.", "en"),
@@ -570,3 +602,42 @@ def test_two_survivors_named_one_by_one(text, lang):
 
 def test_two_who_had_survived_an_earlier_strike_are_not_this_events():
     assert "survivors" not in facts("A Colombian and an Ecuadorian had survived an earlier strike.")
+
+
+# -- abbreviations, counts of boats, parts and wholes --------------------------------------------
+
+@pytest.mark.parametrize("text, lang", [
+    ("Desde septiembre, los ataques de EE.UU. han matado a 83 personas.", "es"),
+    ("Depuis septembre, les frappes des É.-U. ont tué 83 personnes.", "fr"),
+    ("Since September, U.S. strikes have killed 83 people.", "en"),
+])
+def test_the_stops_of_initialisms_do_not_end_the_sentence(text, lang):
+    assert facts(text, lang) == {"deaths_total": 83}
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("The U.S. has struck 21 boats, killing 83 people.", "en"),
+    ("Estados Unidos ha atacado 21 lanchas y ha matado a 83 personas.", "es"),
+    ("Les États-Unis ont frappé 21 bateaux, tuant 83 personnes.", "fr"),
+])
+def test_a_count_of_boats_struck_dates_the_toll_beside_it_but_counts_no_strikes(text, lang):
+    assert facts(text, lang) == {"deaths_total": 83}
+
+
+def test_a_few_boats_in_one_operation_do_not_make_a_campaign():
+    assert facts("Strikes on three boats killed 14 people on Monday.") == {"deaths": 14}
+
+
+@pytest.mark.parametrize("text, lang, want", [
+    ("One of the two survivors was released.", "en", {"survivors": 2}),
+    ("Uno de los dos sobrevivientes fue liberado.", "es", {"survivors": 2}),
+    ("One of the 11 people killed in the strike was a fisherman.", "en", {"deaths": 11}),
+    ("Uno de los 11 muertos en el ataque era pescador.", "es", {"deaths": 11}),
+    ("Two of the four crew survived.", "en", {"survivors": 2}),
+    ("Dos de los cuatro tripulantes sobrevivieron.", "es", {"survivors": 2}),
+    ("Deux des quatre membres d'équipage ont survécu.", "fr", {"survivors": 2}),
+    ("Two of the four men were killed.", "en", {"deaths": 2}),
+    ("Two of four crew killed in US strike", "en", {"deaths": 2}),
+])
+def test_a_part_and_its_whole_each_count_what_their_own_words_say(text, lang, want):
+    assert facts(text, lang) == want
