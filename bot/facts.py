@@ -754,7 +754,7 @@ _CUM_RULES = {
 # A deaths figure next to a death verb or noun, whatever its scope.
 _DEATHS_BEFORE = {
     # "killed 11 people", "killing all three men aboard", "claimed the lives of 4"
-    "en": (rf"\b(?:kills|killed|killing|slew|slaying|claimed the lives of|"
+    "en": (rf"\b(?:kills|kill|killed|killing|slew|slaying|claimed the lives of|"
            rf"claiming the lives of|took the lives of|taking the lives of|deaths of|death of|"
            rf"toll at|toll of|toll now at)\s+"
            rf"{ADV}{QUOTE}{DET}{Q}{QUOTE}$"),
@@ -1016,7 +1016,7 @@ _IN_STRIKES_AT = (r"{}\b(?!\s+(?:on|against|off|contra|del|de|el|du|le|contre)\s
 # search that rarely hits is far cheaper than the look-ahead tried at every "strikes".
 _IN_STRIKES = {
     "en": [f"in {adj}strikes" for adj in ("", "us ", "u s ", "american ", "recent ", "deadly ",
-                                          "military ")],
+                                          "military ", "boat ", "the boat ")],
     "es": ["en ataques"],
     "fr": ["dans des frappes", "lors de frappes", "lors des frappes"],
 }
@@ -1028,6 +1028,8 @@ _CUES: dict[str, list[_Rule]] = {
         ("overall", None, None, None), ("cumulative", None, None, None),
         ("total", None, None, r"\ba\s+$"), ("campaign", None, None, None),
         ("offensive", None, None, None),
+        # "the U.S. has now killed 87": the perfect with "now" sums up what came before
+        ("now", r"now (?:killed|stands|stood|at)\b", r"\b(?:has|have|toll)\s+$", None),
         ("such", r"such (?:strikes|attacks|operations|raids)\b", None, None),
         ("strikes ha", r"strikes (?:have|has)\b", r"\b(?:these|the|all)\s+" + W + r"{0,2}?$",
          None),
@@ -1047,6 +1049,8 @@ _CUES: dict[str, list[_Rule]] = {
         ("hasta el momento", None, None, None), ("en total", None, None, None),
         ("total", None, None, r"\bun\s+$"), ("campana", None, None, None),
         ("ofensiva", None, None, None), ("acumulad", r"acumulad[oa]s?\b", None, None),
+        # "(con este) ya son 83 los muertos", "ya suman 83": "already" a running count
+        ("ya son", None, None, None), ("ya suman", None, None, None),
         ("estos ataques", None, None, None), ("esos ataques", None, None, None),
         ("estas operaciones", None, None, None), ("estas acciones", None, None, None),
         ("estos bombardeos", None, None, None),

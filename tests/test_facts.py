@@ -641,3 +641,16 @@ def test_a_few_boats_in_one_operation_do_not_make_a_campaign():
 ])
 def test_a_part_and_its_whole_each_count_what_their_own_words_say(text, lang, want):
     assert facts(text, lang) == want
+
+
+@pytest.mark.parametrize("text, lang, want", [
+    ("US strikes kill 14 people on four boats", "en", {"deaths": 14}),
+    ("The US has now killed 87 people in boat strikes. The latest attack killed four.", "en",
+     {"deaths": 4, "deaths_total": 87}),
+    ("The latest strike killed four. The toll now stands at 87.", "en",
+     {"deaths": 4, "deaths_total": 87}),
+    ("Con este ataque ya son 83 las personas fallecidas en las operaciones.", "es",
+     {"deaths_total": 83}),
+])
+def test_running_counts_said_with_now_or_already(text, lang, want):
+    assert facts(text, lang) == want
