@@ -329,6 +329,8 @@ _ES_ORD_TENS = {"decimo": 10, "decima": 10, "vigesimo": 20, "vigesima": 20, "tri
 _PUNCT_TO_SPACE = str.maketrans({c: " " for c in ".,;:!?\"'()[]{}/\u00a7#@%$"})
 _PUNCT_BYTES = bytes.maketrans(b".,;:!?\"'()[]{}/#@%$", b" " * 19)
 _RUN_GAP = re.compile(r"[\s-]+(?:(?:and|y|et)[\s-]+)?")
+# "vingt et unième", "trente et unième": the traditional spelling, without hyphens
+_FR_ET_UNIEME = re.compile(r"[\s-]+et[\s-]+unieme(?![\w-])")
 _TRAILING_ONE = re.compile(r"[\s-]+(?:et|y)[\s-]+(?:un|une|una|uno)(?![\w-])")
 
 
@@ -446,6 +448,11 @@ def _word_numbers(orig: str, folded: str, lang: str,
             j = j2
             prev = w2
             k += 1
+        if lang == "fr" and (ord_tail := _FR_ET_UNIEME.match(folded, j)):
+            tens = _cardinal_value(orig[i:j], folded[i:j], lang)
+            if tens is not None and tens % 10 == 0:  # "vingt et unieme": 21st
+                out.append(_Num(i, ord_tail.end(), tens + 1, True))
+                continue
         tail = _TRAILING_ONE.match(folded, j)
         if tail:
             j = tail.end()

@@ -654,3 +654,12 @@ def test_a_part_and_its_whole_each_count_what_their_own_words_say(text, lang, wa
 ])
 def test_running_counts_said_with_now_or_already(text, lang, want):
     assert facts(text, lang) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Les États-Unis mènent leur vingt et unième frappe depuis septembre.", 21),
+    ("C'est la trente et unième frappe depuis septembre.", 31),
+    ("C'est la vingt-et-unième frappe depuis septembre.", 21),
+])
+def test_french_ordinals_with_et_unieme_in_either_spelling(text, want):
+    assert facts(text, "fr") == {"strikes_total": want}
