@@ -4,6 +4,11 @@ A value is news only when it rises above the highest value seen for its scope (a
 or a watchlist's campaign totals). Lower or equal values are stale or disputed: recorded
 by the caller with the item, never alerted. Each rise is told once. With corroboration N,
 a rise is held until N distinct outlets have reported that very value.
+
+A campaign total grows step by step, so a leap far above the told value (more than double it,
+plus LEAP_SLACK) is more likely a misreading or a conflated figure ("5,000 killed since 2014")
+than news; such a leap is held until LEAP_CORROBORATION distinct outlets report it. Without
+the hold, one wrong figure would become the maximum and silence every later, true rise.
 """
 
 from __future__ import annotations
@@ -18,8 +23,11 @@ def story_scope(story_id: str) -> str:
     return f"story:{story_id}"
 
 
+_WATCHLIST = "watchlist:"
+
+
 def watchlist_scope(name: str) -> str:
-    return f"watchlist:{name}"
+    return f"{_WATCHLIST}{name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +38,17 @@ class LedgerRow:
     fact: str
     value: int
     outlet: str = ""  # empty for the told maximum; an outlet name for a pending report
+
+
+# The dev corpus's largest true step is 34 -> 46 deaths and 10 -> 13 strikes: far inside
+# "double plus 10"; a misread "1 105" after 83, or 500 after 83, is far outside it.
+LEAP_SLACK = 10
+LEAP_CORROBORATION = 2
+
+
+def is_leap(old: int | None, new: int) -> bool:
+    """Whether a rise of a campaign total is too large to tell on one outlet's word."""
+    return old is not None and new > 2 * old + LEAP_SLACK
 
 
 class Ledger:
@@ -52,7 +71,10 @@ class Ledger:
         pending = self._pending.setdefault(scope, {})
         outlets = pending.setdefault((fact, value), set())
         outlets.add(outlet)
-        if len(outlets) < self.corroboration:
+        needed = self.corroboration
+        if scope.startswith(_WATCHLIST) and is_leap(old, value):
+            needed = max(needed, LEAP_CORROBORATION)
+        if len(outlets) < needed:
             return None
         best[fact] = value
         # Pending reports at or below the new maximum can never become news any more.

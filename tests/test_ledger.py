@@ -64,3 +64,25 @@ def test_forget_drops_a_closed_story():
     ledger.forget("story:s1")
     assert ledger.best("story:s1", "deaths") is None
     assert ledger.rows("story:s1") == []
+
+
+def test_a_leap_of_a_campaign_total_waits_for_a_second_outlet_and_blocks_nothing():
+    ledger = Ledger()
+    ledger.observe(W, "deaths_total", 83, "Wire")
+    # a misread "1 105" from one outlet: held, and true rises after it are still news
+    assert ledger.observe(W, "deaths_total", 1105, "Careless Daily") is None
+    assert ledger.best(W, "deaths_total") == 83
+    change = ledger.observe(W, "deaths_total", 87, "Diario")
+    assert change is not None and (change.old, change.new) == (83, 87)
+    # a second outlet with the same figure makes it news (a real jump is told, only later)
+    assert ledger.observe(W, "deaths_total", 1105, "Careless Daily") is None
+    change = ledger.observe(W, "deaths_total", 1105, "Journal")
+    assert change is not None and (change.old, change.new) == (87, 1105)
+
+
+def test_ordinary_steps_and_story_figures_are_told_on_one_outlet():
+    ledger = Ledger()
+    ledger.observe(W, "deaths_total", 34, "Wire")
+    assert ledger.observe(W, "deaths_total", 46, "Wire") is not None  # the largest real step
+    ledger.observe("story:s1", "deaths", 3, "Wire")
+    assert ledger.observe("story:s1", "deaths", 11, "Wire") is not None  # an event's toll grows
