@@ -1102,10 +1102,6 @@ _PRIOR: dict[str, list[_Rule]] = {
         ("preceding", None, None, None), ("similar", None, None, None),
         ("last week", None, None, None), ("last month", None, None, None),
         ("ago", None, None, None),
-        ("after", r"after\s+" + W2 + r"{0,3}?(?:strikes?|attacks?|operations?|raids?)\b",
-         None, None),
-        ("following", r"following\s+" + W2 + r"{0,3}?(?:strikes?|attacks?|operations?|"
-         r"raids?)\b", None, None),
         ("had killed", None, None, None), ("had left", None, None, None),
         ("\u00a7", "\u00a7 " + W + r"{0,1}?(?:strike|attack)\b", r"\ba\s+" + W + r"{0,1}?$",
          None),
@@ -1114,8 +1110,6 @@ _PRIOR: dict[str, list[_Rule]] = {
         ("@1", None, None, None), ("anterior", r"anterior(?:es)?\b", None, None),
         ("antes", None, None, None), ("previ", r"previ[oa]s?\b", None, None),
         ("pasad", r"pasad[oa]s?\b", None, None),
-        ("tras", r"tras\s+(?:el|la|los|las|un|una)\s", None, None),
-        ("despues de", r"despues de\s+(?:el|la|los|las|un|una)\s", None, None),
         ("habia", r"habian? (?:matado|muerto|dejado)\b", None, None),
     ],
     "fr": [
@@ -1123,9 +1117,26 @@ _PRIOR: dict[str, list[_Rule]] = {
         ("auparavant", None, None, None), ("avant", None, None, None),
         ("anterieur", r"anterieur(?:e|es|s)?\b", None, None),
         ("derni", r"derni(?:er|ere) (?:semaine|mois)\b", None, None),
+        ("avai", r"avai(?:t|ent) (?:tue|fait|coute)\b", None, None),
+    ],
+}
+# Cues of an earlier event that count only where they come before the figure: "days after
+# the fifth strike killed six", "tras el ataque que dejó 11 muertos". After the figure they
+# give this event's cause: "three dead after strike on boat", "tres muertos tras un ataque".
+_PRIOR_LEAD: dict[str, list[_Rule]] = {
+    "en": [
+        ("after", r"after\s+" + W2 + r"{0,3}?(?:strikes?|attacks?|operations?|raids?)\b",
+         None, None),
+        ("following", r"following\s+" + W2 + r"{0,3}?(?:strikes?|attacks?|operations?|"
+         r"raids?)\b", None, None),
+    ],
+    "es": [
+        ("tras", r"tras\s+(?:el|la|los|las|un|una)\s", None, None),
+        ("despues de", r"despues de\s+(?:el|la|los|las|un|una)\s", None, None),
+    ],
+    "fr": [
         ("apres", r"apres\s+(?:la|le|les|une|un)\s+" + W + r"{0,1}?(?:frappes?|attaques?|"
          r"operations?)\b", None, None),
-        ("avai", r"avai(?:t|ent) (?:tue|fait|coute)\b", None, None),
     ],
 }
 # For a campaign total or a count of strikes, only an explicit "before": "prior to Thursday's
@@ -1300,6 +1311,7 @@ class _Lang:
     cues: _Anchored
     figures: _Anchored
     prior: _Anchored
+    prior_lead: _Anchored
     prior_tally: _Anchored
     cum_triggers: tuple[str, ...]
     before_triggers: tuple[str, ...]
@@ -1318,6 +1330,7 @@ def _compile(lang: str) -> _Lang:
         cues=_Anchored(_CUES[lang]),
         figures=_Anchored(_FIGURE_CUES[lang]),
         prior=_Anchored(_PRIOR[lang]),
+        prior_lead=_Anchored(_PRIOR_LEAD[lang]),
         prior_tally=_Anchored(_PRIOR_TALLY[lang]),
         cum_triggers=_CUM_TRIGGERS[lang],
         before_triggers=_BEFORE_TRIGGERS[lang],
@@ -1671,6 +1684,7 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
                 best.cumulative = True
     # Earlier events and older tallies.
     prior_hits = pat.prior.find(text, bwords)
+    lead_hits = pat.prior_lead.find(text, bwords)
     tally_hits = pat.prior_tally.find(text, bwords) if any(f.cumulative for f in found) else []
     for f in found:
         if f.kind == "strikes" and text[f.start] != "#":
@@ -1681,7 +1695,8 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
         lo = clo if f.kind == "survivors" else max(seg_of(f.start)[1], f.start - PRIOR_WINDOW)
         hi = max(f.end, clause_of(max(f.start, f.end - 1))[1])
         hits = tally_hits if f.cumulative else prior_hits
-        if any(lo <= a and b <= hi for a, b in hits):
+        if any(lo <= a and b <= hi for a, b in hits) or not f.cumulative and any(
+                lo <= a < f.start and b <= hi for a, b in lead_hits):
             f.prior = True
     # A piece after ";" that only gives a larger toll than one already read continues the
     # campaign cue of the piece before it ("deux tués. C'est la huitième attaque depuis le 2

@@ -663,3 +663,16 @@ def test_running_counts_said_with_now_or_already(text, lang, want):
 ])
 def test_french_ordinals_with_et_unieme_in_either_spelling(text, want):
     assert facts(text, "fr") == {"strikes_total": want}
+
+
+@pytest.mark.parametrize("text, lang, want", [
+    ("US military says three dead after strike on boat", "en", {"deaths": 3}),
+    ("Tres muertos tras un ataque de EE.UU. contra una lancha", "es", {"deaths": 3}),
+    ("Trois morts après une frappe américaine contre un bateau", "fr", {"deaths": 3}),
+    ("The admiral is retiring, days after a strike on a boat killed six people.", "en", {}),
+    ("El almirante se retira, tras un ataque que mató a seis personas.", "es", {}),
+    ("L'amiral prend sa retraite, après une frappe qui a tué six personnes.", "fr", {}),
+])
+def test_after_a_strike_is_this_events_cause_after_the_toll_and_an_earlier_event_before_it(
+        text, lang, want):
+    assert facts(text, lang) == want
