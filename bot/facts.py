@@ -748,7 +748,8 @@ _CUM_RULES = {
     "fr": [
         # "portant à 17 le nombre total de morts", "portant à au moins 57 victimes le bilan"
         (rf"\bport(?:ant|e|ent|ait|er|ee)\s+(?:ainsi\s+)?a\s+{Q}$",
-         rf"#\d+\s+{W}{{0,5}}?(?:morts|victimes|tues|deces|personnes|le bilan|bilan)\b"),
+         rf"#\d+\s+{W}{{0,5}}?(?:morts|victimes|tues|deces|personnes|le bilan|bilan|"
+         rf"le nombre)\b"),
         # "portant le bilan total des victimes à au moins 62 personnes"
         (rf"\bport(?:ant|e|ent|ait)\s+(?:le|son|ce)\s+bilan\s+{W2}{{0,8}}?a\s+{Q}$", None),
         # "le bilan s'élève désormais à 21 morts", "le bilan fait état d'au moins 57 morts"
@@ -810,12 +811,12 @@ _COPULA = (r"(?:were|are|fueron|son|eran|sont|etaient|ont ete)\s+(?:the\s+|los\s
            r"les\s+)?(?:only\s+|unicos\s+|unicas\s+|seuls\s+|seules\s+)?")
 _SURVIVORS_AFTER = {
     "en": (rf"#(\d+)\s+(?:{W}{{0,2}}?(?:survivors?|surviving)|{W}{{0,3}}?(?:(?:have|has|had|"
-           rf"reportedly|also)\s+)*survived|{W}{{0,7}}?{_COPULA}(?:survivors?))\b"),
+           rf"reportedly|also)\s+)*(?:survived|survive|survives)|{W}{{0,7}}?{_COPULA}(?:survivors?))\b"),
     "es": (rf"#(\d+)\s+(?:{W}{{0,2}}?(?:sobrevivientes?|supervivientes?)|{W}{{0,3}}?(?:(?:han|"
            rf"ha|habian|que)\s+)*(?:sobrevivieron|sobrevivio|sobrevivido|sobreviven|"
            rf"sobrevive)|{W}{{0,7}}?{_COPULA}(?:sobrevivientes?|supervivientes?))\b"),
     "fr": (rf"#(\d+)\s+(?:{W}{{0,2}}?survivant(?:e)?s?|{W}{{0,3}}?(?:ont|a|avaient|avait|"
-           rf"auraient|aurait)\s+survecu|{W}{{0,7}}?{_COPULA}survivant(?:e)?s?)\b"),
+           rf"auraient|aurait)\s+survecu|{W}{{0,3}}?(?:survivent|survit)|{W}{{0,7}}?{_COPULA}survivant(?:e)?s?)\b"),
 }
 # One survivor said with an article: "a lone survivor", "un sobreviviente", "un survivant",
 # "one person survived", "una más sobrevivió", "un homme a survécu". A plural "survivors"
@@ -875,8 +876,22 @@ _OTHER_BEFORE = r"\b(?:other|otros|otras|autres|more|mas|plus|earlier|previous|p
 _STRIKES_NUMBER_BEFORE_RE = re.compile(
     r"\b(?:number|numero|nombre)\s+(?:total\s+)?(?:of|de|des)\s+" + W + r"{0,2}?"
     + _STRIKE_PLUR + r"\s+" + W + r"{0,2}?(?:(?:has|have|now)\s+)?(?:stands at|stood at|"
-    r"reached|reaches|rose to|totals|is now|asciende a|ascendio a|se eleva a|se elevo a|"
-    r"llega a|llego a|s'eleve a|s'elevait a|atteint|passe a)\s+" + Q + r"$")
+    r"reached|reaches|rose to|totals|is now|asciende(?: ya)? a|ascendio a|se eleva(?: ya)? a|"
+    r"se elevo a|llega a|llego a|s'eleve(?: desormais| maintenant)? a|s'elevait a|"
+    r"atteint(?: desormais)?|passe a)\s+" + Q + r"$"
+    # "bringing the number of strikes to 21", "elevando el número de ataques a 21", "portant
+    # le nombre de frappes à 21"
+    r"|\b(?:bring\w*|brought|rais\w*|tak\w*|took|push\w*|lift\w*|elev\w*|llev\w*|"
+    r"port\w*)\s+(?:the\s+|el\s+|le\s+)?(?:total\s+)?(?:number|numero|nombre|count|tally)\s+"
+    r"(?:total\s+)?(?:of|de|des)\s+" + W + r"{0,2}?" + _STRIKE_PLUR + r"\s+" + W2
+    + r"{0,5}?(?:to|a)\s+" + Q + r"$")
+# The thing a running count counts, when the count's wording names it: "bringing the number
+# of strikes to 21" counts strikes, not deaths; "eleva a 21 el número de lanchas", boats.
+_COUNTED_THING = re.compile(
+    r"\b(?:number|count|tally|numero|nombre|cifra)\s+(?:total\s+)?(?:of\s+|de\s+|des\s+|d')(?:(?:the|"
+    r"los|las|les|us|u s|american|americaines|estadounidenses|known|military|deadly|such)\s+)?"
+    r"(" + _STRIKE_PLUR + r"|boats|vessels|lanchas|narcolanchas|embarcaciones|barcos|buques|"
+    r"bateaux|navires|embarcations)\b")
 # Ordinals below this count only through their own rules: 1 never ("the first strike" names
 # the earlier event), 2 only where _second_counts finds the wording unambiguous ("a second
 # strike" may be "another strike" or a follow-up strike on the same boat). Raise to be
@@ -1549,6 +1564,7 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
             continue
         # deaths: wordings that are campaign totals on their own
         wlo = max(lo, p - CUM_WINDOW)
+        counted = None
         if _within(cum_at, wlo, p):
             for before, after in pat.cum:
                 m = before.search(text, wlo, p)
@@ -1560,9 +1576,18 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
                     if ma is None:
                         continue
                     a_end = ma.end()
+                counted = _COUNTED_THING.search(text, m.start(), min(hi, a_end + 40))
+                if counted is not None and counted.start() < a_end:
+                    count_start = m.start()
+                    break  # a count of strikes or boats (read below), not a toll
+                counted = None
                 single = _SINGLE_EVENT.search(text, m.start(), a_end) is not None
                 add("deaths", m.start(), a_end, value, p, seg, not single)
                 break
+        if counted is not None:
+            if counted.group(1) in _STRIKE_PLURAL_WORDS or "strikes" in counted.group(1):
+                add("strikes", count_start, max(counted.end(), e), value, p, seg, True)
+            continue
         partitive = "~" in text[e:e + 24]
         if partitive and ("deaths", p) not in taken and (
                 read := _read_partitive(text, p, e, hi, "deaths", pat.deaths_after)):

@@ -676,3 +676,29 @@ def test_french_ordinals_with_et_unieme_in_either_spelling(text, want):
 def test_after_a_strike_is_this_events_cause_after_the_toll_and_an_earlier_event_before_it(
         text, lang, want):
     assert facts(text, lang) == want
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("The strike brings the number of strikes since September to 21.", "en"),
+    ("Lo que eleva a 21 el número de ataques.", "es"),
+    ("Con lo que el número de ataques asciende ya a 21.", "es"),
+    ("Cela porte à 21 le nombre de frappes.", "fr"),
+    ("Le nombre de frappes s'élève désormais à 21.", "fr"),
+])
+def test_a_running_count_of_strikes_named_as_such_is_never_a_toll(text, lang):
+    assert facts(text, lang) == {"strikes_total": 21}
+
+
+def test_a_running_count_of_boats_is_neither_a_toll_nor_a_count_of_strikes():
+    got = facts("Quatorze narcoterroristes ont été tués. Ces opérations portent à quatorze le "
+                "nombre d'embarcations détruites depuis septembre.", "fr")
+    assert got == {"deaths": 14}
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Three killed, two survive US strike on alleged drug vessel", "en"),
+    ("Tres muertos y dos sobreviven a un ataque de EE.UU.", "es"),
+    ("Trois morts, deux personnes survivent à une frappe américaine", "fr"),
+])
+def test_survivors_in_the_present_tense(text, lang):
+    assert facts(text, lang) == {"deaths": 3, "survivors": 2}
