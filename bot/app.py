@@ -25,7 +25,7 @@ from .metrics import Metrics
 from .model import Alert, Story
 from .parse import parse_feed
 from .service import ConsoleSink, Service
-from .store import FeedState
+from .store import PRUNED_TABLES, FeedState, Store
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,31 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+async def prune_store(store: Store, config: Config, now: datetime) -> dict[str, int]:
+    """Retention: drop alerts and delivery records older than `storage.retention`. Stories
+    count as open for twice the grouping window, as long as the pipeline keeps them (see
+    `Pipeline._evict`), so their threads survive. One short transaction per step, with the
+    loop free in between: polls and the sender are never held up for long."""
+    total = dict.fromkeys(PRUNED_TABLES, 0)
+    for step in store.prune_steps(now - config.storage.retention,
+                                  now - 2 * config.grouping.window):
+        for table, n in step.items():
+            total[table] += n
+        await asyncio.sleep(0)
+    if any(total.values()):
+        log.info("retention: pruned %s", ", ".join(f"{n} {t}" for t, n in total.items() if n))
+    return total
+
+
+async def housekeeping(store: Store, config: Config) -> None:
+    """The daily job. A failure (a locked or full disk) is logged, never raised: the daemon
+    goes on, and the next run tries again."""
+    try:
+        await prune_store(store, config, utcnow())
+    except Exception:
+        log.exception("retention: pruning the store failed")
+
+
 async def check_feeds(config: Config) -> list[PollReport]:
     fetcher = make_fetcher(config)
     try:
@@ -194,6 +219,8 @@ async def run(config: Config, *, once: bool = False,
                                              metrics=metrics) for f in config.feeds))
             deliver()
             await asyncio.gather(*(s.drain(timeout=60) for s in (telegram, apprise) if s))
+            # `--once` from cron never sees the daily job: prune here instead.
+            await housekeeping(service.store, config)
             return
         if config.metrics.port:
             metrics.serve(config.metrics.port)
@@ -248,6 +275,13 @@ async def _serve(config: Config, service: Service, fetcher: Fetcher,
             misfire_grace_time=int(interval),
             # First polls spread over up to 30 s: a thousand feeds do not start at once.
             next_run_time=start + timedelta(seconds=min(30.0, i * 0.03)))
+
+    # Daily, first a minute after start (after the first polls): a daemon that is restarted
+    # every day still prunes.
+    scheduler.add_job(housekeeping, "interval", args=[service.store, config],
+                      id="vigia-retention", hours=24,
+                      max_instances=1, coalesce=True, misfire_grace_time=3600,
+                      next_run_time=start + timedelta(minutes=1))
     scheduler.start()
     try:
         await stop.wait()

@@ -39,6 +39,10 @@ def _doc(text: str, kind: str | None = None) -> dict[str, str]:
 class StorageConfig:
     path: str = field(default="vigia.db", metadata=_doc(
         "SQLite file (relative paths are relative to the working directory)"))
+    retention: timedelta = field(default=timedelta(days=90), metadata=_doc(
+        "how long alerts and their delivery records are kept (pruned daily); anything still "
+        "queued and the records of stories still open are always kept; stories, items and "
+        "figures are never pruned", "duration"))
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,31 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX apprise_queue ON apprise_deliveries(state, destination, alert_id)
     """,
+    # 4: retention (`Store.prune`) deletes edits by alert; without this every lookup would
+    # scan the whole table.
+    """
+    CREATE INDEX edits_alert ON edits(alert_id)
+    """,
 ]
+
+
+def _told_query(table: str, destination: str) -> str:
+    # Telegram and Apprise keep one row per (alert, destination) in tables of the same shape;
+    # "this destination already got this story's news" is the same question over either.
+    return (f"SELECT 1 FROM {table} d JOIN alerts b ON b.id = d.alert_id"
+            f" WHERE d.{destination} = ? AND b.story = ? AND b.kind = ? AND b.id != ?"
+            " AND (b.kind = 'new_story' OR b.changes = ?) LIMIT 1")
+
+
+_TOLD_CHAT = _told_query("deliveries", "chat_id")
+_TOLD_APPRISE = _told_query("apprise_deliveries", "destination")
+
+
+def _told(c: sqlite3.Connection, query: str, destination: int | str, alert_id: int,
+          story: str, kind: str, changes: str) -> bool:
+    """True when `destination` has a row (in any state) for another alert of `story` of the
+    same kind and, for updates, the same changes: another watchlist's copy of this news."""
+    return c.execute(query, (destination, story, kind, alert_id, changes)).fetchone() is not None
 
 
 def iso(dt: datetime) -> str:
@@ -471,12 +495,7 @@ class Store:
             for chat in chats:
                 if chat in muted:
                     continue
-                told = c.execute(
-                    "SELECT 1 FROM deliveries d JOIN alerts b ON b.id = d.alert_id"
-                    " WHERE d.chat_id = ? AND b.story = ? AND b.kind = ? AND b.id != ?"
-                    " AND (b.kind = 'new_story' OR b.changes = ?) LIMIT 1",
-                    (chat, story, kind, alert_id, changes)).fetchone()
-                if told:
+                if _told(c, _TOLD_CHAT, chat, alert_id, story, kind, changes):
                     continue
                 c.execute("INSERT OR IGNORE INTO deliveries (alert_id, chat_id) VALUES (?,?)",
                           (alert_id, chat))
@@ -628,12 +647,7 @@ class Store:
                 for key, names in dests:
                     if names and watchlist not in names:
                         continue
-                    told = c.execute(
-                        "SELECT 1 FROM apprise_deliveries d JOIN alerts b ON b.id = d.alert_id"
-                        " WHERE d.destination = ? AND b.story = ? AND b.kind = ? AND b.id != ?"
-                        " AND (b.kind = 'new_story' OR b.changes = ?) LIMIT 1",
-                        (key, story, kind, alert_id, changes)).fetchone()
-                    if told:
+                    if _told(c, _TOLD_APPRISE, key, alert_id, story, kind, changes):
                         continue
                     queued += c.execute(
                         "INSERT OR IGNORE INTO apprise_deliveries (alert_id, destination)"
@@ -690,6 +704,68 @@ class Store:
                                           " GROUP BY state"):
             out[state] = n
         return out
+
+    # -- retention -----------------------------------------------------------------------------
+    #
+    # Alerts and the rows kept per alert and destination (deliveries, edits,
+    # apprise_deliveries) grow with every message; `prune` drops those older than the
+    # retention period. An alert's age is its `at`: every row about it was written later.
+    # Never pruned, because something still reads them:
+    # - anything queued, and an alert not yet fanned out;
+    # - every row about a story that is still open (its first message per chat is what
+    #   updates reply to and growth edits, its deliveries what "told already" checks) or that
+    #   has anything of its own still pending (an update waiting to reply to its anchor);
+    # - the newest alert, which /status reports as the last one.
+    # Stories, items, facts and the ledger are not touched. SQLite reuses the freed pages, so
+    # the file stops growing rather than shrinking (`VACUUM` would shrink it, offline).
+
+    def prune(self, before: datetime, open_since: datetime, *,
+              chunk: int = 500) -> dict[str, int]:
+        """Delete alerts from before `before`, and their deliveries, edits and Apprise rows,
+        except what is still needed (see above); stories whose last item is at or after
+        `open_since` are open. Returns the rows deleted per table."""
+        total = dict.fromkeys(PRUNED_TABLES, 0)
+        for step in self.prune_steps(before, open_since, chunk=chunk):
+            for table, n in step.items():
+                total[table] += n
+        return total
+
+    def prune_steps(self, before: datetime, open_since: datetime, *,
+                    chunk: int = 500) -> Iterator[dict[str, int]]:
+        """`prune`, one transaction of at most `chunk` alerts per step, so that the first
+        prune of a large store never holds the write lock (or the daemon's loop) for long."""
+        cursor = 0
+        newest = self.conn.execute("SELECT MAX(id) FROM alerts").fetchone()[0] or 0
+        while True:
+            with self.transaction() as c:
+                ids = [r[0] for r in c.execute(
+                    "SELECT a.id FROM alerts a WHERE a.id > ? AND a.at < ?"
+                    " AND NOT EXISTS (SELECT 1 FROM stories s"
+                    "                 WHERE s.id = a.story AND s.last_seen >= ?)"
+                    " AND NOT EXISTS (SELECT 1 FROM alerts q WHERE q.story = a.story"
+                    "                 AND (q.dispatched = 0 OR EXISTS (SELECT 1 FROM deliveries d"
+                    "                      WHERE d.alert_id = q.id AND d.state = 'queued')))"
+                    " ORDER BY a.id LIMIT ?",
+                    (cursor, iso(before), iso(open_since), chunk))]
+                if not ids:
+                    return
+                cursor = ids[-1]
+                marks = ",".join("?" * len(ids))
+                step = {}
+                for table in ("deliveries", "edits", "apprise_deliveries"):
+                    step[table] = c.execute(
+                        f"DELETE FROM {table} WHERE alert_id IN ({marks})"
+                        " AND state != 'queued'", ids).rowcount
+                step["alerts"] = c.execute(
+                    f"DELETE FROM alerts WHERE id IN ({marks}) AND id != ? AND dispatched = 1"
+                    " AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = alerts.id)"
+                    " AND NOT EXISTS (SELECT 1 FROM edits WHERE alert_id = alerts.id)"
+                    " AND NOT EXISTS (SELECT 1 FROM apprise_deliveries"
+                    "                 WHERE alert_id = alerts.id)", (*ids, newest)).rowcount
+            yield step
+
+
+PRUNED_TABLES = ("deliveries", "edits", "apprise_deliveries", "alerts")
 
 
 # -- row <-> domain ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
     with FakeBotAPI(TOKEN) as api:
         config base_url = api.base_url            # http://127.0.0.1:PORT/bot
         api.command(42, "/subscribe venezuela")   # a user sends a command (served by getUpdates)
+        api.member(-100123, 7, "administrator")   # what getChatMember says (else "member")
         api.fail("sendMessage", retry_after(1), chat_id=-100123)   # the next such call gets 429
         api.sent(42)                              # what chat 42 received, in order
         held = api.hold("sendMessage", nth=4)     # the 4th such call waits, unanswered...
@@ -14,8 +15,10 @@ where not plain strings) and are answered {"ok": true, "result": ...} or
 {"ok": false, "error_code": ..., "description": ..., "parameters": {...}} as the real API
 does (core.telegram.org/bots/api#making-requests, #responseparameters). Like the real API it
 refuses HTML it cannot parse, texts over 4,096 characters, edits of unknown messages and
-edits that change nothing. Every call is recorded with its arrival time. getUpdates long-polls:
-it answers as soon as an update is injected, or after its timeout.
+edits that change nothing. getChatMember answers with the status a test set (`member`),
+"member" otherwise, in the real ChatMember shape of each status. Every call is recorded
+with its arrival time. getUpdates long-polls: it answers as soon as an update is injected,
+or after its timeout.
 
 A held call (`hold`) is recorded on arrival as not accepted (status 0) and left unanswered
 until the test releases it. On release the fake first looks at the connection: if the client
@@ -46,12 +49,19 @@ from urllib.parse import parse_qs
 
 BOT_ID = 999000111
 BOT_USERNAME = "vigia_test_bot"
+# Who Telegram names as the sender of a message posted on behalf of a chat: the group itself
+# (an anonymous admin), or a channel (core.telegram.org/bots/api#message, `from`).
+ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group",
+                   "username": "GroupAnonymousBot"}
+CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel",
+               "username": "Channel_Bot"}
+MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
 ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
                 "tg-spoiler", "span", "blockquote", "tg-emoji"}
 JSON_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "reply_parameters",
                "reply_markup", "link_preview_options", "commands", "allowed_updates",
                "drop_pending_updates", "show_alert", "scope", "reply_to_message_id",
-               "disable_notification", "allow_sending_without_reply"}
+               "disable_notification", "allow_sending_without_reply", "user_id"}
 
 
 # -- faults --------------------------------------------------------------------------------------
@@ -227,6 +237,7 @@ class FakeBotAPI:
         self.token = token
         self.calls: list[Call] = []
         self.chat_types: dict[int, str] = {}
+        self.members: dict[tuple[int, int], str] = {}  # (chat, user) -> status
         self.messages: dict[tuple[int, int], str] = {}  # (chat, message id) -> current text
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
@@ -289,9 +300,19 @@ class FakeBotAPI:
         with self._cond:
             self._faults.clear()
 
+    def member(self, chat_id: int, user_id: int, status: str) -> None:
+        """What getChatMember answers for `user_id` in `chat_id` from now on."""
+        if status not in MEMBER_STATUSES:
+            raise ValueError(f"a member status is one of {MEMBER_STATUSES}")
+        with self._cond:
+            self.members[(chat_id, user_id)] = status
+
     def command(self, chat_id: int, text: str, *, user_id: int | None = None,
-                chat_type: str | None = None) -> dict:
-        """Someone posts `text` (a /command) in a chat; in a channel it is a channel_post."""
+                chat_type: str | None = None, sender_chat: int | None = None) -> dict:
+        """Someone posts `text` (a /command) in a chat; in a channel it is a channel_post.
+        `sender_chat`: posted on behalf of a chat, in a group: the group's own id is an
+        anonymous admin, another id a channel (then `user_id` is ignored, as Telegram hides
+        the person)."""
         kind = chat_type or self._chat_type(chat_id)
         first = text.split()[0]
         message = {
@@ -302,6 +323,11 @@ class FakeBotAPI:
         if kind == "channel":
             message["sender_chat"] = self._chat(chat_id, kind)
             update = {"channel_post": message}
+        elif sender_chat is not None:
+            anonymous = sender_chat == chat_id
+            message["sender_chat"] = self._chat(sender_chat, kind if anonymous else "channel")
+            message["from"] = dict(ANONYMOUS_ADMIN if anonymous else CHANNEL_BOT)
+            update = {"message": message}
         else:
             uid = user_id if user_id is not None else chat_id
             message["from"] = {"id": uid, "is_bot": False, "first_name": f"user{uid}"}
@@ -426,6 +452,13 @@ class FakeBotAPI:
             return 200, {"ok": True, "result": True}
         if method == "getMyCommands":
             return 200, {"ok": True, "result": []}
+        if method == "getChatMember":
+            chat_id, user_id = p.get("chat_id"), p.get("user_id")
+            if not isinstance(user_id, int):
+                return error(400, "Bad Request: invalid user_id specified")
+            with self._cond:
+                status = self.members.get((chat_id, user_id), "member")
+            return 200, {"ok": True, "result": _chat_member(user_id, status)}
         if method in ("sendMessage", "editMessageText"):
             chat_id, text = p.get("chat_id"), p.get("text", "")
             if not text:
@@ -514,6 +547,36 @@ class FakeBotAPI:
                 pass
 
         return Handler
+
+
+def _chat_member(user_id: int, status: str) -> dict[str, Any]:
+    """A ChatMember object with the fields the real API sends for `status`
+    (core.telegram.org/bots/api#chatmember)."""
+    member: dict[str, Any] = {"status": status, "user": {"id": user_id, "is_bot": False,
+                                                          "first_name": f"user{user_id}"}}
+    if status == "creator":
+        member["is_anonymous"] = False
+    elif status == "administrator":
+        member.update(dict.fromkeys(
+            ("can_be_edited", "is_anonymous", "can_promote_members", "can_change_info"),
+            False))
+        member.update(dict.fromkeys(
+            ("can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+             "can_restrict_members", "can_invite_users", "can_post_stories",
+             "can_edit_stories", "can_delete_stories", "can_pin_messages"), True))
+    elif status == "restricted":
+        member.update(dict.fromkeys(
+            ("is_member", "can_send_messages", "can_send_audios", "can_send_documents",
+             "can_send_photos", "can_send_videos", "can_send_video_notes",
+             "can_send_voice_notes", "can_send_polls", "can_send_other_messages",
+             "can_add_web_page_previews", "can_react_to_messages"), True))
+        member.update(dict.fromkeys(
+            ("can_change_info", "can_invite_users", "can_pin_messages", "can_manage_topics",
+             "can_edit_tag"), False))
+        member["until_date"] = 0
+    elif status == "kicked":
+        member["until_date"] = 0
+    return member
 
 
 def _decode(body: bytes, content_type: str) -> dict[str, Any]:

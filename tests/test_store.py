@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.errors import StoreError
+from bot.app import run
+from bot.config import parse_config
+from bot.errors import ConfigError, StoreError
 from bot.ledger import LedgerRow
 from bot.model import Alert, Change, Fact, Item, Story
 from bot.pipeline import Decision
@@ -110,3 +114,178 @@ def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path):
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="cannot open the store"):
         Store.open(path)
+
+
+# -- retention -------------------------------------------------------------------------------------
+
+OLD = NOW - timedelta(days=100)  # beyond the 90 days kept
+OPEN_SINCE = NOW - timedelta(days=6)  # twice the 3-day grouping window
+BEFORE = NOW - timedelta(days=90)
+_n = iter(range(1, 10_000))
+
+
+def told(store: Store, story_id: str, at: datetime, *, kind: str = "new_story",
+         last_seen: datetime | None = None) -> int:
+    """Save an alert about `story_id` raised at `at` (the story last touched at `last_seen`,
+    default `at`) through the real decision path; returns its id."""
+    n = next(_n)
+    d = decision(f"item-{n}", story_id)
+    d.story.first_seen, d.story.last_seen = at, last_seen or at
+    d.ledger = {}
+    d.alerts = [replace(d.alerts[0], at=at, kind=kind,
+                        changes=(Change("deaths", n, n + 1, ("Wire",)),))]
+    return store.save(d, at)[0]
+
+
+def sent(store: Store, alert_id: int, chats: dict[int, int | None]) -> None:
+    """Fan `alert_id` out to `chats` and settle each: a message id is sent, None failed."""
+    assert store.fan_out(alert_id, chats, NOW) == list(chats)
+    for chat, message_id in chats.items():
+        if message_id is None:
+            store.delivery_failed(alert_id, chat, "bad request: no rights")
+        else:
+            store.delivery_sent(alert_id, chat, message_id, NOW)
+
+
+def rows(store: Store) -> dict[str, set]:
+    c = store.conn
+    return {
+        "alerts": {r[0] for r in c.execute("SELECT id FROM alerts")},
+        "deliveries": {tuple(r) for r in c.execute(
+            "SELECT alert_id, chat_id, state FROM deliveries")},
+        "edits": {tuple(r) for r in c.execute("SELECT alert_id, message_id, state FROM edits")},
+        "apprise_deliveries": {tuple(r) for r in c.execute(
+            "SELECT alert_id, destination, state FROM apprise_deliveries")},
+        "kept": {r[0] for t in ("stories", "items", "facts", "ledger")
+                 for r in c.execute(f"SELECT COUNT(*) FROM {t}")},
+    }
+
+
+@pytest.fixture
+def aged(tmp_path):
+    """A store a long-running daemon could have: old and new alerts, in every state."""
+    path = tmp_path / "v.db"
+    store = Store.open(path)
+    a = {}
+    # A story that closed long ago: two alerts, sent, failed, edited, sent through Apprise.
+    a["closed"] = told(store, "closed", OLD)
+    assert store.apprise_fan_out([("dest", ())]) == 1
+    store.apprise_sent(a["closed"], "dest", NOW)
+    sent(store, a["closed"], {1: 501, 2: None})
+    assert store.queue_edit(1, 501, a["closed"], "<b>grown</b>")
+    store.edit_done(1, 501, 1)
+    a["closed+"] = told(store, "closed", OLD + timedelta(hours=2), kind="update")
+    assert store.apprise_fan_out([("dest", ())]) == 1
+    store.apprise_failed(a["closed+"], "dest", "HTTP 500")
+    sent(store, a["closed+"], {1: 502})
+    # A story told long ago that is still open (an item 2 days ago): its thread is needed.
+    a["open"] = told(store, "open", OLD, last_seen=NOW - timedelta(days=2))
+    sent(store, a["open"], {1: 601})
+    assert store.queue_edit(1, 601, a["open"], "<b>grown</b>")
+    store.edit_done(1, 601, 1)
+    # A closed story whose update is still queued (Telegram unreachable): its anchor stays.
+    a["stuck"] = told(store, "stuck", OLD)
+    sent(store, a["stuck"], {1: 701})
+    a["stuck+"] = told(store, "stuck", OLD + timedelta(hours=1), kind="update")
+    assert store.fan_out(a["stuck+"], [1], NOW) == [1]
+    # An old alert still queued for an Apprise destination, sent on Telegram.
+    a["apprise"] = told(store, "apprise", OLD)
+    assert store.apprise_fan_out([("dest", ())]) == 1
+    sent(store, a["apprise"], {1: 801})
+    # Recent enough to keep, though its story has closed.
+    a["recent"] = told(store, "recent", NOW - timedelta(days=30))
+    sent(store, a["recent"], {1: 901})
+    # An old alert never fanned out (the daemon was down): pending, the newest too.
+    a["pending"] = told(store, "pending", OLD)
+    yield store, a, path
+    store.close()
+
+
+@pytest.mark.parametrize("chunk", [1, 500])
+def test_prune_deletes_exactly_the_old_records_no_longer_needed(aged, chunk):
+    store, a, path = aged
+    before = rows(store)
+    assert store.prune(BEFORE, OPEN_SINCE, chunk=chunk) == {
+        "deliveries": 4, "edits": 1, "apprise_deliveries": 2, "alerts": 2}
+    after = rows(store)
+    assert after["alerts"] == before["alerts"] - {a["closed"], a["closed+"]}
+    assert after["deliveries"] == {
+        (a["open"], 1, "sent"),
+        (a["stuck"], 1, "sent"), (a["stuck+"], 1, "queued"),
+        (a["recent"], 1, "sent"),
+    }
+    assert after["edits"] == {(a["open"], 601, "sent")}
+    assert after["apprise_deliveries"] == {(a["apprise"], "dest", "queued")}
+    assert after["kept"] == before["kept"]  # stories, items, facts, ledger untouched
+    # What the sender reads still works: replies thread, pending work is there.
+    assert store.first_message(1, "open") == 601 and store.first_message(1, "stuck") == 701
+    assert store.queue_heads()[0][:2] == (1, a["stuck+"])
+    assert [i for i, _ in store.pending_alerts()] == [a["pending"]]
+    assert store.apprise_head("dest")[0] == a["apprise"]
+    # Again: nothing more to do.
+    assert set(store.prune(BEFORE, OPEN_SINCE).values()) == {0}
+    store.close()
+    reopened = Store.open(path)
+    assert reopened.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert rows(reopened) == after
+    reopened.close()
+
+
+def test_prune_never_deletes_what_is_still_pending(aged):
+    """However short the retention and whatever has closed, pending work stays."""
+    store, a, _ = aged
+    far = NOW + timedelta(days=1000)
+    store.prune(far, far)
+    after = rows(store)
+    assert (a["stuck+"], 1, "queued") in after["deliveries"]
+    assert (a["apprise"], "dest", "queued") in after["apprise_deliveries"]
+    assert {a["pending"], a["stuck+"], a["apprise"]} <= after["alerts"]
+    assert store.first_message(1, "stuck") == 701  # the queued update still replies to it
+    assert [i for i, _ in store.pending_alerts()] == [a["pending"]]
+
+
+def test_prune_keeps_the_last_alert_for_status(tmp_path):
+    store = Store.open(tmp_path / "v.db")
+    only = told(store, "quiet", OLD)
+    sent(store, only, {1: 5})
+    assert store.prune(BEFORE, OPEN_SINCE)["deliveries"] == 1
+    assert store.last_alert() is not None and store.last_alert().story == "quiet"
+    store.close()
+
+
+def test_a_story_told_on_two_watchlists_is_still_told_once_after_a_prune(tmp_path):
+    """The fan-out's "told already" check reads the deliveries of open stories: kept."""
+    store = Store.open(tmp_path / "v.db")
+    first = told(store, "both", OLD, last_seen=NOW)
+    sent(store, first, {1: 5})
+    store.prune(BEFORE, OPEN_SINCE)
+    d = decision("other-watchlist", "both")
+    d.alerts = [replace(d.alerts[0], watchlist="sahel", at=NOW)]
+    [second] = store.save(d, NOW)
+    assert store.fan_out(second, [1], NOW) == []
+    store.close()
+
+
+def test_retention_is_configured_like_other_durations():
+    assert parse_config("").storage.retention == timedelta(days=90)
+    assert parse_config("storage:\n  retention: 30d\n").storage.retention == timedelta(days=30)
+    with pytest.raises(ConfigError, match="not a duration") as info:
+        parse_config("storage:\n  retention: forever\n", "f.yaml")
+    assert info.value.key == "storage.retention" and info.value.line == 2
+
+
+def test_run_once_prunes_the_store(tmp_path):
+    """The daemon's housekeeping (here `vigia run --once`, which cron may call) prunes."""
+    db = tmp_path / "v.db"
+    store = Store.open(db)
+    old = told(store, "old", NOW - timedelta(days=400))
+    sent(store, old, {1: 5})
+    new = told(store, "new", datetime.now(UTC))
+    sent(store, new, {1: 6})
+    store.close()
+    config = parse_config(f"storage:\n  path: {db}\n  retention: 30d\n")
+    asyncio.run(run(config, once=True, sink=lambda alert: None))
+    store = Store.open(db)
+    assert [(r[0], r[2]) for r in store.deliveries()] == [(new, "sent")]
+    assert rows(store)["alerts"] == {new}
+    store.close()

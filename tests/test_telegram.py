@@ -46,11 +46,13 @@ from bot.render import new_story_text, update_text
 from bot.service import Service
 from bot.store import Store
 from bot.telegram import Pacing, TelegramSink, alert_html
+from bot.telegram.commands import CANNOT_CHECK, ONLY_GROUP_ADMINS
 from bot.telegram.html import MAX_MESSAGE, utf16_len
 
 TOKEN = "123456789:AAH-test-SECRET-token_0123456789abcdef"
 ADMIN = 1
 GROUP = -4012345  # a basic group: group pacing
+SUPERGROUP = -1005550001111
 CHANNEL = -1001234567890
 
 FAST = Pacing(private_interval=0.02, group_interval=0.05, global_rate=1000.0,
@@ -222,7 +224,8 @@ def test_commands_answer_helpfully(api: FakeBotAPI, store: Store) -> None:
             assert "Last alert: none yet" in status
             assert "https://wire.test/rss" in await ask(ADMIN, "/feeds")
 
-            # Groups and channels subscribe like private chats.
+            # Groups (by their admins) and channels subscribe like private chats.
+            api.member(GROUP, 7, "administrator")
             assert "Subscribed" in await ask(GROUP, "/subscribe@vigia_test_bot venezuela",
                                              user=7)
             api.chat_types[CHANNEL] = "channel"
@@ -235,6 +238,152 @@ def test_commands_answer_helpfully(api: FakeBotAPI, store: Store) -> None:
             assert len(api.sent(GROUP)) == before + 1
 
     asyncio.run(story())
+
+
+async def ask(api: FakeBotAPI, chat: int, text: str, **kwargs) -> str:
+    """Post a command in `chat` and wait for the bot's answer there."""
+    before = len(api.sent(chat))
+    api.command(chat, text, **kwargs)
+    calls = await wait_for(lambda: len(api.sent(chat)) > before and api.sent(chat),
+                           what=f"an answer to {text}")
+    return calls[before].text
+
+
+def member_checks(api: FakeBotAPI) -> list[tuple[int, int]]:
+    return [(c.params["chat_id"], c.params["user_id"]) for c in api.calls_of("getChatMember")]
+
+
+def test_in_a_group_only_its_admins_change_what_it_follows(api: FakeBotAPI,
+                                                            store: Store) -> None:
+    config = make_config(api)
+    admin, owner, someone, muted_one, gone = 10, 11, 12, 13, 14
+    for chat in (GROUP, SUPERGROUP):
+        api.member(chat, admin, "administrator")
+        api.member(chat, owner, "creator")
+        api.member(chat, muted_one, "restricted")
+        api.member(chat, gone, "left")
+
+    async def story() -> None:
+        async with running(config, store):
+            # Members, restricted members and people who left: a short no, nothing changes.
+            for user in (someone, muted_one, gone):
+                assert await ask(api, GROUP, "/subscribe venezuela", user_id=user) == \
+                    ONLY_GROUP_ADMINS
+            assert await ask(api, GROUP, "/subscribe", user_id=someone) == ONLY_GROUP_ADMINS
+            assert await ask(api, GROUP, "/mute 2h", user_id=someone) == ONLY_GROUP_ADMINS
+            assert store.subscriptions(GROUP) == []
+            assert store.muted_until(GROUP, datetime.now(UTC)) is None
+            assert not any("reply_markup" in c.params for c in api.sent(GROUP))
+
+            # The group's administrator and creator may.
+            assert "Subscribed to venezuela" in await ask(api, GROUP, "/subscribe venezuela",
+                                                          user_id=admin)
+            assert "Subscribed to sahel" in await ask(api, GROUP, "/subscribe sahel",
+                                                      user_id=owner)
+            assert await ask(api, GROUP, "/unsubscribe venezuela", user_id=someone) == \
+                ONLY_GROUP_ADMINS
+            assert await ask(api, GROUP, "/unmute", user_id=someone) == ONLY_GROUP_ADMINS
+            assert store.subscriptions(GROUP) == ["sahel", "venezuela"]
+            # Reading stays open to everyone.
+            assert "follows: sahel, venezuela" in await ask(api, GROUP, "/list",
+                                                            user_id=someone)
+            checked = len(member_checks(api))
+
+            # The bot's own admins (telegram.admins) may, without asking Telegram.
+            assert "Unsubscribed from sahel" in await ask(api, GROUP, "/unsubscribe sahel",
+                                                          user_id=ADMIN)
+            # An anonymous admin posts as the group itself: an admin, no question asked.
+            assert "Unsubscribed from venezuela" in await ask(
+                api, GROUP, "/unsubscribe venezuela", sender_chat=GROUP)
+            assert "Muted until" in await ask(api, GROUP, "/mute 1h", sender_chat=GROUP)
+            assert len(member_checks(api)) == checked
+            # Posting as a channel is not being an admin of the group.
+            assert await ask(api, GROUP, "/subscribe venezuela", sender_chat=CHANNEL) == \
+                ONLY_GROUP_ADMINS
+            assert store.subscriptions(GROUP) == []
+
+            # A supergroup: the same rule.
+            assert await ask(api, SUPERGROUP, "/subscribe venezuela", user_id=someone) == \
+                ONLY_GROUP_ADMINS
+            assert "Subscribed" in await ask(api, SUPERGROUP, "/subscribe venezuela",
+                                             user_id=admin)
+            assert store.subscriptions(SUPERGROUP) == ["venezuela"]
+
+            # A private chat is its owner's, a channel post comes from the channel's admins:
+            # neither needs a check.
+            assert "Subscribed" in await ask(api, someone, "/subscribe venezuela")
+            api.chat_types[CHANNEL] = "channel"
+            assert "Subscribed" in await ask(api, CHANNEL, "/subscribe sahel")
+            assert {chat for chat, _ in member_checks(api)} == {GROUP, SUPERGROUP}
+
+    asyncio.run(story())
+    # Each check asked about the one who sent the command, every time (nothing cached).
+    assert member_checks(api) == (
+        [(GROUP, u) for u in (someone, muted_one, gone, someone, someone, admin, owner,
+                              someone, someone)]
+        + [(SUPERGROUP, someone), (SUPERGROUP, admin)])
+
+
+def test_group_buttons_obey_the_same_rule(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+    admin, someone = 10, 12
+    api.member(GROUP, admin, "administrator")
+
+    async def story() -> None:
+        async with running(config, store):
+            await ask(api, GROUP, "/subscribe", user_id=admin)
+            buttons = api.sent(GROUP)[-1]
+            assert "reply_markup" in buttons.params
+            message_id = buttons.result["message_id"]
+
+            api.press(GROUP, "sub:venezuela", message_id=message_id, user_id=someone)
+            [refused] = await wait_for(lambda: api.calls_of("answerCallbackQuery"),
+                                       what="the answer to the button")
+            assert refused.params["text"] == ONLY_GROUP_ADMINS
+            assert refused.params["show_alert"] is True
+            assert store.subscriptions(GROUP) == []
+
+            api.press(GROUP, "sub:venezuela", message_id=message_id, user_id=admin)
+            await wait_for(lambda: api.calls_of("editMessageText", GROUP),
+                           what="the button edit")
+            assert store.subscriptions(GROUP) == ["venezuela"]
+            assert "Subscribed to venezuela" in api.messages[(GROUP, message_id)]
+
+            # The same for the buttons of /unsubscribe.
+            await ask(api, GROUP, "/unsubscribe", user_id=admin)
+            unsub = api.sent(GROUP)[-1].result["message_id"]
+            api.press(GROUP, "unsub:venezuela", message_id=unsub, user_id=someone)
+            await wait_for(lambda: len(api.calls_of("answerCallbackQuery")) == 3,
+                           what="the answer to the second refused press")
+            assert api.calls_of("answerCallbackQuery")[-1].params["text"] == ONLY_GROUP_ADMINS
+            assert store.subscriptions(GROUP) == ["venezuela"]
+
+    asyncio.run(story())
+    assert member_checks(api) == [(GROUP, admin), (GROUP, someone), (GROUP, admin),
+                                  (GROUP, admin), (GROUP, someone)]
+
+
+@pytest.mark.parametrize("fault", [bad_request("user not found"), bad_gateway()],
+                         ids=["400", "network"])
+def test_a_failed_admin_check_refuses_politely_and_is_logged(
+        api: FakeBotAPI, store: Store, caplog: pytest.LogCaptureFixture, fault) -> None:
+    config = make_config(api)
+    api.member(GROUP, 10, "administrator")
+    api.fail("getChatMember", fault, chat_id=GROUP)
+
+    async def story() -> None:
+        async with running(config, store):
+            assert await ask(api, GROUP, "/subscribe venezuela", user_id=10) == CANNOT_CHECK
+            assert store.subscriptions(GROUP) == []
+            # The bot goes on: the next try is checked afresh, and succeeds.
+            assert "Subscribed" in await ask(api, GROUP, "/subscribe venezuela", user_id=10)
+
+    asyncio.run(story())
+    assert [c.status for c in api.calls_of("getChatMember")] == [fault.status, 200]
+    assert store.subscriptions(GROUP) == ["venezuela"]
+    [warning] = [r for r in caplog.records if "admin of chat" in r.getMessage()]
+    assert warning.levelno == logging.WARNING and str(GROUP) in warning.getMessage()
+    assert not [r for r in caplog.records if "handling an update failed" in r.getMessage()]
 
 
 # -- delivery ------------------------------------------------------------------------------------

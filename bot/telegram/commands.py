@@ -2,7 +2,10 @@
 async function that reads its arguments, calls the store, and answers in plain text.
 
 Groups and channels are chats like any other: a command posted in a channel (a
-`channel_post`) subscribes the channel. Admin commands check `telegram.admins` by user id.
+`channel_post`) subscribes the channel. In a group, what changes the whole group's alerts
+(/subscribe, /unsubscribe, their buttons, /mute, /unmute) is for the group's own admins and
+`telegram.admins` only; reading (/list, /watchlists) is for everyone. Admin commands check
+`telegram.admins` by user id.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -45,6 +49,12 @@ ADMIN_COMMANDS = [
     ("status", "feeds, errors, queue, last alert (admins)"),
     ("feeds", "every feed and its health (admins)"),
 ]
+
+GROUP_CHATS = {ChatType.GROUP, ChatType.SUPERGROUP}
+GROUP_MANAGERS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+ONLY_GROUP_ADMINS = "Only this group's admins can change what it follows."
+CANNOT_CHECK = ("I could not check whether you are an admin of this group. "
+                "Please try again in a minute.")
 
 HELP = "\n".join(f"/{name} — {what}" for name, what in COMMANDS)
 ADMIN_HELP = "\n".join(f"/{name} — {what}" for name, what in ADMIN_COMMANDS)
@@ -93,6 +103,39 @@ async def _answer(update: Update, text: str, markup: InlineKeyboardMarkup | None
 def _is_admin(update: Update, ctx: BotContext) -> bool:
     user = update.effective_user
     return user is not None and user.id in ctx.config.telegram.admins
+
+
+async def _refusal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """None when the sender may change this chat's subscriptions and mute; else what to
+    answer. A private chat is its sender's own, and a channel's posts come from its admins
+    by construction; in a group, only its administrators and creator, or `telegram.admins`.
+
+    Nothing is cached: asking Telegram costs one getChatMember per command or button press,
+    which people type at human speed, and a cache would let a demoted admin keep the power
+    for as long as it lived."""
+    chat = update.effective_chat
+    if chat is None or chat.type not in GROUP_CHATS:
+        return None
+    # `update.message`, not `effective_message`: on a button press that is the bot's own.
+    message = update.message
+    if message is not None and message.sender_chat is not None:
+        # Posted on behalf of a chat: the group itself means an anonymous admin; another
+        # chat (a linked channel, a member posting as their channel) is not an admin of it.
+        return None if message.sender_chat.id == chat.id else ONLY_GROUP_ADMINS
+    user = update.effective_user
+    if user is None:
+        return ONLY_GROUP_ADMINS
+    if user.id in _ctx(context).config.telegram.admins:
+        return None
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+    except Exception as exc:
+        # Network, 400, 403, or an answer PTB cannot read (a member shape newer than it):
+        # refuse, and say it may work later.
+        log.warning("telegram: cannot check whether user %s is an admin of chat %s: %s",
+                    user.id, chat.id, exc, exc_info=not isinstance(exc, TelegramError))
+        return CANNOT_CHECK
+    return None if member.status in GROUP_MANAGERS else ONLY_GROUP_ADMINS
 
 
 def _chat(update: Update) -> int:
@@ -155,6 +198,9 @@ async def watchlists(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
+    if refusal := await _refusal(update, context):
+        await _answer(update, refusal)
+        return
     if not context.args:
         mine = set(ctx.store.subscriptions(_chat(update)))
         names = [w.name for w in ctx.config.watchlists if w.name not in mine]
@@ -170,6 +216,9 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
+    if refusal := await _refusal(update, context):
+        await _answer(update, refusal)
+        return
     if not context.args:
         names = ctx.store.subscriptions(_chat(update))
         if not names:
@@ -184,6 +233,10 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
     query = update.callback_query
+    if refusal := await _refusal(update, context):
+        # A popup for the one who pressed; the buttons stay for an admin to use.
+        await query.answer(refusal, show_alert=True)
+        return
     action, _, name = (query.data or "").partition(":")
     chat = query.message.chat.id if query.message else query.from_user.id
     text = _subscribe(ctx, chat, name) if action == "sub" else _unsubscribe(ctx, chat, name)
@@ -206,6 +259,9 @@ async def list_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
+    if refusal := await _refusal(update, context):
+        await _answer(update, refusal)
+        return
     usage = "For how long? For example /mute 2h, /mute 30m or /mute 1d."
     if not context.args:
         await _answer(update, usage)
@@ -224,6 +280,9 @@ async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def unmute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
+    if refusal := await _refusal(update, context):
+        await _answer(update, refusal)
+        return
     chat = _chat(update)
     was = ctx.store.muted_until(chat, ctx.now())
     ctx.store.set_mute(chat, None)
