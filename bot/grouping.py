@@ -21,8 +21,8 @@ How an item finds its story
    minus evidence that it is another event of the same kind:
      - the oceans disagree (Caribbean vs Pacific);
      - the headline tolls disagree ("kills 6" vs a story of 3 dead); a veto when the item's
-       headline toll is none of those its members' headlines give and neither side's text
-       names the other's (unless a headline may be a running total: "61 dead since ...");
+       headline toll is none of those its members' headlines give nor any figure their text
+       names (unless a headline may be a running total: "61 dead since ...");
      - the headline says "another strike" ("otra lancha", "nouvelle frappe"): the evidence
        about tolls, days and a quiet story weighs double;
      - the ordinals disagree ("third strike" vs a story of the second);
@@ -129,11 +129,14 @@ class Tunables:
     # same dev figures (the Pacific strikes of 27 and 29 October stay apart either way).
     figure_penalty: float = 0.15
     # Headline tolls in disagreement with every member whose headline states one ("kills
-    # three" vs "kills two"), neither side's text mentioning the other's figure, and neither
+    # three" vs "kills two"), the story's text not mentioning the item's figure, and neither
     # headline a running total or a revised toll ("61 dead since September", "toll rises
     # to 4"; normalize, Doc.title_tally): a veto. Two reports of one strike quote its toll;
     # wording, ocean and outlet alike, a different toll is another strike. On the dev set no
-    # pair of reports of one event is so apart (0.3 to 1.5: same figures).
+    # pair of reports of one event is so apart (0.3 to 1.5: same figures). The item's own
+    # text may name the story's toll: a strike on two boats, "six killed, three on each",
+    # is not Saturday's strike that killed three (requiring it not to was worth nothing on
+    # the dev set, and merged such look-alikes).
     toll_veto: float = 1.0
     # The headline says it reports one more event of a series ("another", "otra", "nouvelle
     # frappe"; normalize, Doc.title_new): the evidence that it is not this story's event
@@ -152,10 +155,22 @@ class Tunables:
     date_penalty: float = 0.08
     date_bonus: float = 0.05
     # ... and when every day the item names is this many days after every day the story
-    # names: "three killed on Friday" is not Monday's strike that also killed three. It does
-    # not change the dev figures (0.12-0.38); it keeps same-template look-alikes apart.
+    # names: "three killed on Friday" is not Monday's strike that also killed three. A veto,
+    # as for the tolls: two strikes announced in the same template two days apart (the same
+    # ocean, the same toll, "on Saturday" vs "on Monday") score 0.92 before it, so anything
+    # below 0.67 would merge them, or let the alert policy take the second for a twin of the
+    # first (pipeline.TWIN_THRESHOLD). Dev figures are the same from 0.12 to 1.0.
     far_date_days: int = 2
-    far_date_penalty: float = 0.25
+    far_date_penalty: float = 1.0
+    # The headline names a day this many days or more before the story's first report, a
+    # day the story's headlines do not name and few of its members give: the item is about
+    # an older event ("Sept. 2 strike: Hegseth ordered survivors killed, report says" is no
+    # report of this week's strike, whose members may well recall Sept. 2 further down).
+    history_days: int = 7
+    history_penalty: float = 0.25
+    # The headline gives a toll ("strike kills four") and no member of a story of two or
+    # more mentions anyone killed (a tanker seizure, a designation): another kind of event.
+    deathless_penalty: float = 0.15
     # The story has had no item for this long; past it, each further day costs this much.
     # Events in the dev set are reported over 1-3 days. 0.03-0.09: same figures.
     quiet_grace: timedelta = timedelta(hours=36)
@@ -237,7 +252,7 @@ class _ItemContext:
 
     __slots__ = ("total", "title_set", "title_text", "ocean", "other_ocean", "title_tolls",
                  "tolls", "title_numbers", "numbers", "ordinals", "days", "dates", "new",
-                 "tally", "_doc", "_generic", "_lead", "_anchors", "_subject")
+                 "title_days", "tally", "_doc", "_generic", "_lead", "_anchors", "_subject")
 
     def __init__(self, doc: Doc, weights: dict[str, float],
                  generic: frozenset[str] = frozenset(), lead: int = 10,
@@ -259,6 +274,7 @@ class _ItemContext:
         self.ordinals = frozenset(f"o:{v}" for v in doc.ordinals)
         self.dates = tuple(sorted(doc.dates))
         self.days = tuple(f"d:{d.isoformat()}" for d in self.dates)
+        self.title_days = tuple(tok for tok in self.title_set if tok[:2] == "d:")
         self._doc, self._generic, self._lead = doc, generic, lead
         self._anchors: tuple[tuple[str, ...], ...] | None = None
         self._subject: tuple[str, ...] | None = None
@@ -702,10 +718,10 @@ class Grouper:
         # "another strike": the evidence below that it is another event weighs more
         more = t.novelty_factor if ctx.new else 1.0
         # the headline's toll against every member headline that states one (no tally on
-        # either side), and neither side's text mentions the other's: a veto
+        # either side), and the story's text does not mention it: a veto
         head = story.head_tolls
         if head and ctx.title_tolls and not ctx.tally \
-                and ctx.title_tolls.isdisjoint(head) and ctx.tolls.isdisjoint(head) \
+                and ctx.title_tolls.isdisjoint(head) \
                 and not any(tok in counts for tok in ctx.title_tolls):
             pen += t.toll_veto
             note("toll", t.toll_veto)
@@ -735,6 +751,10 @@ class Grouper:
                     and not ctx.numbers.intersection(tn):
                 pen += t.figure_penalty * more
                 note("figure", t.figure_penalty * more)
+        # a toll in the headline, and nobody killed in anything the story's members say
+        if ctx.title_tolls and n >= 2 and "c:killed" not in counts:
+            pen += t.deathless_penalty
+            note("deathless", t.deathless_penalty)
         # the title or the lead names someone or somewhere (nearly) no member mentions
         if n >= t.anchor_min_members:
             known = self._names
@@ -764,7 +784,13 @@ class Grouper:
                 if not any(x in counts for x in ctx.days):
                     # no day in common. Is the item about a later day than any the story
                     # names? (An earlier day is history: "the first strike, on 2 September".)
-                    later = (ctx.dates[0] - max(story.days)).days
+                    # (The story's latest day; when no headline names it, a day its members
+                    # only recall, "since 2 September", the day before its first report if
+                    # that is later: such a story is about its own days.)
+                    ref = max(story.days)
+                    if f"d:{ref.isoformat()}" not in story.title_counts:
+                        ref = max(ref, story.first_seen.date() - timedelta(days=1))
+                    later = (ctx.dates[0] - ref).days
                     p = (t.far_date_penalty if later >= t.far_date_days
                          else t.date_penalty) * more
                     pen += p
@@ -772,6 +798,14 @@ class Grouper:
                 elif any(tok[0] == "d" for tok in usual):
                     pen += t.date_penalty / 2 * more
                     note("date", t.date_penalty / 2 * more)
+        # the headline names a day well before the story began, one the story is not about
+        if ctx.title_days and not any(x in usual or x in story.title_counts
+                                      for x in ctx.title_days):
+            first = story.first_seen.date()
+            if all((first - date.fromisoformat(x[2:])).days >= t.history_days
+                   for x in ctx.title_days):
+                pen += t.history_penalty
+                note("history", t.history_penalty)
         # the story has gone quiet
         gap = when - story.last_seen
         if gap > t.quiet_grace:

@@ -273,3 +273,104 @@ def test_another_weighs_the_evidence_against_more():
     plain = item("d3", TUE + timedelta(hours=20),
                  "US carries out strike on drug boat in eastern Pacific", text)
     assert g.score(plain, out[0][0]) > g.score(later, out[0][0])
+
+
+# Held-out-like kinds of events (invented): template announcements days apart, multi-boat
+# strikes, old events in the news again, events with no one killed.
+SAT = datetime(2026, 3, 21, 18, 0, tzinfo=UTC)  # a Saturday
+TEMPLATE_SAT = [
+    item("s1", SAT, "US strike on drug boat in eastern Pacific kills three",
+         "Three men were killed on Saturday when US forces struck a boat in the eastern "
+         "Pacific, Southern Command said."),
+    item("s2", SAT + timedelta(hours=3), "Tres muertos en un ataque de EE.UU. contra una lancha "
+         "en el Pacífico", "El Comando Sur informó el sábado del ataque a una embarcación en el "
+         "Pacífico oriental.", "es"),
+    item("s3", SAT + timedelta(hours=13), "Pacifique : trois morts dans une frappe américaine",
+         "Le Commandement Sud a annoncé samedi une frappe contre un bateau, tuant trois hommes.",
+         "fr"),
+]
+
+
+def test_the_same_template_two_days_later_is_another_strike():
+    g, out = run(TEMPLATE_SAT)
+    assert len({sid for sid, _ in out}) == 1
+    monday = item("s4", SAT + timedelta(days=2, hours=1),
+                  "US strike on drug boat in eastern Pacific kills three",
+                  "Three people were killed on Monday when US forces struck a boat in the "
+                  "eastern Pacific, Southern Command said.")
+    sid, new = g.assign(monday, monday.published)
+    assert new and sid != out[0][0]
+
+
+def test_a_strike_on_two_boats_naming_the_earlier_toll_per_boat_is_another_story():
+    g, out = run(TEMPLATE_SAT)
+    two_boats = item("s5", SAT + timedelta(days=1, hours=3),
+                     "US strikes two more boats in eastern Pacific, killing six",
+                     "Hegseth said the military hit two vessels on Sunday, killing three people "
+                     "on each.")
+    sid, new = g.assign(two_boats, two_boats.published)
+    assert new and sid != out[0][0]
+
+
+def test_a_headline_about_an_old_strike_is_not_this_weeks_strike():
+    thu = datetime(2026, 3, 26, 15, 0, tzinfo=UTC)
+    g, out = run([
+        item("w1", thu, "US strike on boat in Caribbean kills three; one survivor",
+             "Southern Command said a strike on Thursday killed three people aboard a vessel; "
+             "one survivor was rescued."),
+        item("w2", thu + timedelta(hours=3), "Tres muertos y un sobreviviente en un ataque de "
+             "EE.UU. a una lancha en el Caribe", "El Comando Sur informó el jueves del ataque, "
+             "que dejó tres muertos y un sobreviviente.", "es"),
+        item("w3", thu + timedelta(hours=17), "US strikes another boat in Caribbean, killing three",
+             "The strike on Thursday left one survivor, Southern Command said."),
+    ])
+    # an old strike back in the news: the same words, but the headline names its day
+    old = [
+        item("o1", thu + timedelta(hours=23), "US strike on boat in Caribbean on March 2 killed "
+             "survivors, report says", "Two survivors of the first US strike on a boat in the "
+             "Caribbean were killed in a second strike, a report said."),
+        item("o2", thu + timedelta(hours=24), "Ataque del 2 de marzo en el Caribe: EE.UU. mató a "
+             "los sobrevivientes de la lancha", "Dos sobrevivientes del primer ataque contra una "
+             "lancha en el Caribe murieron en un segundo ataque, según un informe.", "es"),
+    ]
+    for report in old:
+        sid, _ = g.assign(report, report.published)
+        assert sid != out[0][0], report.title
+
+
+def test_a_headline_toll_does_not_join_a_story_in_which_nobody_died():
+    wed = datetime(2026, 3, 25, 18, 0, tzinfo=UTC)
+    g, out = run([
+        item("k1", wed, "US seizes oil tanker off the coast of Venezuela, Trump says",
+             "Trump said on Wednesday US forces had seized a very large tanker off Venezuela."),
+        item("k2", wed + timedelta(hours=2), "EE.UU. incauta un petrolero frente a las costas de "
+             "Venezuela", "Trump anunció el miércoles la incautación de un petrolero cargado de "
+             "crudo venezolano.", "es"),
+    ])
+    assert out[0][0] == out[1][0]
+    strike = item("k3", wed + timedelta(hours=5),
+                  "US strike kills four on boat off Venezuela coast",
+                  "Four people died on Wednesday when US forces struck a boat off the coast of "
+                  "Venezuela.")
+    sid, new = g.assign(strike, strike.published)
+    assert new and sid != out[0][0]
+    seizure_fr = item("k4", wed + timedelta(hours=6), "Les États-Unis saisissent un pétrolier au "
+                      "large du Venezuela", "Donald Trump a annoncé mercredi la saisie d'un "
+                      "pétrolier au large des côtes vénézuéliennes.", "fr")
+    assert g.assign(seizure_fr, seizure_fr.published) == (out[0][0], False)
+
+
+def test_an_aviation_warning_meets_across_languages():
+    fri = datetime(2026, 3, 20, 21, 0, tzinfo=UTC)
+    g, out = run([
+        item("f1", fri, "FAA warns airlines of a hazardous situation over Venezuela",
+             "The Federal Aviation Administration told pilots to exercise caution when flying "
+             "over Venezuela, citing military activity."),
+        item("f2", fri + timedelta(hours=10), "La FAA advierte a las aerolíneas de riesgos al "
+             "sobrevolar Venezuela", "La Administración Federal de Aviación pidió extremar la "
+             "precaución en el espacio aéreo venezolano.", "es"),
+        item("f3", fri + timedelta(hours=12), "Venezuela : l'aviation américaine met en garde les "
+             "compagnies aériennes", "La FAA appelle les pilotes à la prudence dans l'espace "
+             "aérien vénézuélien.", "fr"),
+    ])
+    assert len({sid for sid, _ in out}) == 1, out

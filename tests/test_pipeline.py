@@ -145,3 +145,15 @@ def test_look_alike_strikes_on_consecutive_days_with_other_tolls_are_both_told(p
                              later)
     assert second.story.id != first.story.id
     assert [a.kind for a in second.alerts if a.watchlist == "venezuela"] == ["new_story"]
+
+
+def test_the_same_template_two_days_later_is_told_as_a_new_strike(pipeline):
+    text = ("US strike on a boat in the Caribbean kills four, Southern Command says",
+            "Four people were killed on {} when US forces struck a vessel tied to Tren de "
+            "Aragua in the Caribbean, Southern Command said.")
+    first = pipeline.decide(item(1, text[0], text[1].format("Tuesday")), T0)
+    later = T0 + timedelta(days=2)
+    second = pipeline.decide(item(2, text[0], text[1].format("Thursday"), outlet="Post",
+                                  minutes=2 * 24 * 60), later)
+    assert second.story.id != first.story.id
+    assert [a.kind for a in second.alerts if a.watchlist == "venezuela"] == ["new_story"]
