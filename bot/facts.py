@@ -1118,6 +1118,8 @@ _PRIOR: dict[str, list[_Rule]] = {
         ("last week", None, None, None), ("last month", None, None, None),
         ("ago", None, None, None),
         ("had killed", None, None, None), ("had left", None, None, None),
+        # "Trump separately said two were killed", "in a separate strike": another matter
+        ("separate", r"separate(?:ly)?\b", None, None),
         ("\u00a7", "\u00a7 " + W + r"{0,1}?(?:strike|attack)\b", r"\ba\s+" + W + r"{0,1}?$",
          None),
     ],
@@ -1126,6 +1128,7 @@ _PRIOR: dict[str, list[_Rule]] = {
         ("antes", None, None, None), ("previ", r"previ[oa]s?\b", None, None),
         ("pasad", r"pasad[oa]s?\b", None, None),
         ("habia", r"habian? (?:matado|muerto|dejado)\b", None, None),
+        ("por separado", None, None, None), ("separad", r"separad[oa]\b", None, None),
     ],
     "fr": [
         ("@1", None, None, None), ("precedent", r"precedent(?:e|es|s)?\b", None, None),
@@ -1133,6 +1136,8 @@ _PRIOR: dict[str, list[_Rule]] = {
         ("anterieur", r"anterieur(?:e|es|s)?\b", None, None),
         ("derni", r"derni(?:er|ere) (?:semaine|mois)\b", None, None),
         ("avai", r"avai(?:t|ent) (?:tue|fait|coute)\b", None, None),
+        ("separement", None, None, None), ("par ailleurs", None, None, None),
+        ("distinct", r"distincte?\b", None, None),
     ],
 }
 # Cues of an earlier event that count only where they come before the figure: "days after

@@ -702,3 +702,14 @@ def test_a_running_count_of_boats_is_neither_a_toll_nor_a_count_of_strikes():
 ])
 def test_survivors_in_the_present_tense(text, lang):
     assert facts(text, lang) == {"deaths": 3, "survivors": 2}
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Petro accused the US of murder; Trump separately said two of four aboard were killed.",
+     "en"),
+    ("Petro habló de asesinato. En un ataque separado, murieron tres personas.", "es"),
+    ("Petro parle de meurtre. Lors d'une frappe distincte, trois personnes ont été tuées.",
+     "fr"),
+])
+def test_a_toll_said_to_be_of_a_separate_matter_is_not_this_events(text, lang):
+    assert "deaths" not in facts(text, lang)
