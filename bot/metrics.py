@@ -34,6 +34,9 @@ class Metrics:
         self.fetch_seconds = Histogram("vigia_fetch_seconds", "Time to fetch and parse a feed",
                                        registry=r, buckets=(0.1, 0.5, 1, 2, 5, 10, 30, 60))
         self.queue = Gauge("vigia_queue_length", "Alerts waiting to be dispatched", registry=r)
+        # what an operator alerts on: messages piling up (a sink down) or failing for good
+        self.deliveries = Gauge("vigia_deliveries", "Messages per sink and state",
+                                ["sink", "state"], registry=r)
         self.started = time.time()
         self.last_poll: float | None = None
         self._server: asyncio.base_events.Server | None = None
@@ -53,10 +56,15 @@ class Metrics:
     def health(self) -> dict:
         counts = self.store.counts()
         self.queue.set(counts["alerts_pending"])
+        telegram = self.store.delivery_counts()
+        for sink, by_state in (("telegram", telegram), ("apprise", self.store.apprise_counts())):
+            for state in ("queued", "sent", "failed"):
+                self.deliveries.labels(sink, state).set(by_state[state])
         failing = [f.url for f in self.store.feed_states() if f.errors or f.disabled]
         return {"ok": True, "uptime_s": round(time.time() - self.started),
                 "last_poll": self.last_poll, "items": counts["items"],
                 "stories": counts["stories"], "alerts_pending": counts["alerts_pending"],
+                "messages_queued": telegram["queued"],
                 "failing_feeds": len(failing)}
 
     def serve(self, port: int, host: str = "127.0.0.1") -> None:

@@ -322,5 +322,8 @@ def test_health_and_metrics_are_served_on_loopback(tmp_path):
             assert 'vigia_alerts_total{kind="new_story"} 1.0' in metrics
             assert 'vigia_fetches_total{result="ok"}' in metrics
             assert "vigia_queue_length 0.0" in metrics
+            assert 'vigia_deliveries{sink="telegram",state="queued"} 0.0' in metrics
+            assert 'vigia_deliveries{sink="apprise",state="failed"} 0.0' in metrics
+            assert json.loads(get("/healthz"))["messages_queued"] == 0
         finally:
             stop()

@@ -177,6 +177,26 @@ def test_subscribe_then_an_alert_arrives_once(api: FakeBotAPI, store: Store) -> 
     asyncio.run(story())
 
 
+def test_status_shows_the_apprise_queue_beside_telegrams(api: FakeBotAPI, store: Store) -> None:
+    config = replace(make_config(api), apprise=parse_config(
+        "apprise:\n  - url: json://127.0.0.1:9/hook\n").apprise)
+    service = Service(config, store)
+    now = datetime.now(UTC)
+    service.ingest(Item(id="https://wire.test/a1", link="https://wire.test/a1",
+                        feed="https://wire.test/rss", outlet="Test Wire",
+                        title="US strike on a boat in the Caribbean kills 3",
+                        summary="Three people were killed.", published=now, language="en"), now)
+    assert store.apprise_fan_out([("json-hook", [])]) == 1
+
+    async def story() -> None:
+        async with running(config, store):
+            api.command(ADMIN, "/status")
+            reply = await wait_for(lambda: api.sent(ADMIN), what="the answer to /status")
+            assert "Apprise: 1 destinations; 1 to send, 0 sent, 0 failed" in reply[0].text
+
+    asyncio.run(story())
+
+
 def test_commands_answer_helpfully(api: FakeBotAPI, store: Store) -> None:
     config = make_config(api)
 

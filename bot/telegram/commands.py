@@ -305,6 +305,10 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"{q['edits_queued']} edits to send; {q['sent']} sent, {q['failed']} failed",
         f"Subscribed chats: {ctx.store.subscriber_count()}",
     ]
+    if ctx.config.apprise:
+        a = ctx.store.apprise_counts()
+        lines.append(f"Apprise: {len(ctx.config.apprise)} destinations; {a['queued']} to send, "
+                     f"{a['sent']} sent, {a['failed']} failed")
     for f in failing[:5]:
         lines.append(f"• failing ({f.errors}×): {f.url} — {f.last_error}")
     last = ctx.store.last_alert()
