@@ -215,8 +215,14 @@ async def run(config: Config, *, once: bool = False,
         if telegram:
             await telegram.start()
         if once:
-            await asyncio.gather(*(poll_feed(service, fetcher, f, utcnow, config,
-                                             metrics=metrics) for f in config.feeds))
+            reports = await asyncio.gather(*(poll_feed(service, fetcher, f, utcnow, config,
+                                                       metrics=metrics) for f in config.feeds))
+            # one line for whoever reads a cron mail
+            log.info("polled %d feeds: %d ok, %d failed, %d skipped (backing off or disabled);"
+                     " %d new items, %d alerts", len(reports),
+                     sum(r.ok and not r.skipped for r in reports),
+                     sum(not r.ok for r in reports), sum(r.skipped for r in reports),
+                     sum(r.new for r in reports), sum(r.alerts for r in reports))
             deliver()
             await asyncio.gather(*(s.drain(timeout=60) for s in (telegram, apprise) if s))
             # `--once` from cron never sees the daily job: prune here instead.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import os
 import resource
 import signal
@@ -107,6 +108,18 @@ def test_run_once_prints_alerts_to_the_console_without_a_token(cli, config_file,
     assert result.code == 0, result.err
     assert "New story [venezuela]" in result.out
     assert "kills three" in result.out
+
+
+def test_run_once_ends_with_one_summary_line(cli, config_file, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="bot.app")
+    with serve() as server:
+        good = server.route("/feed", Reply(body=HONEST))
+        bad = server.route("/broken", Reply(status=500, body=b"oops"))
+        result = cli("run", "--once", "--config", str(config_file(config_text(tmp_path,
+                                                                              [good, bad]))))
+    assert result.code == 0, result.err
+    assert "polled 2 feeds: 1 ok, 1 failed, 0 skipped (backing off or disabled); 1 new items, " \
+        "1 alerts" in caplog.text
 
 
 def test_a_new_feeds_backlog_is_recorded_without_alerting(cli, config_file, tmp_path):
