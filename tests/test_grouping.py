@@ -374,3 +374,64 @@ def test_an_aviation_warning_meets_across_languages():
              "aérien vénézuélien.", "fr"),
     ])
     assert len({sid for sid, _ in out}) == 1, out
+
+
+def test_a_day_set_for_later_is_no_later_event():
+    # a commander's retirement, announced on Monday; a report two days on gives the day it
+    # takes effect, weeks ahead: a plan, not the day of another event (counted as one, it
+    # vetoed the report's joining the story, and its alert policy's taking it for a twin)
+    g, out = run([
+        item("r1", MON + timedelta(hours=2), "Southern Command chief to step down after a year",
+             "The admiral leading US forces in the Caribbean will retire, Hegseth said on Monday."),
+        item("r2", MON + timedelta(hours=4), "Head of US Southern Command to retire early",
+             "Hegseth announced on Monday the retirement of the admiral in charge of the strikes "
+             "in the Caribbean."),
+    ])
+    assert out[0][0] == out[1][0]
+    wed = MON + timedelta(days=2, hours=1)
+    text = "Admiral overseeing Caribbean boat strikes confirms he will retire"
+    planned = item("r3", wed, text, "The head of Southern Command said he will retire on "
+                   "1 April, after less than a year in the post.")
+    assert g.score(planned, out[0][0]) > 0.25
+    # the same report naming a day after the story's that has come: another event's day
+    passed = item("r4", wed, text, "The head of Southern Command said on Wednesday he will "
+                  "retire, after less than a year in the post.")
+    assert g.score(passed, out[0][0]) < 0
+
+
+def test_a_strike_on_land_meets_across_languages_by_what_was_hit():
+    # nothing but the target, the weapon and the country in common
+    tue = datetime(2026, 3, 31, 8, 0, tzinfo=UTC)
+    g, out = run([
+        item("l1", tue, "Intelligence agency carried out drone strike on Venezuelan port "
+             "facility, officials say", "The strike on a dock used by smugglers caused no "
+             "casualties, two officials said."),
+        item("l2", tue + timedelta(hours=4), "La agencia de inteligencia estuvo detrás del ataque "
+             "con dron contra un muelle en Venezuela", "Funcionarios dijeron que no hubo "
+             "víctimas en el bombardeo.", "es"),
+    ])
+    assert out[0][0] == out[1][0], out
+
+
+def test_an_item_naming_no_deadly_act_does_not_join_a_story_of_a_toll():
+    # the mirror of the test above: the strike first, the seizure hours later
+    wed = datetime(2026, 3, 25, 12, 0, tzinfo=UTC)
+    g, out = run([
+        item("m1", wed, "US strike kills four on boat off Venezuela coast",
+             "Four people died on Wednesday when US forces struck a boat off the coast of "
+             "Venezuela, Trump said."),
+        item("m2", wed + timedelta(hours=2), "EE.UU. mata a cuatro personas en un ataque a una "
+             "lancha frente a Venezuela", "Cuatro personas murieron el miércoles en el ataque "
+             "frente a las costas de Venezuela, dijo Trump.", "es"),
+    ])
+    assert out[0][0] == out[1][0]
+    seizure = item("m3", wed + timedelta(hours=6), "US seizes oil tanker off the coast of "
+                   "Venezuela, Trump says", "Trump said on Wednesday US forces had seized a very "
+                   "large tanker off the coast of Venezuela.")
+    sid, new = g.assign(seizure, seizure.published)
+    assert new and sid != out[0][0]
+    # a report of the strike that names only its toll still joins
+    toll = item("m4", wed + timedelta(hours=7), "Four dead off Venezuela's coast, Trump says",
+                "Trump said four people aboard a boat died on Wednesday off the coast of "
+                "Venezuela.")
+    assert g.assign(toll, toll.published) == (out[0][0], False)

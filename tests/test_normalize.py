@@ -165,3 +165,32 @@ def test_texts_without_number_words_skip_the_conversion_with_the_same_result():
                                                     _number_text(text, lang), lang), text
     assert analyze("Une frappe tue trois personnes", "", "fr").title_killed == {3}
     assert analyze("Strike kills twenty-one", "", "en").title_killed == {21}
+
+
+def test_a_strike_on_land_meets_across_languages():
+    # the target, the weapon and the ground, as the three languages name them
+    en = set(tokens("Trump says the US hit a dock on Venezuelan soil with a drone", "en"))
+    es = set(tokens("EE.UU. bombardeó con un dron un muelle en territorio venezolano", "es"))
+    fr = set(tokens("Un drone américain a frappé un quai sur le sol vénézuélien", "fr"))
+    shared = {"c:strike", "c:dock", "c:drone", "c:land", "p:venezuela"}
+    assert shared <= en and shared <= es and shared <= fr
+    assert "c:dock" in tokens("CIA struck a port facility used by smugglers", "en")
+
+
+def test_carrying_out_a_strike_is_no_cargo():
+    for text, lang in (("The US military carried out a strike", "en"),
+                       ("Estados Unidos llevó a cabo un ataque", "es"),
+                       ("Les États-Unis ont mené une frappe", "fr")):
+        toks = tokens(text, lang)
+        assert "c:conduct" in toks and "c:carry" not in toks, text
+    for text, lang in (("a boat carrying drugs", "en"), ("una lancha que llevaba droga", "es"),
+                       ("un bateau qui transportait de la drogue", "fr")):
+        assert "c:carry" in tokens(text, lang), text
+
+
+def test_blowing_up_a_boat_is_a_deadly_act():
+    # what the grouper's actless check reads as the act of a deadly event
+    for text, lang in (("US military blew up a drug boat", "en"),
+                       ("Una lancha explotó tras el ataque", "es"),
+                       ("L'explosion du bateau filmée par le Pentagone", "fr")):
+        assert "c:destroy" in tokens(text, lang), text

@@ -157,3 +157,41 @@ def test_the_same_template_two_days_later_is_told_as_a_new_strike(pipeline):
                                   minutes=2 * 24 * 60), later)
     assert second.story.id != first.story.id
     assert [a.kind for a in second.alerts if a.watchlist == "venezuela"] == ["new_story"]
+
+
+def test_one_event_told_over_two_days_in_three_languages_is_one_new_story(pipeline):
+    # Tuesday: the commander of the strikes in the Caribbean is to retire; Wednesday's reports
+    # give the day it takes effect, weeks ahead (a plan, not another event's day)
+    reports = [
+        (0, "en", "Wire", "Commander of US forces in the Caribbean to retire, Hegseth says",
+         "Hegseth said on Tuesday the admiral leading the boat strikes in the Caribbean will "
+         "step down after less than a year."),
+        (90, "es", "Diario", "Se retira el jefe del Comando Sur a cargo de los ataques en el "
+         "Caribe", "Hegseth anunció el martes el retiro del almirante que dirige los ataques "
+         "en el Caribe."),
+        (180, "fr", "Journal", "Caraïbes : le chef des frappes américaines prend sa retraite",
+         "Pete Hegseth a annoncé mardi le départ à la retraite de l'amiral qui dirige les "
+         "frappes dans les Caraïbes."),
+        (26 * 60, "en", "Post", "Admiral overseeing Caribbean boat strikes confirms he will retire",
+         "The head of Southern Command said he will retire on 1 April, after less than a year "
+         "in the post; Hegseth thanked him."),
+    ]
+    kinds = []
+    for n, (minutes, lang, outlet, title, summary) in enumerate(reports):
+        d = pipeline.decide(item(n, title, summary, outlet=outlet, minutes=minutes, language=lang),
+                            T0 + timedelta(minutes=minutes))
+        kinds += [a.kind for a in d.alerts if a.watchlist == "venezuela"]
+    assert kinds.count("new_story") == 1, kinds
+
+
+def test_a_seizure_hours_after_a_strike_at_the_same_place_is_told(pipeline):
+    # the place, the country and the president in common: not a repeat of the strike
+    first = pipeline.decide(item(1, "US strike kills four on boat off Venezuela coast",
+                                 "Four people died on Tuesday when US forces struck a boat off "
+                                 "the coast of Venezuela, Trump said."), T0)
+    seizure = pipeline.decide(item(2, "US seizes oil tanker off the coast of Venezuela, Trump "
+                                   "says", "Trump said on Tuesday US forces had seized a very "
+                                   "large tanker off the coast of Venezuela.", outlet="Post",
+                                   minutes=300), T0 + timedelta(minutes=300))
+    assert seizure.story.id != first.story.id
+    assert [a.kind for a in seizure.alerts if a.watchlist == "venezuela"] == ["new_story"]
