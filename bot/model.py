@@ -80,3 +80,5 @@ class Story:
     links: list[tuple[str, str]] = field(default_factory=list)  # (outlet, its first link)
     languages: list[str] = field(default_factory=list)
     watchlists: list[str] = field(default_factory=list)  # watchlists already alerted
+    # watchlist -> the told story this one was taken for a repeat of (not told, not yet)
+    held: dict[str, str] = field(default_factory=dict)

@@ -782,7 +782,7 @@ def _story_data(s: Story) -> str:
     # The story's items are not repeated here (items.story holds them): an update of a big
     # story must not rewrite a list that grows with every member.
     return json.dumps({"outlets": s.outlets, "links": s.links, "languages": s.languages,
-                       "watchlists": s.watchlists})
+                       "watchlists": s.watchlists, "held": s.held})
 
 
 def _story(r: tuple) -> Story:
@@ -790,7 +790,7 @@ def _story(r: tuple) -> Story:
     return Story(id=r[0], title=r[1], first_seen=from_iso(r[2]), last_seen=from_iso(r[3]),
                  outlets=data["outlets"],
                  links=[tuple(x) for x in data["links"]], languages=data["languages"],
-                 watchlists=data["watchlists"])
+                 watchlists=data["watchlists"], held=data.get("held", {}))
 
 
 def _item(r: tuple) -> Item:

@@ -195,3 +195,41 @@ def test_a_seizure_hours_after_a_strike_at_the_same_place_is_told(pipeline):
                                    minutes=300), T0 + timedelta(minutes=300))
     assert seizure.story.id != first.story.id
     assert [a.kind for a in seizure.alerts if a.watchlist == "venezuela"] == ["new_story"]
+
+
+SEARCH_DAY = [  # a strike, then a search for its survivor: a second event told in its words
+    (0, "Wire", "US strikes on four boats in the Caribbean kill 14, Hegseth says",
+     "Hegseth said on Monday that three strikes on four boats in the Caribbean killed 14 "
+     "people; one person survived and Mexico's navy was asked to search."),
+    (20 * 60, "Post", "Sheinbaum says Mexico's navy is looking for a survivor",
+     "The Mexican president said on Tuesday her navy was searching the Caribbean for a man who "
+     "survived a US attack on boats that killed 14."),
+    (44 * 60, "Diario", "Sheinbaum says Mexico's navy ends its search for the survivor",
+     "The Mexican president said on Wednesday her navy had called off its search in the "
+     "Caribbean for the man after two days at sea."),
+]
+
+
+def test_a_story_held_back_as_a_repeat_is_told_when_a_later_report_shows_its_own_event(
+        tmp_path):
+    config = parse_config(CONFIG + f"storage:\n  path: {tmp_path / 'v.db'}\n")
+    service = Service.open(config, now=T0)
+    told = []
+    for n, (minutes, outlet, title, summary) in enumerate(SEARCH_DAY):
+        if n == 2:  # a restart in between: what was held back is remembered
+            service.close()
+            service = Service.open(config, now=T0 + timedelta(minutes=minutes))
+        d = service.ingest(item(n, title, summary, outlet=outlet, minutes=minutes),
+                           T0 + timedelta(minutes=minutes))
+        told.append([(a.kind, a.story) for a in d.alerts if a.watchlist == "venezuela"])
+        if n == 1:
+            # close to the strike told 20 h ago: held back, and its "14 killed", the
+            # strike's own figure, is no update either
+            assert d.story_is_new and d.story.held == {"venezuela": told[0][0][1],
+                                                       "deaths-only": told[0][0][1]}
+            assert told[1] == []
+    service.close()
+    assert told[0] == [("new_story", told[0][0][1])]
+    # the end of the search joins the search's story and is nothing like the strike: told
+    assert [kind for kind, _ in told[2]] == ["new_story"]
+    assert told[2][0][1] != told[0][0][1]
