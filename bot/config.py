@@ -135,7 +135,8 @@ class WatchlistConfig:
 @dataclass(frozen=True)
 class GroupingConfig:
     window: timedelta = field(default=timedelta(days=3), metadata=_doc(
-        "how long a story stays open to new items after its latest one", "duration"))
+        "how long a story stays open to new items after its latest one (at most 30d)",
+        "duration"))
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,12 @@ _DURATION = re.compile(r"(\d+)\s*(d|h|m|s)")
 _UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 
 
+MAX_DURATION_S = 3650 * 86400
+# Stories stay in memory for twice the window: a month already holds a busy watchlist's
+# every story, and more would outgrow a small server's memory.
+MAX_WINDOW = timedelta(days=30)
+
+
 def parse_duration(text: str | int) -> timedelta:
     """'90s', '10m', '1h', '1h30m', '2d' (or a bare number of seconds) -> timedelta >= 1 s."""
     if isinstance(text, bool):
@@ -187,6 +194,8 @@ def parse_duration(text: str | int) -> timedelta:
         seconds = sum(int(n) * _UNITS[u] for n, u in _DURATION.findall(s))
     if seconds < 1:
         raise ValueError(f"{text!r} is shorter than one second")
+    if seconds > MAX_DURATION_S:  # also keeps datetime arithmetic inside its range
+        raise ValueError(f"{text!r} is longer than ten years")
     return timedelta(seconds=seconds)
 
 
@@ -401,6 +410,9 @@ def _check(cfg: Config, b: _Builder) -> None:
         for j, name in enumerate(dest.watchlists):
             if name not in names:
                 b.fail(("apprise", i, "watchlists", j), f"no watchlist named {name!r}")
+    if cfg.grouping.window > MAX_WINDOW:
+        b.fail(("grouping", "window"), "must be 30d or less (stories are kept in memory for "
+               "twice the window)")
     if cfg.alerts.corroboration < 1:
         b.fail(("alerts", "corroboration"), "must be 1 or more")
     if cfg.fetch.disable_after < 1:
