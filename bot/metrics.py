@@ -70,7 +70,13 @@ class Metrics:
     def serve(self, port: int, host: str = "127.0.0.1") -> None:
         """Start serving /healthz and /metrics on the running loop."""
         async def start() -> None:
-            self._server = await asyncio.start_server(self._handle, host, port)
+            try:
+                self._server = await asyncio.start_server(self._handle, host, port)
+            except OSError as exc:
+                # Alerts matter more than their metrics: the daemon runs on, and says so.
+                log.error("metrics: cannot listen on %s:%d (%s); /healthz and /metrics are off."
+                          " Choose a free metrics.port.", host, port, exc.strerror or exc)
+                return
             log.info("metrics on http://%s:%d/metrics", host, port)
 
         asyncio.get_running_loop().create_task(start())
