@@ -1024,7 +1024,8 @@ _Rule = tuple[str, str | None, str | None, str | None]
 
 # Campaign cues for a figure that is not cumulative by its own wording.
 _SINCE_EN = r"since (?:early |late |mid-?|the (?:start|beginning) of |last |then|the campaign|" \
-    r"the operation|the start|\u00a7|(?:" + _MONTHS + r")\b)"
+    r"the operation|the start|the (?:strikes|attacks|raids|bombings) (?:began|started)|" \
+    r"\u00a7|(?:" + _MONTHS + r")\b)"
 _SINCE_ES = r"desde (?:el |los |inicios|principios|comienzos|mediados|finales|que|entonces|" \
     r"\u00a7|(?:" + _MONTHS + r")\b)"
 _SINCE_FR = r"depuis (?:le |la |debut|la mi-|fin|le debut|\u00a7|(?:" + _MONTHS + r")\b)"
@@ -1265,6 +1266,10 @@ _WHOLE_NOUN = {
 }
 
 
+_FINITE_AFTER = re.compile(r"\s+(?:[^\s#@\u00a7]+\s+){0,3}?(?:was|were|is|are|era|eran|fue|"
+                           r"fueron|etait|etaient|est|sont)\b")
+
+
 def _read_partitive(text: str, p: int, e: int, hi: int, kind: str,
                     rule: re.Pattern[str]) -> tuple[int, int] | None:
     """(value, end) of "#2 of the ~4 crew survived" read as 2, or as 4 where the noun is the
@@ -1275,7 +1280,10 @@ def _read_partitive(text: str, p: int, e: int, hi: int, kind: str,
     rest = m.end()
     whole = _WHOLE_NOUN[kind].match(text, rest, hi)
     # "two of four crew killed" (a headline) is the part; "one of the 11 killed", the whole
-    if whole and (kind == "survivors" or m.group(1) or m.group(2)):
+    # "1 of 3 killed was a fisherman": a verb of its own after the noun, so the noun is the
+    # whole's, as with an article
+    if whole and (kind == "survivors" or m.group(1) or m.group(2) or _FINITE_AFTER.match(
+            text, whole.end(), hi)):
         return int(m.group(3)), whole.end()
     head = text[p:e]
     part = rule.match(head + text[rest:hi])
@@ -1284,6 +1292,19 @@ def _read_partitive(text: str, p: int, e: int, hi: int, kind: str,
     return int(text[p + 1:e]), rest + part.end() - len(head)
 
 
+# "3 killed, no survivors": the survivors' noun negated, whatever figure stands before it
+_NO_SURVIVORS = re.compile(r"\b(?:no|without|sin|ningun|ninguno|aucun|sans|zero)\s+"
+                           r"(?:survivors?|sobrevivientes?|supervivientes?|survivants?)\b")
+# "4 more strikes", "tres ataques más": strikes added to a count, not the count
+_MORE_AFTER_RE = re.compile(r"\s+(?:more|additional|further|other|new|otros|otras|nuevos|"
+                            r"nuevas|autres|nouvelles|supplementaires)\b"
+                            r"|\s+\S+\s+(?:mas|de plus)\b")
+_MORE_STRIKES_RE = re.compile(r"#\d+\s+(?:more|additional|further|otros|otras|nuevos|nuevas|"
+                              r"autres|nouvelles)\s+" + W + r"{0,1}?" + _STRIKE_PLUR + r"\b")
+# Campaign nouns: a cue of their own ("the campaign has killed 83"), but not in a clause about
+# one strike ("the campaign's latest strike killed 3", "la dernière frappe de la campagne").
+_CAMPAIGN_NOUNS = frozenset({"campaign", "offensive", "campana", "ofensiva", "campagne"})
+_ONE_STRIKE_RE = re.compile(rf"\b{_STRIKE_SING}\b(?!\s+(?:campaign|group|force)\b)")
 # A clause that opens on one of these continues the clause before it: "the US has struck 20
 # boats since September, killing at least 87", "depuis septembre, ..., tuant 83 personnes".
 _PARTICIPLE = {
@@ -1582,7 +1603,8 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
                         continue
                     a_end = ma.end()
                 counted = _COUNTED_THING.search(text, m.start(), min(hi, a_end + 40))
-                if counted is not None and counted.start() < a_end:
+                if counted is not None and counted.start() < a_end and (
+                        "#" not in text[counted.end():p]):  # not another figure's noun
                     count_start = m.start()
                     break  # a count of strikes or boats (read below), not a toll
                 counted = None
@@ -1620,12 +1642,14 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
                 surv_at, e, min(hi, e + 90)) else None
             # "killed two survivors" (a follow-up strike): people killed are not survivors
             if m and not (has_before and pat.deaths_before.search(
-                    text, max(lo, p - BEFORE_WINDOW), p)):
+                    text, max(lo, p - BEFORE_WINDOW), p)) and not _NO_SURVIVORS.search(
+                    text, p, m.end()):
                 add("survivors", p, m.end(), value, p, seg)
         # a count of strikes
         if value >= 2 and has_plural:
             m = _CARD_AFTER_RE.match(text, p, hi)
-            if m and not _OTHER_BEFORE_RE.search(text, max(lo, p - 12), p):
+            if m and not _OTHER_BEFORE_RE.search(text, max(lo, p - 12), p) and not (
+                    _MORE_AFTER_RE.match(text, e)):
                 mention = add("strikes", p, m.end(), value, p, seg)
                 if mention is not None and value >= CARDINAL_STRIKES_MIN:
                     mention.cumulative = True
@@ -1687,6 +1711,9 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
                         f.prior = True  # "since then, 43 killed and two survived": a tally
             if not deaths:
                 continue
+            if kind == "text" and text[a:b] in _CAMPAIGN_NOUNS and _ONE_STRIKE_RE.search(
+                    text, *clause_of(a)):
+                continue  # "the campaign's latest strike killed 3": that strike's toll
             if any(f.start <= a and b <= f.end for f in deaths):
                 continue  # the cue is part of a wording already read
             if kind != "strikes" and any(
@@ -1709,6 +1736,14 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
                     pool = [f for f in deaths if clause_of(f.start) == nxt
                             and not text[nxt[0]:f.start].strip(" \"'")
                             and _PARTICIPLE[lang].match(text, f.start)]
+            if kind == "strikes":
+                # "Ataque de EE.UU. deja tres muertos y eleva a 10 los ataques": a toll whose
+                # clause opens on one strike is that strike's, whatever count stands beside it
+                pool = [f for f in pool if not _ONE_STRIKE_RE.search(
+                    text, clause_of(f.start)[0], f.start)]
+            if kind == "strikes" and any(f.kind == "survivors" for f in here) and not any(
+                    clause_of(f.start) == clause for f in pool):
+                pool = []  # "3 killed, 1 survives, 10 strikes so far": survivors are one event's
             if pool:
                 best = min(pool, key=lambda f: max(0, a - f.end, f.start - b))
                 best.cumulative = True
@@ -1728,6 +1763,12 @@ def _read_text(orig: str, lang: str, text_index: int, out: list[_Mention]) -> No
         if any(lo <= a and b <= hi for a, b in hits) or not f.cumulative and any(
                 lo <= a < f.start and b <= hi for a, b in lead_hits):
             f.prior = True
+    # "since then, 4 more strikes have killed 14": an increment, neither a total nor an event
+    for m in _MORE_STRIKES_RE.finditer(text):
+        clause = clause_of(m.start())
+        for f in found:
+            if f.kind == "deaths" and clause_of(f.start) == clause:
+                f.prior = True
     # A piece after ";" that only gives a larger toll than one already read continues the
     # campaign cue of the piece before it ("deux tués. C'est la huitième attaque depuis le 2
     # septembre; « au moins 34 personnes ont été tuées »").

@@ -713,3 +713,32 @@ def test_survivors_in_the_present_tense(text, lang):
 ])
 def test_a_toll_said_to_be_of_a_separate_matter_is_not_this_events(text, lang):
     assert "deaths" not in facts(text, lang)
+
+
+@pytest.mark.parametrize("title, summary, lang, want", [
+    # one count's noun does not lend itself to the next figure
+    ("US strikes boat, killing 5", "That brings the number of strikes to 9 and the death toll "
+     "to 37.", "en", {"deaths": 5, "strikes_total": 9, "deaths_total": 37}),
+    # a campaign noun in a clause about one strike: that strike's toll
+    ("The campaign's latest strike killed 3", "", "en", {"deaths": 3}),
+    ("El último ataque de la campaña dejó 3 muertos", "", "es", {"deaths": 3}),
+    ("La dernière frappe de la campagne a fait 3 morts", "", "fr", {"deaths": 3}),
+    ("US strike kills 3 as campaign enters its third month", "", "en", {"deaths": 3}),
+    ("The US strike campaign has killed 83 people since September.", "", "en",
+     {"deaths_total": 83}),
+    # a count of strikes beside one strike's toll does not make the toll the campaign's
+    ("Ataque de EE.UU. deja tres muertos y eleva a 10 los ataques", "", "es",
+     {"deaths": 3, "strikes_total": 10}),
+    ("Frappe américaine : 3 morts, 1 survivant, 10 frappes au total", "", "fr",
+     {"deaths": 3, "survivors": 1, "strikes_total": 10}),
+    ("US strikes boat; 3 killed, 1 survives, 10 strikes so far", "", "en",
+     {"deaths": 3, "survivors": 1, "strikes_total": 10}),
+    # negated survivors, increments, "since the strikes began", a whole with its own verb
+    ("3 killed, no survivors after US strike", "", "en", {"deaths": 3}),
+    ("Strike kills 6", "Since then, 4 more strikes have killed 14.", "en", {"deaths": 6}),
+    ("At least 32 killed since the strikes began", "", "en", {"deaths_total": 32}),
+    ("Colombia says 1 of 3 killed was fisherman", "", "en", {"deaths": 3}),
+    ("Two of four crew killed in US strike were Colombians", "", "en", {"deaths": 4}),
+])
+def test_wordings_a_review_found_misread(title, summary, lang, want):
+    assert {f.name: f.value for f in extract_facts(title, summary, lang)} == want
