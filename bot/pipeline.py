@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -42,6 +42,34 @@ TWIN_WINDOW = timedelta(hours=36)
 class GrouperLike(Protocol):
     def assign(self, item: Item, now: datetime) -> tuple[str, bool]: ...
     def restore(self, item: Item, story_id: str) -> None: ...
+
+
+# Guids that name an entry everywhere: its URL, a URN (the parser's own "urn:vigia:" ids for
+# entries without guid or link included) or a tag: URI. Any other guid ("12345", "en-0004", a
+# CMS's post number, isPermaLink="false") is only unique within the feed that gave it.
+GLOBAL_ID_PREFIXES = ("http://", "https://", "urn:", "tag:")
+
+
+def is_global_id(item_id: str) -> bool:
+    # No space: a qualified key (see item_key) always has one, so a global id can never
+    # equal another feed's qualified key.
+    return item_id[:8].lower().startswith(GLOBAL_ID_PREFIXES) and " " not in item_id
+
+
+def item_key(item: Item) -> str:
+    """What identifies an entry across all feeds: its id when that is global, else the id
+    qualified by its feed ("<feed> <id>"), so that two feeds numbering their entries alike
+    stay two entries. `Item.id` itself stays the entry's own guid: alerts, `vigia replay`'s
+    output and subscribers see that. The store's migration 5 applies the same rule in SQL:
+    change both together."""
+    return item.id if is_global_id(item.id) else f"{item.feed} {item.id}"
+
+
+def _keyed(item: Item) -> Item:
+    # The grouper remembers items (and names new stories) by id: give it the key, so that
+    # another feed's "12345" is neither taken for a known item nor given its story id.
+    key = item_key(item)
+    return item if key == item.id else replace(item, id=key)
 
 
 def content_digest(item: Item) -> str:
@@ -92,7 +120,7 @@ class Pipeline:
         for s in sorted(stories, key=lambda s: s.last_seen):
             self.stories[s.id] = s
         for item, story_id in sorted(items, key=lambda p: p[0].published):
-            self.grouper.restore(item, story_id)
+            self.grouper.restore(_keyed(item), story_id)
         self.ledger.restore(ledger)
 
     # -- the decision --------------------------------------------------------------------------
@@ -109,7 +137,7 @@ class Pipeline:
         if edited:
             story_id, is_new = known_story, False
         else:
-            story_id, is_new = self.grouper.assign(item, now)
+            story_id, is_new = self.grouper.assign(_keyed(item), now)
         story = self.stories.get(story_id)
         if story is None:
             is_new = True

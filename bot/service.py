@@ -4,17 +4,23 @@
 alike: look the item up in the store, let the pipeline decide, save the decision in one
 transaction. Delivery reads the outbox (alerts saved but not yet dispatched), so an alert
 is never lost between deciding and sending.
+
+The pipeline decides in memory before the store commits. When the commit fails (a locked
+database, a full disk) the pipeline is rebuilt from the store, as a restart would, so the
+item counts as never seen and the next poll decides it, and alerts it, again.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 
 from .config import Config
+from .errors import StoreError
 from .model import Alert, Fact, Item
 from .pipeline import Decision, Pipeline, content_digest
 from .store import Store
@@ -23,10 +29,16 @@ log = logging.getLogger(__name__)
 
 
 class Service:
-    def __init__(self, config: Config, store: Store, pipeline: Pipeline | None = None) -> None:
+    def __init__(self, config: Config, store: Store,
+                 make_pipeline: Callable[[Config], Pipeline] = Pipeline) -> None:
         self.config = config
         self.store = store
-        self.pipeline = pipeline or Pipeline(config)
+        # A factory, not an instance: after a failed save the pipeline is built anew.
+        self.make_pipeline = make_pipeline
+        self.pipeline = make_pipeline(config)
+        # Set when the pipeline may hold a decision the store does not (a failed save whose
+        # rebuild failed too): the next ingest rebuilds before deciding anything.
+        self._stale = False
 
     @classmethod
     def open(cls, config: Config, path: str | None = None, *, now: datetime | None = None,
@@ -42,13 +54,26 @@ class Service:
                 raise
         service = cls(config, store)
         if now is not None:
-            since = now - 2 * config.grouping.window
-            stories, items, ledger = store.window(since)
-            service.pipeline.restore(stories, items, ledger)
+            stories, items = service._restore(now)
             if stories:
-                log.info("restored %d open stories and %d items from %s", len(stories),
-                         len(items), store.path)
+                log.info("restored %d open stories and %d items from %s", stories, items,
+                         store.path)
         return service
+
+    def _restore(self, now: datetime) -> tuple[int, int]:
+        """Load the window as of `now` from the store into the pipeline (a fresh one: restore
+        adds to what is there). Returns how many stories and items it holds."""
+        # Twice the window, as Pipeline._evict keeps stories: what a restart would rebuild.
+        stories, items, ledger = self.store.window(now - 2 * self.config.grouping.window)
+        self.pipeline.restore(stories, items, ledger)
+        return len(stories), len(items)
+
+    def _rebuild(self, now: datetime) -> None:
+        """Throw the in-memory state away and take the store's: what was not saved is unseen."""
+        self._stale = True
+        self.pipeline = self.make_pipeline(self.config)
+        self._restore(now)
+        self._stale = False
 
     def close(self) -> None:
         self.store.close()
@@ -56,18 +81,43 @@ class Service:
     def ingest(self, item: Item, now: datetime, *, quiet: bool = False) -> Decision | None:
         """Decide on one item and save the decision. None when the item is already known and
         unchanged (or its story is closed). `quiet` records without alerting (a new feed's
-        backlog): its stories count as told, its figures as known."""
-        known = self.store.item_state(item.id)
+        backlog): its stories count as told, its figures as known. A failed save raises
+        StoreError and leaves the item unseen: ingesting it again decides it afresh."""
+        if self._stale:
+            try:
+                self._rebuild(now)
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.store.path}: cannot reload the open stories: "
+                                 f"{exc}") from exc
+        known = self.store.item_state(item)  # by item_key: another feed's "12345" is not it
         known_story = None
         if known is not None:
-            story_id, digest = known
-            if digest == content_digest(item) or story_id not in self.pipeline.stories:
+            if known.feed != item.feed:
+                # The same global id (the article's URL, a URN) from another feed: one
+                # article, told once; the feed that brought it first owns its edits, or two
+                # feeds with different excerpts would "edit" it back and forth every poll.
                 return None
-            known_story = story_id
-        decision = self.pipeline.decide(item, now, known_story=known_story)
-        if quiet:
-            decision.alerts = []
-        self.store.save(decision, now)
+            if known.digest == content_digest(item) or known.story not in self.pipeline.stories:
+                return None
+            known_story = known.story
+        try:
+            decision = self.pipeline.decide(item, now, known_story=known_story)
+            if quiet:
+                decision.alerts = []
+            self.store.save(decision, now)
+        except Exception as exc:
+            # decide() has already moved the story, ledger and grouper on; with nothing
+            # saved, keeping that state would make the retry find the story told (no alert,
+            # nothing in the outbox: the alert lost for good). Take the store's state back.
+            try:
+                self._rebuild(now)
+            except Exception:
+                log.exception("rebuilding the pipeline from %s failed; retrying at the next"
+                              " item", self.store.path)
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"{self.store.path}: cannot save item {item.id} of "
+                                 f"{item.feed}: {exc}") from exc
+            raise
         for alert in decision.alerts:
             log.debug("alert %s for %s on story %s (item %s)", alert.kind, alert.watchlist,
                      alert.story, item.id)

@@ -17,12 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from .errors import StoreError
 from .ledger import LedgerRow
 from .model import Alert, Change, Item, Story
-from .pipeline import Decision, content_digest
+from .pipeline import Decision, content_digest, item_key
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -156,6 +156,24 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX edits_alert ON edits(alert_id)
     """,
+    # 5: items are keyed by `pipeline.item_key`: a guid that is not global (not an absolute
+    # URL, a URN or a tag: URI, nor containing a space) is qualified by its feed, "<feed> <id>",
+    # so that two feeds numbering their entries alike no longer overwrite each other's row or
+    # pass one's article off as an edit of the other's. `guid` keeps the entry's own id when it
+    # was qualified (NULL when the key is the id). The SQL test below is item_key's rule: keep
+    # them in step. Facts go first, while items.id still holds the ids they refer to. Rows two
+    # feeds already shared before this stay with the feed that brought them first.
+    """
+    UPDATE facts SET item = (SELECT i.feed FROM items i WHERE i.id = facts.item) || ' ' || item
+     WHERE NOT ((item LIKE 'http://%' OR item LIKE 'https://%' OR item LIKE 'urn:%'
+                 OR item LIKE 'tag:%') AND instr(item, ' ') = 0)
+       AND item IN (SELECT id FROM items);
+    ALTER TABLE items ADD COLUMN guid TEXT;
+    UPDATE items SET guid = id, id = feed || ' ' || id
+     WHERE NOT ((id LIKE 'http://%' OR id LIKE 'https://%' OR id LIKE 'urn:%'
+                 OR id LIKE 'tag:%') AND instr(id, ' ') = 0);
+    CREATE INDEX items_guid ON items(guid) WHERE guid IS NOT NULL
+    """,
 ]
 
 
@@ -186,6 +204,14 @@ def from_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+class ItemState(NamedTuple):
+    """What the store knows of an entry: its story, its text's digest, the feed it came from."""
+
+    story: str
+    digest: str
+    feed: str
+
+
 @dataclass(frozen=True)
 class FeedState:
     url: str
@@ -210,9 +236,11 @@ class Store:
     @classmethod
     def open(cls, path: str | Path) -> Store:
         path = str(path)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if path != ":memory:":
+                # Inside the try: a folder that cannot be made (a typo, a read-only /var/lib)
+                # is the same one-line StoreError as a file that cannot be opened.
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout = 5000")
             if path != ":memory:":
@@ -222,6 +250,10 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             store = cls(conn, path)
             store.migrate()
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            raise StoreError(f"{path}: cannot open the store: cannot create the folder"
+                             f"{where}: {exc.strerror or exc}") from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot open the store: {exc}") from None
         return store
@@ -238,7 +270,11 @@ class Store:
         if self.path == ":memory:":
             return
         lock_path = Path(self.path + ".lock")
-        f = open(lock_path, "a+")  # noqa: SIM115 - held open for the life of the store
+        try:
+            f = open(lock_path, "a+")  # noqa: SIM115 - held open for the life of the store
+        except OSError as exc:
+            raise StoreError(f"{lock_path}: cannot create the lock file: "
+                             f"{exc.strerror or exc}") from None
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -288,31 +324,40 @@ class Store:
 
     # -- items and decisions -----------------------------------------------------------------
 
-    def item_state(self, item_id: str) -> tuple[str, str] | None:
-        """(story id, content digest) of a stored item, or None if it was never seen."""
-        row = self.conn.execute("SELECT story, digest FROM items WHERE id = ?",
-                                (item_id,)).fetchone()
-        return (row[0], row[1]) if row else None
+    def item_state(self, item: Item | str) -> ItemState | None:
+        """What is stored of an entry, or None if it was never seen. Ask with the `Item`: it
+        is looked up by its key (`pipeline.item_key`). A string is taken as a key, else as an
+        entry's own guid (the first feed that gave it wins: a guid alone can be ambiguous)."""
+        key = item_key(item) if isinstance(item, Item) else item
+        row = self.conn.execute("SELECT story, digest, feed FROM items WHERE id = ?",
+                                (key,)).fetchone()
+        if row is None and isinstance(item, str):
+            row = self.conn.execute("SELECT story, digest, feed FROM items WHERE guid = ?"
+                                    " ORDER BY seen_at, rowid LIMIT 1", (item,)).fetchone()
+        return ItemState(row[0], row[1], row[2]) if row else None
 
     def save(self, d: Decision, now: datetime) -> list[int]:
         """Persist a decision in one transaction; returns the ids of the alerts it queued."""
         it, s = d.item, d.story
+        key = item_key(it)
         ids = []
         with self.transaction() as c:
             c.execute(
-                "INSERT INTO items (id, feed, outlet, link, title, summary, published, language,"
-                " story, watchlists, digest, seen_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                "INSERT INTO items (id, guid, feed, outlet, link, title, summary, published,"
+                " language, story, watchlists, digest, seen_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(id) DO UPDATE SET title=excluded.title, summary=excluded.summary,"
                 " digest=excluded.digest",
-                (it.id, it.feed, it.outlet, it.link, it.title, it.summary, iso(it.published),
-                 it.language, s.id, json.dumps(d.watchlists), content_digest(it), iso(now)))
+                (key, None if key == it.id else it.id, it.feed, it.outlet, it.link, it.title,
+                 it.summary, iso(it.published), it.language, s.id, json.dumps(d.watchlists),
+                 content_digest(it), iso(now)))
             c.execute(
                 "INSERT INTO stories (id, title, first_seen, last_seen, data) VALUES (?,?,?,?,?)"
                 " ON CONFLICT(id) DO UPDATE SET last_seen=excluded.last_seen, data=excluded.data",
                 (s.id, s.title, iso(s.first_seen), iso(s.last_seen), _story_data(s)))
-            c.execute("DELETE FROM facts WHERE item = ?", (it.id,))
+            c.execute("DELETE FROM facts WHERE item = ?", (key,))
             c.executemany("INSERT INTO facts (item, name, value, span, story) VALUES (?,?,?,?,?)",
-                          [(it.id, f.name, f.value, f.span, s.id) for f in d.facts])
+                          [(key, f.name, f.value, f.span, s.id) for f in d.facts])
             # A story that left the window can no longer change: its ledger rows go (its
             # facts stay in `facts`), so start-up does not read the ledger of every story ever.
             c.executemany("DELETE FROM ledger WHERE scope = ?",
@@ -338,8 +383,10 @@ class Store:
         stories = [_story(r) for r in self.conn.execute(
             "SELECT id, title, first_seen, last_seen, data FROM stories WHERE last_seen >= ?",
             (iso(since),))]
+        # Items come back with their own guid as id; the pipeline derives the key again.
         items = [(_item(r), r[8]) for r in self.conn.execute(
-            "SELECT id, feed, outlet, link, title, summary, published, language, story"
+            "SELECT COALESCE(guid, id), feed, outlet, link, title, summary, published, language,"
+            " story"
             " FROM items WHERE seen_at >= ? ORDER BY seen_at",
             (iso(since),))]
         by_id = {s.id: s for s in stories}
