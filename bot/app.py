@@ -4,7 +4,9 @@ Everything runs on one asyncio loop. Feed polls are scheduled by APScheduler's
 AsyncIOScheduler (the same scheduler PTB's JobQueue uses, so the bot can join this loop),
 and never depend on a bot being there. `Service.ingest` is synchronous, so two polls
 finishing together can never interleave inside the store or the pipeline; feed parsing,
-the one CPU-heavy step, runs in a worker thread so the loop is not stalled by a big feed.
+the one CPU-heavy step, runs in a worker thread so the loop is not stalled by a big feed,
+and ingesting its entries yields the loop every INGEST_SLICE (each item is still one whole
+`ingest`; two feeds' items may interleave, never two halves of one item).
 """
 
 from __future__ import annotations
@@ -51,6 +53,87 @@ def make_fetcher(config: Config) -> Fetcher:
     return Fetcher(limits, allow_private=config.fetch.allow_private_addresses)
 
 
+# A server's requested pause after a good fetch (Cache-Control max-age, Retry-After on a 200 or
+# 304) is honoured for at most this many of the feed's intervals. max-age describes the
+# server's cache, not the news: CDNs send a year as a default. The user's interval is the
+# delay they chose to accept, so three of them lets a busy server skip two of our polls while
+# news is never more than three times as late as asked. (429/503 keep their longer cap in
+# `after_failure`: there the server is refusing, not caching.)
+PAUSE_INTERVALS = 3
+
+# Up to this long between successful fetches counts as a feed's ordinary rhythm, whose news
+# is still told: see `backlog`. Twice the longest regular gap (the interval, or
+# `fetch.max_backoff` while a feed is failing), so jitter or one missed poll is not downtime.
+CATCH_UP_GAPS = 2
+
+# Ingest yields the event loop after this much work, so Telegram, deliveries and the other
+# polls are never held up for long by a big feed.
+INGEST_SLICE = 0.05  # seconds
+
+
+def server_pause(seconds: float | None, feed: FeedConfig, config: Config) -> timedelta | None:
+    """How long to leave a feed alone because its server asked to, within PAUSE_INTERVALS
+    of the feed's interval (and never beyond `fetch.max_backoff`)."""
+    if not seconds:
+        return None
+    return min(timedelta(seconds=seconds), feed.interval * PAUSE_INTERVALS,
+               config.fetch.max_backoff)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Which entries of one poll are recorded as seen without alerting (see `backlog`)."""
+
+    cutoff: datetime  # entries published before it are old news...
+    # ...every one of them, and the undated ones too, on a fresh start (first contact, a feed
+    # re-enabled, days of downtime); otherwise only entries new to the store, because an edit
+    # of a known entry (its toll raised) is news however old the article is.
+    fresh_start: bool
+
+
+def backlog(state: FeedState, feed: FeedConfig, config: Config, now: datetime) -> Backlog:
+    """The rule that keeps old news from flooding subscribers (README, "Running it on a
+    server"); `first_fetch_max_age` is the slack everywhere, for entries that show up late.
+
+    - First contact, or a feed an admin re-enabled: only entries newer than
+      `fetch.first_fetch_max_age` are news; undated ones are its backlog.
+    - After a gap up to CATCH_UP_GAPS times the feed's regular rhythm (every poll, a short
+      outage, a restart): what was published since the last good fetch is told, so an
+      outage's news still reaches subscribers; a new entry dated well before that fetch was
+      not news then and is not now (a feed that re-numbers or widens its list).
+    - After a longer gap (the daemon was down for days): catching up stops at that horizon;
+      older entries are stale, and undated ones could be from any day of the gap.
+    """
+    max_age = config.fetch.first_fetch_max_age
+    # `vigia feeds enable` clears the error count but keeps the last error: the only trace
+    # of a feed brought back by hand. Its last good fetch may be weeks old, so it starts
+    # over like a new feed. (A feed that merely recovers clears last_error itself.)
+    reenabled = state.errors == 0 and state.last_error is not None
+    if state.last_ok is None or reenabled:
+        return Backlog(now - max_age, fresh_start=True)
+    horizon = now - CATCH_UP_GAPS * max(feed.interval, config.fetch.max_backoff)
+    if state.last_ok < horizon:
+        return Backlog(horizon - max_age, fresh_start=True)
+    return Backlog(state.last_ok - max_age, fresh_start=False)
+
+
+# (feed, reason) of the bad entries already logged at WARNING: a feed keeps a bad entry for
+# days, and one line per poll would bury the log. Bounded; cleared when full.
+_reported_entries: set[tuple[str, str]] = set()
+
+
+def _report_skipped(url: str, reasons: tuple[str, ...]) -> None:
+    for reason in reasons:
+        key = (url, reason)
+        if key in _reported_entries:
+            log.debug("feed %s: entry skipped again: %s", url, reason)
+            continue
+        if len(_reported_entries) >= 10_000:
+            _reported_entries.clear()
+        _reported_entries.add(key)
+        log.warning("feed %s: entry skipped: %s", url, reason)
+
+
 def after_failure(state: FeedState, feed: FeedConfig, config: Config, now: datetime,
                   error: str, retry_after: float | None) -> FeedState:
     """A failed poll: count it, back off exponentially (never sooner than the server asked),
@@ -74,6 +157,7 @@ async def poll_feed(service: Service | None, fetcher: Fetcher, feed: FeedConfig,
     if store and (state.disabled or (state.next_fetch and state.next_fetch > now())):
         return PollReport(feed.url, ok=True, skipped=True)
     started = time.monotonic()
+    failure: FeedError | None = None
     try:
         result = await fetcher.fetch(feed.url, etag=state.etag,
                                      last_modified=state.last_modified)
@@ -82,6 +166,16 @@ async def poll_feed(service: Service | None, fetcher: Fetcher, feed: FeedConfig,
             parsed = await asyncio.to_thread(parse_feed, result.body, feed.url, name=feed.name,
                                              language=feed.language, fetched_at=now())
     except FeedError as exc:
+        failure = exc
+    except Exception as exc:
+        # A bug, or input nobody foresaw. Recorded on the feed like any failure (backed off,
+        # shown by `vigia feeds`, disabled in the end, the admins told) rather than escaping
+        # to the scheduler's log while the feed silently stops.
+        log.exception("feed %s: unexpected error", feed.url)
+        failure = FeedError(feed.url, f"could not be read ({type(exc).__name__}: "
+                                      f"{str(exc)[:200]})")
+    if failure is not None:
+        exc = failure
         log.warning("feed %s: %s", feed.url, exc.detail)
         if metrics:
             metrics.fetched(feed.url, time.monotonic() - started, ok=False)
@@ -101,23 +195,29 @@ async def poll_feed(service: Service | None, fetcher: Fetcher, feed: FeedConfig,
     if metrics:
         metrics.fetched(feed.url, time.monotonic() - started, ok=True)
     t = now()
-    # A server may ask for a pause (Retry-After, Cache-Control max-age): honour it, within the
-    # back-off cap, so a CDN's year-long max-age cannot silence a feed.
-    next_fetch = (t + min(timedelta(seconds=result.retry_after), config.fetch.max_backoff)
-                  if result.retry_after else None)
+    pause = server_pause(result.retry_after, feed, config)
+    next_fetch = t + pause if pause else None
     if result.not_modified:
         if store:
             store.save_feed_state(replace(state, last_fetch=t, last_ok=t, errors=0,
                                           last_error=None, next_fetch=next_fetch))
         return PollReport(feed.url, ok=True, not_modified=True)
+    _report_skipped(feed.url, parsed.skipped)
     new = alerts = 0
     if service:
-        first_contact = state.last_ok is None
-        cutoff = t - config.fetch.first_fetch_max_age
+        # A feed's backlog is recorded as seen but not alerted: adding a feed, re-enabling
+        # it or restarting after days down must not flood subscribers with old news.
+        rule = backlog(state, feed, config, t)
+        slice_started = time.monotonic()
         for item in sorted(parsed.items, key=lambda i: i.published):
-            # On first contact, a feed's backlog is recorded as seen but not alerted: adding
-            # a feed must not flood subscribers with its history.
-            quiet = first_contact and item.published < cutoff
+            if time.monotonic() - slice_started > INGEST_SLICE:
+                await asyncio.sleep(0)  # let the loop breathe: a big feed takes seconds
+                slice_started = time.monotonic()
+            if rule.fresh_start:
+                quiet = item.published < rule.cutoff or item.id in parsed.undated
+            else:
+                quiet = (item.published < rule.cutoff
+                         and service.store.item_state(item) is None)
             decision = service.ingest(item, t, quiet=quiet)
             if decision is not None:
                 if grew and not decision.story_is_new and not decision.edited:

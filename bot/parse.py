@@ -1,5 +1,10 @@
 """Feed bodies -> Items: feedparser does the format work (RSS 0.9x/1.0/2.0, RDF, Atom);
-this module turns its entries into plain-text Items with stable ids and UTC dates."""
+this module turns its entries into plain-text Items with stable ids and UTC dates.
+
+Feeds are hostile input: a document nothing can be read from is a FeedError (recorded on the
+feed by the daemon), and one entry that cannot be turned into an Item is left out with its
+reason in `ParsedFeed.skipped`, so it never costs the rest of the feed.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +30,8 @@ _TRACKING = re.compile(
 
 
 def canonical_link(link: str) -> str:
-    """The link without fragment or tracking parameters, scheme and host lower-cased."""
+    """The link without fragment or tracking parameters, scheme and host lower-cased.
+    Raises ValueError for a link urllib cannot split (an unclosed IPv6 bracket)."""
     link = (link or "").strip()
     if not link:
         return ""
@@ -88,7 +94,8 @@ def _language(code: str | None) -> str | None:
     return code if re.fullmatch(r"[a-z]{2,3}", code) else None
 
 
-def _when(entry: dict, fallback: datetime) -> datetime:
+def _when(entry: dict) -> datetime | None:
+    """The entry's own date, or None when it has none that can be read."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         t = entry.get(key)
         if t:
@@ -96,7 +103,7 @@ def _when(entry: dict, fallback: datetime) -> datetime:
                 return datetime.fromtimestamp(calendar.timegm(t), UTC)
             except (OverflowError, ValueError, OSError):
                 continue
-    return fallback
+    return None
 
 
 @dataclass(frozen=True)
@@ -105,12 +112,55 @@ class ParsedFeed:
     language: str | None
     items: list[Item]
     warning: str | None  # feedparser's complaint about a feed it could still read
+    # Ids of the items that carried no date and were given the fetch time: the daemon must
+    # not take them for fresh news on a feed's first contact (they are usually its backlog).
+    undated: frozenset[str] = frozenset()
+    # One line per entry left out ("entry 3 (guid g1): invalid link ..."), for the caller to
+    # report; the other entries are in `items`.
+    skipped: tuple[str, ...] = ()
+
+
+# Numeric character references that feedparser turns into a crash of the whole document
+# (chr() of a surrogate cannot be encoded; above U+10FFFF chr() itself fails).
+_CHARREF = re.compile(r"&#([xX][0-9a-fA-F]+|[0-9]+);")
+_CHARREF_BYTES = re.compile(_CHARREF.pattern.encode())
+
+
+def _bad_codepoint(ref: str) -> bool:
+    code = int(ref[1:], 16) if ref[:1] in "xX" else int(ref)
+    return code > 0x10FFFF or 0xD800 <= code <= 0xDFFF
+
+
+def _scrub_charrefs(body: bytes | str) -> bytes | str:
+    """The body with impossible character references replaced by U+FFFD (what a browser
+    shows), so one bad title does not make the whole feed unreadable."""
+    if isinstance(body, bytes):
+        return _CHARREF_BYTES.sub(
+            lambda m: b"&#xFFFD;" if _bad_codepoint(m.group(1).decode()) else m.group(0), body)
+    return _CHARREF.sub(lambda m: "&#xFFFD;" if _bad_codepoint(m.group(1)) else m.group(0),
+                        body)
+
+
+def _feedparse(body: bytes | str, url: str) -> feedparser.FeedParserDict:
+    """feedparser.parse, with its crashes on hostile documents turned into a FeedError."""
+    attempts = [body]
+    failure: Exception | None = None
+    for attempt in attempts:
+        try:
+            return feedparser.parse(attempt, sanitize_html=False, resolve_relative_uris=False)
+        except Exception as exc:  # feedparser's loose parser has no error contract
+            failure = exc
+            scrubbed = _scrub_charrefs(attempt) if attempt is body else attempt
+            if scrubbed != attempt:
+                attempts.append(scrubbed)  # once more, without the references it chokes on
+    raise FeedError(url, f"not a readable RSS/Atom feed ({type(failure).__name__}: "
+                         f"{str(failure)[:200]})")
 
 
 def parse_feed(body: bytes | str, url: str, *, name: str | None = None,
                language: str | None = None, fetched_at: datetime) -> ParsedFeed:
     """Parse a feed body. Raises FeedError when nothing feed-like can be read from it."""
-    d = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    d = _feedparse(body, url)
     feed = d.get("feed", {})
     entries = d.get("entries", [])
     warning = None
@@ -124,24 +174,57 @@ def parse_feed(body: bytes | str, url: str, *, name: str | None = None,
     feed_title = plain_text(feed.get("title")) or url
     outlet = name or feed_title
     feed_lang = _language(feed.get("language")) or _language(language)
-    items = []
-    for e in entries:
-        link = canonical_link(e.get("link") or "")
-        guid = (e.get("id") or "").strip()
-        item_id = guid or link
-        title = plain_text(e.get("title"))
-        summary = plain_text(e.get("summary") or e.get("description"))
-        if not item_id:
-            if not (title or summary):
-                continue  # nothing to identify or to read: an empty <item/>
-            # No guid and no link: the text is the only identity this entry has.
-            item_id = "urn:vigia:" + _digest(url + "\n" + title + "\n" + summary)
-        lang = (_language(e.get("language"))
-                or _language((e.get("title_detail") or {}).get("language"))
-                or feed_lang)
-        items.append(Item(id=item_id, link=link, feed=url, outlet=outlet, title=title,
-                          summary=summary, published=_when(e, fetched_at), language=lang))
-    return ParsedFeed(title=feed_title, language=feed_lang, items=items, warning=warning)
+    items: list[Item] = []
+    undated: set[str] = set()
+    skipped: list[str] = []
+    for n, e in enumerate(entries, 1):
+        try:
+            read = _item(e, url, outlet, feed_lang, fetched_at)
+        except Exception as exc:  # one hostile entry must not cost the others
+            skipped.append(_describe(n, e, exc))
+            continue
+        if read is None:
+            continue
+        item, dated = read
+        if not dated:
+            undated.add(item.id)
+        items.append(item)
+    return ParsedFeed(title=feed_title, language=feed_lang, items=items, warning=warning,
+                      undated=frozenset(undated), skipped=tuple(skipped))
+
+
+def _item(e: dict, url: str, outlet: str, feed_lang: str | None,
+          fetched_at: datetime) -> tuple[Item, bool] | None:
+    """One entry as an Item, and whether it carried a date of its own; None for an empty
+    <item/>. Raises on an entry that cannot be read (a link urllib cannot split)."""
+    raw_link = (e.get("link") or "").strip()
+    try:
+        link = canonical_link(raw_link)
+    except ValueError as exc:
+        raise ValueError(f"invalid link {raw_link[:100]!r} ({exc})") from None
+    guid = (e.get("id") or "").strip()
+    item_id = guid or link
+    title = plain_text(e.get("title"))
+    summary = plain_text(e.get("summary") or e.get("description"))
+    if not item_id:
+        if not (title or summary):
+            return None  # nothing to identify or to read: an empty <item/>
+        # No guid and no link: the text is the only identity this entry has.
+        item_id = "urn:vigia:" + _digest(url + "\n" + title + "\n" + summary)
+    lang = (_language(e.get("language"))
+            or _language((e.get("title_detail") or {}).get("language"))
+            or feed_lang)
+    published = _when(e)
+    # No date of its own: the fetch time stands in, and the caller is told (ParsedFeed.undated).
+    return Item(id=item_id, link=link, feed=url, outlet=outlet, title=title, summary=summary,
+                published=published or fetched_at, language=lang), published is not None
+
+
+def _describe(n: int, e: dict, exc: Exception) -> str:
+    """"entry 3 (guid 'g1'): invalid link ..." — enough for a user to find it in the feed."""
+    guid = str(e.get("id") or "").strip()
+    which = f"entry {n}" + (f" (guid {guid[:100]!r})" if guid else "")
+    return f"{which}: {exc}" if str(exc) else f"{which}: {type(exc).__name__}"
 
 
 def _digest(text: str) -> str:

@@ -44,7 +44,13 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read_items(files: Sequence[Path], now: datetime, errors: TextIO) -> list[Item]:
-    """Every entry of every file, in published order (file order breaks ties)."""
+    """Every entry of every file, in published order (file order breaks ties).
+
+    A file that cannot be read, or an entry that cannot, is reported in one line and left
+    out; the rest is replayed. Replays run over folders of hundreds of saved feeds, and one
+    broken download should cost that file, not the run (as one bad feed costs the daemon
+    only that feed). The lines say what was left out, so a score is never silently partial.
+    """
     items: list[Item] = []
     for f in files:
         try:
@@ -54,6 +60,8 @@ def read_items(files: Sequence[Path], now: datetime, errors: TextIO) -> list[Ite
             continue
         if parsed.warning:
             errors.write(f"vigia replay: {f}: read despite {parsed.warning}\n")
+        for reason in parsed.skipped:
+            errors.write(f"vigia replay: {f}: skipped {reason}\n")
         items.extend(parsed.items)
     items.sort(key=lambda i: i.published)  # sort is stable: ties keep file order
     return items

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,9 +21,9 @@ import pytest
 from conftest import rss
 from httpserver import Reply, gzip_bomb, redirect, serve, trickle
 
-from bot.app import run
+from bot.app import PollReport, make_fetcher, poll_feed, run, utcnow
 from bot.config import parse_config
-from bot.service import ConsoleSink
+from bot.service import ConsoleSink, Service
 from bot.store import Store
 
 NOW = datetime.now(UTC)
@@ -340,3 +341,189 @@ def test_health_and_metrics_are_served_on_loopback(tmp_path):
             assert json.loads(get("/healthz"))["messages_queued"] == 0
         finally:
             stop()
+
+
+# ── hostile entries, floods of old news, a loop kept free, servers' pauses ──────────────────
+
+def _poll_once(cli, path: Path) -> str:
+    result = cli("run", "--once", "--config", str(path))
+    assert result.code == 0, result.err
+    return result.out
+
+
+def test_one_bad_entry_costs_only_itself_and_is_logged_once(cli, config_file, tmp_path, caplog):
+    caplog.set_level(logging.WARNING, logger="bot.app")
+    body = rss([fresh("US strike on a boat in the Caribbean kills three", 1),
+                {**fresh("Hegseth visits Puerto Rico", 2), "link": "http://[bad/a"},
+                fresh("Maduro speaks about the strikes in Venezuela", 3)]).encode()
+    # feedparser itself crashes on a reference to a surrogate: the whole document was lost
+    odd = rss([{**fresh("Hegseth tours a navy base SURROGATE in Puerto Rico", 4),
+                "link": "https://odd.test/4"}],
+              title="Odd").encode().replace(b"SURROGATE", b"&#xD800;")
+    with serve() as server:
+        url = server.route("/feed", Reply(body=body))
+        odd_url = server.route("/odd", Reply(body=odd))
+        path = config_file(config_text(tmp_path, [url, odd_url]))
+        out = _poll_once(cli, path) + _poll_once(cli, path)
+        checked = cli("check", "--fetch", "--config", str(path))
+    assert out.count("New story") == 3
+    assert "Traceback" not in checked.err and checked.code == 0, checked.err
+    warnings = [r.getMessage() for r in caplog.records if "entry skipped" in r.getMessage()]
+    assert len(warnings) == 1, warnings  # two polls and a check: one line
+    assert url in warnings[0] and "invalid link 'http://[bad/a'" in warnings[0]
+    store = Store.open(tmp_path / "vigia.db")
+    states = {s.url: s for s in store.feed_states()}
+    assert store.counts()["items"] == 3
+    store.close()
+    assert states[url].errors == 0 and states[url].last_ok is not None
+    assert states[odd_url].errors == 0 and states[odd_url].items_seen == 1
+
+
+@pytest.mark.parametrize("where", ["bot.parse.feedparser.parse", "bot.app.check_feed_body"])
+def test_a_crash_on_a_feed_is_recorded_on_the_feed(cli, config_file, tmp_path, monkeypatch,
+                                                   where):
+    # The parser crashing on a document (feedparser has no error contract), or a bug nobody
+    # foresaw: the feed shows the error, backs off and is disabled in the end, like any other.
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(where, crash)
+    with serve() as server:
+        url = server.route("/feed", Reply(body=HONEST))
+        _poll_once(cli, config_file(config_text(tmp_path, [url])))
+    store = Store.open(tmp_path / "vigia.db")
+    state = store.feed_state(url)
+    store.close()
+    assert state.errors == 1 and state.next_fetch is not None
+    assert "RecursionError" in state.last_error
+
+
+def test_a_new_feeds_undated_entries_are_its_backlog(cli, config_file, tmp_path):
+    undated = [{"link": f"https://old.test/{n}", "title": title} for n, title in enumerate([
+        "Maduro meets an envoy in Caracas", "Venezuela's oil exports fall",
+        "US strike on a Venezuelan boat in the Caribbean kills four",
+        "Venezuela frees detained Americans", "Hegseth visits Puerto Rico base"])]
+    body = rss([*undated, fresh("Venezuela closes its border with Colombia", 9)]).encode()
+    with serve() as server:
+        url = server.route("/feed", Reply(body=body))
+        out = _poll_once(cli, config_file(config_text(tmp_path, [url])))
+    assert out.count("New story") == 1 and "border" in out
+    store = Store.open(tmp_path / "vigia.db")
+    assert store.counts()["items"] == 6
+    store.close()
+
+
+OLD_NEWS = ["Hegseth orders an aircraft carrier group to the Caribbean",
+            "Venezuela's crude exports fell sharply in February",
+            "Caribbean islands brace for an early hurricane season",
+            "Venezuelan opposition leader speaks in Madrid", "Venezuela frees detained Americans"]
+
+
+AGES = [timedelta(minutes=20), timedelta(hours=2, minutes=30), timedelta(hours=5),
+        timedelta(days=2), timedelta(days=9)]
+
+
+@pytest.mark.parametrize("down, last_error, told", [
+    # 10 days down: catching up stops 12 h back (+ first_fetch_max_age); older is stale
+    (timedelta(days=10), None, ["carrier", "crude", "hurricane"]),
+    # a 2-hour outage: what was published since the last good fetch (+ 1 h) is told
+    (timedelta(hours=2), None, ["carrier", "crude"]),
+    # re-enabled by an admin (`vigia feeds enable`): a new start, like a new feed
+    (timedelta(hours=2), "server error (HTTP 500)", ["carrier"]),
+], ids=["10 days down", "2 hours down", "re-enabled"])
+def test_after_downtime_only_news_is_told(cli, config_file, tmp_path, down, last_error, told):
+    body = rss([fresh(title, n, minutes_ago=int(age.total_seconds() // 60), summary=title + ".")
+                for n, (title, age) in enumerate(zip(OLD_NEWS, AGES, strict=True))]).encode()
+    with serve() as server:
+        url = server.route("/feed", Reply(body=body))
+        path = config_file(config_text(tmp_path, [url], interval="10m"))
+        store = Store.open(tmp_path / "vigia.db")
+        now = datetime.now(UTC)
+        store.save_feed_state(replace(store.feed_state(url), last_ok=now - down,
+                                      last_fetch=now - down, last_error=last_error))
+        store.close()
+        out = _poll_once(cli, path)
+    stories = _story_titles(out)
+    assert len(stories) == len(told), stories
+    for words in told:
+        assert any(words in s for s in stories), (words, stories)
+    store = Store.open(tmp_path / "vigia.db")
+    assert store.counts()["items"] == 5  # the others are recorded as seen, quietly
+    store.close()
+
+
+def test_on_a_healthy_feed_an_edit_of_an_old_entry_is_told_a_new_old_entry_is_not(
+        cli, config_file, tmp_path):
+    strike = {**fresh("US strike on a boat in the Caribbean kills three, Hegseth says", 1,
+                      minutes_ago=180), "summary": "Three people were killed, Hegseth said."}
+    versions = {"body": rss([strike]).encode()}
+    with serve() as server:
+        url = server.route("/feed", lambda request: Reply(body=versions["body"]))
+        path = config_file(config_text(tmp_path, [url], interval="10m"))
+        store = Store.open(tmp_path / "vigia.db")
+        now = datetime.now(UTC)  # polled fine ten minutes ago
+        store.save_feed_state(replace(store.feed_state(url), last_ok=now - timedelta(minutes=10),
+                                      last_fetch=now - timedelta(minutes=10)))
+        store.close()
+        assert "New story" not in _poll_once(cli, path)  # 3 h old when first seen: backlog
+        versions["body"] = rss([
+            {**strike, "title": "US strike on a boat in the Caribbean kills five, Hegseth says",
+             "summary": "Five people were killed, Hegseth said, raising the toll."},
+            fresh("Venezuela's crude exports fell sharply in February", 2, minutes_ago=240,
+                  summary="Shipments dropped by a fifth."),
+        ]).encode()
+        out = _poll_once(cli, path)
+    assert "Update [venezuela]" in out and "was 3" in out
+    assert "New story" not in out  # dated 4 h back, new to the store: not news now
+
+
+def test_a_big_feed_is_ingested_without_freezing_the_loop(tmp_path):
+    # Without yielding, these 1,500 entries hold the loop for 2-3 s on a small machine.
+    words = "Venezuela Caribbean boat strike Hegseth navy coast survivors talks Maduro".split()
+    entries = [{"guid": f"g{n}", "date": NOW - timedelta(minutes=n),
+                "title": " ".join(words[(n + k) % len(words)] for k in range(8)) + f" {n}",
+                "summary": " ".join(words[(n * k) % len(words)] for k in range(60))}
+               for n in range(1500)]
+    with serve() as server:
+        url = server.route("/big", Reply(body=rss(entries).encode()))
+        config = parse_config(config_text(tmp_path, [url], timeout="30s"))
+
+        async def main() -> tuple[float, PollReport]:
+            service = Service.open(config, now=utcnow())
+            fetcher = make_fetcher(config)
+            worst, done = 0.0, asyncio.Event()
+
+            async def heartbeat() -> None:
+                # Another coroutine on the same loop: how late is it woken, at worst?
+                nonlocal worst
+                while not done.is_set():
+                    asked = time.monotonic()
+                    await asyncio.sleep(0.01)
+                    worst = max(worst, time.monotonic() - asked - 0.01)
+
+            beat = asyncio.create_task(heartbeat())
+            try:
+                report = await poll_feed(service, fetcher, config.feeds[0], utcnow, config)
+            finally:
+                done.set()
+                await beat
+                await fetcher.aclose()
+                service.close()
+            return worst, report
+
+        worst, report = asyncio.run(main())
+    assert report.ok and report.new == 1500
+    assert worst < 0.5, f"the loop was held for {worst:.2f} s"
+
+
+@pytest.mark.parametrize("headers", [{"Cache-Control": "public, max-age=31536000"},
+                                     {"Retry-After": "86400"}], ids=["max-age", "retry-after"])
+def test_a_servers_long_pause_is_honoured_for_at_most_three_intervals(cli, config_file,
+                                                                      tmp_path, headers):
+    with serve() as server:
+        url = server.route("/feed", Reply(body=HONEST, headers=headers))
+        _poll_once(cli, config_file(config_text(tmp_path, [url], interval="10m")))
+    store = Store.open(tmp_path / "vigia.db")
+    state = store.feed_state(url)
+    store.close()
+    assert state.next_fetch - state.last_fetch == timedelta(minutes=30)

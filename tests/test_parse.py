@@ -145,3 +145,52 @@ def test_canonical_link(link, canonical):
 
 def test_plain_text_collapses_whitespace_and_blocks():
     assert plain_text("<p>One</p><p>two&nbsp;three</p>\n\n four") == "One two three four"
+
+
+GOOD_ENTRY = ("<item><title>Good entry</title><link>https://x.test/b</link><guid>g2</guid>"
+              "<pubDate>Tue, 10 Mar 2026 14:05:00 +0000</pubDate></item>")
+
+
+def rss_with(bad_entry: str) -> str:
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+            + bad_entry + GOOD_ENTRY + "</channel></rss>")
+
+
+@pytest.mark.parametrize("body", [
+    rss_with("<item><title>Boat struck</title><link>http://[bad/a</link><guid>g1</guid></item>"),
+    '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
+    '<entry><title>Boat struck</title><id>g1</id><link href="https://[x"/></entry>'
+    '<entry><title>Good entry</title><id>g2</id><link href="https://x.test/b"/>'
+    "<updated>2026-03-10T14:05:00Z</updated></entry></feed>",
+], ids=["rss", "atom"])
+def test_an_entry_with_a_link_urllib_cannot_split_is_skipped_and_the_rest_read(body):
+    feed = parse(body)
+    assert [i.id for i in feed.items] == ["g2"]
+    assert len(feed.skipped) == 1
+    assert "'g1'" in feed.skipped[0] and "invalid link" in feed.skipped[0]
+
+
+@pytest.mark.parametrize("ref", ["&#xD800;", "&#56320;", "&#x110000;", "&#99999999999;"])
+def test_an_impossible_character_reference_does_not_cost_the_feed(ref):
+    # feedparser itself crashes on these (UnicodeEncodeError, ValueError, OverflowError)
+    feed = parse(rss_with(f"<item><title>Toll {ref} rises</title><guid>g1</guid></item>"))
+    assert [i.id for i in feed.items] == ["g1", "g2"]
+    assert feed.items[0].title == "Toll \ufffd rises"
+
+
+def test_a_document_the_parser_crashes_on_is_a_feed_error(monkeypatch):
+    def crash(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("bot.parse.feedparser.parse", crash)
+    with pytest.raises(FeedError) as info:
+        parse(RSS20)
+    assert "RecursionError" in info.value.detail
+
+
+def test_undated_entries_are_named_as_such():
+    body = RSS20.replace("</channel>", "<item><title>No date</title><guid>u1</guid></item>"
+                         "</channel>")
+    feed = parse(body)
+    assert feed.undated == {"u1"}
+    assert next(i for i in feed.items if i.id == "u1").published == FETCHED

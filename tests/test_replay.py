@@ -139,6 +139,26 @@ def test_a_broken_file_is_reported_and_the_rest_replayed(cli, config_file, feeds
     assert len(read_jsonl(out / "items.jsonl")) == 5
 
 
+def test_a_bad_entry_is_reported_in_one_line_and_the_rest_replayed(cli, config_file, feeds,
+                                                                   tmp_path):
+    body = rss(EN, title="Wire").replace("<link>https://wire.test/maduro-talks</link>",
+                                         "<link>http://[bad/maduro-talks</link>")
+    (feeds / "en-wire.xml").write_text(body, encoding="utf-8")
+    (feeds / "odd.xml").write_text(rss([{"guid": "odd-1", "title": "Toll &#xD800; rises",
+                                         "date": DAY1}]).replace("&amp;#xD800;", "&#xD800;"),
+                                   encoding="utf-8")
+    out = tmp_path / "out4"
+    result = cli("replay", "--config", str(config_file(WATCHLIST_YAML)), "--out", str(out),
+                 str(feeds))
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
+    bad = [line for line in result.err.splitlines() if "invalid link" in line]
+    assert len(bad) == 1 and "en-wire.xml" in bad[0]
+    ids = [x["id"] for x in read_jsonl(out / "items.jsonl")]
+    assert len(ids) == 5  # 4 of the fixture (one left out) + the odd file's entry
+    assert "odd-1" in ids and "en-3" in ids
+
+
 @pytest.mark.parametrize("make", [lambda p: p / "missing", lambda p: p.mkdir() or p],
                          ids=["missing path", "empty folder"])
 def test_nothing_to_replay_is_bad_usage(cli, config_file, tmp_path, make):
