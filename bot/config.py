@@ -99,7 +99,8 @@ class FetchConfig:
     max_bytes: int = field(default=10 * 1024 * 1024, metadata=_doc(
         "largest feed body accepted, after decompression"))
     first_fetch_max_age: timedelta = field(default=timedelta(hours=1), metadata=_doc(
-        "on a feed's first fetch, older entries are marked seen without alerting", "duration"))
+        "on a feed's first fetch (or after it was re-enabled), older entries are marked seen "
+        "without alerting; also the slack when catching up after an outage", "duration"))
     max_backoff: timedelta = field(default=timedelta(hours=6), metadata=_doc(
         "longest wait between retries of a failing feed (the wait doubles per failure)",
         "duration"))
