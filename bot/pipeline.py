@@ -116,10 +116,13 @@ class Pipeline:
 
     def restore(self, stories: Iterable[Story], items: Iterable[tuple[Item, str]],
                 ledger: Iterable[LedgerRow]) -> None:
-        """Rebuild the window from stored state; decisions already taken are not revisited."""
+        """Rebuild the window from stored state; decisions already taken are not revisited.
+        `items` come in the order they were first seen."""
         for s in sorted(stories, key=lambda s: s.last_seen):
             self.stories[s.id] = s
-        for item, story_id in sorted(items, key=lambda p: p[0].published):
+        # In the order they were seen, as a run that never stopped added them: the members a
+        # story keeps, and so every later score, depend on that order.
+        for item, story_id in items:
             self.grouper.restore(_keyed(item), story_id)
         self.ledger.restore(ledger)
 
@@ -137,7 +140,7 @@ class Pipeline:
         if edited:
             story_id, is_new = known_story, False
         else:
-            story_id, is_new = self.grouper.assign(_keyed(item), now)
+            story_id, is_new = self.grouper.assign(self._dated(_keyed(item), now), now)
         story = self.stories.get(story_id)
         if story is None:
             is_new = True
@@ -198,6 +201,17 @@ class Pipeline:
 
     # -- helpers -------------------------------------------------------------------------------
 
+    def _dated(self, item: Item, now: datetime) -> Item:
+        """The item as the grouper should date it. The grouper keeps time by entries' dates,
+        the pipeline by the clock: an entry dated in the future (a wrong pubDate) would keep
+        a story open in one after the other closed it, and one dated before the window would
+        open a story the grouper drops at once; either way an event is told twice. So a date
+        is taken within [now - window/2, now]."""
+        earliest = now - self.window / 2
+        if earliest <= item.published <= now:
+            return item
+        return replace(item, published=min(max(item.published, earliest), now))
+
     def _ledger(self, story: Story, concerned: Sequence[str], facts: Sequence[Fact],
                 item: Item) -> tuple[dict[str, list[Change]], list[Change], set[str]]:
         by_watchlist: dict[str, list[Change]] = {}
@@ -239,23 +253,28 @@ class Pipeline:
         if score is None:
             return None
         if held is not None:
-            others = [self.stories[held]] if held in self.stories else []
-        else:
-            since = now - TWIN_WINDOW
-            others = []
-            for sid in reversed(self.stories):
-                other = self.stories[sid]
-                if other.last_seen < since:
-                    break
-                if other is not story and watchlist in other.watchlists \
-                        and other.first_seen >= since:
-                    others.append(other)
-        for other in others:
+            # Released only on evidence: a report scored against the told story and found no
+            # repeat, or figures in disagreement. A told story gone from the window (or from
+            # the grouper's, which is shorter) can no longer be asked: its repeat stays one.
+            other = self.stories.get(held)
+            if other is None:
+                return held
+            if self._figures_differ(story, other):
+                return None
+            value = score(item, held)
+            return held if value is None or value >= TWIN_THRESHOLD else None
+        since = now - TWIN_WINDOW
+        for sid in reversed(self.stories):
+            other = self.stories[sid]
+            if other.last_seen < since:
+                break
+            if other is story or watchlist not in other.watchlists or other.first_seen < since:
+                continue
             if self._figures_differ(story, other):
                 continue  # "strike kills 3" is not the strike that killed 2 the day before
-            value = score(item, other.id)
+            value = score(item, sid)
             if value is not None and value >= TWIN_THRESHOLD:
-                return other.id
+                return sid
         return None
 
     def _figures_differ(self, a: Story, b: Story) -> bool:

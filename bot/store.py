@@ -387,7 +387,7 @@ class Store:
         items = [(_item(r), r[8]) for r in self.conn.execute(
             "SELECT COALESCE(guid, id), feed, outlet, link, title, summary, published, language,"
             " story"
-            " FROM items WHERE seen_at >= ? ORDER BY seen_at",
+            " FROM items WHERE seen_at >= ? ORDER BY seen_at, rowid",
             (iso(since),))]
         by_id = {s.id: s for s in stories}
         for item, story_id in items:

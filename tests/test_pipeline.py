@@ -233,3 +233,50 @@ def test_a_story_held_back_as_a_repeat_is_told_when_a_later_report_shows_its_own
     # the end of the search joins the search's story and is nothing like the strike: told
     assert [kind for kind, _ in told[2]] == ["new_story"]
     assert told[2][0][1] != told[0][0][1]
+
+
+def test_a_held_repeat_stays_held_when_its_told_story_leaves_the_grouper(pipeline):
+    told = item(1, "Venezuela's Maduro signs emergency decree as US warships gather",
+                "Nicolas Maduro signed a decree of external commotion in Caracas, citing the US "
+                "naval deployment in the Caribbean.")
+    first = pipeline.decide(told, T0)
+    repeat = ("Venezuela readies militia after decree",
+              "Caracas says its militia is ready to respond to US warships in the Caribbean.")
+    kinds = []
+    for n, hours in enumerate([2, 30, 60, 80]):  # 80 h: past the grouper's 3-day window
+        d = pipeline.decide(item(10 + n, *repeat, outlet=f"Paper{n}", minutes=hours * 60),
+                            T0 + timedelta(hours=hours))
+        assert d.story.held.get("venezuela") == first.story.id
+        kinds += [a.kind for a in d.alerts if a.watchlist == "venezuela"]
+    assert kinds == []  # nothing new was reported: the decree's story is not told again
+
+
+def test_an_entry_dated_days_ago_joins_the_same_report_from_another_outlet(pipeline):
+    # a live page keeping its first pubDate, 4 days old, and the same report minutes later
+    report = ("US strike on a boat in the Caribbean kills four, Hegseth says",
+              "Hegseth said the strike killed four people aboard a vessel tied to Tren de "
+              "Aragua.")
+    old = Item(id="a", link="https://a.test/1", feed="https://a.test/rss", outlet="A",
+               title=report[0], summary=report[1], published=T0 - timedelta(days=4),
+               language="en")
+    first = pipeline.decide(old, T0)
+    assert [a.kind for a in first.alerts if a.watchlist == "venezuela"] == ["new_story"]
+    again = pipeline.decide(item(2, *report, outlet="Post", minutes=5),
+                            T0 + timedelta(minutes=5))
+    assert again.story.id == first.story.id
+    assert [a.kind for a in again.alerts if a.watchlist == "venezuela"] == []
+
+
+def test_a_restart_gives_the_grouper_its_items_in_the_order_they_were_seen(tmp_path):
+    # the members a story keeps, and so every later score, depend on that order: a restart
+    # must rebuild what a run that never stopped would hold
+    config = parse_config(CONFIG + f"storage:\n  path: {tmp_path / 'v.db'}\n")
+    service = Service.open(config, now=T0)
+    late = item(1, *STRIKE, outlet="Slow", minutes=-120)     # published first, seen second
+    early = item(2, *STRIKE_AGAIN, outlet="Fast", minutes=-30)
+    service.ingest(early, T0)
+    service.ingest(late, T0 + timedelta(minutes=10))
+    service.close()
+    store_items = Service.open(config, now=T0 + timedelta(minutes=20)).store.window(
+        T0 - timedelta(days=1))[1]
+    assert [i.id for i, _ in store_items] == [early.id, late.id]
