@@ -1296,11 +1296,11 @@ def _read_partitive(text: str, p: int, e: int, hi: int, kind: str,
 _NO_SURVIVORS = re.compile(r"\b(?:no|without|sin|ningun|ninguno|aucun|sans|zero)\s+"
                            r"(?:survivors?|sobrevivientes?|supervivientes?|survivants?)\b")
 # "4 more strikes", "tres ataques más": strikes added to a count, not the count
-_MORE_AFTER_RE = re.compile(r"\s+(?:more|additional|further|other|new|otros|otras|nuevos|"
-                            r"nuevas|autres|nouvelles|supplementaires)\b"
+_MORE_WORDS = "more|additional|further|otros|otras|nuevos|nuevas|autres|nouvelles"
+_MORE_AFTER_RE = re.compile(rf"\s+(?:{_MORE_WORDS}|other|new|supplementaires)\b"
                             r"|\s+\S+\s+(?:mas|de plus)\b")
-_MORE_STRIKES_RE = re.compile(r"#\d+\s+(?:more|additional|further|otros|otras|nuevos|nuevas|"
-                              r"autres|nouvelles)\s+" + W + r"{0,1}?" + _STRIKE_PLUR + r"\b")
+# ... and the deaths beside such strikes are an increment too (see _read_text)
+_MORE_STRIKES_RE = re.compile(rf"#\d+\s+(?:{_MORE_WORDS})\s+{W}{{0,1}}?{_STRIKE_PLUR}\b")
 # Campaign nouns: a cue of their own ("the campaign has killed 83"), but not in a clause about
 # one strike ("the campaign's latest strike killed 3", "la dernière frappe de la campagne").
 _CAMPAIGN_NOUNS = frozenset({"campaign", "offensive", "campana", "ofensiva", "campagne"})
