@@ -383,12 +383,15 @@ class Store:
         stories = [_story(r) for r in self.conn.execute(
             "SELECT id, title, first_seen, last_seen, data FROM stories WHERE last_seen >= ?",
             (iso(since),))]
-        # Items come back with their own guid as id; the pipeline derives the key again.
+        # Items come back with their own guid as id; the pipeline derives the key again. Every
+        # item of an open story, however long ago it was seen: a story told over a week keeps
+        # the members it would have kept in a run that never stopped.
         items = [(_item(r), r[8]) for r in self.conn.execute(
             "SELECT COALESCE(guid, id), feed, outlet, link, title, summary, published, language,"
             " story"
-            " FROM items WHERE seen_at >= ? ORDER BY seen_at, rowid",
-            (iso(since),))]
+            " FROM items WHERE seen_at >= ? OR story IN (SELECT id FROM stories"
+            " WHERE last_seen >= ?) ORDER BY seen_at, rowid",
+            (iso(since), iso(since)))]
         by_id = {s.id: s for s in stories}
         for item, story_id in items:
             if story_id in by_id:

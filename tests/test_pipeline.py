@@ -280,3 +280,23 @@ def test_a_restart_gives_the_grouper_its_items_in_the_order_they_were_seen(tmp_p
     store_items = Service.open(config, now=T0 + timedelta(minutes=20)).store.window(
         T0 - timedelta(days=1))[1]
     assert [i.id for i, _ in store_items] == [early.id, late.id]
+
+
+def test_a_restart_keeps_every_member_of_a_story_still_open(tmp_path):
+    # a story told over a week: its first report was seen before the restart's window, but
+    # the story is open, and a run that never stopped would still compare with that report
+    config = parse_config(CONFIG + f"storage:\n  path: {tmp_path / 'v.db'}\n")
+    service = Service.open(config, now=T0)
+    report = ("Hegseth says strikes on Tren de Aragua boats in the Caribbean will go on",
+              "Hegseth said the US military would keep striking boats of Tren de Aragua in the "
+              "Caribbean.")
+    ids = []
+    for n, hours in enumerate([0, 30, 60, 90, 120, 150]):
+        when = T0 + timedelta(hours=hours)
+        d = service.ingest(item(n, *report, outlet=f"Paper{n}", minutes=hours * 60), when)
+        ids.append((d.item.id, d.story.id))
+    assert len({sid for _, sid in ids}) == 1
+    service.close()
+    restart = T0 + timedelta(hours=151)
+    items = Service.open(config, now=restart).store.window(restart - timedelta(days=6))[1]
+    assert [i.id for i, _ in items] == [iid for iid, _ in ids]
