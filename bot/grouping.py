@@ -63,6 +63,7 @@ from .model import Item
 from .normalize import Doc, analyze
 
 OCEANS = frozenset({"p:caribbean", "p:pacific"})
+_EMPTY: frozenset[str] = frozenset()
 # Concepts that say an item reports a deadly act (Tunables.actless_penalty).
 _DEADLY_ACTS = frozenset({"c:strike", "c:killed", "c:sink", "c:destroy", "c:kinetic",
                           "c:murder", "c:survivor"})
@@ -269,7 +270,8 @@ class _ItemContext:
 
     __slots__ = ("total", "title_set", "title_text", "ocean", "other_ocean", "title_tolls",
                  "tolls", "title_numbers", "numbers", "ordinals", "days", "dates", "new",
-                 "title_days", "tally", "_doc", "_generic", "_lead", "_anchors", "_subject")
+                 "title_days", "tally", "_doc", "_generic", "_lead", "_anchors", "_subject",
+                 "_actless")
 
     def __init__(self, doc: Doc, weights: dict[str, float],
                  generic: frozenset[str] = frozenset(), lead: int = 10,
@@ -282,25 +284,34 @@ class _ItemContext:
             oceans = doc.places & OCEANS
         self.ocean = next(iter(oceans)) if len(oceans) == 1 else None
         self.other_ocean = next((o for o in OCEANS if o != self.ocean), None)
-        self.title_tolls = frozenset(f"k:{v}" for v in doc.title_killed)
-        self.tolls = frozenset(f"k:{v}" for v in doc.killed)
+        # most of these sets are empty: the shared empty ones skip a generator each (this
+        # runs for most items)
+        self.title_tolls = frozenset(f"k:{v}" for v in doc.title_killed) \
+            if doc.title_killed else _EMPTY
+        self.tolls = frozenset(f"k:{v}" for v in doc.killed) if doc.killed else _EMPTY
         self.new = doc.title_new
         self.tally = doc.title_tally
-        self.title_numbers = tuple(f"#{v}" for v in sorted(doc.title_numbers))
-        self.numbers = frozenset(f"#{v}" for v in doc.numbers)
-        self.ordinals = frozenset(f"o:{v}" for v in doc.ordinals)
-        self.dates = tuple(sorted(doc.dates))
-        self.days = tuple(f"d:{d.isoformat()}" for d in self.dates)
+        self.title_numbers = tuple(f"#{v}" for v in sorted(doc.title_numbers)) \
+            if doc.title_numbers else ()
+        self.numbers = frozenset(f"#{v}" for v in doc.numbers) if doc.numbers else _EMPTY
+        self.ordinals = frozenset(f"o:{v}" for v in doc.ordinals) if doc.ordinals else _EMPTY
+        self.dates = tuple(sorted(doc.dates)) if doc.dates else ()
+        self.days = tuple(f"d:{d.isoformat()}" for d in self.dates) if doc.dates else ()
         self.title_days = tuple(tok for tok in self.title_set if tok[:2] == "d:")
         self._doc, self._generic, self._lead = doc, generic, lead
         self._anchors: tuple[tuple[str, ...], ...] | None = None
         self._subject: tuple[str, ...] | None = None
+        self._actless: bool | None = None
 
     @property
     def actless(self) -> bool:
-        """Whether the item names no deadly act anywhere (no strike, killing, survivor)."""
-        doc = self._doc
-        return _DEADLY_ACTS.isdisjoint(doc.title) and _DEADLY_ACTS.isdisjoint(doc.body)
+        """Whether the item names no deadly act anywhere (no strike, killing, survivor).
+        Computed once: it is read for each candidate story."""
+        if self._actless is None:
+            doc = self._doc
+            self._actless = _DEADLY_ACTS.isdisjoint(doc.title) and \
+                _DEADLY_ACTS.isdisjoint(doc.body)
+        return self._actless
 
     @property
     def anchors(self) -> tuple[tuple[str, ...], ...]:
@@ -321,10 +332,11 @@ class _ItemContext:
     def _find_anchors(self) -> None:
         doc, generic, lead = self._doc, self._generic, self._lead
         groups: list[tuple[str, ...]] = []
+        names, caps = doc.names, doc.caps  # hoisted: read for every token below
         for seq in (doc.title, doc.body[:lead]):
             run: list[str] = []
             for tok in (*seq, ""):
-                if tok and (tok in doc.names or tok[:2] in ("p:", "n:") or tok in doc.caps) \
+                if tok and (tok in names or tok[:2] in ("p:", "n:") or tok in caps) \
                         and tok not in generic:
                     run.append(tok)
                 elif run:
@@ -358,6 +370,10 @@ def _covered(weights: dict[str, float], keys, counts: dict[str, int], full: floa
     shared = keys & counts.keys()
     if not shared:
         return 0.0
+    if full <= 1.0:
+        # every count is at least 1: each shared token counts fully (most stories have one
+        # or two members), and x * 1.0 == x, so the plain weights give the same sum
+        return math.fsum(map(weights.__getitem__, shared))
     return math.fsum([weights[tok] * (1.0 if (c := counts[tok]) >= full else c / full)
                       for tok in shared])
 
@@ -570,20 +586,21 @@ class Grouper:
         """(weight of the rare tokens shared, story id) of the stories the item's rarest
         tokens name, best first."""
         get = self._postings.get
-        keys = [(1 if p.__class__ is str else len(p), tok)
+        # (size, token, postings): the tokens are distinct, so the sort never compares the
+        # postings, and the loop below need not look them up again
+        keys = [(1 if p.__class__ is str else len(p), tok, p)
                 for tok in weights if (p := get(tok)) is not None]
         keys.sort()
         hits: dict[str, float] = {}
         volume = 0
         cap = self.t.block_volume
-        for size, tok in keys[: self.t.block_keys]:
+        for size, tok, p in keys[: self.t.block_keys]:
             # the rarest keys first; stop once enough stories are named (a key that names
             # hundreds of stories adds little but cost)
             if volume and volume + size > cap:
                 break
             volume += size
             wt = weights[tok]
-            p = get(tok)
             if size == 1 and p.__class__ is str:
                 hits[p] = hits.get(p, 0.0) + wt
             else:

@@ -262,8 +262,7 @@ def _entries(text: str, lang: str, lex: _Lexicon) -> list[tuple[str, int, str, i
     if cache is None:
         cache = _WORDS[lang] = {}
     raw = _RAW.findall(text)
-    get = cache.get
-    ents = [get(w) for w in raw]
+    ents = list(map(cache.get, raw))  # map: no Python frame per word
     if None in ents:
         if len(cache) > _CACHE_SIZE:
             cache.clear()
@@ -566,7 +565,8 @@ def _figures(result: list[str], out: dict) -> list[str]:
     for j, t in enumerate(result):
         if t[0] != "#":
             continue
-        near = min(tags, key=lambda i: (abs(i - j), i < j))
+        # one tag (the usual case) is the nearest one: no min() with a key per number
+        near = tags[0] if len(tags) == 1 else min(tags, key=lambda i: (abs(i - j), i < j))
         if abs(near - j) <= _FIGURE_REACH:
             tag = _FIGURE_TAGS[result[near]]
             extra.append(sys.intern(tag + t[1:]))
