@@ -248,10 +248,9 @@ async def prune_store(store: Store, config: Config, now: datetime) -> dict[str, 
     `Pipeline._evict`), so their threads survive. One short transaction per step, with the
     loop free in between: polls and the sender are never held up for long."""
     total = dict.fromkeys(PRUNED_TABLES, 0)
-    for step in store.prune_steps(now - config.storage.retention,
-                                  now - 2 * config.grouping.window):
-        for table, n in step.items():
-            total[table] += n
+    for so_far in store.prune_steps(now - config.storage.retention,
+                                    now - 2 * config.grouping.window):
+        total = so_far
         await asyncio.sleep(0)
     if any(total.values()):
         log.info("retention: pruned %s", ", ".join(f"{n} {t}" for t, n in total.items() if n))

@@ -775,15 +775,16 @@ class Store:
         except what is still needed (see above); stories whose last item is at or after
         `open_since` are open. Returns the rows deleted per table."""
         total = dict.fromkeys(PRUNED_TABLES, 0)
-        for step in self.prune_steps(before, open_since, chunk=chunk):
-            for table, n in step.items():
-                total[table] += n
+        for so_far in self.prune_steps(before, open_since, chunk=chunk):
+            total = so_far
         return total
 
     def prune_steps(self, before: datetime, open_since: datetime, *,
                     chunk: int = 500) -> Iterator[dict[str, int]]:
         """`prune`, one transaction of at most `chunk` alerts per step, so that the first
-        prune of a large store never holds the write lock (or the daemon's loop) for long."""
+        prune of a large store never holds the write lock (or the daemon's loop) for long.
+        Each step yields the rows deleted so far, per table."""
+        total = dict.fromkeys(PRUNED_TABLES, 0)
         cursor = 0
         newest = self.conn.execute("SELECT MAX(id) FROM alerts").fetchone()[0] or 0
         while True:
@@ -801,18 +802,17 @@ class Store:
                     return
                 cursor = ids[-1]
                 marks = ",".join("?" * len(ids))
-                step = {}
                 for table in ("deliveries", "edits", "apprise_deliveries"):
-                    step[table] = c.execute(
+                    total[table] += c.execute(
                         f"DELETE FROM {table} WHERE alert_id IN ({marks})"
                         " AND state != 'queued'", ids).rowcount
-                step["alerts"] = c.execute(
+                total["alerts"] += c.execute(
                     f"DELETE FROM alerts WHERE id IN ({marks}) AND id != ? AND dispatched = 1"
                     " AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = alerts.id)"
                     " AND NOT EXISTS (SELECT 1 FROM edits WHERE alert_id = alerts.id)"
                     " AND NOT EXISTS (SELECT 1 FROM apprise_deliveries"
                     "                 WHERE alert_id = alerts.id)", (*ids, newest)).rowcount
-            yield step
+            yield dict(total)
 
 
 PRUNED_TABLES = ("deliveries", "edits", "apprise_deliveries", "alerts")
