@@ -1,0 +1,58 @@
+"""The text layer: one implementation each of folding, language, tokens, numbers, dates.
+
+    read(text, lang, published) -> Text: the tokens of one text, numbers read, days found
+
+Grouping (bot.grouping) and facts (bot.facts) both read items through here, so that a word,
+a figure or a day is understood the same way by both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from . import dates, numbers
+from .dates import Day
+from .fold import fold
+from .language import guess_language
+from .tables import LANGUAGES, Language, Phrases, language, phrases, read_data, words_of
+from .tokens import (
+    ACRONYM,
+    CAPITAL,
+    CLAUSE,
+    END,
+    FIGURES,
+    LOWER,
+    NONCOUNT,
+    NUM,
+    ORD,
+    PAUSE,
+    PUNCT,
+    QUOTE,
+    SYMBOL,
+    WORD,
+    Token,
+    split,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    original: str
+    lang: str
+    tokens: list[Token]
+    days: list[Day]
+
+
+def read(text: str, lang: str, published: date | None = None) -> Text:
+    """Tokens with their figures, and the days named, of one text in `lang`."""
+    tables = language(lang)
+    tokens = numbers.read(split(text, fold(text), tables), tables)
+    return Text(text, tables.code, tokens, dates.find(tokens, tables, published))
+
+
+__all__ = [
+    "ACRONYM", "CAPITAL", "CLAUSE", "END", "FIGURES", "LANGUAGES", "LOWER", "NONCOUNT", "NUM",
+    "ORD", "PAUSE", "PUNCT", "QUOTE", "SYMBOL", "WORD", "Day", "Language", "Phrases", "Text",
+    "Token", "fold", "guess_language", "language", "phrases", "read", "read_data", "words_of",
+]

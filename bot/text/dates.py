@@ -1,0 +1,109 @@
+"""The calendar days a text names: "Monday", "15 septembre", "el 2 de septiembre",
+"Sept. 2", "yesterday". Read against the day the text was published.
+
+The numbers of a date are no counts: they are marked NONCOUNT here, so that "2 September"
+never reads as two of anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .tables import Language
+from .tokens import NONCOUNT, NUM, ORD, WORD, Token
+
+# A day named without a year that would fall this far after publication is last year's
+# ("30 December" read on 2 January).
+_NEXT_YEAR_SLACK = timedelta(days=40)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    day: date
+    first: int  # token indexes, inclusive
+    last: int
+    explicit: bool  # a calendar date ("15 September"), not a weekday or "yesterday"
+
+
+def _calendar(pub: date | None, month: int, day: int, year: int | None) -> date | None:
+    if not 1 <= day <= 31:
+        return None
+    if year is None:
+        if pub is None:
+            return None
+        try:
+            when = date(pub.year, month, day)
+        except ValueError:
+            return None
+        return when.replace(year=pub.year - 1) if when > pub + _NEXT_YEAR_SLACK else when
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _day_number(tok: Token) -> int | None:
+    if tok.kind not in (NUM, ORD) or tok.value is None or not 1 <= tok.value <= 31:
+        return None
+    # digits ("15", "2nd", "1er"), or the first ("premier", "primero") as days are written
+    return tok.value if tok.norm[:1].isdigit() or tok.value == 1 else None
+
+
+def _year(tokens: list[Token], i: int, lang: Language) -> tuple[int | None, int]:
+    """A year at tokens[i] (after an optional "de"/"of"/","): (year, tokens used)."""
+    j = i
+    if j < len(tokens) and tokens[j].norm in ("de", "of", ","):
+        j += 1
+    if j < len(tokens) and tokens[j].kind == NONCOUNT and tokens[j].norm.isdigit() \
+            and len(tokens[j].norm) == 4:
+        return int(tokens[j].norm), j - i + 1
+    return None, 0
+
+
+def find(tokens: list[Token], lang: Language, published: date | None) -> list[Day]:
+    """The days named, in order; the numbers of dates become NONCOUNT."""
+    days: list[Day] = []
+    months, weekdays = lang.months, lang.weekdays
+    words = [t.norm if t.kind == WORD else "" for t in tokens]
+    n = len(tokens)
+    i = 0
+    while i < n:
+        tok = tokens[i]
+        # "15 September [2025]", "15 de septiembre", "1er septembre"
+        d = _day_number(tok)
+        if d is not None:
+            j = i + 1
+            if j < n and words[j] in ("de", "of"):
+                j += 1
+            if j < n and words[j] in months:
+                year, used = _year(tokens, j + 1, lang)
+                when = _calendar(published, months[words[j]], d, year)
+                if when is not None:
+                    tok.kind, tok.value = NONCOUNT, None
+                    days.append(Day(when, i, j + used, True))
+                    i = j + used + 1
+                    continue
+        if tok.kind == WORD:
+            w = tok.norm
+            # "September 15", "Sept. 2nd"
+            if w in months and i + 1 < n and (d := _day_number(tokens[i + 1])) is not None:
+                year, used = _year(tokens, i + 2, lang)
+                when = _calendar(published, months[w], d, year)
+                if when is not None:
+                    tokens[i + 1].kind, tokens[i + 1].value = NONCOUNT, None
+                    days.append(Day(when, i, i + 1 + used, True))
+                    i += 2 + used
+                    continue
+            if w in weekdays and published is not None:
+                when = published - timedelta(days=(published.weekday() - weekdays[w]) % 7)
+                days.append(Day(when, i, i, False))
+                i += 1
+                continue
+            used, back = lang.relative_days.at(words, i)
+            if used and published is not None:
+                days.append(Day(published - timedelta(days=back), i, i + used - 1, False))
+                i += used
+                continue
+        i += 1
+    return days

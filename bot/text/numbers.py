@@ -1,0 +1,260 @@
+"""Numbers: digits and words become figures, and figures that count nothing are marked.
+
+    "1,200", "1.200", "1 200" -> 1200      "twenty-one", "veintiún", "vingt et un" -> 21
+    "21st", "5o", "10e", "third", "quinta", "vingt-et-unième" -> ordinals
+    "2 million" -> 2000000                  "3 to 5", "entre 3 y 5" -> 3 (the lower figure)
+    years, times, sums, ages, shares, measures, codes ("F-35") -> NONCOUNT
+
+The words are the language's tables (bot/data/lang/<code>.yaml). Vague quantities
+("dozens", "decenas", "des dizaines") are no numbers at all, so nothing reads them.
+"""
+
+from __future__ import annotations
+
+from .tables import Language
+from .tokens import CLAUSE, END, NONCOUNT, NUM, ORD, PAUSE, SYMBOL, WORD, Token
+
+# No toll or count comes near this; a longer figure is a code, an id or a sum (and it keeps
+# values inside SQLite's integers).
+MAX_COUNT = 10_000_000
+_SCALES = (100, 1000, 1_000_000)
+
+
+def read(tokens: list[Token], lang: Language) -> list[Token]:
+    """Give every number its value, merge number words into one token, mark non-counts."""
+    out = _words_to_numbers(tokens, lang)
+    for i, tok in enumerate(out):
+        if tok.kind == NUM and tok.value is None:
+            _digits(tok, lang, out[i - 1] if i else None)
+    _scale(out, lang)
+    _mark_not_counts(out, lang)
+    return _ranges(out, lang)
+
+
+# ------------------------------------------------------------------------- digits
+def _digits(tok: Token, lang: Language, prev: Token | None) -> None:
+    raw = tok.norm
+    suffix = ""
+    while raw and raw[-1].isalpha():
+        suffix = raw[-1] + suffix
+        raw = raw[:-1]
+    if tok.glued and (prev is None or prev.kind == WORD):
+        tok.kind = NONCOUNT  # a code: "F-35", "G20", "COVID-19" (not "3-5", a range)
+        return
+    groups = raw.replace(",", ".").split(".")
+    if len(groups) > 1 and (len(groups[-1]) != 3 or len(groups[0]) > 3):
+        tok.kind = NONCOUNT  # a decimal: a share, a magnitude, a measure
+        tok.value = None
+        return
+    digits = raw.replace(",", "").replace(".", "").replace(" ", "")
+    value = int(digits) if digits.isdigit() and len(digits) <= 12 else None
+    if suffix:
+        if suffix in lang.ordinal_suffixes or suffix in _EN_SUFFIXES:
+            tok.kind, tok.value = ORD, value
+            return
+        tok.value = value  # "3km", "10am": the unit decides (see _mark_not_counts)
+        tok.norm = raw
+        tok.end -= len(suffix)
+        return
+    tok.value = value
+    if value is not None and len(digits) == 4 and "." not in raw and "," not in raw \
+            and " " not in raw and 1900 <= value <= 2100:
+        tok.kind = NONCOUNT  # a year
+
+
+_EN_SUFFIXES = frozenset(("st", "nd", "rd", "th"))
+
+
+# ------------------------------------------------------------------------- words
+def _unit(words: list[str], i: int, lang: Language, inside: bool) -> tuple[int, int | None]:
+    """(words used, value) of the number word at words[i]; multi-word units ("quatre vingt")
+    first. `inside`: already in a run, where "un"/"una"/"une" count."""
+    w = words[i]
+    if w in lang.units:
+        if i + 1 < len(words) and f"{w}-{words[i + 1]}" in lang.units:
+            return 2, lang.units[f"{w}-{words[i + 1]}"]
+        return 1, lang.units[w]
+    if inside and w in lang.compound_only:
+        return 1, lang.compound_only[w]
+    return 0, None
+
+
+def ordinal_value(word: str, lang: Language) -> int | None:
+    """The value of one ordinal word ("third", "quinta", "vingtieme", "onzieme")."""
+    v = lang.ordinals.get(word)
+    if v is not None:
+        return v
+    suffix = lang.ordinal_suffix_word
+    if suffix and word.endswith(suffix) and len(word) > len(suffix):
+        stem = word[: -len(suffix)]
+        base = lang.ordinal_stems.get(stem, stem)
+        return lang.units.get(base)
+    return None
+
+
+def _compose(values: list[int]) -> int:
+    total = current = 0
+    for v in values:
+        if v == 100:
+            current = max(current, 1) * 100
+        elif v in (1000, 1_000_000):
+            total += max(current, 1) * v
+            current = 0
+        else:
+            current += v
+    return total + current
+
+
+def _joinable(prev: int, nxt: int) -> bool:
+    """Whether two number words side by side are one number ("twenty one", "cent deux",
+    "soixante dix") rather than two ("three or five")."""
+    if prev in _SCALES or nxt in _SCALES:
+        return nxt >= prev or prev in _SCALES
+    tens = prev >= 20 and prev % 10 == 0
+    return tens and (nxt < 10 or (prev in (60, 80) and nxt < 20))
+
+
+def _words_to_numbers(tokens: list[Token], lang: Language) -> list[Token]:
+    if not _has_number_word(tokens, lang):
+        return tokens
+    words = [t.norm if t.kind == WORD else "" for t in tokens]
+    out: list[Token] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok.kind != WORD:
+            out.append(tok)
+            i += 1
+            continue
+        used, value = _unit(words, i, lang, inside=False)
+        if not used:
+            o = ordinal_value(tok.norm, lang)
+            if o is not None:
+                out.append(_merged(tokens, i, i, ORD, o))
+                i += 1
+                # "decimo tercero", "vigesimo primero": a tens ordinal then a unit one
+                if o % 10 == 0 and i < n and tokens[i].kind == WORD:
+                    unit = ordinal_value(tokens[i].norm, lang)
+                    if unit is not None and unit < 10:
+                        out[-1] = _merged(tokens, i - 1, i, ORD, o + unit)
+                        i += 1
+            else:
+                out.append(tok)
+                i += 1
+            continue
+        values = [value]
+        j = i + used  # next token after the run so far
+        last = j - 1
+        kind = NUM
+        while j < n:
+            k = j
+            if words[k] in lang.connectors and k + 1 < n:
+                k += 1
+            u, v = _unit(words, k, lang, inside=True)
+            if u and _joinable(values[-1], v):  # type: ignore[arg-type]
+                values.append(v)  # type: ignore[arg-type]
+                last = k + u - 1
+                j = k + u
+                continue
+            o = ordinal_value(words[k], lang) if words[k] else None
+            if o is not None and o < 10 and values[-1] >= 20 and values[-1] % 10 == 0:
+                values.append(o)  # "twenty-first", "vingt et unieme"
+                last, j, kind = k, k + 1, ORD
+            break
+        out.append(_merged(tokens, i, last, kind, _compose(values)))
+        i = last + 1
+    return out
+
+
+def _has_number_word(tokens: list[Token], lang: Language) -> bool:
+    units, ords, suffix = lang.units, lang.ordinals, lang.ordinal_suffix_word
+    for t in tokens:
+        if t.kind == WORD and (t.norm in units or t.norm in ords
+                               or (suffix and t.norm.endswith(suffix))):
+            return True
+    return False
+
+
+def _merged(tokens: list[Token], i: int, j: int, kind: int, value: int) -> Token:
+    a, b = tokens[i], tokens[j]
+    norm = " ".join(t.norm for t in tokens[i:j + 1])
+    return Token(a.start, b.end, norm, kind, value, a.cap, a.first, a.glued)
+
+
+# ------------------------------------------------------------------------- what counts
+def _scale(tokens: list[Token], lang: Language) -> None:
+    """'2 million', '3 mil', '1.5 millones': the digits times the scale word after them."""
+    for i, tok in enumerate(tokens[:-1]):
+        nxt = tokens[i + 1]
+        if tok.kind == NUM and tok.value is not None and nxt.kind == NUM \
+                and nxt.value in (1000, 1_000_000) and nxt.norm.isalpha():
+            tok.value *= nxt.value
+            tok.end = nxt.end
+            nxt.kind, nxt.value = NONCOUNT, None
+            nxt.norm = ""
+
+
+def _mark_not_counts(tokens: list[Token], lang: Language) -> None:
+    words = [t.norm for t in tokens]
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if tok.kind != NUM:
+            continue
+        if tok.value is None or tok.value > MAX_COUNT:
+            tok.kind, tok.value = NONCOUNT, None
+            continue
+        j = i + 1
+        while j < n and tokens[j].kind == NONCOUNT and not tokens[j].norm:
+            j += 1  # a scale word merged into the figure ("2 million")
+        if j < n:
+            nxt = tokens[j]
+            if nxt.kind == CLAUSE and nxt.norm == ":" and j + 1 < n \
+                    and tokens[j + 1].kind == NUM and tokens[j + 1].start == nxt.end:
+                tok.kind = tokens[j + 1].kind = NONCOUNT  # a time, "10:30"
+                continue
+            if lang.not_count_after.at(words, j)[0] or nxt.kind == SYMBOL and nxt.norm == "%":
+                tok.kind = NONCOUNT
+                continue
+        if i > 0:
+            prev = tokens[i - 1]
+            if lang.not_count_before.ending(words, i - 1)[0] or (
+                    prev.kind == SYMBOL and prev.norm in "$\u20ac\u00a3"):
+                tok.kind = NONCOUNT
+    for tok in tokens:
+        if tok.kind == NONCOUNT:
+            tok.value = None
+
+
+def _ranges(tokens: list[Token], lang: Language) -> list[Token]:
+    """'3 to 5', '3-5', '3 or 4', 'between 3 and 5' -> one figure, the lower one; but 'from
+    20 to 27' is a rise, and stays two figures."""
+    out: list[Token] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok.kind == NUM and i + 2 < n and tokens[i + 2].kind == NUM:
+            gap = tokens[i + 1]
+            before = tokens[i - 1].norm if i > 0 else ""
+            lead = before in lang.range_lead
+            is_range = gap.kind == WORD and (
+                gap.norm in lang.range_words or (lead and gap.norm in lang.connectors))
+            if is_range and before not in lang.rise_from:
+                b = tokens[i + 2]
+                out.append(Token(tok.start, b.end, f"{tok.norm} {gap.norm} {b.norm}", NUM,
+                                 min(tok.value, b.value), tok.cap, tok.first))  # type: ignore
+                i += 3
+                continue
+        if tok.kind == NUM and i + 1 < n and tokens[i + 1].kind == NUM \
+                and tokens[i + 1].glued and tokens[i + 1].value is not None \
+                and tok.norm[:1].isdigit() and tokens[i + 1].norm[:1].isdigit():
+            b = tokens[i + 1]  # "3-5"
+            out.append(Token(tok.start, b.end, f"{tok.norm}-{b.norm}", NUM,
+                             min(tok.value, b.value), tok.cap, tok.first))  # type: ignore
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+__all__ = ["read", "ordinal_value", "MAX_COUNT", "NUM", "ORD", "NONCOUNT", "END", "PAUSE"]

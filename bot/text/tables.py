@@ -1,0 +1,163 @@
+"""The per-language tables (bot/data/lang/<code>.yaml), loaded once and checked.
+
+Every word in a table is written folded (see bot.text.fold); a phrase is a tuple of words.
+`Phrases` is the one matcher of word sequences that the text layer, the event kinds and the
+facts engine share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from .fold import fold
+
+LANGUAGES = ("en", "es", "fr")
+_WORD = re.compile(r"[^\W_]+|[$\u20ac\u00a3%]")
+
+
+def words_of(text: str) -> tuple[str, ...]:
+    """A phrase as the tokenizer splits it: folded words ("year-old" -> ("year", "old"))."""
+    return tuple(_WORD.findall(fold(text)))
+
+
+class Phrases:
+    """Word sequences looked up by their first (or last) word, longest first."""
+
+    __slots__ = ("_by_first", "_by_last", "values", "first_words", "longest")
+
+    def __init__(self, entries: Iterable[tuple[Sequence[str], Any]] = ()) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
+        self._by_last: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
+        self.values: dict[tuple[str, ...], Any] = {}
+        self.first_words: frozenset[str] = frozenset()
+        self.longest = 0
+        for words, value in entries:
+            self.add(tuple(words), value)
+
+    def add(self, words: tuple[str, ...], value: Any = True) -> None:
+        if not words or words in self.values:
+            return
+        self.values[words] = value
+        for index, key in ((self._by_first, words[0]), (self._by_last, words[-1])):
+            entries = index.setdefault(key, [])
+            entries.append((words, value))
+            entries.sort(key=lambda e: -len(e[0]))
+        self.first_words = frozenset(self._by_first)
+        self.longest = max(self.longest, len(words))
+
+    def __contains__(self, words: tuple[str, ...]) -> bool:
+        return words in self.values
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    def at(self, words: Sequence[str], i: int) -> tuple[int, Any]:
+        """(length, value) of the longest phrase starting at words[i], or (0, None)."""
+        entries = self._by_first.get(words[i]) if i < len(words) else None
+        if entries:
+            for phrase, value in entries:
+                k = len(phrase)
+                if tuple(words[i:i + k]) == phrase:
+                    return k, value
+        return 0, None
+
+    def ending(self, words: Sequence[str], j: int) -> tuple[int, Any]:
+        """(length, value) of the longest phrase ending at words[j] (inclusive)."""
+        entries = self._by_last.get(words[j]) if 0 <= j < len(words) else None
+        if entries:
+            for phrase, value in entries:
+                k = len(phrase)
+                if j + 1 - k >= 0 and tuple(words[j + 1 - k:j + 1]) == phrase:
+                    return k, value
+        return 0, None
+
+
+def phrases(items: Iterable[Any], value: Any = True) -> Phrases:
+    return Phrases((words_of(str(w)), value) for w in items)
+
+
+def numbered(table: dict) -> Phrases:
+    return Phrases((words_of(str(k)), int(v)) for k, v in (table or {}).items())
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    code: str
+    stop: frozenset[str]
+    units: dict[str, int]
+    compound_only: dict[str, int]
+    connectors: frozenset[str]
+    ordinals: dict[str, int]
+    ordinal_stems: dict[str, str]
+    ordinal_suffix_word: str
+    ordinal_suffixes: frozenset[str]
+    range_words: frozenset[str]
+    range_lead: frozenset[str]
+    rise_from: frozenset[str]
+    not_count_after: Phrases
+    not_count_before: Phrases
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    relative_days: Phrases
+    abbreviations: frozenset[str]
+    locatives: Phrases
+
+
+def read_data(*parts: str) -> Any:
+    """A YAML file of the package's data folder."""
+    path = resources.files("bot").joinpath("data", *parts)
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+def _folded_keys(table: dict | None, where: str) -> dict[str, int]:
+    out = {}
+    for k, v in (table or {}).items():
+        key = fold(str(k))
+        if key != str(k):
+            raise ValueError(f"{where}: {k!r} is not written folded ({key!r})")
+        out[key] = int(v)
+    return out
+
+
+@cache
+def language(code: str) -> Language:
+    """The tables of one language; unknown codes get English's."""
+    if code not in LANGUAGES:
+        code = "en"
+    data = read_data("lang", f"{code}.yaml")
+    num = data.get("numbers") or {}
+    dates = data.get("dates") or {}
+    where = f"bot/data/lang/{code}.yaml"
+    return Language(
+        code=code,
+        stop=frozenset(fold(str(w)) for w in data.get("stop") or ()),
+        units=_folded_keys(num.get("units"), where),
+        compound_only=_folded_keys(num.get("compound_only"), where),
+        connectors=frozenset(num.get("connectors") or ()),
+        ordinals=_folded_keys(num.get("ordinals"), where),
+        ordinal_stems={str(k): str(v) for k, v in (num.get("ordinal_stems") or {}).items()},
+        ordinal_suffix_word=str(num.get("ordinal_suffix_word") or ""),
+        ordinal_suffixes=frozenset(str(s) for s in num.get("ordinal_suffixes") or ()),
+        range_words=frozenset(str(s) for s in num.get("range_words") or ()),
+        range_lead=frozenset(str(s) for s in num.get("range_lead") or ()),
+        rise_from=frozenset(str(s) for s in num.get("rise_from") or ()),
+        not_count_after=phrases(num.get("not_count_after") or ()),
+        not_count_before=phrases(num.get("not_count_before") or ()),
+        months=_folded_keys(dates.get("months"), where),
+        weekdays=_folded_keys(dates.get("weekdays"), where),
+        relative_days=numbered(dates.get("relative_days")),
+        abbreviations=frozenset(str(w) for w in data.get("abbreviations") or ()),
+        locatives=phrases(data.get("locatives") or ()),
+    )
+
+
+@lru_cache(maxsize=1)
+def all_stop_words() -> frozenset[str]:
+    return frozenset().union(*(language(c).stop for c in LANGUAGES))
