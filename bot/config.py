@@ -24,6 +24,7 @@ import yaml
 
 from .errors import ConfigError
 from .model import FACT_NAMES
+from .text.lexicon import TopicError, lexicon
 
 ENV_CONFIG = "VIGIA_CONFIG"
 
@@ -131,6 +132,10 @@ class WatchlistConfig:
     track: tuple[str, ...] = field(default=FACT_NAMES, metadata=_doc(
         "facts tracked and alerted: deaths, survivors, deaths_total, strikes_total", "fact"))
     description: str = field(default="", metadata=_doc("one line shown by /watchlists"))
+    topic: str = field(default="", metadata=_doc(
+        "the vocabulary of the watchlist's subject, read by the grouper beside the general "
+        "tables: a bundled topic (us-venezuela) or a YAML file of your own, relative to the "
+        "config file (README, \"Topics\"); empty: the general tables only"))
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,18 @@ class Config:
 
     def watchlist(self, name: str) -> WatchlistConfig | None:
         return next((w for w in self.watchlists if w.name == name), None)
+
+    def topics(self) -> tuple[str, ...]:
+        """The watchlists' topics, each once: bundled names as they are, files resolved
+        against the config file's folder."""
+        return tuple(dict.fromkeys(self.topic_of(w) for w in self.watchlists if w.topic))
+
+    def topic_of(self, w: WatchlistConfig) -> str:
+        if not w.topic.endswith((".yaml", ".yml")) or Path(w.topic).is_absolute():
+            return w.topic
+        base = Path(self.source).parent if self.source and not self.source.startswith("<") \
+            else Path.cwd()
+        return str(base / w.topic)
 
 
 # --- durations ------------------------------------------------------------------------------
@@ -399,6 +416,11 @@ def _check(cfg: Config, b: _Builder) -> None:
         names[w.name] = i
         if not any(t.strip() for t in w.include):
             b.fail(("watchlists", i, "include"), "needs at least one term")
+        if w.topic:
+            try:
+                lexicon((cfg.topic_of(w),))
+            except TopicError as exc:
+                b.fail(("watchlists", i, "topic"), str(exc))
     for i, ch in enumerate(cfg.telegram.channels):
         for j, name in enumerate(ch.watchlists):
             if name not in names:
@@ -439,9 +461,9 @@ def default_config_path() -> Path:
 def parse_config(text: str, file: str = "<config>") -> Config:
     data, lines = _compose(text, file)
     b = _Builder(file, lines)
-    cfg = b.build(Config, data, ())
+    cfg = dataclasses.replace(b.build(Config, data, ()), source=file)
     _check(cfg, b)
-    return dataclasses.replace(cfg, source=file)
+    return cfg
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:

@@ -28,29 +28,47 @@ def words_of(text: str) -> tuple[str, ...]:
 
 
 class Phrases:
-    """Word sequences looked up by their first (or last) word, longest first."""
+    """Word sequences looked up by their first (or last) word, longest first. A phrase whose
+    last word was written with a trailing "*" matches any word that starts so ("attack*":
+    attacks, attacked; "air strike*")."""
 
-    __slots__ = ("_by_first", "_by_last", "values", "first_words", "longest")
+    __slots__ = ("_by_first", "_by_last", "_prefixes", "_prefix_lens", "_cache", "values",
+                 "first_words", "longest")
 
     def __init__(self, entries: Iterable[tuple[Sequence[str], Any]] = ()) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
-        self._by_last: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
+        self._by_first: dict[str, list[tuple[tuple[str, ...], Any, bool]]] = {}
+        self._by_last: dict[str, list[tuple[tuple[str, ...], Any, bool]]] = {}
+        self._prefixes: dict[str, Any] = {}  # one-word prefixes
+        self._prefix_lens: tuple[int, ...] = ()
+        self._cache: dict[str, tuple[int, Any]] = {}  # word -> its one-word prefix match
         self.values: dict[tuple[str, ...], Any] = {}
         self.first_words: frozenset[str] = frozenset()
         self.longest = 0
         for words, value in entries:
             self.add(tuple(words), value)
 
-    def add(self, words: tuple[str, ...], value: Any = True) -> None:
+    def add(self, words: tuple[str, ...], value: Any = True, prefix: bool = False) -> None:
         if not words or words in self.values:
             return
         self.values[words] = value
+        self._cache.clear()
+        self.longest = max(self.longest, len(words))
+        if prefix and len(words) == 1:
+            self._prefixes[words[0]] = value
+            self._prefix_lens = tuple(sorted({len(p) for p in self._prefixes}, reverse=True))
+            return
+        entry = (words, value, prefix)
         for index, key in ((self._by_first, words[0]), (self._by_last, words[-1])):
             entries = index.setdefault(key, [])
-            entries.append((words, value))
+            entries.append(entry)
             entries.sort(key=lambda e: -len(e[0]))
         self.first_words = frozenset(self._by_first)
-        self.longest = max(self.longest, len(words))
+
+    def add_text(self, text: str, value: Any = True) -> None:
+        """A phrase as written in a table: folded and split, "*" at its end a prefix."""
+        text = str(text).strip()
+        prefix = text.endswith("*")
+        self.add(words_of(text.rstrip("*")), value, prefix)
 
     def __contains__(self, words: tuple[str, ...]) -> bool:
         return words in self.values
@@ -60,19 +78,39 @@ class Phrases:
 
     def at(self, words: Sequence[str], i: int) -> tuple[int, Any]:
         """(length, value) of the longest phrase starting at words[i], or (0, None)."""
-        entries = self._by_first.get(words[i]) if i < len(words) else None
+        if i >= len(words):
+            return 0, None
+        w = words[i]
+        entries = self._by_first.get(w)
         if entries:
-            for phrase, value in entries:
+            for phrase, value, prefix in entries:
                 k = len(phrase)
-                if tuple(words[i:i + k]) == phrase:
+                if k == 1:
+                    return 1, value
+                if i + k <= len(words) and tuple(words[i:i + k - 1]) == phrase[:-1] and (
+                        words[i + k - 1] == phrase[-1]
+                        or prefix and words[i + k - 1].startswith(phrase[-1])):
                     return k, value
+        if self._prefix_lens:
+            hit = self._cache.get(w)
+            if hit is None:
+                hit = (0, None)
+                for n in self._prefix_lens:
+                    if len(w) >= n and (v := self._prefixes.get(w[:n])) is not None:
+                        hit = (1, v)
+                        break
+                if len(self._cache) > 50_000:
+                    self._cache.clear()
+                self._cache[w] = hit
+            return hit
         return 0, None
 
     def ending(self, words: Sequence[str], j: int) -> tuple[int, Any]:
-        """(length, value) of the longest phrase ending at words[j] (inclusive)."""
+        """(length, value) of the longest phrase ending at words[j] (inclusive); exact words
+        only."""
         entries = self._by_last.get(words[j]) if 0 <= j < len(words) else None
         if entries:
-            for phrase, value in entries:
+            for phrase, value, _ in entries:
                 k = len(phrase)
                 if j + 1 - k >= 0 and tuple(words[j + 1 - k:j + 1]) == phrase:
                     return k, value
@@ -80,11 +118,17 @@ class Phrases:
 
 
 def phrases(items: Iterable[Any], value: Any = True) -> Phrases:
-    return Phrases((words_of(str(w)), value) for w in items)
+    out = Phrases()
+    for w in items:
+        out.add_text(str(w), value)
+    return out
 
 
 def numbered(table: dict) -> Phrases:
-    return Phrases((words_of(str(k)), int(v)) for k, v in (table or {}).items())
+    out = Phrases()
+    for k, v in (table or {}).items():
+        out.add_text(str(k), int(v))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +152,9 @@ class Language:
     relative_days: Phrases
     abbreviations: frozenset[str]
     locatives: Phrases
+    novelty: Phrases
+    tally: Phrases
+    magnitude: frozenset[str]
 
 
 def read_data(*parts: str) -> Any:
@@ -155,6 +202,9 @@ def language(code: str) -> Language:
         relative_days=numbered(dates.get("relative_days")),
         abbreviations=frozenset(str(w) for w in data.get("abbreviations") or ()),
         locatives=phrases(data.get("locatives") or ()),
+        novelty=phrases((data.get("markers") or {}).get("novelty") or ()),
+        tally=phrases((data.get("markers") or {}).get("tally") or ()),
+        magnitude=frozenset(str(w) for w in data.get("magnitude") or ()),
     )
 
 

@@ -1,0 +1,187 @@
+"""The cross-language vocabulary: concepts, names, places and kinds of events.
+
+General tables (bot/data/concepts.yaml, events.yaml, places.yaml, and the countries of
+pycountry in English, Spanish and French) plus the topics the configured watchlists bring
+(bot/data/topics/<name>.yaml, or a file of the user's). Each entry maps the words of three
+languages to one token:
+
+    c:killed   a concept          e:earthquake  a kind of event (events.yaml)
+    n:un       an organisation    p:ve / p:caribbean  a country (ISO code) or a region
+
+`lexicon(topics)` is built once per set of topics.
+"""
+
+from __future__ import annotations
+
+import gettext
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .fold import fold
+from .tables import LANGUAGES, Phrases, read_data, words_of
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str
+    family: str
+    serial: bool
+
+
+@dataclass(slots=True)
+class Lexicon:
+    vocabulary: Phrases = field(default_factory=Phrases)  # concepts, names, places
+    kinds: dict[str, Phrases] = field(default_factory=dict)  # language -> words -> "e:kind"
+    # words that name a kind only when the text names no other ("struck", "closed")
+    weak_kinds: dict[str, Phrases] = field(default_factory=dict)
+    # words before a kind that make it the headline's context ("aid after quake")
+    context: dict[str, frozenset[str]] = field(default_factory=dict)
+    kind_info: dict[str, Kind] = field(default_factory=dict)  # "e:kind" -> Kind
+    compatible: frozenset[tuple[str, str]] = frozenset()  # (family, family), both ways
+    distinct: frozenset[str] = frozenset()  # families whose kinds never describe one event
+    seas: frozenset[str] = frozenset()  # "p:caribbean", ...
+    countries: frozenset[str] = frozenset()
+    # place tokens written with two letters or fewer ("US", "EU"): only when capitalised
+    short_places: frozenset[tuple[str, ...]] = frozenset()
+    topics: tuple[str, ...] = ()
+
+    def kinds_meet(self, a: str, b: str) -> bool:
+        """Whether two kinds ("e:attack", "e:explosion") may describe one happening."""
+        if a == b:
+            return True
+        x, y = self.kind_info.get(a), self.kind_info.get(b)
+        if x is None or y is None:
+            return True
+        if x.family == y.family:
+            return x.family not in self.distinct
+        return (x.family, y.family) in self.compatible
+
+    def add(self, section: str, key: str, forms: Iterable[object]) -> None:
+        tag = {"concepts": "c:", "names": "n:", "places": "p:", "countries": "p:",
+               "regions": "p:"}[section]
+        token = sys.intern(tag + str(key))
+        for form in forms:
+            text = str(form)
+            self.vocabulary.add_text(text, token)
+
+
+class TopicError(ValueError):
+    """A topic file that cannot be read; the message names the file and what is wrong."""
+
+
+def _pycountry_names() -> Iterable[tuple[str, str]]:
+    """(name, iso code) in English, Spanish and French, the official long forms cut at the
+    comma ("Venezuela, Bolivarian Republic of" -> "Venezuela")."""
+    import pycountry
+
+    translations = [gettext.NullTranslations()]
+    for code in ("es", "fr"):
+        try:
+            translations.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR,
+                                                    languages=[code]))
+        except OSError:  # a pycountry without its translations: English only
+            continue
+    for country in pycountry.countries:
+        names = {country.name, getattr(country, "common_name", country.name)}
+        for tr in translations:
+            for name in names:
+                yield tr.gettext(name).split(",")[0].split("(")[0].strip(), \
+                    country.alpha_2.lower()
+
+
+def _kinds(lex: Lexicon, data: dict) -> None:
+    classes = {k: [str(w) for w in v] for k, v in (data.get("classes") or {}).items()}
+    lex.context = {lang: frozenset(str(w) for w in words)
+                   for lang, words in (data.get("context") or {}).items()}
+    families = data.get("families") or {}
+    lex.compatible = frozenset(
+        pair for a, b in families.get("compatible") or () for pair in ((a, b), (b, a)))
+    lex.distinct = frozenset(families.get("distinct") or ())
+    for lang in LANGUAGES:
+        lex.kinds.setdefault(lang, Phrases())
+        lex.weak_kinds.setdefault(lang, Phrases())
+    for name, spec in (data.get("kinds") or {}).items():
+        token = sys.intern(f"e:{name}")
+        lex.kind_info[token] = Kind(name, str(spec.get("family", name)),
+                                    bool(spec.get("serial", False)))
+        for section, target in (("words", lex.kinds), ("weak", lex.weak_kinds)):
+            for lang, forms in (spec.get(section) or {}).items():
+                for form in forms:
+                    for text in _expand(str(form), classes):
+                        target.setdefault(lang, Phrases()).add_text(text, token)
+
+
+def _expand(form: str, classes: dict[str, list[str]]) -> list[str]:
+    """"{workers} strike" -> "teachers strike", "workers strike", ..."""
+    if "{" not in form:
+        return [form]
+    head, _, rest = form.partition("{")
+    name, _, tail = rest.partition("}")
+    return [out for word in classes[name] for out in _expand(f"{head}{word}{tail}", classes)]
+
+
+def _topic_data(topic: str) -> dict:
+    path = Path(topic)
+    try:
+        if path.suffix in (".yaml", ".yml") and path.exists():
+            data = yaml.safe_load(path.read_text("utf-8"))
+        else:
+            data = read_data("topics", f"{topic}.yaml")
+    except FileNotFoundError as exc:
+        raise TopicError(f"topic {topic!r}: no such topic (bot/data/topics/{topic}.yaml) "
+                         "or file") from exc
+    except (OSError, yaml.YAMLError) as exc:
+        raise TopicError(f"topic {topic!r}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise TopicError(f"topic {topic!r}: expected a mapping of concepts, names, places")
+    return data
+
+
+@lru_cache(maxsize=8)
+def lexicon(topics: tuple[str, ...] = ()) -> Lexicon:
+    """The general tables plus the given topics (names of bundled topics or YAML paths)."""
+    lex = Lexicon(topics=topics)
+    places = read_data("places.yaml")
+    not_places = {words_of(str(w)) for w in places.get("not_places") or ()}
+    for name, iso in _pycountry_names():
+        if (words := words_of(name)) not in not_places:
+            lex.vocabulary.add(words, sys.intern(f"p:{iso}"))
+    for section in ("countries", "regions"):
+        for key, forms in (places.get(section) or {}).items():
+            lex.add(section, str(key), forms)
+    lex.seas = frozenset(f"p:{s}" for s in places.get("seas") or ())
+    lex.countries = frozenset(v for v in lex.vocabulary.values.values()
+                              if v.startswith("p:") and len(v) == 4)
+    concepts = read_data("concepts.yaml")
+    for section in ("concepts", "names"):
+        for key, forms in (concepts.get(section) or {}).items():
+            lex.add(section, str(key), forms)
+    _kinds(lex, read_data("events.yaml"))
+    for topic in topics:
+        data = _topic_data(topic)
+        for section in ("concepts", "names", "places"):
+            for key, forms in (data.get(section) or {}).items():
+                lex.add(section, str(key), forms)
+        for kind, by_lang in (data.get("event_words") or {}).items():
+            token = f"e:{kind}"
+            if token not in lex.kind_info:
+                raise TopicError(f"topic {topic!r}: event_words: {kind!r} is no kind of "
+                                 f"bot/data/events.yaml")
+            for lang, forms in (by_lang or {}).items():
+                for form in forms:
+                    lex.kinds.setdefault(lang, Phrases()).add_text(str(form), token)
+    lex.short_places = frozenset(w for w, v in lex.vocabulary.values.items()
+                                 if v.startswith("p:") and len("".join(w)) <= 2)
+    return lex
+
+
+def kind_words(lang: str, topics: Sequence[str] = ()) -> Phrases:
+    return lexicon(tuple(topics)).kinds.get(lang, Phrases())
+
+
+__all__ = ["Kind", "Lexicon", "TopicError", "lexicon", "kind_words", "fold"]

@@ -1,0 +1,121 @@
+"""Who and where: the vocabulary's tokens, the kinds of events, places and names in a text.
+
+Reads the tokens of bot.text (with their capitals) against the lexicon (bot.text.lexicon):
+  - vocabulary: "c:killed", "n:un", "p:ve", "p:caribbean" (the longest phrase wins);
+  - kinds of events: "e:earthquake", per language (a month in a date is no "march");
+  - local places: a capitalised name after a locative ("in Barquisimeto", "en Cumaná",
+    "à Lyon") that is not a country, a region or a word of the tables: "p:barquisimeto";
+  - names: capitalised words inside a sentence (Hegseth, Maduro) and acronyms (ELN, OFAC);
+    a capitalised first word is only a possible name (the grouper decides from the names
+    it has seen elsewhere). In a title-cased headline only acronyms count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dates import Day
+from .lexicon import Lexicon
+from .tables import Language
+from .tokens import ACRONYM, CAPITAL, LOWER, WORD, Token
+
+# "US Strikes Boat In Pacific": past this share of capitalised words a text is title-cased
+# and its capitals say nothing. (Four words at least: "Maduro speaks" is not title case.)
+TITLE_CASE_SHARE = 0.6
+
+
+@dataclass(slots=True)
+class Mention:
+    """A token of the vocabulary or a kind, over words[first:last+1] of the text."""
+
+    token: str
+    first: int
+    last: int
+
+
+def title_cased(tokens: list[Token]) -> bool:
+    words = [t for t in tokens if t.kind == WORD]
+    caps = sum(1 for t in words if t.cap != LOWER)
+    return len(words) >= 4 and caps > TITLE_CASE_SHARE * len(words)
+
+
+def mentions(tokens: list[Token], lang: Language, lex: Lexicon,
+             days: list[Day]) -> list[Mention]:
+    """The vocabulary's and the kinds' tokens, in order; both may cover the same words
+    ("search": a concept and the kind `rescue`). A weak word of a kind ("struck") counts
+    only when the text names no kind otherwise."""
+    words = [t.norm if t.kind == WORD else "\x00" for t in tokens]
+    in_date = {k for d in days for k in range(d.first, d.last + 1)}
+    kinds = lex.kinds.get(lang.code)
+    weak = lex.weak_kinds.get(lang.code)
+    vocab = lex.vocabulary
+    short = lex.short_places
+    out: list[Mention] = []
+    weak_found: list[Mention] = []
+    strong = False
+    i, n = 0, len(tokens)
+    while i < n:
+        if words[i] == "\x00" or i in in_date:
+            i += 1
+            continue
+        k1, v1 = vocab.at(words, i)
+        if k1 and tuple(words[i:i + k1]) in short and tokens[i].cap == LOWER:
+            k1 = 0  # "us" the pronoun, not the US
+        k2, v2 = kinds.at(words, i) if kinds is not None else (0, None)
+        if k1:
+            out.append(Mention(v1, i, i + k1 - 1))
+        if k2:
+            out.append(Mention(v2, i, i + k2 - 1))
+            strong = True
+        elif weak is not None and (k3 := weak.at(words, i))[0]:
+            weak_found.append(Mention(k3[1], i, i + k3[0] - 1))
+        i += max(k1, k2, 1)
+    if weak_found and not strong:
+        out = sorted(out + weak_found, key=lambda m: m.first)
+    return out
+
+
+def local_places(tokens: list[Token], lang: Language, covered: set[int]) -> list[Mention]:
+    """Capitalised names after a locative that no table knows: "in Barquisimeto"."""
+    words = [t.norm if t.kind == WORD else "\x00" for t in tokens]
+    out: list[Mention] = []
+    n = len(tokens)
+    for i in range(n):
+        if words[i] == "\x00" or words[i] not in lang.locatives.first_words:
+            continue
+        used, _ = lang.locatives.at(words, i)
+        j = i + used
+        k = j
+        while k < n and tokens[k].kind == WORD and tokens[k].cap in (CAPITAL, ACRONYM) \
+                and k not in covered and words[k] not in lang.stop:
+            k += 1
+        if k > j and used:
+            out.append(Mention("p:" + "_".join(words[j:k]), j, k - 1))
+    return out
+
+
+def names(tokens: list[Token], lang: Language, covered: set[int],
+          title_case: bool) -> tuple[list[tuple[int, ...]], list[int]]:
+    """(groups of token indexes that are names, indexes of capitalised first words). A
+    group is a run of adjacent names ("Pete Hegseth")."""
+    groups: list[tuple[int, ...]] = []
+    firsts: list[int] = []
+    run: list[int] = []
+    for i, t in enumerate(tokens):
+        is_name = False
+        if t.kind == WORD and i not in covered and t.norm not in lang.stop:
+            if t.cap == ACRONYM:
+                is_name = True
+            elif t.cap == CAPITAL and not title_case:
+                if t.first:
+                    firsts.append(i)
+                else:
+                    is_name = True
+        if is_name:
+            run.append(i)
+        elif run:
+            groups.append(tuple(run))
+            run = []
+    if run:
+        groups.append(tuple(run))
+    return groups, firsts
