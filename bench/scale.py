@@ -39,9 +39,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.grouping import Grouper, story_id_for  # noqa: E402
+from bot.grouping import Doc, Grouper, story_id_for  # noqa: E402
 from bot.model import Item  # noqa: E402
-from bot.normalize import Doc  # noqa: E402
 
 PER_DAY = 25_000
 START = datetime(2026, 1, 5, tzinfo=UTC)

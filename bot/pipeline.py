@@ -20,6 +20,8 @@ from typing import Protocol
 
 from . import render
 from .config import Config
+from .grouping.evidence import VETO
+from .grouping.grouper import Explanation
 from .ledger import Ledger, LedgerRow, story_scope, watchlist_scope
 from .model import STORY_FACTS, WATCHLIST_FACTS, Alert, Change, Fact, Item, Story
 from .watchlists import WatchlistMatcher
@@ -27,16 +29,19 @@ from .watchlists import WatchlistMatcher
 Extractor = Callable[[str, str, str | None], list[Fact]]
 
 
-# A new story scoring this much (on the grouper's scale, where 0.40 merges) against a story
-# told in the last TWIN_WINDOW, with no story figure in disagreement, is held back as its
-# repeat; each later report that joins it is compared with that told story again, and the
-# first that is no repeat has it told (Pipeline._told_twin). Dev corpus, evaluation kit,
-# new-story alerts per event / events told of 25 (29 November 2026, with the re-examination):
-# 0.20: 1.05 / 21; 0.25: 1.09 / 23; 0.30: 1.13 / 23. Before the re-examination, 0.25 gave
-# 1.05 / 22 and hid the Mexican survivor search for good (its stories never told) and told
-# the carrier's deployment four days late.
-TWIN_THRESHOLD = 0.25
+# A new story is held back as the repeat of a story told to the same watchlist in the last
+# TWIN_WINDOW when the grouper, which keeps them apart on precision grounds, still finds them
+# alike (a mean log-odds of at least TWIN_THRESHOLD over the told story's kept reports: one
+# event told in other words is far more often the case than another event) and it has
+# positive evidence that they are one happening: the same kind of event at the same place
+# (TWIN_EVIDENCE), no veto, and no figure in disagreement. Each later report that joins the
+# held story is compared with the told story again, and the first that is no repeat has it
+# told (Pipeline._told_twin): an event is never swallowed for lack of evidence.
+TWIN_THRESHOLD = -1.5
 TWIN_WINDOW = timedelta(hours=36)
+# Evidence (bot/grouping/evidence.py) that says "the same happening": the same kind of
+# event at the same place, on the same day or a rare one.
+TWIN_EVIDENCE = frozenset({"rare_kind_and_place", "recurring_kind_place_day"})
 
 
 class GrouperLike(Protocol):
@@ -91,6 +96,32 @@ class Decision:
     edited: bool = False  # a known item whose text changed
 
 
+def _is_repeat(found: Explanation) -> bool:
+    """Whether the grouper's evidence says a report repeats a story: alike enough, with
+    the same kind of event at the same place, nothing that vetoes it, and no one new at
+    the head of it (a reaction abroad is another event)."""
+    reasons = dict(found.reasons)
+    return (found.score >= TWIN_THRESHOLD and not found.new_subject
+            and any(name in reasons for name in TWIN_EVIDENCE)
+            and all(w > VETO for w in reasons.values()))
+
+
+# Evidence that a report tells another event than a story, whatever the words: what
+# releases a held story (a later report of it that shows it is an event of its own).
+DISTINCT_EVIDENCE = frozenset({"kinds_differ", "days_differ", "seas_differ",
+                               "recurring_tolls_differ", "magnitudes_differ",
+                               "subjects_differ"})
+
+
+def _is_distinct(found: Explanation) -> bool:
+    """Whether the grouper's evidence shows a report to be of another event than a story:
+    a veto, a difference of kind, day, place, toll or actor. Not a score that merely fell
+    as time went by: a held story is released on evidence only."""
+    reasons = dict(found.reasons)
+    return (found.new_subject or any(w <= VETO for w in reasons.values())
+            or any(name in reasons for name in DISTINCT_EVIDENCE))
+
+
 class Pipeline:
     def __init__(self, config: Config, *, grouper: GrouperLike | None = None,
                  extract: Extractor | None = None) -> None:
@@ -99,7 +130,7 @@ class Pipeline:
         if grouper is None:
             from .grouping import Grouper
 
-            grouper = Grouper(window=self.window)
+            grouper = Grouper(window=self.window, topics=config.topics())
         if extract is None:
             from .facts import extract_facts
 
@@ -245,15 +276,13 @@ class Pipeline:
     def _told_twin(self, item: Item, story: Story, watchlist: str, now: datetime,
                    held: str | None = None) -> str | None:
         """The story already told to `watchlist` in the last TWIN_WINDOW that this one's
-        report `item` repeats, if any. The grouper merges only above its threshold (precision
-        first); a new story just below it, about a story told hours ago, is far more often a
-        second telling of that event than a new event. A story `held` back as the repeat of
-        another is compared with that one only, wherever it now stands in time."""
-        score = getattr(self.grouper, "score", None)
-        if score is None:
+        report `item` repeats, if any (see TWIN_THRESHOLD). A story `held` back as the
+        repeat of another is compared with that one only, wherever it now stands in time."""
+        explain = getattr(self.grouper, "explain", None)
+        if explain is None:
             return None
         if held is not None:
-            # Released only on evidence: a report scored against the told story and found no
+            # Released only on evidence: a report compared with the told story and found no
             # repeat, or figures in disagreement. A told story gone from the window (or from
             # the grouper's, which is shorter) can no longer be asked: its repeat stays one.
             other = self.stories.get(held)
@@ -261,8 +290,8 @@ class Pipeline:
                 return held
             if self._figures_differ(story, other):
                 return None
-            value = score(item, held)
-            return held if value is None or value >= TWIN_THRESHOLD else None
+            found = explain(item, held)
+            return held if found is None or not _is_distinct(found) else None
         since = now - TWIN_WINDOW
         for sid in reversed(self.stories):
             other = self.stories[sid]
@@ -272,8 +301,8 @@ class Pipeline:
                 continue
             if self._figures_differ(story, other):
                 continue  # "strike kills 3" is not the strike that killed 2 the day before
-            value = score(item, sid)
-            if value is not None and value >= TWIN_THRESHOLD:
+            found = explain(item, sid)
+            if found is not None and _is_repeat(found):
                 return sid
         return None
 

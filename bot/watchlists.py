@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from .config import WatchlistConfig
 from .model import Item
-from .normalize import fold
+from .text import fold
 
 
 def _pattern(terms: Sequence[str]) -> re.Pattern[str] | None:

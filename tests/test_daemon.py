@@ -32,7 +32,7 @@ NOW = datetime.now(UTC)
 def fresh(title: str, n: int, minutes_ago: int = 5, summary: str = "") -> dict:
     return {"guid": f"item-{n}", "link": f"https://honest.test/{n}",
             "date": NOW - timedelta(minutes=minutes_ago), "title": title,
-            "summary": summary or f"{title}, our correspondent reports."}
+            "summary": summary or title}
 
 
 HONEST = rss([fresh("US strike on a boat in the Caribbean kills three, Hegseth says", 1)],

@@ -1,0 +1,540 @@
+"""Evidence that two reports tell one event, or two: small named functions.
+
+Each function looks at one kind of evidence that any news report carries, in any language
+and on any topic — how alike the words are (headline, lead, text), what happened (the kinds
+of events), where (towns, countries, seas), when (the days named, the days between the
+reports), who (names), and figures with their nouns (tolls, magnitudes) — and returns a
+number, 0.0 when it has nothing to say. Weighed (`WEIGHTS`) and summed with the intercept,
+they give the log-odds that the two reports tell one event; the grouper averages them over
+a story's kept members, and `vigia explain` prints each (reason, weight).
+
+The weights are fitted, not guessed: `bench/fit_grouping.py` computes these very functions
+over every pair of reports published within three days of each other in the six labelled
+sets (the shared dev and dev2 corpora, and the quake, protest, election and flood sets of
+bench/data), fits a logistic regression, and prints the weights with each set's figures
+when it is left out of the fit (bench/README.md, "Grouping"). The signs are what one would
+expect; a weight whose sign flips between folds is not kept.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rapidfuzz import fuzz
+
+from ..text.lexicon import Lexicon
+from .features import Doc
+
+# Token prefixes of what the evidence weighs apart from the words: kinds, places, figures,
+# ordinals, days, magnitudes.
+_APART = ("e:", "p:", "#", "k:", "v:", "o:", "d:", "m:")
+
+
+def _is_word(token: str) -> bool:
+    return not token.startswith(_APART)
+
+
+def _subject(doc: Doc, lex: Lexicon) -> tuple[str, ...]:
+    """The names and places the headline starts with ("Trinidad and Tobago prime minister
+    praises ..." -> the country), if it starts so. A capitalised first word is no name
+    here: headlines start with verbs too ("Suman 324 muertos ...")."""
+    run: list[str] = []
+    for tok in doc.title:
+        if tok in doc.names or (tok.startswith(("p:", "n:")) and tok not in lex.seas):
+            run.append(tok)
+        else:
+            break
+    return tuple(dict.fromkeys(run))
+
+
+# Magnitudes of one quake differ by a few tenths between agencies (7.7, 7.8).
+MAGNITUDE_TOLERANCE = 0.35
+_EMPTY: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One report as the evidence compares it: compact (tuples of interned strings), as a
+    story keeps several of them for the whole window."""
+
+    lang: str
+    when: datetime
+    source: str  # the feed it came from
+    # the words (and concepts) of the headline, the lead and the whole text; the kinds,
+    # places, figures and days are weighed apart below, so the words are words only
+    title: tuple[str, ...]
+    lead: tuple[str, ...]
+    text: tuple[str, ...]
+    tokens: tuple[str, ...]  # every distinct token: what the grouper's index holds
+    title_text: str  # the title's tokens, sorted, for rapidfuzz
+    kinds: tuple[str, ...]
+    context_kinds: tuple[str, ...]
+    rare_kinds: tuple[str, ...]  # kinds that rarely recur (an earthquake, an election)
+    places: tuple[str, ...]  # countries and towns (not seas)
+    towns: tuple[str, ...]
+    seas: tuple[str, ...]
+    names: tuple[str, ...]
+    days: tuple[str, ...]  # "2025-09-02"
+    title_days: tuple[str, ...]
+    title_tolls: tuple[int, ...]
+    tolls: tuple[int, ...]
+    numbers: tuple[int, ...]
+    magnitudes: tuple[float, ...]
+    new: bool  # "another strike"
+    tally: bool  # the headline's figure may be a running total
+    subject: tuple[str, ...]  # the headline's first name or place group ("Trinidad PM")
+
+    @classmethod
+    def of(cls, doc: Doc, when: datetime, lex: Lexicon, source: str = "") -> Frame:
+        info = lex.kind_info
+        places = doc.places - lex.seas
+        tokens = tuple(dict.fromkeys(doc.title + doc.body))
+        # days after the report's own (a day's grace for time zones) are plans ("retires
+        # effective 1 April"): when something will happen, not which event is reported
+        horizon = when.date() + timedelta(days=1)
+        days = tuple(sorted(d.isoformat() for d in doc.dates if d <= horizon))
+        return cls(
+            lang=doc.lang, when=when, source=source,
+            title=tuple(t for t in dict.fromkeys(doc.title) if _is_word(t)),
+            lead=tuple(sorted(t for t in doc.lead if _is_word(t))),
+            text=tuple(t for t in tokens if _is_word(t)),
+            tokens=tokens,
+            title_text=" ".join(sorted(set(doc.title))),
+            kinds=tuple(sorted(doc.kinds)),
+            context_kinds=tuple(sorted(doc.context_kinds)),
+            rare_kinds=tuple(sorted(k for k in doc.kinds if k in info and not info[k].serial)),
+            places=tuple(sorted(places)),
+            towns=tuple(sorted(doc.locals)),
+            seas=tuple(sorted(doc.places & lex.seas)),
+            names=tuple(sorted(n for n in doc.names if not n.startswith("p:"))),
+            days=days,
+            title_days=tuple(sorted(t[2:] for t in set(doc.title)
+                                    if t.startswith("d:") and t[2:] in days)),
+            title_tolls=tuple(sorted(doc.title_killed)),
+            tolls=tuple(sorted(doc.killed)),
+            numbers=tuple(sorted(doc.numbers)),
+            magnitudes=tuple(sorted(doc.magnitudes)),
+            new=doc.title_new,
+            tally=doc.title_tally,
+            subject=_subject(doc, lex),
+        )
+
+
+class Pair:
+    """Two reports (the new item `a`, a story's member `b`), the window's IDF and the
+    lexicon (which families of kinds go together)."""
+
+    __slots__ = ("a", "b", "idf", "lex", "_cache")
+
+    def __init__(self, a: Frame, b: Frame, idf: Callable[[str], float], lex: Lexicon,
+                 cache: dict | None = None) -> None:
+        self.a, self.b, self.idf, self.lex = a, b, idf, lex
+        self._cache = cache if cache is not None else {}
+
+    def cosine(self, field: str) -> float:
+        """IDF-weighted cosine of the two reports' token sets (title, lead or text)."""
+        x, y = getattr(self.a, field), getattr(self.b, field)
+        if not x or not y:
+            return 0.0
+        idf = self.idf
+        key = (field, id(self.a))
+        na = self._cache.get(key)
+        if na is None:
+            na = self._cache[key] = math.sqrt(sum(idf(t) ** 2 for t in x))
+        nb = math.sqrt(sum(idf(t) ** 2 for t in y))
+        if not na or not nb:
+            return 0.0
+        xs = self._cache.get((field, "set", id(self.a)))
+        if xs is None:
+            xs = self._cache[(field, "set", id(self.a))] = frozenset(x)
+        shared = sum(idf(t) ** 2 for t in y if t in xs)
+        return shared / (na * nb)
+
+
+def _meet(x: tuple, y: tuple) -> bool:
+    return bool(x) and bool(y) and not set(x).isdisjoint(y)
+
+
+# --------------------------------------------------------------------------- the words
+def title_words(p: Pair) -> float:
+    """How alike the headlines are (IDF-weighted cosine of their tokens)."""
+    return p.cosine("title")
+
+
+def no_title_word(p: Pair) -> float:
+    """The headlines share no word or concept at all: whatever else is alike (a feed's
+    boilerplate, a story's background), the headlines tell of other things."""
+    return float(p.cosine("title") == 0.0)
+
+
+def lead_words(p: Pair) -> float:
+    """How alike the headlines and first sentences are: who did what, where."""
+    return p.cosine("lead")
+
+
+def text_words(p: Pair) -> float:
+    """How alike everything the two reports say is."""
+    return p.cosine("text")
+
+
+def title_wording(p: Pair) -> float:
+    """Headlines worded alike in one language (rapidfuzz): a rewrite of one wire report."""
+    if p.a.lang != p.b.lang:
+        return 0.0
+    return fuzz.token_sort_ratio(p.a.title_text, p.b.title_text) / 100.0
+
+
+def same_source(p: Pair) -> float:
+    """Both from one feed: an outlet seldom reports one event twice, and what its reports
+    share may be its own boilerplate ("our correspondent reports")."""
+    return float(bool(p.a.source) and p.a.source == p.b.source)
+
+
+def other_language(p: Pair) -> float:
+    """Two languages: their words meet only through shared concepts, names, places and
+    figures, so the same event scores lower on the words alone."""
+    return float(p.a.lang != p.b.lang)
+
+
+# ---------------------------------------------------------------------- what happened
+def same_kind(p: Pair) -> float:
+    """Both headlines report the same kind of event."""
+    return float(_meet(p.a.kinds, p.b.kinds))
+
+
+def related_kind(p: Pair) -> float:
+    """A kind of event one reports is the other's, or its context ("aid after the quake")."""
+    a, b = p.a, p.b
+    return float(_meet(a.kinds + a.context_kinds, b.kinds + b.context_kinds))
+
+
+def rare_kind(p: Pair) -> float:
+    """Both report the same kind of event that rarely recurs (an earthquake, an election)."""
+    return float(_meet(p.a.rare_kinds, p.b.rare_kinds))
+
+
+def kinds_differ(p: Pair) -> float:
+    """The headlines' kinds share nothing and cannot describe one happening: a labour
+    strike is not a military strike, a flood not a protest, a resignation not an asylum."""
+    a, b = p.a.kinds, p.b.kinds
+    if not a or not b or not set(a).isdisjoint(b):
+        return 0.0
+    meet = p.lex.kinds_meet
+    return 0.0 if any(meet(x, y) for x in a for y in b) else 1.0
+
+
+# ------------------------------------------------------------------------------ where
+def same_place(p: Pair) -> float:
+    """A country or a town both name."""
+    return float(_meet(p.a.places, p.b.places))
+
+
+def same_town(p: Pair) -> float:
+    """The town one's lead names ("in Cumaná"), the other names too."""
+    a, b = p.a, p.b
+    return float(_meet(a.towns, b.places) or _meet(b.towns, a.places))
+
+
+def towns_differ(p: Pair) -> float:
+    """Each lead names a town the other never names: two places, two events."""
+    a, b = p.a, p.b
+    if not a.towns or not b.towns:
+        return 0.0
+    return float(not _meet(a.towns, b.places) and not _meet(b.towns, a.places))
+
+
+def seas_differ(p: Pair) -> float:
+    """Each names a sea the other does not: the Caribbean is not the Pacific."""
+    a, b = p.a.seas, p.b.seas
+    return float(bool(a) and bool(b) and set(a).isdisjoint(b))
+
+
+def kind_and_place(p: Pair) -> float:
+    """The same kind of event at the same place (a country, a town or a sea)."""
+    return float(same_kind(p) and (same_place(p) or _meet(p.a.seas, p.b.seas)))
+
+
+def rare_kind_and_place(p: Pair) -> float:
+    """The same kind of event that rarely recurs, at the same place: one earthquake, one
+    election, told over days as its figures change."""
+    return float(rare_kind(p) and same_place(p))
+
+
+def recurring_kind_place_day(p: Pair) -> float:
+    """The same kind of event that recurs (a protest, an attack), at the same place, on a
+    day both name or reported the same day."""
+    if rare_kind(p) or not kind_and_place(p):
+        return 0.0
+    return float(same_day(p) or published_same_day(p))
+
+
+def recurring_kind_place_other_day(p: Pair) -> float:
+    """The same kind of event that recurs, at the same place, but on other days: protests
+    in one city a week apart are two protests."""
+    if rare_kind(p) or not kind_and_place(p):
+        return 0.0
+    return float(not same_day(p) and not published_same_day(p))
+
+
+# ------------------------------------------------------------------------------ when
+def same_day(p: Pair) -> float:
+    """A calendar day both name."""
+    return float(_meet(p.a.days, p.b.days))
+
+
+def days_differ(p: Pair) -> float:
+    """Both name days, none in common."""
+    a, b = p.a.days, p.b.days
+    return float(bool(a) and bool(b) and set(a).isdisjoint(b))
+
+
+def days_apart(p: Pair) -> float:
+    """Days between the two reports' publication."""
+    return abs((p.a.when - p.b.when).total_seconds()) / 86400.0
+
+
+def published_same_day(p: Pair) -> float:
+    """Published within a day of each other."""
+    return float(days_apart(p) < 1.0)
+
+
+def rare_event_days_apart(p: Pair) -> float:
+    """Days between two reports of one kind of rare event at one place: an earthquake's or
+    a flood's news goes on for days, its toll rising, and the days between weigh less."""
+    return days_apart(p) if rare_kind_and_place(p) else 0.0
+
+
+# ------------------------------------------------------------------------------- who
+def subjects_differ(p: Pair) -> float:
+    """Each headline starts with a name or place the other report never mentions: one is
+    about what Maduro said, the other about what the US did."""
+    a, b = p.a, p.b
+    if not a.subject or not b.subject:
+        return 0.0
+    return float(set(a.subject).isdisjoint(b.tokens) and set(b.subject).isdisjoint(a.tokens))
+
+
+def shared_names(p: Pair) -> float:
+    """People and groups both name (up to three)."""
+    if not p.a.names or not p.b.names:
+        return 0.0
+    return min(3, len(set(p.a.names).intersection(p.b.names))) / 3.0
+
+
+# --------------------------------------------------------------------------- figures
+def tolls_differ(p: Pair) -> float:
+    """The headlines give tolls, none in common, and neither is a running total."""
+    a, b = p.a, p.b
+    if not a.title_tolls or not b.title_tolls or a.tally or b.tally:
+        return 0.0
+    return float(set(a.title_tolls).isdisjoint(b.title_tolls))
+
+
+def recurring_tolls_differ(p: Pair) -> float:
+    """... for an event of a kind that recurs: a strike that killed three is not the one
+    that killed two (an earthquake's toll that differs is a toll that rose)."""
+    return float(tolls_differ(p) and not rare_kind(p))
+
+
+def same_toll(p: Pair) -> float:
+    """A toll both give."""
+    return float(_meet(p.a.title_tolls, p.b.title_tolls) or _meet(p.a.tolls, p.b.tolls))
+
+
+def rare_kind_tolls(p: Pair) -> float:
+    """Tolls of one rare event at one place: a toll that rises is the same event."""
+    return float(rare_kind_and_place(p) and bool(p.a.tolls) and bool(p.b.tolls))
+
+
+def shared_numbers(p: Pair) -> float:
+    """Figures both give (up to two)."""
+    if not p.a.numbers or not p.b.numbers:
+        return 0.0
+    return min(2, len(set(p.a.numbers).intersection(p.b.numbers))) / 2.0
+
+
+def magnitudes_differ(p: Pair) -> float:
+    """Earthquakes of other magnitudes are other earthquakes."""
+    a, b = p.a.magnitudes, p.b.magnitudes
+    if not a or not b:
+        return 0.0
+    return float(min(abs(x - y) for x in a for y in b) > MAGNITUDE_TOLERANCE)
+
+
+def another(p: Pair) -> float:
+    """A headline says it reports one more event of a series ("another strike", "otra
+    lancha", "nouveau séisme")."""
+    return float(p.a.new or p.b.new)
+
+
+EVIDENCE: tuple[Callable[[Pair], float], ...] = (
+    title_words, no_title_word, lead_words, text_words, title_wording, same_source,
+    other_language,
+    related_kind, rare_kind, kinds_differ,
+    same_town, seas_differ, rare_kind_and_place, recurring_kind_place_day,
+    recurring_kind_place_other_day,
+    same_day, days_differ, days_apart, published_same_day, rare_event_days_apart,
+    shared_names, subjects_differ,
+    recurring_tolls_differ, rare_kind_tolls, shared_numbers, magnitudes_differ, another,
+)
+NAMES = tuple(fn.__name__ for fn in EVIDENCE)
+
+
+# ------------------------------------------------------------- a report against a story
+# What no average of pairs weighs enough: evidence about the story as a whole, which rules
+# a merge out (VETO) or weighs against it. These are not fitted: each says why it exists and
+# what it was measured on.
+VETO = -10.0
+
+
+class StoryView:
+    """What the story-level evidence reads of a story (the grouper's story satisfies it)."""
+
+    n: int
+    first_seen: datetime
+    last_seen: datetime
+    counts: dict[str, int]  # token -> members mentioning it
+    head_tolls: tuple[int, ...]  # tolls its members' headlines give (no running totals)
+    days: tuple[str, ...]  # days its members name
+    members: list[Frame]
+
+
+def toll_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
+    """The headline's toll is none that the story's headlines give, the story never names
+    it, neither side is a running total, and the event is of a kind that recurs: a strike
+    that killed three is not the strike that killed two the day before, however alike the
+    words (on the dev set, two strikes announced in one template score far above any
+    threshold without it). A quake's toll that differs is a toll that rose: no veto."""
+    if not a.title_tolls or a.tally or not story.head_tolls or a.rare_kinds:
+        return 0.0
+    if not set(a.title_tolls).isdisjoint(story.head_tolls):
+        return 0.0
+    if any(f"k:{v}" in story.counts for v in a.title_tolls):
+        return 0.0
+    return VETO
+
+
+def later_day_veto(a: Frame, story: StoryView, lex: Lexicon, now: datetime) -> float:
+    """Every day the item names is two days or more after every day the story names (and
+    not after the report itself: "retires effective 12 December" is a plan): another
+    occasion of an event that recurs. One rare event's later days are its development."""
+    if not a.days or not story.days or a.rare_kinds:
+        return 0.0
+    told = (story.last_seen.date() + _DAY).isoformat()
+    said = [d for d in story.days if d <= told]
+    horizon = (now.date() + _DAY).isoformat()
+    mine = [d for d in a.days if d <= horizon]
+    if not said or not mine or any(d in story.days for d in mine):
+        return 0.0
+    ref = max(said)
+    if (datetime.fromisoformat(min(mine)) - datetime.fromisoformat(ref)).days >= 2:
+        return VETO
+    return 0.0
+
+
+def sea_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
+    """The item names one sea and the story's members mostly name another one only: the
+    Caribbean is not the Pacific."""
+    if len(a.seas) != 1:
+        return 0.0
+    mine, counts, n = a.seas[0], story.counts, story.n
+    if counts.get(mine, 0) * 2 >= n:
+        return 0.0
+    if any(counts.get(s, 0) * 2 >= n for s in lex.seas if s != mine):
+        return VETO
+    return 0.0
+
+
+# A story's members that mention a name, below which it is new to the story.
+NEW_SUBJECT_SHARE = 0.15
+# How much a headline whose subject is new to a story of three reports or more weighs
+# against joining it (log-odds): a reaction abroad ("Trinidad PM praises US strike"), another
+# government's move, is another event (gold, on every labelled set).
+NEW_SUBJECT_PENALTY = 3.0
+
+
+def new_subject(a: Frame, story: StoryView, lex: Lexicon) -> float:
+    """The headline's subject (its first name or place) is one that almost none of the
+    story's members mention."""
+    if story.n < 3 or not a.subject:
+        return 0.0
+    limit = NEW_SUBJECT_SHARE * story.n
+    if all(story.counts.get(tok, 0) < limit for tok in a.subject):
+        return -NEW_SUBJECT_PENALTY
+    return 0.0
+
+
+def another_event(a: Frame, story: StoryView, lex: Lexicon) -> float:
+    """A veto: the headline says it reports one more event of a series ("another strike",
+    "otra lancha", "nouveau séisme"), none of the story's kept reports says so, and the item
+    names a day or a toll the story does not. Alone "another" proves nothing (the first
+    report of a strike does not say it, the next ones do); beside another day or toll it
+    settles it. (Dev: two Pacific strikes a day apart merged without it.)"""
+    if not a.new or any(m.new for m in story.members):
+        return 0.0
+    other_day = bool(a.days) and bool(story.days) and set(a.days).isdisjoint(story.days)
+    other_toll = bool(a.tolls) and bool(story.head_tolls) and \
+        set(a.tolls).isdisjoint(story.head_tolls)
+    return VETO if other_day or other_toll else 0.0
+
+
+# How much kinds of events that cannot describe one happening weigh against a story
+# (log-odds): the item's kinds against those most of the story's members report (a strike
+# hours after a tanker seizure at the same coast; an asylum the day after a resignation).
+# The pair evidence `kinds_differ` weighs each pair lightly, as kinds are often missed in
+# one report; against a story whose members agree on their kind it is far stronger.
+KIND_PENALTY = 3.0
+
+
+def kind_conflict(a: Frame, story: StoryView, lex: Lexicon) -> float:
+    if not a.kinds:
+        return 0.0
+    counts: dict[str, int] = {}
+    for m in story.members:
+        for k in m.kinds:
+            counts[k] = counts.get(k, 0) + 1
+    usual = [k for k, c in counts.items() if c * 2 >= len(story.members)]
+    if not usual or any(lex.kinds_meet(x, y) for x in a.kinds for y in usual):
+        return 0.0
+    return -KIND_PENALTY
+
+
+# A headline naming a day this many days before the story began, a day the story does not
+# name, is about an older event back in the news ("the March 2 strike killed survivors,
+# report says" is no report of this week's strike).
+HISTORY_DAYS = 7
+
+
+def old_event(a: Frame, story: StoryView, lex: Lexicon) -> float:
+    days = [d for d in a.title_days if d not in story.days]
+    if not days or len(days) < len(a.title_days):
+        return 0.0
+    first = story.first_seen.date()
+    if all((first - datetime.fromisoformat(d).date()).days >= HISTORY_DAYS for d in days):
+        return VETO
+    return 0.0
+
+
+_DAY = timedelta(days=1)
+
+
+def story_evidence(a: Frame, story: StoryView, lex: Lexicon,
+                   now: datetime) -> list[tuple[str, float]]:
+    """The story-level evidence that says something, by name; a veto ends the list."""
+    out = []
+    for fn in (sea_veto, toll_veto, later_day_veto, kind_conflict, old_event, new_subject,
+               another_event):
+        w = fn(a, story, lex, now) if fn is later_day_veto else fn(a, story, lex)
+        if w:
+            out.append((fn.__name__, w))
+            if w <= VETO:
+                break
+    return out
+
+
+def features(pair: Pair) -> list[float]:
+    """Every evidence function's value for one pair, in EVIDENCE order."""
+    return [fn(pair) for fn in EVIDENCE]

@@ -1,0 +1,325 @@
+"""An item's text -> what the grouper compares (a `Doc`), for any topic and language.
+
+Token forms (plain strings, cheap to hash; each interned where it is made):
+    c:killed     a concept of the vocabulary    e:earthquake  a kind of event
+    p:ve         a country (ISO code)           p:caribbean   a region or a sea
+    p:cumana     a town named after a locative ("in Cumaná")
+    n:un         an organisation of the vocabulary; other names (capitalised inside a
+                 sentence: Hegseth, Maduro) are plain words below, kept in `Doc.names`
+    #11          a number (2 or more)           o:2           an ordinal
+    d:2025-09-15 a calendar day named           k:3 / v:2     a number beside a word for
+                 killed / survivors ("3 killed", "tres muertos", "deux survivants")
+    strike       any other word: folded, a plural "s" dropped, cut to 6 letters, which also
+                 lines up many en/es/fr cognates (operation/operativo/operation -> "operat")
+
+The headline also gives two markers that carry no token: `Doc.title_new` ("another strike",
+"otra lancha", "nouvelle frappe") and `Doc.title_tally` (its figure may be a running total
+or a revised toll: "61 dead since September", "toll rises to 27").
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ..text import NONCOUNT, NUM, ORD, WORD, Text, guess_language, language, read
+from ..text.lexicon import Lexicon, lexicon
+from ..text.names import local_places, mentions, names, title_cased
+from ..text.tables import all_stop_words
+
+# Words longer than this are cut to it: long enough to keep "hegset" and "venezu" apart from
+# other words, short enough that inflections ("strikes", "narcoterroristas") and many
+# cognates meet. Chosen by reading the stems of the dev corpus, not by a score.
+STEM_LEN = 6
+# What an item is about is in its title and first sentences; some feeds put whole articles in
+# the summary, which would cost time and memory for nothing. 600 characters is about the
+# first 100 words (the dev corpus's longest summary has 330).
+MAX_TITLE = 300
+MAX_SUMMARY = 600
+# A figure this many tokens (after stop words) from "killed"/"survivors" is that figure:
+# "killed 11 people", "11 personnes tuees", "once muertos", "tuant 14 hommes".
+FIGURE_REACH = 2
+# How many words before a kind may make it the headline's context ("aid after the deadly
+# quake": the quake is why, the aid is what is reported).
+CONTEXT_REACH = 3
+# How many words after a novelty marker may name the event it qualifies ("another deadly
+# strike", "otra lancha", "nouveau séisme"); a farther one is qualified by something else
+# ("new survivors as quake toll rises").
+NOVELTY_REACH = 2
+_FIGURE_TAGS = {"c:killed": "k:", "c:survivor": "v:"}
+_NOVELTY_OF = frozenset(("c:killed", "c:boat", "c:submarine"))
+_EMPTY: frozenset = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """What the grouper compares. All sets hold folded, language-neutral tokens."""
+
+    lang: str
+    title: tuple[str, ...]
+    body: tuple[str, ...]
+    numbers: frozenset[int]
+    title_numbers: frozenset[int]
+    ordinals: frozenset[int]
+    dates: frozenset[date]
+    places: frozenset[str]
+    names: frozenset[str]
+    # capitalised words first in a sentence ("Sheinbaum said ..."): names or not, the
+    # grouper decides from the names it has seen elsewhere
+    caps: frozenset[str] = _EMPTY
+    killed: frozenset[int] = _EMPTY  # figures next to a word for killed/dead
+    title_killed: frozenset[int] = _EMPTY
+    title_new: bool = False
+    title_tally: bool = False
+    # kinds of events the headline reports (else the first sentence): "e:earthquake"; a
+    # kind named as the context ("aid after quake") is in context_kinds instead
+    kinds: frozenset[str] = _EMPTY
+    title_kinds: frozenset[str] = _EMPTY
+    context_kinds: frozenset[str] = _EMPTY
+    # towns named after a locative in the headline or the first sentence ("p:cumana")
+    locals: frozenset[str] = _EMPTY
+    # every token of the headline and the first sentence (who, where, what: the lead)
+    lead: frozenset[str] = _EMPTY
+    # earthquake magnitudes named ("magnitude 7.8" -> 7.8)
+    magnitudes: frozenset[float] = _EMPTY
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return self.title + self.body
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("s"):
+        word = word[:-1]
+    return word[:STEM_LEN]
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit]
+
+
+class _Acc:
+    """What the texts of one item add up to."""
+
+    __slots__ = ("numbers", "ordinals", "dates", "places", "names", "caps", "killed",
+                 "kinds", "context_kinds", "locals", "lead", "new", "tally", "magnitudes")
+
+    def __init__(self) -> None:
+        self.numbers: set[int] = set()
+        self.ordinals: set[int] = set()
+        self.dates: set[date] = set()
+        self.places: set[str] = set()
+        self.names: set[str] = set()
+        self.caps: set[str] = set()
+        self.killed: set[int] = set()
+        self.kinds: set[str] = set()
+        self.context_kinds: set[str] = set()
+        self.locals: set[str] = set()
+        self.lead: set[str] = set()
+        self.magnitudes: set[float] = set()
+        self.new = False
+        self.tally = False
+
+
+def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool) -> list[str]:
+    """The tokens of one text, in order; fills `acc`."""
+    lang = language(text.lang)
+    tokens = text.tokens
+    found = mentions(tokens, lang, lex, text.days)
+    covered = {k for m in found for k in range(m.first, m.last + 1)}
+    locals_ = local_places(tokens, lang, covered)
+    groups, firsts = names(tokens, lang, covered, title_cased(tokens))
+    name_at = {k for g in groups for k in g}
+    first_at = set(firsts)
+    at: dict[int, list[str]] = {}
+    for m in (*found, *locals_):
+        at.setdefault(m.first, []).append(m.token)
+        covered.update(range(m.first, m.last + 1))
+    day_at = {d.first: d for d in text.days}
+    in_day = {k for d in text.days for k in range(d.first, d.last + 1)}
+    stop, all_stop = lang.stop, all_stop_words()
+    # the lead: the headline, or the summary's first sentence
+    lead_end = len(tokens) if title else next(
+        (k for k, t in enumerate(tokens) if k and t.first), len(tokens))
+    out: list[str] = []
+    for k, tok in enumerate(tokens):
+        start = len(out)
+        if k in day_at:
+            acc.dates.add(day_at[k].day)
+            out.append(sys.intern("d:" + day_at[k].day.isoformat()))
+        elif k in in_day:
+            continue
+        elif k in at:
+            out.extend(at[k])
+        elif k in covered:
+            continue
+        elif tok.kind == NUM:
+            if tok.value is not None and tok.value >= 2:
+                acc.numbers.add(tok.value)
+                out.append(sys.intern(f"#{tok.value}"))
+        elif tok.kind == ORD:
+            if tok.value is not None and tok.value >= 2:
+                acc.ordinals.add(tok.value)
+                out.append(sys.intern(f"o:{tok.value}"))
+        elif tok.kind == NONCOUNT:
+            m = _magnitude(tokens, k, lang, found)
+            if m is not None:
+                acc.magnitudes.add(m)
+                out.append(sys.intern(f"m:{m:.1f}"))
+        elif tok.kind == WORD:
+            w = tok.norm
+            if w in stop or len(w) < 2 or w in all_stop:
+                continue
+            stem = sys.intern(_stem(w))
+            if k in name_at:
+                acc.names.add(stem)
+            elif k in first_at:
+                acc.caps.add(stem)
+            out.append(stem)
+        if k < lead_end:
+            acc.lead.update(out[start:])
+    lead_kinds = title or not acc.kinds  # the first sentence's kinds when the title has none
+    for m in found:
+        tok = m.token
+        if tok[0] == "p":
+            acc.places.add(tok)
+        elif tok[0] == "n":
+            acc.names.add(tok)
+        elif tok[0] == "e" and m.first < lead_end:
+            if _in_context(tokens, m.first, lex.context.get(lang.code, _EMPTY)):
+                acc.context_kinds.add(tok)
+            elif lead_kinds:
+                acc.kinds.add(tok)
+    for m in locals_:
+        acc.places.add(m.token)
+        if m.first < lead_end:
+            acc.locals.add(m.token)
+    if title:
+        _marks(tokens, lang, out, found, acc)
+    return _figures(out, acc)
+
+
+def _in_context(tokens, k: int, context: frozenset[str]) -> bool:
+    """Whether a context word ("after", "tras", "apres") stands within reach before the
+    kind at tokens[k], in the same clause."""
+    for j in range(k - 1, max(-1, k - 1 - CONTEXT_REACH), -1):
+        t = tokens[j]
+        if t.kind != WORD:
+            return False
+        if t.norm in context:
+            return True
+    return False
+
+
+# How far a magnitude word (or an earthquake word: "un séisme de 6,4") may stand from it.
+MAGNITUDE_REACH = 3
+
+
+def _magnitude(tokens, k: int, lang, found) -> float | None:
+    """The magnitude a decimal figure at tokens[k] gives, if a magnitude word or an
+    earthquake word stands within reach of it."""
+    raw = tokens[k].norm.replace(",", ".")
+    if raw.count(".") > 1 or not raw.replace(".", "").isdigit():
+        return None
+    value = float(raw)
+    if not 1.0 <= value < 10.0:
+        return None
+    lo, hi = max(0, k - MAGNITUDE_REACH), k + MAGNITUDE_REACH + 1
+    if any(t.kind == WORD and t.norm in lang.magnitude for t in tokens[lo:hi]):
+        return value
+    if any(m.token == "e:earthquake" and lo <= m.first < k for m in found):
+        return value
+    return None
+
+
+def _marks(tokens, lang, out: list[str], found, acc: _Acc) -> None:
+    words = [t.norm if t.kind == WORD else "" for t in tokens]
+    if "c:toll" in out:
+        acc.tally = True
+    for i in range(len(words)):
+        if not words[i]:
+            continue
+        if lang.tally.at(words, i)[0]:
+            acc.tally = True
+        if not acc.new and lang.novelty.at(words, i)[0]:
+            acc.new = any(i < m.first <= i + NOVELTY_REACH and (
+                m.token[0] == "e" or m.token in _NOVELTY_OF) for m in found)
+
+
+def _figures(result: list[str], acc: _Acc) -> list[str]:
+    """Adds "k:N"/"v:N" for each number whose nearest tag word (within reach) is
+    killed/survivors: "11 muertos y 2 sobrevivientes" -> k:11, v:2."""
+    if "c:killed" not in result and "c:survivor" not in result:
+        return result
+    tags = [i for i, tok in enumerate(result) if tok in _FIGURE_TAGS]
+    extra: list[str] = []
+    for j, t in enumerate(result):
+        if t[0] != "#":
+            continue
+        near = tags[0] if len(tags) == 1 else min(tags, key=lambda i: (abs(i - j), i < j))
+        if abs(near - j) <= FIGURE_REACH:
+            tag = _FIGURE_TAGS[result[near]]
+            extra.append(sys.intern(tag + t[1:]))
+            if tag == "k:":
+                acc.killed.add(int(t[1:]))
+    return result + extra
+
+
+def analyze(title: str, summary: str, language_hint: str | None = None,
+            published: datetime | None = None, topics: Sequence[str] = ()) -> Doc:
+    """The features of one item. `published` anchors "Monday", "yesterday" and bare dates;
+    `topics` are the watchlists' topic vocabularies (bot/data/topics)."""
+    title = (title or "")[:MAX_TITLE]
+    summary = _cut(summary or "", MAX_SUMMARY)
+    lang = guess_language(f"{title} {summary}", language_hint)
+    pub = published.date() if published else None
+    return analyze_texts(read(title, lang, pub), read(summary, lang, pub), topics)
+
+
+def analyze_texts(title: Text, summary: Text, topics: Sequence[str] = ()) -> Doc:
+    """The same from texts the caller has already read (the pipeline reads each once, for
+    the grouper and the facts alike)."""
+    lex = lexicon(tuple(topics))
+    acc = _Acc()
+    t = _features(title, lex, acc, title=True)
+    title_numbers = frozenset(acc.numbers)
+    title_killed = frozenset(acc.killed)
+    title_kinds = frozenset(acc.kinds)
+    lead_title = set(acc.lead)
+    b = _features(summary, lex, acc, title=False)
+    return Doc(
+        lang=title.lang,
+        title=tuple(t),
+        body=tuple(b),
+        numbers=frozenset(acc.numbers),
+        title_numbers=title_numbers,
+        ordinals=frozenset(acc.ordinals),
+        dates=frozenset(acc.dates),
+        places=frozenset(acc.places),
+        names=frozenset(acc.names),
+        caps=frozenset(acc.caps - acc.names),
+        killed=frozenset(acc.killed),
+        title_killed=title_killed,
+        title_new=acc.new,
+        title_tally=acc.tally,
+        kinds=frozenset(acc.kinds),
+        title_kinds=title_kinds,
+        context_kinds=frozenset(acc.context_kinds - acc.kinds),
+        locals=frozenset(acc.locals),
+        lead=frozenset(acc.lead | lead_title),
+        magnitudes=frozenset(acc.magnitudes),
+    )
+
+
+def tokens(text: str, language_hint: str | None = None, published: datetime | None = None,
+           topics: Sequence[str] = ()) -> list[str]:
+    """The feature tokens of one text, in order (see the module docstring for their forms)."""
+    lang = guess_language(text, language_hint)
+    acc = _Acc()
+    pub = published.date() if published else None
+    return _features(read(text, lang, pub), lexicon(tuple(topics)), acc, title=False)

@@ -1,0 +1,191 @@
+"""What the grouper reads in a report: what two reports of one event in English, Spanish and
+French have in common once their text is read through the text layer and the lexicon. The
+sentences are invented for these tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.grouping.features import analyze, tokens
+from bot.text import read_data
+
+# A Tuesday: "Monday" in its text is the day before.
+TUESDAY = datetime(2026, 3, 17, 9, 0, tzinfo=UTC)
+TOPIC = ("us-venezuela",)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Three people were killed", "en"),
+    ("Murieron tres personas", "es"),
+    ("Trois personnes ont été tuées", "fr"),
+])
+def test_numbers_in_words_become_figures_and_tolls(text, lang):
+    doc = analyze(text, "", lang)
+    assert doc.numbers == {3}
+    assert doc.title_killed == {3}
+    assert "k:3" in doc.title
+
+
+def test_eleven_in_three_languages_is_the_same_number():
+    for text, lang in (("eleven dead", "en"), ("once muertos", "es"), ("onze morts", "fr")):
+        assert "#11" in tokens(text, lang), text
+
+
+def test_stop_words_are_dropped_and_content_words_kept():
+    toks = tokens("El ejército de los Estados Unidos atacó una lancha en el mar", "es")
+    for stop in ("el", "de", "los", "una", "en"):
+        assert stop not in toks
+    assert "e:attack" in toks and "c:boat" in toks and "p:us" in toks
+
+
+def test_words_of_three_languages_meet_in_one_concept():
+    en = set(tokens("A US strike on a boat in the Caribbean killed four people", "en"))
+    es = set(tokens("Un ataque de EEUU contra una lancha en el Caribe dejó cuatro muertos", "es"))
+    fr = set(tokens("Une frappe américaine contre un bateau dans les Caraïbes a tué quatre "
+                    "personnes", "fr"))
+    shared = {"e:attack", "c:boat", "p:caribbean", "c:killed", "p:us", "#4"}
+    assert shared <= en and shared <= es and shared <= fr
+
+
+def test_names_are_kept_as_anchors():
+    doc = analyze("Hegseth says the boat belonged to Tren de Aragua",
+                  "The operation, called Southern Spear by Pete Hegseth, goes on.", "en",
+                  topics=TOPIC)
+    assert "n:tren_de_aragua" in doc.names and "n:southern_spear" in doc.names
+    assert "hegset" in doc.names  # capitalised inside a sentence: a name
+    assert "hegset" in tokens("hegseth", "en")  # the same token in lower case
+
+
+def test_weekdays_and_dates_become_calendar_days():
+    iso = "d:2026-03-16"
+    assert iso in tokens("The strike took place on Monday", "en", TUESDAY)
+    assert iso in tokens("Le lundi 16 mars, une frappe", "fr", TUESDAY)
+    assert iso in tokens("el 16 de marzo hubo un ataque", "es", TUESDAY)
+    assert iso in tokens("yesterday's attack", "en", TUESDAY)
+
+
+def test_years_are_not_figures():
+    assert analyze("Five strikes in 2026", "", "en").numbers == {5}
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("the second strike", "en"), ("el segundo ataque", "es"), ("la deuxième frappe", "fr"),
+    ("the 2nd strike", "en"),
+])
+def test_ordinals(text, lang):
+    assert analyze(text, "", lang).ordinals == {2}
+
+
+def test_toll_and_survivors_are_told_apart():
+    doc = analyze("Once muertos y dos sobrevivientes tras el ataque", "", "es")
+    assert doc.killed == {11}
+    assert "v:2" in doc.title and "k:2" not in doc.title
+
+
+def test_seas_are_places():
+    assert "p:pacific" in tokens("en el Pacífico oriental", "es")
+    assert "p:pacific" in tokens("dans le Pacifique est", "fr")
+    assert "p:caribbean" in tokens("in the southern Caribbean", "en")
+
+
+def test_a_town_after_a_locative_is_a_place_of_its_own():
+    doc = analyze("Venezuela: in Barquisimeto, teachers strike over unpaid wages", "", "en")
+    assert doc.locals == {"p:barquisimeto"} and "p:ve" in doc.places
+    assert analyze("Venezuela: en Cumaná, inundaciones destruyen un puente", "", "es"
+                   ).locals == {"p:cumana"}
+
+
+def test_us_the_pronoun_is_no_country():
+    assert "p:us" not in tokens("They told us the strike killed four", "en")
+    assert "p:us" in tokens("The US said the strike killed four", "en")
+
+
+def test_a_whole_article_in_the_summary_is_cut_to_its_start():
+    lead = "Hegseth said a strike in the Caribbean killed four people. "
+    doc = analyze("Strike kills four", lead + "Filler words again and again. " * 2000, "en")
+    assert "hegset" in doc.body  # the first sentences are read
+    assert len(doc.body) < 120  # the rest is not: bounded time and memory per item
+
+
+@pytest.mark.parametrize(("title", "lang", "new"), [
+    ("US strikes another suspected drug boat off the coast", "en", True),
+    ("Estados Unidos ataca otra narcolancha en el Pacífico", "es", True),
+    ("Nueva ofensiva: un nuevo ataque deja tres muertos", "es", True),
+    ("Nouvelle frappe américaine contre un bateau", "fr", True),
+    ("Nouveau séisme de 6,4 dans le sud de la Turquie", "fr", True),
+    ("New York mayor speaks about the economy", "en", False),
+    ("Nuevos detalles sobre el operativo", "es", False),
+    ("Turkey finds new survivors as quake death toll rises", "en", False),
+])
+def test_a_headline_that_reports_one_more_event_of_a_series(title, lang, new):
+    assert analyze(title, "", lang, topics=TOPIC).title_new is new
+
+
+@pytest.mark.parametrize(("title", "lang", "tally"), [
+    ("US hits boat in Pacific, 64 dead since September", "en", True),
+    ("Peru earthquake death toll rises to 27", "en", True),
+    ("Otra lancha destruida: van 25 muertos", "es", True),
+    ("Séisme au Pérou : le bilan s'alourdit à 31 morts", "fr", True),
+    ("US strike kills three aboard drug boat", "en", False),
+    ("Un ataque deja tres muertos en el Caribe", "es", False),
+])
+def test_a_headline_figure_that_may_be_a_running_total(title, lang, tally):
+    assert analyze(title, "", lang).title_tally is tally
+
+
+@pytest.mark.parametrize(("text", "lang", "magnitude"), [
+    ("Magnitude 7.8 earthquake hits Turkey", "en", 7.8),
+    ("Un sismo de magnitud 7,1 sacude México", "es", 7.1),
+    ("Nouveau séisme de 6,4 dans le sud de la Turquie", "fr", 6.4),
+    ("A 7.6-magnitude quake struck Michoacán", "en", 7.6),
+])
+def test_a_magnitude_is_a_figure_with_its_noun(text, lang, magnitude):
+    assert analyze(text, "", lang).magnitudes == {magnitude}
+
+
+def test_a_kind_named_as_the_context_is_not_what_the_headline_reports():
+    doc = analyze("Morocco accepts aid from four countries after quake", "", "en")
+    assert doc.kinds == {"e:aid"} and doc.context_kinds == {"e:earthquake"}
+
+
+def test_a_strike_on_land_meets_across_languages_with_the_topic():
+    en = set(tokens("Trump says the US hit a dock on Venezuelan soil with a drone", "en",
+                    topics=TOPIC))
+    es = set(tokens("EE.UU. bombardeó con un dron un muelle en territorio venezolano", "es",
+                    topics=TOPIC))
+    fr = set(tokens("Un drone américain a frappé un quai sur le sol vénézuélien", "fr",
+                    topics=TOPIC))
+    shared = {"e:attack", "c:dock", "c:drone", "c:land", "p:ve"}
+    assert shared <= en and shared <= es and shared <= fr
+    assert "c:dock" not in tokens("Trump says the US hit a dock", "en")  # the topic's word
+
+
+def test_carrying_out_a_strike_is_no_cargo():
+    for text, lang in (("The US military carried out a strike", "en"),
+                       ("Estados Unidos llevó a cabo un ataque", "es"),
+                       ("Les États-Unis ont mené une frappe", "fr")):
+        toks = tokens(text, lang)
+        assert "c:conduct" in toks and "c:carry" not in toks, text
+    for text, lang in (("a boat carrying drugs", "en"), ("una lancha que llevaba droga", "es"),
+                       ("un bateau qui transportait de la drogue", "fr")):
+        assert "c:carry" in tokens(text, lang), text
+
+
+# The lexicon's own example rows (bot/data/events.yaml, concepts.yaml, places.yaml): each row
+# is a headline, its language and what the grouper must read in it.
+KIND_ROWS = read_data("events.yaml")["examples"]
+TOKEN_ROWS = read_data("concepts.yaml")["examples"] + read_data("places.yaml")["examples"]
+
+
+@pytest.mark.parametrize(("lang", "title", "kinds"), KIND_ROWS,
+                         ids=[r[1][:40] for r in KIND_ROWS])
+def test_each_kind_row_reads_as_the_table_says(lang, title, kinds):
+    assert analyze(title, "", lang).kinds == {f"e:{k}" for k in kinds}
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), TOKEN_ROWS,
+                         ids=[r[1][:40] for r in TOKEN_ROWS])
+def test_each_vocabulary_row_reads_as_the_table_says(lang, text, expected):
+    assert set(expected) <= set(tokens(text, lang))
