@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.grouping import Doc, Grouper, story_id_for  # noqa: E402
+from bot.grouping import Doc, Grouper, analyze, story_id_for  # noqa: E402
 from bot.model import Item  # noqa: E402
 
 PER_DAY = 25_000
@@ -184,7 +184,7 @@ def _chunk(task: tuple[int, bool]) -> list[tuple[Item, str, Doc | None]]:
     out = []
     for _ in range(count):
         item, sid = next(_STREAM)
-        out.append((item, sid, Grouper.analyze(item) if with_doc else None))
+        out.append((item, sid, analyze(item.title, item.summary, item.language, item.published) if with_doc else None))
     return out
 
 
@@ -216,7 +216,7 @@ def cpu_rate(g: Grouper, items: list[Item], naive: bool) -> tuple[float, float]:
 def memory_per_item(count: int, seed: int) -> dict:
     """Bytes the grouper holds per item of its window, by tracemalloc (a separate run)."""
     stream = Stream(seed).items()
-    rows = [(item, sid, Grouper.analyze(item)) for item, sid in
+    rows = [(item, sid, analyze(item.title, item.summary, item.language, item.published)) for item, sid in
             (next(stream) for _ in range(count))]
     gc.collect()
     tracemalloc.start()

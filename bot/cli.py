@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     with_config(f)
     f.add_argument("action", nargs="?", choices=["list", "enable"], default="list")
     f.add_argument("url", nargs="?", help="with enable: the feed's URL")
+    e = sub.add_parser("explain", help="why two items were (not) grouped; an item's figures")
+    with_config(e)
+    e.add_argument("--replay", metavar="DIR",
+                   help="read the items from a `vigia replay` output folder, not the store")
+    e.add_argument("items", nargs="+", metavar="ITEM", help="one or two items (id or link)")
     b = sub.add_parser("backup", help="copy the store safely, even while the daemon runs")
     with_config(b)
     b.add_argument("file", metavar="FILE", help="where to write the copy (must not exist)")
@@ -192,8 +197,30 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from . import explain
+
+    if len(args.items) > 2:
+        raise UsageError("explain takes one item (its figures) or two (their grouping)")
+    config = _config(args)
+    if args.replay:
+        records = explain.from_replay(args.replay)
+    else:
+        store = _open_store(config)
+        try:
+            records = explain.from_store(store, args.items, config)
+        finally:
+            store.close()
+    found = [explain.find(records, key) for key in args.items]
+    if len(found) == 1:
+        print(explain.explain_item(records[found[0]]))
+    else:
+        print(explain.explain_pair(config, records, *found))
+    return EXIT_OK
+
+
 _COMMANDS = {"check": cmd_check, "replay": cmd_replay, "demo": cmd_demo, "run": cmd_run,
-             "feeds": cmd_feeds, "backup": cmd_backup}
+             "feeds": cmd_feeds, "backup": cmd_backup, "explain": cmd_explain}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -114,7 +114,9 @@ def replay(config: Config, paths: Sequence[str | Path], out: str | Path, *,
             stories.add(story)
             items_out.write(json.dumps({
                 "id": item.id, "link": item.link, "feed": item.feed, "outlet": item.outlet,
-                "published": item.published.isoformat(), "title": item.title, "story": story,
+                "published": item.published.isoformat(), "title": item.title,
+                # beyond the contract: what `vigia explain --replay` needs to weigh it again
+                "summary": item.summary, "language": item.language, "story": story,
                 "watchlists": watchlists, "facts": [fact_json(f) for f in facts],
             }, ensure_ascii=False) + "\n")
             if time.monotonic() - last_report > 5:

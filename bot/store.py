@@ -402,6 +402,21 @@ class Store:
             if not r[0].startswith("story:") or r[0][6:] in open_ids]
         return stories, items, ledger
 
+    def find_item(self, key: str) -> tuple[Item, str, datetime] | None:
+        """An item by its id (its guid) or its link: (item, story, when it was seen)."""
+        r = self.conn.execute(
+            "SELECT COALESCE(guid, id), feed, outlet, link, title, summary, published, language,"
+            " story, seen_at FROM items WHERE COALESCE(guid, id) = ? OR id = ? OR link = ?"
+            " ORDER BY seen_at LIMIT 1", (key, key, key)).fetchone()
+        return (_item(r), r[8], from_iso(r[9])) if r else None
+
+    def items_seen(self, since: datetime, until: datetime) -> list[tuple[Item, str, datetime]]:
+        """The items seen in [since, until], in the order they were seen, with their stories."""
+        return [(_item(r), r[8], from_iso(r[9])) for r in self.conn.execute(
+            "SELECT COALESCE(guid, id), feed, outlet, link, title, summary, published, language,"
+            " story, seen_at FROM items WHERE seen_at >= ? AND seen_at <= ?"
+            " ORDER BY seen_at, rowid", (iso(since), iso(until)))]
+
     # -- the outbox ----------------------------------------------------------------------------
 
     def pending_alerts(self, limit: int = 100) -> list[tuple[int, Alert]]:

@@ -177,3 +177,65 @@ def test_demo_runs_offline_as_a_real_process_and_shows_a_story_and_a_toll_change
     assert "New story [venezuela]" in proc.stdout
     assert "was 87" in proc.stdout
     assert proc.stdout.count("New story") == 3  # three events: one strike told in 3 languages
+
+
+# -- vigia explain -----------------------------------------------------------------------------
+
+
+def test_explain_shows_the_evidence_that_joined_two_reports_across_languages(cli, config_file,
+                                                                              replayed, tmp_path):
+    config = config_file(WATCHLIST_YAML)
+    result = cli("explain", "--config", str(config), "--replay", str(tmp_path / "out"),
+                 "en-1", "fr-1")
+    assert result.code == 0, result.err
+    assert "same event (joined it)" in result.out
+    # each piece of evidence with its weight and what it means
+    assert "other_language" in result.out and "Two languages" in result.out
+    assert "threshold" in result.out
+
+
+def test_explain_shows_why_another_day_and_sea_are_another_story(cli, config_file, replayed,
+                                                                  tmp_path):
+    config = config_file(WATCHLIST_YAML)
+    result = cli("explain", "--config", str(config), "--replay", str(tmp_path / "out"),
+                 "https://wire.test/pacific-3", "en-1")  # by link and by id, in any order
+    assert result.code == 0, result.err
+    assert "another event (kept apart)" in result.out
+    assert "seas_differ" in result.out or "sea_veto" in result.out
+
+
+def test_explain_of_one_item_gives_each_figure_with_its_sentence(cli, config_file, replayed,
+                                                                  tmp_path):
+    config = config_file(WATCHLIST_YAML)
+    result = cli("explain", "--config", str(config), "--replay", str(tmp_path / "out"), "en-1")
+    assert result.code == 0, result.err
+    lines = {line.split()[0]: line for line in result.out.splitlines()[3:] if line.strip()}
+    assert "87" in lines["deaths_total"] and "bringing the campaign's death toll" in \
+        lines["deaths_total"]
+    assert "4" in lines["deaths"]
+
+
+def test_explain_of_an_unknown_item_is_one_line_and_exit_2(cli, config_file, replayed, tmp_path):
+    config = config_file(WATCHLIST_YAML)
+    result = cli("explain", "--config", str(config), "--replay", str(tmp_path / "out"), "nope")
+    assert result.code == 2 and "nope: no such item" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_explain_reads_the_live_store(cli, config_file, feeds, tmp_path):
+    # the daemon's store, filled by the same pipeline as a replay would be
+    from bot.config import load_config
+    from bot.replay import read_items
+    from bot.service import Service
+
+    config_text = WATCHLIST_YAML + f"storage:\n  path: {tmp_path / 'live.db'}\n"
+    config = config_file(config_text, "live.yaml")
+    service = Service.open(load_config(config))
+    for entry in read_items(sorted(feeds.iterdir()), DAY3, sys.stderr):
+        service.ingest(entry, entry.published)
+    service.close()
+    result = cli("explain", "--config", str(config), "es-1", "en-1")
+    assert result.code == 0, result.err
+    assert "same event (joined it)" in result.out
+    one = cli("explain", "--config", str(config), "https://journal.test/frappe")
+    assert one.code == 0 and "deaths" in one.out

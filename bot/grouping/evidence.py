@@ -490,6 +490,8 @@ KIND_PENALTY = 3.0
 
 
 def kind_conflict(a: Frame, story: StoryView, lex: Lexicon) -> float:
+    """The item reports a kind of event that cannot be the one most of the story's reports
+    tell (a tanker seizure against a deadly strike, an asylum against a resignation)."""
     if not a.kinds:
         return 0.0
     counts: dict[str, int] = {}
@@ -509,6 +511,8 @@ HISTORY_DAYS = 7
 
 
 def old_event(a: Frame, story: StoryView, lex: Lexicon) -> float:
+    """A veto: the headline names only days a week or more before the story began, days the
+    story does not name: an older event back in the news."""
     days = [d for d in a.title_days if d not in story.days]
     if not days or len(days) < len(a.title_days):
         return 0.0
@@ -521,12 +525,15 @@ def old_event(a: Frame, story: StoryView, lex: Lexicon) -> float:
 _DAY = timedelta(days=1)
 
 
+STORY_EVIDENCE = (sea_veto, toll_veto, later_day_veto, kind_conflict, old_event, new_subject,
+                  another_event)
+
+
 def story_evidence(a: Frame, story: StoryView, lex: Lexicon,
                    now: datetime) -> list[tuple[str, float]]:
     """The story-level evidence that says something, by name; a veto ends the list."""
     out = []
-    for fn in (sea_veto, toll_veto, later_day_veto, kind_conflict, old_event, new_subject,
-               another_event):
+    for fn in STORY_EVIDENCE:
         w = fn(a, story, lex, now) if fn is later_day_veto else fn(a, story, lex)
         if w:
             out.append((fn.__name__, w))

@@ -1,0 +1,154 @@
+"""`vigia explain`: why two items were or were not grouped, and which figures an item gave.
+
+For two items, the grouper is rebuilt as it stood when the later one came (every earlier
+item of the window re-added to the story it joined, as a restart does), and the later item
+is weighed against the earlier one's story: each piece of evidence with its weight, the
+score against the threshold. For one item, each figure read with the sentence it came from.
+
+Items come from a replay's output (DIR/items.jsonl) or from the live store, and are named by
+id or by link.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .config import Config
+from .errors import UsageError
+from .facts import extract_facts
+from .grouping import Grouper
+from .grouping import evidence as ev
+from .model import Item
+from .store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """An item as it was seen, with the story it went to."""
+
+    item: Item
+    story: str
+    seen: datetime
+
+
+def from_replay(folder: str | Path) -> list[Record]:
+    """The items of a `vigia replay` output folder, in the order they were replayed."""
+    path = Path(folder) / "items.jsonl"
+    if not path.is_file():
+        raise UsageError(f"{path}: not found (the output folder of `vigia replay`)")
+    records = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            published = datetime.fromisoformat(row["published"])
+            item = Item(id=row["id"], link=row.get("link", ""), feed=row.get("feed", ""),
+                        outlet=row.get("outlet", ""), title=row.get("title", ""),
+                        summary=row.get("summary", ""), published=published,
+                        language=row.get("language"))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise UsageError(f"{path}:{n}: not a line of `vigia replay` ({exc})") from None
+        records.append(Record(item, str(row.get("story", "")), published))
+    return records
+
+
+def from_store(store: Store, keys: Sequence[str], config: Config) -> list[Record]:
+    """The named items of the live store and those seen before the latest of them that its
+    grouper could still hold, in the order they were seen."""
+    found = []
+    for key in keys:
+        hit = store.find_item(key)
+        if hit is None:
+            raise UsageError(f"{key}: no such item in {store.path} (give an item's id or link)")
+        found.append(hit)
+    until = max(seen for _, _, seen in found)
+    rows = store.items_seen(until - 2 * config.grouping.window, until)
+    return [Record(item, story, seen) for item, story, seen in rows]
+
+
+def find(records: Sequence[Record], key: str) -> int:
+    """The index of the item whose id or link is `key`."""
+    for i, r in enumerate(records):
+        if key in (r.item.id, r.item.link):
+            return i
+    raise UsageError(f"{key}: no such item (give an item's id or link)")
+
+
+def _describe(name: str) -> str:
+    fn = next((f for f in (*ev.EVIDENCE, *ev.STORY_EVIDENCE) if f.__name__ == name), None)
+    doc = (fn.__doc__ or "").strip().split("\n\n")[0] if fn else ""
+    return " ".join(doc.split())
+
+
+def _heading(label: str, r: Record) -> str:
+    lang = r.item.language or "?"
+    return (f"{label}: {r.item.id} [{lang}, {r.item.outlet or r.item.feed}, "
+            f"{r.seen:%Y-%m-%d %H:%M}] story {r.story}\n   {r.item.title}")
+
+
+def explain_pair(config: Config, records: Sequence[Record], a: int, b: int) -> str:
+    """The evidence between two items: the later one weighed against the earlier one's
+    story, as the grouper stood when the later one came."""
+    if a == b:
+        raise UsageError("give two different items")
+    first, second = sorted((a, b), key=lambda i: (records[i].seen, i))
+    grouper = Grouper(window=config.grouping.window, topics=config.topics())
+    for r in _before(records, second, config):
+        grouper.evict(r.seen)
+        grouper.restore(r.item, r.story)
+    grouper.evict(records[second].seen)
+    one, two = records[first], records[second]
+    lines = [_heading("earlier", one), _heading("later", two), ""]
+    story = grouper.story_of(one.item.id)
+    if story is None:
+        lines.append(f"The earlier item's story had left the grouping window "
+                     f"({config.grouping.window}) when the later one came: they could not "
+                     f"be grouped.")
+        return "\n".join(lines)
+    found = grouper.explain(two.item, story)
+    assert found is not None
+    verdict = "joined it" if one.story == two.story else "kept apart"
+    lines.append(f"The later item against the earlier one's story ({found.members} report"
+                 f"{'s' if found.members != 1 else ''} kept): score {found.score:+.2f}, "
+                 f"threshold {found.threshold:+.2f} -> "
+                 f"{'same event' if found.score >= found.threshold else 'another event'} "
+                 f"({verdict}).")
+    lines.append(f"  {'intercept':24} {grouper.t.intercept:+6.2f}")
+    for name, weight in sorted(found.reasons, key=lambda r: -abs(r[1])):
+        lines.append(f"  {name:24} {weight:+6.2f}  {_describe(name)}")
+    return "\n".join(lines)
+
+
+def _before(records: Sequence[Record], index: int, config: Config) -> Iterable[Record]:
+    """The records seen before `index` that its grouper could still hold (twice the window,
+    as the pipeline keeps stories)."""
+    since = records[index].seen - 2 * config.grouping.window
+    return (r for r in records[:index] if r.seen >= since)
+
+
+def explain_item(record: Record) -> str:
+    """The figures an item gave, each with the sentence it came from."""
+    item = record.item
+    facts = extract_facts(item.title, item.summary, item.language)
+    lines = [_heading("item", record), ""]
+    if not facts:
+        lines.append("No figure read: no toll, survivors, injured, missing or running total "
+                     "stated in the title or the summary.")
+    for f in facts:
+        lines.append(f"  {f.name:14} {f.value:>8}  from: {_sentence(item, f.span)}")
+    return "\n".join(lines)
+
+
+def _sentence(item: Item, span: str) -> str:
+    for text in (item.title, item.summary):
+        at = text.find(span) if span else -1
+        if at >= 0:
+            start = max(text.rfind(". ", 0, at) + 2, 0) if text.rfind(". ", 0, at) >= 0 else 0
+            end = text.find(". ", at + len(span))
+            return text[start:end + 1 if end >= 0 else len(text)].strip()
+    return span
