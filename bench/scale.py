@@ -43,6 +43,10 @@ from bot.grouping import Doc, Grouper, analyze, story_id_for  # noqa: E402
 from bot.model import Item  # noqa: E402
 
 PER_DAY = 25_000
+
+
+def _doc(item: Item) -> Doc:
+    return analyze(item.title, item.summary, item.language, item.published)
 START = datetime(2026, 1, 5, tzinfo=UTC)
 
 _SYL = ["ka", "lo", "mi", "ren", "dor", "va", "sel", "tu", "bri", "no", "gar", "fen", "lis",
@@ -184,7 +188,7 @@ def _chunk(task: tuple[int, bool]) -> list[tuple[Item, str, Doc | None]]:
     out = []
     for _ in range(count):
         item, sid = next(_STREAM)
-        out.append((item, sid, analyze(item.title, item.summary, item.language, item.published) if with_doc else None))
+        out.append((item, sid, _doc(item) if with_doc else None))
     return out
 
 
@@ -216,7 +220,7 @@ def cpu_rate(g: Grouper, items: list[Item], naive: bool) -> tuple[float, float]:
 def memory_per_item(count: int, seed: int) -> dict:
     """Bytes the grouper holds per item of its window, by tracemalloc (a separate run)."""
     stream = Stream(seed).items()
-    rows = [(item, sid, analyze(item.title, item.summary, item.language, item.published)) for item, sid in
+    rows = [(item, sid, _doc(item)) for item, sid in
             (next(stream) for _ in range(count))]
     gc.collect()
     tracemalloc.start()
