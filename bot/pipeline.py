@@ -168,10 +168,13 @@ class Pipeline:
         evicted = self._evict(now)
         matched = self.matcher.match(item)
         edited = known_story is not None and known_story in self.stories
+        # the item as the grouper knows it (by its key, dated within the window): what the
+        # alert policy asks the grouper about too
+        grouped = self._dated(_keyed(item), now)
         if edited:
             story_id, is_new = known_story, False
         else:
-            story_id, is_new = self.grouper.assign(self._dated(_keyed(item), now), now)
+            story_id, is_new = self.grouper.assign(grouped, now)
         story = self.stories.get(story_id)
         if story is None:
             is_new = True
@@ -202,7 +205,7 @@ class Pipeline:
             if w not in alerted_before:
                 if w not in matched:
                     continue
-                twin = self._told_twin(item, story, w, now, story.held.get(w)) if (
+                twin = self._told_twin(grouped, story, w, now, story.held.get(w)) if (
                     is_new or w in story.held) else None
                 if twin is not None:
                     # Told already as a story the grouper keeps apart on precision grounds:
@@ -293,11 +296,14 @@ class Pipeline:
             found = explain(item, held)
             return held if found is None or not _is_distinct(found) else None
         since = now - TWIN_WINDOW
-        for sid in reversed(self.stories):
-            other = self.stories[sid]
-            if other.last_seen < since:
-                break
-            if other is story or watchlist not in other.watchlists or other.first_seen < since:
+        candidates = getattr(self.grouper, "candidates", None)
+        if candidates is None:
+            return None
+        # the stories the grouper compared the item with, best first: a repeat is one of them
+        for sid, _ in candidates(item):
+            other = self.stories.get(sid)
+            if other is None or other is story or watchlist not in other.watchlists \
+                    or other.first_seen < since:
                 continue
             if self._figures_differ(story, other):
                 continue  # "strike kills 3" is not the strike that killed 2 the day before

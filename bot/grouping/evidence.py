@@ -123,39 +123,62 @@ class Frame:
         )
 
 
+_FIELDS = ("title", "lead", "text")
+
+
+def norms(frame: Frame, idf: Callable[[str], float]) -> tuple[float, float, float]:
+    """The IDF-weighted norms of a report's title, lead and text tokens."""
+    return tuple(math.sqrt(sum(idf(t) ** 2 for t in getattr(frame, f)))  # type: ignore
+                 for f in _FIELDS)
+
+
 class Pair:
     """Two reports (the new item `a`, a story's member `b`), the window's IDF and the
-    lexicon (which families of kinds go together)."""
+    lexicon (which families of kinds go together). `b_norms`: the member's norms when the
+    story keeps them (computed when it joined: the IDF drifts little over a window, and a
+    story's members are compared with every later item)."""
 
-    __slots__ = ("a", "b", "idf", "lex", "_cache")
+    __slots__ = ("a", "b", "idf", "lex", "_cache", "_b_norms")
 
     def __init__(self, a: Frame, b: Frame, idf: Callable[[str], float], lex: Lexicon,
-                 cache: dict | None = None) -> None:
+                 cache: dict | None = None,
+                 b_norms: tuple[float, float, float] | None = None) -> None:
         self.a, self.b, self.idf, self.lex = a, b, idf, lex
         self._cache = cache if cache is not None else {}
+        self._b_norms = b_norms
 
     def cosine(self, field: str) -> float:
         """IDF-weighted cosine of the two reports' token sets (title, lead or text)."""
-        x, y = getattr(self.a, field), getattr(self.b, field)
-        if not x or not y:
+        y = getattr(self.b, field)
+        if not y:
+            return 0.0
+        cache = self._cache
+        key = (field, id(self.a))
+        hit = cache.get(key)
+        if hit is None:
+            x = getattr(self.a, field)
+            hit = cache[key] = (math.sqrt(sum(self.idf(t) ** 2 for t in x)), frozenset(x))
+        na, xs = hit
+        if not na:
             return 0.0
         idf = self.idf
-        key = (field, id(self.a))
-        na = self._cache.get(key)
-        if na is None:
-            na = self._cache[key] = math.sqrt(sum(idf(t) ** 2 for t in x))
-        nb = math.sqrt(sum(idf(t) ** 2 for t in y))
-        if not na or not nb:
+        nb = self._b_norms[_FIELDS.index(field)] if self._b_norms is not None else \
+            math.sqrt(sum(idf(t) ** 2 for t in y))
+        if not nb:
             return 0.0
-        xs = self._cache.get((field, "set", id(self.a)))
-        if xs is None:
-            xs = self._cache[(field, "set", id(self.a))] = frozenset(x)
-        shared = sum(idf(t) ** 2 for t in y if t in xs)
-        return shared / (na * nb)
+        shared = 0.0
+        for t in y:
+            if t in xs:
+                shared += idf(t) ** 2
+        return min(1.0, shared / (na * nb))
 
 
 def _meet(x: tuple, y: tuple) -> bool:
-    return bool(x) and bool(y) and not set(x).isdisjoint(y)
+    """Whether two small tuples share a value (no set is built: they hold a few each)."""
+    for v in x:
+        if v in y:
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- the words
@@ -228,8 +251,8 @@ def kinds_differ(p: Pair) -> float:
 
 # ------------------------------------------------------------------------------ where
 def same_place(p: Pair) -> float:
-    """A country or a town both name."""
-    return float(_meet(p.a.places, p.b.places))
+    """A country, a town or a sea both name."""
+    return float(_meet(p.a.places, p.b.places) or _meet(p.a.seas, p.b.seas))
 
 
 def same_town(p: Pair) -> float:
@@ -254,7 +277,7 @@ def seas_differ(p: Pair) -> float:
 
 def kind_and_place(p: Pair) -> float:
     """The same kind of event at the same place (a country, a town or a sea)."""
-    return float(same_kind(p) and (same_place(p) or _meet(p.a.seas, p.b.seas)))
+    return float(same_kind(p) and same_place(p))
 
 
 def rare_kind_and_place(p: Pair) -> float:

@@ -45,17 +45,17 @@ from .features import Doc, analyze
 # The fitted weights of the evidence (bench/fit_grouping.py prints them and the figures of
 # each labelled set when it is left out of the fit; bench/README.md, "Grouping").
 WEIGHTS: dict[str, float] = {
-    "title_words": 1.38, "no_title_word": -0.09, "lead_words": 5.15, "text_words": 3.94,
-    "title_wording": 0.53, "same_source": 0.25, "other_language": 1.03, "related_kind": 0.21,
-    "rare_kind": -0.06, "kinds_differ": -1.67, "same_town": 1.77, "seas_differ": -2.66,
-    "rare_kind_and_place": 0.13, "recurring_kind_place_day": -0.38,
-    "recurring_kind_place_other_day": -1.12, "same_day": 0.58, "days_differ": -1.25,
-    "days_apart": -0.67, "published_same_day": 0.62, "rare_event_days_apart": 0.54,
-    "shared_names": 0.58, "subjects_differ": -0.79, "recurring_tolls_differ": -2.0,
-    "rare_kind_tolls": 0.54, "shared_numbers": 0.82, "magnitudes_differ": -1.93,
+    "title_words": 1.66, "no_title_word": -0.09, "lead_words": 5.7, "text_words": 4.01,
+    "title_wording": 0.61, "same_source": 0.26, "other_language": 1.03, "related_kind": 0.2,
+    "rare_kind": -0.04, "kinds_differ": -1.69, "same_town": 1.75, "seas_differ": -2.7,
+    "rare_kind_and_place": 0.11, "recurring_kind_place_day": -0.37,
+    "recurring_kind_place_other_day": -1.06, "same_day": 0.59, "days_differ": -1.24,
+    "days_apart": -0.67, "published_same_day": 0.57, "rare_event_days_apart": 0.54,
+    "shared_names": 0.65, "subjects_differ": -0.82, "recurring_tolls_differ": -1.88,
+    "rare_kind_tolls": 0.54, "shared_numbers": 0.83, "magnitudes_differ": -1.87,
     "another": -0.81,
 }
-INTERCEPT = -2.4
+INTERCEPT = -2.34
 
 
 def story_id_for(item_id: str) -> str:
@@ -103,6 +103,7 @@ class _Story:
     n: int = 0
     counts: dict[str, int] = field(default_factory=dict)  # token -> members mentioning it
     members: list[Frame] = field(default_factory=list)  # the first and the latest
+    norms: list[tuple[float, float, float]] = field(default_factory=list)  # members' norms
     head_tolls: tuple[int, ...] = ()  # tolls its members' headlines give (no totals)
     days: tuple[str, ...] = ()  # days its members name
     frames: tuple[str, ...] = ()  # "kind|place" keys of its members' leads
@@ -147,6 +148,9 @@ class Grouper:
         self._item_story: dict[int, str] = {}  # item key -> story, for the window's items
         self._log_top = math.log(self.t.idf_prior)
         self._idf_memo: dict[str, float] = {}
+        # the last item assigned: (its key, its frame, the candidates' scores), which the
+        # alert policy asks about right after (candidates(), explain())
+        self._last: tuple[int, Frame, list[tuple[str, float]]] | None = None
 
     # ------------------------------------------------------------------ public API
     def __len__(self) -> int:
@@ -171,7 +175,8 @@ class Grouper:
         if known is not None:  # the same entry again (republished, edited): same story
             return known, False
         frame = self._frame(item, doc)
-        best, best_score = self._best(frame)
+        best, best_score, scores = self._best(frame)
+        self._last = (key, frame, scores)
         if best is not None and best_score >= self.t.threshold:
             self._add(best, frame, key)
             return best.id, False
@@ -186,8 +191,12 @@ class Grouper:
         key = _item_key(item.id)
         if key in self._item_story:
             return
+        # weighed with the IDF of the window before it, as assign() weighs an item
+        self._idf_memo = {}
+        frame = self._frame(item, doc)
+        evidence.norms(frame, self._idf)
         story = self._stories.get(story_id) or self._new_story(story_id, item.published)
-        self._add(story, self._frame(item, doc), key)
+        self._add(story, frame, key)
 
     def evict(self, now: datetime) -> None:
         """Drop the stories that fell out of the window (assign() does it as well)."""
@@ -204,17 +213,29 @@ class Grouper:
             return None
         return self._score(self._frame(item), story)
 
+    def candidates(self, item: Item) -> list[tuple[str, float]]:
+        """The stories the item was compared with, best first, with their scores: those of
+        its assign() when it was the last item assigned (nothing is computed again)."""
+        if self._last is not None and self._last[0] == _item_key(item.id):
+            scores = self._last[2]
+        else:
+            scores = self._best(self._frame(item))[2]
+        return sorted(scores, key=lambda x: (-x[1], x[0]))
+
     def explain(self, item: Item, story_id: str) -> Explanation | None:
         """The evidence between `item` and a story of the window, reason by reason."""
         story = self._stories.get(story_id)
         if story is None:
             return None
-        frame = self._frame(item)
+        if self._last is not None and self._last[0] == _item_key(item.id):
+            frame = self._last[1]
+        else:
+            frame = self._frame(item)
         self._idf_memo = {}
         sums = [0.0] * len(EVIDENCE)
         cache: dict = {}
-        for member in story.members:
-            pair = Pair(frame, member, self._idf, self.lex, cache)
+        for member, norm in zip(story.members, story.norms, strict=True):
+            pair = Pair(frame, member, self._idf, self.lex, cache, norm)
             for i, value in enumerate(evidence.features(pair)):
                 sums[i] += self._w[i] * value
         k = len(story.members)
@@ -233,9 +254,9 @@ class Grouper:
         out = []
         cache: dict = {}
         for story in self._candidates(frame):
-            for member in story.members:
+            for member, norm in zip(story.members, story.norms, strict=True):
                 out.append((story.id, evidence.features(
-                    Pair(frame, member, self._idf, self.lex, cache))))
+                    Pair(frame, member, self._idf, self.lex, cache, norm))))
         return out
 
     def best_naive(self, item: Item) -> tuple[str | None, float]:
@@ -272,8 +293,8 @@ class Grouper:
         w = self._w
         cache = {} if cache is None else cache
         scores = []
-        for member in story.members:
-            pair = Pair(frame, member, self._idf, self.lex, cache)
+        for member, norm in zip(story.members, story.norms, strict=True):
+            pair = Pair(frame, member, self._idf, self.lex, cache, norm)
             s = self.t.intercept
             for i, fn in enumerate(EVIDENCE):
                 if w[i]:
@@ -285,15 +306,17 @@ class Grouper:
         top = scores[: self.t.linked_members]
         return against + sum(top) / len(top)
 
-    def _best(self, frame: Frame) -> tuple[_Story | None, float]:
+    def _best(self, frame: Frame) -> tuple[_Story | None, float, list[tuple[str, float]]]:
         self._idf_memo = {}
         best, best_score = None, -math.inf
         cache: dict = {}
+        scores = []
         for story in self._candidates(frame):
             s = self._score(frame, story, cache)
+            scores.append((story.id, s))
             if s > best_score or (s == best_score and best is not None and story.id < best.id):
                 best, best_score = story, s
-        return best, best_score
+        return best, best_score, scores
 
     def _candidates(self, frame: Frame) -> list[_Story]:
         """The stories the item's rarest tokens name (those sharing the most rare weight
@@ -334,6 +357,9 @@ class Grouper:
         return story
 
     def _add(self, story: _Story, frame: Frame, key: int) -> None:
+        # the norms with the IDF the item was weighed with (before its own tokens count):
+        # the same whether it came through assign() or restore()
+        norm = evidence.norms(frame, self._idf)
         story.n += 1
         when = frame.when
         if when > story.last_seen:
@@ -372,8 +398,11 @@ class Grouper:
                 self._frames.setdefault(fkey, {})[story.id] = None
         if len(story.members) < self.t.kept_members:
             story.members.append(frame)
+            story.norms.append(norm)
         else:  # keep the first; the latest replace the oldest of the rest
-            story.members[1 + (story.n % (self.t.kept_members - 1))] = frame
+            at = 1 + (story.n % (self.t.kept_members - 1))
+            story.members[at] = frame
+            story.norms[at] = norm
         story.items.append(key)
         self._item_story[key] = story.id
         heapq.heappush(self._expiry, (story.last_seen, story.id))
