@@ -174,8 +174,9 @@ class Pair:
 
 
 def _meet(x: tuple, y: tuple) -> bool:
-    """Whether two small tuples share a value (no set is built: they hold a few each)."""
-    for v in x:
+    """Whether two small tuples share a value (no set is built: they hold a few each). A
+    plain loop: a generator in any() costs twice as much on the hot path."""
+    for v in x:  # noqa: SIM110
         if v in y:
             return True
     return False
