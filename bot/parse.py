@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import feedparser
+from feedparser.encodings import convert_to_utf8
 
 from .errors import FeedError
 from .model import Item
@@ -141,8 +142,28 @@ def _scrub_charrefs(body: bytes | str) -> bytes | str:
                         body)
 
 
+# A DTD that declares anything: entities (expansion attacks; expat expands internal ones) or an
+# internal subset. A DOCTYPE with only an external identifier (Netscape's RSS 0.91) is fine:
+# no DTD is ever fetched.
+_DTD = re.compile(rb"<!ENTITY|<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
+
+
+def _refuse_dtd(body: bytes | str, url: str) -> None:
+    """Raise FeedError when the document, decoded the way feedparser will decode it, declares
+    a DTD. fetch.check_feed_body scans the bytes, which is blind to encodings that spell
+    markup differently: UTF-7 (`+ADwAIQ-` is `<!`), UTF-16/32, EBCDIC; feedparser picks the
+    encoding from the BOM, the XML declaration, then guesses. So ask feedparser's own
+    decoder (no HTTP headers: parse_feed never passes any), and scan what the parser reads."""
+    raw = body.encode("utf-8") if isinstance(body, str) else body  # as feedparser does
+    if _DTD.search(convert_to_utf8({}, raw, {})):
+        raise FeedError(url, "the feed declares a DTD (<!ENTITY or an internal subset), which "
+                             "vigia never reads (entity-expansion attacks)")
+
+
 def _feedparse(body: bytes | str, url: str) -> feedparser.FeedParserDict:
-    """feedparser.parse, with its crashes on hostile documents turned into a FeedError."""
+    """feedparser.parse, with its crashes on hostile documents turned into a FeedError, and
+    documents that declare a DTD refused before it sees them."""
+    _refuse_dtd(body, url)
     attempts = [body]
     failure: Exception | None = None
     for attempt in attempts:
