@@ -580,3 +580,36 @@ def test_a_dtd_hidden_by_the_encoding_is_refused(cli, config_file, tmp_path, bod
                  str(tmp_path / "out"), str(tmp_path / "feeds"))
     assert "declares a DTD" in result.err and "Traceback" not in result.err
     assert (tmp_path / "out" / "items.jsonl").read_text() == ""
+
+
+# ── control characters from feeds ─────────────────────────────────────────────────────────────
+
+UNSAFE = ["\x00", "\x07", "\x1b", "\x9b", "\u202e", "\u2066", "\u2069"]
+
+
+def test_control_and_bidi_characters_from_a_feed_reach_neither_console_nor_store(
+        cli, config_file, tmp_path):
+    # ESC sequences retitle and clear the operator's terminal; U+202E reverses a title in a
+    # chat. Raw bytes (not well-formed XML: feedparser reads it loosely) and references alike.
+    title = ("US strike on a boat in the Caribbean \x1b]0;pwned\x07\x1b[2J kills three "
+             "&#x1b;[31m \u202eseirepmoc\u2066 &#x7; Hegseth says")
+    body = rss([{**fresh("TITLE", 1), "link": "https://honest.test/1\x1b[2J",
+                 "guid": "guid-\x1b[1m-1", "summary": "Three people were killed.\x00\x9b"}],
+               title="Wire \u202e\x1b[5m").replace("TITLE", title).encode()
+    with serve() as server:
+        url = server.route("/feed", Reply(body=body))
+        out = _poll_once(cli, config_file(config_text(tmp_path, [url])))
+    assert "kills three" in out and "Hegseth says" in out
+    assert not [c for c in UNSAFE if c in out], repr(out)
+    store = Store.open(tmp_path / "vigia.db")
+    try:
+        rows = store.conn.execute("SELECT id, guid, outlet, link, title, summary FROM items"
+                                  " UNION ALL SELECT '', '', '', '', title, text FROM alerts"
+                                  ).fetchall()
+        stories = [store.story(r[0]) for r in store.conn.execute("SELECT id FROM stories")]
+    finally:
+        store.close()
+    assert len(rows) == 2 and len(stories) == 1
+    stored = " ".join([*(str(v) for row in rows for v in row), stories[0].title,
+                       *stories[0].outlets, *(x for pair in stories[0].links for x in pair)])
+    assert not [c for c in UNSAFE if c in stored], repr(stored)
