@@ -32,6 +32,7 @@ from fakebot import (
     bad_request,
     forbidden,
     migrated,
+    quoting_url,
     retry_after,
     too_long,
     wait_for,
@@ -758,6 +759,40 @@ def test_the_token_never_appears_in_logs(api: FakeBotAPI, store: Store,
     assert TOKEN not in caplog.text  # ...and the token is in none of it
     assert all(TOKEN not in r.getMessage() for r in caplog.records)
     assert logging.getLogger("httpx").level == logging.WARNING
+
+
+def test_an_api_error_quoting_the_url_leaks_the_token_nowhere(api: FakeBotAPI, store: Store,
+                                                            caplog: pytest.LogCaptureFixture
+                                                            ) -> None:
+    # PTB strips "Bad Request: " from a 400's description and capitalizes the rest, which
+    # lower-cases the token; a 403's description is kept as it is. Both must be redacted in
+    # every place a text goes: the log, the store's delivery rows and the admins' notices.
+    caplog.set_level(logging.DEBUG)
+    config = make_config(api)
+    blocked, gone, flaky = 77, 78, 79
+    for chat in (blocked, gone, flaky):
+        store.subscribe(chat, "venezuela", datetime.now(UTC))
+    api.fail("sendMessage", quoting_url(forbidden()), chat_id=blocked)
+    api.fail("sendMessage", quoting_url(bad_request("chat not found")), chat_id=gone)
+    api.fail("sendMessage", quoting_url(bad_gateway()), chat_id=flaky)
+    queue_alert(store)
+
+    async def story() -> None:
+        async with running(config, store):
+            await wait_for(lambda: settled(store) and len(api.sent(ADMIN)) == 2,
+                           what="the deliveries and the notices to the admin")
+
+    asyncio.run(story())
+    echoed = [c for c in api.calls_of("sendMessage") if c.status in (400, 403, 502)]
+    assert len(echoed) == 3  # each answered with the URL in its description...
+    secret = TOKEN.split(":", 1)[1].lower()
+    rows = store.conn.execute("SELECT COALESCE(error, '') FROM deliveries").fetchall()
+    texts = {"log": caplog.text, "store": " ".join(r[0] for r in rows),
+             "notices": " ".join(c.text for c in api.sent(ADMIN))}
+    assert "can no longer be reached" in texts["notices"] and "/sendmessage" in texts[
+        "store"].lower()  # ...which the texts quote, the token masked
+    for where, text in texts.items():
+        assert secret not in text.lower(), where
 
 
 # -- the HTML ------------------------------------------------------------------------------------

@@ -105,10 +105,14 @@ class Sender:
     def __init__(self, bot, store: Store, pacing: Pacing, *,
                  unreachable: Callable[[int, str], None],
                  migrated: Callable[[int, int], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 redact: Callable[[str], str] = str) -> None:
         self.bot = bot
         self.store = store
         self.pacing = pacing
+        # Applied to every text the sender stores or sends that it did not write itself: an
+        # API error may quote the request's URL, token included (see redact.py).
+        self.redact = redact
         self.unreachable = unreachable  # chat_id, reason: its subscriptions must go
         self.migrated = migrated
         self.clock = clock
@@ -145,7 +149,7 @@ class Sender:
 
     def notice(self, chat_id: int, text: str) -> None:
         """A plain-text message for an admin: paced like the rest, kept in memory only."""
-        self._notices.append((chat_id, clip(text, MAX_MESSAGE)))
+        self._notices.append((chat_id, clip(self.redact(text), MAX_MESSAGE)))
         self._wake.set()
 
     @property
@@ -322,6 +326,7 @@ class Sender:
     # -- outcomes ------------------------------------------------------------------------------
 
     def _forbidden(self, job: Job, reason: str) -> None:
+        reason = self.redact(reason)
         log.warning("telegram: chat %s cannot be reached: %s", job.chat_id, reason)
         self._fail(job, f"forbidden: {reason}")
         if job.kind != "notice":
@@ -336,6 +341,7 @@ class Sender:
         self._fail(job, f"bad request: {reason}")
 
     def _fail(self, job: Job, error: str) -> None:
+        error = self.redact(error)
         if job.kind == "send":
             self.store.delivery_failed(job.alert_id, job.chat_id, error)
         elif job.kind == "edit":
@@ -344,6 +350,7 @@ class Sender:
             log.error("telegram: notice to admin %s lost: %s", job.chat_id, error)
 
     def _retry(self, job: Job, at: float, error: str, *, count: bool = True) -> None:
+        error = self.redact(error)
         if job.kind == "send":
             self.store.delivery_retry(job.alert_id, job.chat_id, wall(at), error, count=count)
         elif job.kind == "edit":

@@ -80,7 +80,8 @@ class TelegramSink:
             .job_queue(None).build())
         register_handlers(self.app, BotContext(config, store, now))
         self.sender = Sender(self.app.bot, store, pacing or pacing_from_config(config),
-                             unreachable=self._unreachable, migrated=self._migrated)
+                             unreachable=self._unreachable, migrated=self._migrated,
+                             redact=self.redaction.filter.redact)
         self._starter: asyncio.Task | None = None
         self._moved: dict[int, int] = {}  # configured group id -> its supergroup's id
         self._unreachable_channels: set[int] = set()
