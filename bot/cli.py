@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import logging
 import os
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config, load_config
 from .errors import ConfigError, UsageError, VigiaError
-from .store import Store
+from .store import DAMAGED, Store
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -80,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except VigiaError as exc:
         print(f"vigia: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except sqlite3.DatabaseError as exc:
+        # The store went bad after its check at start-up (a disk error, a copy over it).
+        print(f"vigia: the store failed: {exc}; if it is damaged, {DAMAGED}", file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
@@ -150,7 +155,13 @@ def _open_store(config: Config) -> Store:
     path = Path(config.storage.path)
     if not path.exists():
         raise UsageError(f"{path}: no store yet (storage.path); run `vigia run` first")
-    return Store.open(path)
+    store = Store.open(path)
+    try:
+        store.check()
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:

@@ -44,11 +44,12 @@ class Service:
     def open(cls, config: Config, path: str | None = None, *, now: datetime | None = None,
              lock: bool = False) -> Service:
         """Open the store and rebuild the pipeline's window from it (as of `now`). With `lock`,
-        claim the store for this process (the daemon) or fail with StoreError."""
+        claim the store for this process (the daemon) and check it, or fail with StoreError."""
         store = Store.open(path or config.storage.path)
         if lock:
             try:
                 store.lock()
+                store.check()  # the daemon's start: a damaged store is one line, not a crash
             except BaseException:
                 store.close()
                 raise

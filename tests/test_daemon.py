@@ -235,6 +235,30 @@ def test_a_second_daemon_on_the_same_store_refuses_clearly(cli, config_file, tmp
     assert "in use by another vigia" in result.err
 
 
+@pytest.mark.parametrize("held, asked", [("vigia.db", "alias.db"), ("alias.db", "vigia.db"),
+                                         ("vigia.db", "sub/../vigia.db")],
+                         ids=["symlink asked", "symlink held", "spelled otherwise"])
+def test_a_store_reached_another_way_is_still_locked(cli, config_file, tmp_path, held, asked):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "alias.db").symlink_to(tmp_path / "vigia.db")
+    holder = Store.open(tmp_path / held)
+    holder.lock()
+    try:
+        path = config_file(config_text(tmp_path, []).replace(
+            str(tmp_path / "vigia.db"), str(tmp_path / asked)))
+        result = cli("run", "--once", "--config", str(path))
+    finally:
+        holder.close()
+    assert result.code == 1 and "in use by another vigia" in result.err
+
+
+def test_a_clean_stop_leaves_no_lock_file_and_frees_the_store(cli, config_file, tmp_path):
+    path = config_file(config_text(tmp_path, []))
+    assert cli("run", "--once", "--config", str(path)).code == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if "lock" in p.name) == []
+    assert cli("run", "--once", "--config", str(path)).code == 0
+
+
 def test_backup_copies_the_store(cli, config_file, tmp_path):
     with serve() as server:
         url = server.route("/feed", Reply(body=HONEST))
