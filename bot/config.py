@@ -240,6 +240,61 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that remembers the line of every mapping key, keyed by its path."""
 
 
+# How many values aliases may add to a config, in all. An alias is one value in the file but
+# a copy of its anchor's whole subtree once read, so a few lines of nested aliases (the
+# "billion laughs" of YAML) read as millions of values: 322 bytes took 41 s and 1.2 GB. A
+# real config shares a few short lists this way (a set of terms for several watchlists).
+ALIAS_BUDGET = 10_000
+
+
+def _check_aliases(root: yaml.Node | None, file: str) -> None:
+    """Refuse, before anything is built, aliases that expand past ALIAS_BUDGET values or
+    that refer to the list or mapping holding them (which would never end)."""
+    sizes: dict[int, int] = {}  # id(node) -> values in its expansion
+    open_: set[int] = set()
+
+    def children(n: yaml.Node) -> list[yaml.Node]:
+        if isinstance(n, yaml.MappingNode):
+            return [x for pair in n.value for x in pair]
+        return list(n.value) if isinstance(n, yaml.SequenceNode) else []
+
+    def size(n: yaml.Node) -> int:
+        if id(n) in sizes:
+            return sizes[id(n)]
+        if id(n) in open_:
+            raise ConfigError("an alias refers to the list or mapping that holds it",
+                              file=file, line=n.start_mark.line + 1)
+        open_.add(id(n))
+        total = 1
+        for child in children(n):
+            total += size(child)
+            if total - distinct > ALIAS_BUDGET:
+                raise ConfigError(f"aliases expand the config to more than {ALIAS_BUDGET:,} "
+                                  "values more than it holds (an alias bomb?); write the "
+                                  "values out instead", file=file,
+                                  # the list or mapping being expanded: an alias has no
+                                  # node of its own to give a line
+                                  line=n.start_mark.line + 1)
+        open_.discard(id(n))
+        sizes[id(n)] = total
+        return total
+
+    def count(n: yaml.Node, seen: set[int]) -> None:  # the values as written, each once
+        stack = [n]
+        while stack:
+            node = stack.pop()
+            if id(node) not in seen:
+                seen.add(id(node))
+                stack.extend(children(node))
+
+    if root is None:
+        return
+    written: set[int] = set()
+    count(root, written)
+    distinct = len(written)
+    size(root)
+
+
 def _compose(text: str, file: str) -> tuple[Any, dict[tuple, int]]:
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -248,6 +303,7 @@ def _compose(text: str, file: str) -> tuple[Any, dict[tuple, int]]:
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(f"not valid YAML: {problem}", file=file,
                           line=mark.line + 1 if mark else None) from None
+    _check_aliases(node, file)
     lines: dict[tuple, int] = {}
 
     def walk(n: yaml.Node | None, path: tuple) -> Any:
@@ -437,7 +493,10 @@ def default_config_path() -> Path:
 
 
 def parse_config(text: str, file: str = "<config>") -> Config:
-    data, lines = _compose(text, file)
+    try:
+        data, lines = _compose(text, file)
+    except RecursionError:  # PyYAML and our walk recurse per level of nesting
+        raise ConfigError("lists or mappings nested too deeply", file=file) from None
     b = _Builder(file, lines)
     cfg = b.build(Config, data, ())
     _check(cfg, b)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -118,3 +119,27 @@ def test_config_error_carries_key_and_line():
 def test_readme_config_table_is_generated_from_the_schema():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme, "regenerate it with: python -m bot.config"
+
+
+def _alias_bomb(levels: int) -> str:
+    """The review's bomb: each level a list of nine aliases of the level before, under a key
+    where a list of terms is valid (so only the expansion can be refused)."""
+    rows = ['    - &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    rows += [f"    - &l{n} [{','.join([f'*l{n - 1}'] * 9)}]" for n in range(1, levels)]
+    return "watchlists:\n  - name: w\n    include:\n" + "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("text, line, words", [
+    (_alias_bomb(7), 8, "alias bomb"),  # 9**7 values: 41 s and 1.2 GB before
+    ("watchlists:\n  - name: w\n    include: &terms [x, *terms]\n", 3, "refers to the list"),
+    ("feeds: " + "[" * 5000 + "]" * 5000 + "\n", None, "nested too deeply"),
+], ids=["alias bomb", "alias cycle", "deep nesting"])
+def test_a_config_that_expands_without_end_is_refused_at_once(cli, config_file, text, line,
+                                                              words):
+    path = config_file(text)
+    started = time.monotonic()
+    result = cli("check", "--config", str(path))
+    assert time.monotonic() - started < 5  # the refusal takes ~0.1 s
+    assert result.code == 2 and "Traceback" not in result.err
+    [message] = result.err.strip().splitlines()
+    assert words in message and f"{path}{f':{line}' if line else ''}: " in message
