@@ -18,7 +18,7 @@ from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
@@ -427,8 +427,35 @@ class _Builder:
 
     def check_url(self, text: str, path: tuple) -> None:
         parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             self.fail(path, f"{text!r} is not an http(s) URL")
+        try:
+            parts.port  # noqa: B018 - urllib checks the port only when asked for it
+        except ValueError:
+            self.fail(path, f"{text!r} has a port that is not a number from 0 to 65535")
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def feed_identity(url: str) -> str:
+    """The URL as a server tells URLs apart: scheme and host in any case, the default port
+    written or not, an empty path or "/", the fragment (never sent) — all one; the path and
+    the query as written (servers tell /Feed from /feed). Two feeds with one identity are
+    one feed polled twice, and each entry would be one article from two feeds."""
+    parts = urlsplit(url.strip())
+    scheme, host = parts.scheme.lower(), parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    try:
+        port = parts.port
+    except ValueError:
+        port = None  # check_url has said so
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    if parts.username is not None:
+        userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
+        netloc = f"{userinfo}@{netloc}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
 _APPRISE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S")
@@ -442,7 +469,7 @@ def _kind(data: Any) -> str:
 def _check(cfg: Config, b: _Builder) -> None:
     seen: dict[str, int] = {}
     for i, feed in enumerate(cfg.feeds):
-        key = feed.url.rstrip("/").lower()
+        key = feed_identity(feed.url)
         if key in seen:
             b.fail(("feeds", i, "url"), f"duplicate feed (same as feeds[{seen[key]}])")
         seen[key] = i
@@ -455,6 +482,7 @@ def _check(cfg: Config, b: _Builder) -> None:
         names[w.name] = i
         if not any(t.strip() for t in w.include):
             b.fail(("watchlists", i, "include"), "needs at least one term")
+        _check_terms(w, i, b)
     for i, ch in enumerate(cfg.telegram.channels):
         for j, name in enumerate(ch.watchlists):
             if name not in names:
@@ -480,6 +508,20 @@ def _check(cfg: Config, b: _Builder) -> None:
         b.fail(("telegram", "pacing", "overall_per_s"), "must be 1 or more")
     if cfg.fetch.max_bytes < 1024:
         b.fail(("fetch", "max_bytes"), "must be at least 1024")
+
+
+def _check_terms(w: WatchlistConfig, i: int, b: _Builder) -> None:
+    """A term is compared folded (no case, no accents); one that folds to nothing ("´", a
+    lone combining accent) would be found in every article: in `include` everything
+    matches, in `exclude` nothing does."""
+    # Imported here: the core's text module must not be needed to import the config schema.
+    from .normalize import fold
+
+    for key, effect in (("include", "match"), ("exclude", "be excluded")):
+        for j, term in enumerate(getattr(w, key)):
+            if not fold(term).strip():
+                b.fail(("watchlists", i, key, j), f"{term!r} is empty once case and accents "
+                       f"are set aside: every article would {effect}")
 
 
 # --- entry points ---------------------------------------------------------------------------

@@ -69,8 +69,9 @@ BROKEN = [
      "longer than ten years"),
     ("bad url", "feeds:\n  - url: file:///etc/passwd\n", "feeds[0].url", 2, "http(s) URL"),
     ("missing url", "feeds:\n  - name: Nameless\n", "feeds[0].url", 2, "required"),
-    ("duplicate feed", "feeds:\n  - url: https://a.test/rss\n  - url: https://A.test/rss/\n",
+    ("duplicate feed", "feeds:\n  - url: https://a.test/rss\n  - url: HTTPS://A.test:443/rss#x\n",
      "feeds[1].url", 3, "duplicate feed"),
+    ("bad port", "feeds:\n  - url: https://a.test:99999/rss\n", "feeds[0].url", 2, "port"),
     ("unknown fact", "watchlists:\n  - name: w\n    include: [x]\n    track: [deaths, injured]\n",
      "watchlists[0].track[1]", 4, "unknown fact"),
     ("empty include", "watchlists:\n  - name: w\n    include: []\n", "watchlists[0].include",
@@ -143,3 +144,42 @@ def test_a_config_that_expands_without_end_is_refused_at_once(cli, config_file, 
     assert result.code == 2 and "Traceback" not in result.err
     [message] = result.err.strip().splitlines()
     assert words in message and f"{path}{f':{line}' if line else ''}: " in message
+
+
+@pytest.mark.parametrize("first, second", [
+    ("https://a.test/rss", "https://A.TEST/rss#x"),
+    ("https://a.test/rss", "https://a.test:443/rss"),
+    ("http://a.test/rss", "HTTP://a.test:80/rss"),
+    ("https://a.test", "https://a.test/"),
+    ("https://[2001:db8::1]/rss", "https://[2001:DB8::1]:443/rss"),
+])
+def test_feeds_the_server_cannot_tell_apart_are_one_feed(first, second):
+    with pytest.raises(ConfigError, match="duplicate feed") as info:
+        parse_config(f"feeds:\n  - url: {first}\n  - url: {second}\n", "f.yaml")
+    assert info.value.key == "feeds[1].url" and info.value.line == 3
+
+
+@pytest.mark.parametrize("first, second", [
+    ("https://a.test/Feed", "https://a.test/feed"),  # paths as written: servers tell them apart
+    ("http://a.test/rss", "https://a.test/rss"),
+    ("https://a.test/rss", "https://a.test:8443/rss"),
+    ("https://a.test/rss?lang=en", "https://a.test/rss?lang=es"),
+])
+def test_feeds_the_server_tells_apart_are_two_feeds(first, second):
+    config = parse_config(f"feeds:\n  - url: {first}\n  - url: {second}\n")
+    assert [f.url for f in config.feeds] == [first, second]
+
+
+@pytest.mark.parametrize("key", ["include", "exclude"])
+@pytest.mark.parametrize("term", ["´", "\u0301", " \u0300 ", "\u0327\u0301"])
+def test_a_watchlist_term_that_folds_to_nothing_is_refused(cli, config_file, key, term):
+    # "´" folds to "", which matched every article (include) or none (exclude).
+    terms = f"[maduro, \"{term}\"]"
+    path = config_file("watchlists:\n  - name: w\n" + (
+        f"    include: {terms}\n" if key == "include"
+        else f"    include: [venezuela]\n    exclude: {terms}\n"))
+    result = cli("check", "--config", str(path))
+    assert result.code == 2
+    [message] = result.err.strip().splitlines()
+    line = 3 if key == "include" else 4
+    assert f"{path}:{line}: watchlists[0].{key}[1]: " in message and "empty" in message
