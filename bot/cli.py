@@ -74,7 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except ConfigError as exc:
-        print(f"vigia: bad config: {exc}", file=sys.stderr)
+        for mistake in (exc, *exc.more):  # a line each, in file order
+            print(f"vigia: bad config: {mistake}", file=sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:
         print(f"vigia: {exc}", file=sys.stderr)

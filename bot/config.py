@@ -342,17 +342,33 @@ def _dotted(path: tuple) -> str:
 
 # --- schema-driven conversion ---------------------------------------------------------------
 
+class _Unbuilt(Exception):
+    """A part of the config could not be built; its mistakes are in `_Builder.errors`."""
+
+
 class _Builder:
+    """Builds the dataclasses from the YAML, collecting every mistake rather than stopping at
+    the first: a user fixing a config wants the whole list. A value that fails is left out
+    (its default stands in, or the list or section holding it is given up)."""
+
     def __init__(self, file: str, lines: dict[tuple, int]) -> None:
         self.file, self.lines = file, lines
+        self.errors: list[ConfigError] = []
 
-    def fail(self, path: tuple, message: str) -> typing.NoReturn:
+    def error(self, path: tuple, message: str) -> ConfigError:
         line = None
         for cut in range(len(path), -1, -1):
             if path[:cut] in self.lines:
                 line = self.lines[path[:cut]]
                 break
-        raise ConfigError(message, file=self.file, key=_dotted(path) or None, line=line)
+        return ConfigError(message, file=self.file, key=_dotted(path) or None, line=line)
+
+    def fail(self, path: tuple, message: str) -> typing.NoReturn:
+        raise self.error(path, message)
+
+    def report(self, path: tuple, message: str) -> None:
+        """A mistake that does not stop the building (or the checking) of the rest."""
+        self.errors.append(self.error(path, message))
 
     def build(self, cls: type, data: Any, path: tuple) -> Any:
         if data is None:
@@ -365,14 +381,26 @@ class _Builder:
         for key in data:
             if key not in fields:
                 known = ", ".join(sorted(fields))
-                self.fail(path + (key,), f"unknown key (known here: {known})")
-        values = {}
+                self.report(path + (key,), f"unknown key (known here: {known})")
+        values, broken = {}, False
         for name, f in fields.items():
-            if name in data:
+            required = (f.default is dataclasses.MISSING
+                        and f.default_factory is dataclasses.MISSING)
+            if name not in data:
+                if required:
+                    self.report(path + (name,), "required key is missing")
+                    broken = True
+                continue
+            try:
                 values[name] = self.value(hints[name], data[name], path + (name,),
                                           f.metadata.get("kind"))
-            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                self.fail(path + (name,), "required key is missing")
+            except ConfigError as exc:
+                self.errors.append(exc)
+                broken |= required
+            except _Unbuilt:
+                broken |= required
+        if broken:
+            raise _Unbuilt
         return cls(**values)
 
     def value(self, tp: Any, data: Any, path: tuple, kind: str | None) -> Any:
@@ -391,7 +419,18 @@ class _Builder:
                 data = [data]  # a lone term where a list is expected: take it as one element
             if not isinstance(data, list):
                 self.fail(path, f"expected a list, got {_kind(data)}")
-            return tuple(self.value(inner, v, path + (i,), kind) for i, v in enumerate(data))
+            out, broken = [], False
+            for i, v in enumerate(data):  # every element's mistakes, not the first one's
+                try:
+                    out.append(self.value(inner, v, path + (i,), kind))
+                except ConfigError as exc:
+                    self.errors.append(exc)
+                    broken = True
+                except _Unbuilt:
+                    broken = True
+            if broken:  # a list with holes would shift the indexes later messages name
+                raise _Unbuilt
+            return tuple(out)
         if dataclasses.is_dataclass(tp):
             return self.build(tp, data, path)
         if tp is timedelta:
@@ -471,43 +510,44 @@ def _check(cfg: Config, b: _Builder) -> None:
     for i, feed in enumerate(cfg.feeds):
         key = feed_identity(feed.url)
         if key in seen:
-            b.fail(("feeds", i, "url"), f"duplicate feed (same as feeds[{seen[key]}])")
+            b.report(("feeds", i, "url"), f"duplicate feed (same as feeds[{seen[key]}])")
         seen[key] = i
     names: dict[str, int] = {}
     for i, w in enumerate(cfg.watchlists):
         if not re.fullmatch(r"[A-Za-z0-9_-]+", w.name):
-            b.fail(("watchlists", i, "name"), "use letters, digits, - and _ only")
+            b.report(("watchlists", i, "name"), "use letters, digits, - and _ only")
         if w.name in names:
-            b.fail(("watchlists", i, "name"), f"duplicate watchlist {w.name!r}")
+            b.report(("watchlists", i, "name"), f"duplicate watchlist {w.name!r}")
         names[w.name] = i
         if not any(t.strip() for t in w.include):
-            b.fail(("watchlists", i, "include"), "needs at least one term")
+            b.report(("watchlists", i, "include"), "needs at least one term")
         _check_terms(w, i, b)
     for i, ch in enumerate(cfg.telegram.channels):
         for j, name in enumerate(ch.watchlists):
             if name not in names:
-                b.fail(("telegram", "channels", i, "watchlists", j), f"no watchlist named {name!r}")
+                b.report(("telegram", "channels", i, "watchlists", j),
+                         f"no watchlist named {name!r}")
     urls: dict[str, int] = {}
     for i, dest in enumerate(cfg.apprise):
         if dest.url in urls:
-            b.fail(("apprise", i, "url"), f"same URL as apprise[{urls[dest.url]}]")
+            b.report(("apprise", i, "url"), f"same URL as apprise[{urls[dest.url]}]")
         urls[dest.url] = i
         for j, name in enumerate(dest.watchlists):
             if name not in names:
-                b.fail(("apprise", i, "watchlists", j), f"no watchlist named {name!r}")
+                b.report(("apprise", i, "watchlists", j), f"no watchlist named {name!r}")
     if cfg.grouping.window > MAX_WINDOW:
-        b.fail(("grouping", "window"), "must be 30d or less (stories are kept in memory for "
-               "twice the window)")
+        b.report(("grouping", "window"), "must be 30d or less (stories are kept in memory "
+                 "for twice the window)")
     if cfg.alerts.corroboration < 1:
-        b.fail(("alerts", "corroboration"), "must be 1 or more")
+        b.report(("alerts", "corroboration"), "must be 1 or more")
     if cfg.fetch.disable_after < 1:
-        b.fail(("fetch", "disable_after"), "must be 1 or more")
+        b.report(("fetch", "disable_after"), "must be 1 or more")
     if not 0 <= cfg.metrics.port <= 65535:
-        b.fail(("metrics", "port"), "must be a TCP port (1-65535) or 0 for off")
+        b.report(("metrics", "port"), "must be a TCP port (1-65535) or 0 for off")
     if cfg.telegram.pacing.overall_per_s < 1:
-        b.fail(("telegram", "pacing", "overall_per_s"), "must be 1 or more")
+        b.report(("telegram", "pacing", "overall_per_s"), "must be 1 or more")
     if cfg.fetch.max_bytes < 1024:
-        b.fail(("fetch", "max_bytes"), "must be at least 1024")
+        b.report(("fetch", "max_bytes"), "must be at least 1024")
 
 
 def _check_terms(w: WatchlistConfig, i: int, b: _Builder) -> None:
@@ -519,9 +559,10 @@ def _check_terms(w: WatchlistConfig, i: int, b: _Builder) -> None:
 
     for key, effect in (("include", "match"), ("exclude", "be excluded")):
         for j, term in enumerate(getattr(w, key)):
-            if not fold(term).strip():
-                b.fail(("watchlists", i, key, j), f"{term!r} is empty once case and accents "
-                       f"are set aside: every article would {effect}")
+            # A blank term is no term (the matcher skips it); this one is not blank.
+            if term.strip() and not fold(term).strip():
+                b.report(("watchlists", i, key, j), f"{term!r} is empty once case and "
+                         f"accents are set aside: every article would {effect}")
 
 
 # --- entry points ---------------------------------------------------------------------------
@@ -540,8 +581,20 @@ def parse_config(text: str, file: str = "<config>") -> Config:
     except RecursionError:  # PyYAML and our walk recurse per level of nesting
         raise ConfigError("lists or mappings nested too deeply", file=file) from None
     b = _Builder(file, lines)
-    cfg = b.build(Config, data, ())
-    _check(cfg, b)
+    try:
+        cfg = b.build(Config, data, ())
+    except ConfigError as exc:  # not a mapping at all
+        b.errors.append(exc)
+    except _Unbuilt:
+        pass
+    # The checks across keys (duplicates, names that must exist) only mean something on a
+    # config that was built whole; they too report every mistake they find.
+    if not b.errors:
+        _check(cfg, b)
+    if b.errors:
+        first, *more = sorted(b.errors, key=lambda e: e.line or 0)  # stable: file order
+        first.more = tuple(more)
+        raise first
     return dataclasses.replace(cfg, source=file)
 
 

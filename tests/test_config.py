@@ -183,3 +183,38 @@ def test_a_watchlist_term_that_folds_to_nothing_is_refused(cli, config_file, key
     [message] = result.err.strip().splitlines()
     line = 3 if key == "include" else 4
     assert f"{path}:{line}: watchlists[0].{key}[1]: " in message and "empty" in message
+
+
+def test_check_reports_every_mistake_in_file_order(cli, config_file):
+    path = config_file("""storage:
+  paht: x.db
+feeds:
+  - url: https://a.test/rss
+    interval: 10 minutes
+  - url: ftp://b.test/rss
+watchlists:
+  - name: w
+    include: [x]
+    track: [deaths, injuries]
+""")
+    result = cli("check", "--config", str(path))
+    assert result.code == 2 and "Traceback" not in result.err
+    lines = result.err.strip().splitlines()
+    assert [line.split(": ", 4)[2:4] for line in lines] == [
+        [f"{path}:2", "storage.paht"], [f"{path}:5", "feeds[0].interval"],
+        [f"{path}:6", "feeds[1].url"], [f"{path}:10", "watchlists[0].track[1]"]], lines
+
+
+def test_the_checks_across_keys_report_every_mistake_too(cli, config_file):
+    path = config_file("""feeds:
+  - url: https://a.test/rss
+  - url: https://A.TEST/rss
+watchlists:
+  - {name: w, include: [x]}
+  - {name: w, include: [y]}
+telegram:
+  channels: [{chat_id: -1, watchlists: [nope]}]
+""")
+    lines = cli("check", "--config", str(path)).err.strip().splitlines()
+    assert ["duplicate feed" in lines[0], "duplicate watchlist" in lines[1],
+            "no watchlist named 'nope'" in lines[2]] == [True] * 3 and len(lines) == 3, lines
