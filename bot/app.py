@@ -16,16 +16,16 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from .config import Config, FeedConfig
 from .errors import FeedError
-from .fetch import Fetcher, FetchLimits, check_feed_body
+from .fetch import Fetcher, FetchLimits, FetchResult, check_feed_body
 from .metrics import Metrics
 from .model import Alert, Story
-from .parse import parse_feed
+from .parse import ParsedFeed, parse_feed
 from .service import ConsoleSink, Service
 from .store import PRUNED_TABLES, FeedState, Store
 
@@ -41,7 +41,8 @@ class PollReport:
     not_modified: bool = False
     skipped: bool = False
     entries: int = 0
-    new: int = 0
+    new: int = 0  # entries not seen before
+    edited: int = 0  # known entries whose text changed
     alerts: int = 0
     error: str | None = None
     title: str | None = None
@@ -151,91 +152,139 @@ async def poll_feed(service: Service | None, fetcher: Fetcher, feed: FeedConfig,
                     metrics: Metrics | None = None, notify: Notify | None = None,
                     grew: Callable[[Story], object] | None = None) -> PollReport:
     """Fetch, parse and ingest one feed; every failure is recorded on the feed, never raised.
-    With `service` None (vigia check --fetch) it only fetches and parses."""
+    With `service` None (vigia check --fetch) it only fetches and parses, and leaves the
+    reporting to its caller."""
     store = service.store if service else None
     state = store.feed_state(feed.url) if store else FeedState(url=feed.url)
     if store and (state.disabled or (state.next_fetch and state.next_fetch > now())):
         return PollReport(feed.url, ok=True, skipped=True)
     started = time.monotonic()
-    failure: FeedError | None = None
     try:
-        result = await fetcher.fetch(feed.url, etag=state.etag,
-                                     last_modified=state.last_modified)
-        if not result.not_modified:
-            check_feed_body(feed.url, result.body, result.content_type)
-            parsed = await asyncio.to_thread(parse_feed, result.body, feed.url, name=feed.name,
-                                             language=feed.language, fetched_at=now())
+        result, parsed = await _fetch(fetcher, feed, state, now)
     except FeedError as exc:
-        failure = exc
-    except Exception as exc:
-        # A bug, or input nobody foresaw. Recorded on the feed like any failure (backed off,
-        # shown by `vigia feeds`, disabled in the end, the admins told) rather than escaping
-        # to the scheduler's log while the feed silently stops.
-        log.exception("feed %s: unexpected error", feed.url)
-        failure = FeedError(feed.url, f"could not be read ({type(exc).__name__}: "
-                                      f"{str(exc)[:200]})")
-    if failure is not None:
-        exc = failure
-        log.warning("feed %s: %s", feed.url, exc.detail)
         if metrics:
             metrics.fetched(feed.url, time.monotonic() - started, ok=False)
         if store:
-            failed = after_failure(state, feed, config, now(), exc.detail, exc.retry_after)
-            store.save_feed_state(failed)
-            if failed.disabled and not state.disabled:
-                message = (f"Feed disabled after {failed.errors} failures in a row: {feed.url}"
-                           f" — last error: {exc.detail}. Re-enable with "
-                           f"`vigia feeds enable {feed.url}`.")
-                log.error(message)
-                if notify:
-                    maybe = notify(message)
-                    if maybe is not None:
-                        await maybe
+            await _failed(store, state, feed, config, now(), exc, notify)
         return PollReport(feed.url, ok=False, error=exc.detail)
     if metrics:
         metrics.fetched(feed.url, time.monotonic() - started, ok=True)
     t = now()
     pause = server_pause(result.retry_after, feed, config)
-    next_fetch = t + pause if pause else None
+    polled = replace(state, last_fetch=t, last_ok=t, errors=0, last_error=None,
+                     next_fetch=t + pause if pause else None)
     if result.not_modified:
         if store:
-            store.save_feed_state(replace(state, last_fetch=t, last_ok=t, errors=0,
-                                          last_error=None, next_fetch=next_fetch))
+            store.save_feed_state(polled)
         return PollReport(feed.url, ok=True, not_modified=True)
     _report_skipped(feed.url, parsed.skipped)
-    new = alerts = 0
-    if service:
-        # A feed's backlog is recorded as seen but not alerted: adding a feed, re-enabling
-        # it or restarting after days down must not flood subscribers with old news.
-        rule = backlog(state, feed, config, t)
-        slice_started = time.monotonic()
-        for item in sorted(parsed.items, key=lambda i: i.published):
-            if time.monotonic() - slice_started > INGEST_SLICE:
-                await asyncio.sleep(0)  # let the loop breathe: a big feed takes seconds
-                slice_started = time.monotonic()
-            if rule.fresh_start:
-                quiet = item.published < rule.cutoff or item.id in parsed.undated
-            else:
-                quiet = (item.published < rule.cutoff
-                         and service.store.item_state(item) is None)
-            decision = service.ingest(item, t, quiet=quiet)
-            if decision is not None:
-                if grew and not decision.story_is_new and not decision.edited:
-                    grew(decision.story)  # more outlets: edit the story's first messages
-                new += 1
-                alerts += len(decision.alerts)
-                if metrics:
-                    metrics.decided(decision)
-        service.store.save_feed_state(replace(
-            state, title=parsed.title, etag=result.etag, last_modified=result.last_modified,
-            last_fetch=t, last_ok=t, errors=0, last_error=None, next_fetch=next_fetch,
-            items_seen=state.items_seen + new))
-        if parsed.warning:
-            log.info("feed %s read despite: %s", feed.url, parsed.warning)
-        if new:
-            log.info("feed %s: %d new items, %d alerts", feed.url, new, alerts)
-    return PollReport(feed.url, ok=True, entries=len(parsed.items), new=new, alerts=alerts,
-                      title=parsed.title)
+    if service is None:
+        return PollReport(feed.url, ok=True, entries=len(parsed.items), title=parsed.title)
+    # A feed's backlog is recorded as seen but not alerted: adding a feed, re-enabling it or
+    # restarting after days down must not flood subscribers with old news.
+    new, edited, alerts = await _ingest(service, parsed, backlog(state, feed, config, t), t,
+                                        metrics, grew)
+    service.store.save_feed_state(replace(
+        polled, title=parsed.title, etag=result.etag, last_modified=result.last_modified,
+        items_seen=state.items_seen + new))
+    if parsed.warning:
+        log.info("feed %s read despite: %s", feed.url, parsed.warning)
+    if new or edited:
+        log.info("feed %s: %s, %s, %s", feed.url, count(new, "new item"),
+                 count(edited, "edited item"), count(alerts, "alert"))
+    return PollReport(feed.url, ok=True, entries=len(parsed.items), new=new, edited=edited,
+                      alerts=alerts, title=parsed.title)
+
+
+async def _fetch(fetcher: Fetcher, feed: FeedConfig, state: FeedState,
+                 now: Callable[[], datetime]) -> tuple[FetchResult, ParsedFeed | None]:
+    """The feed's response and, unless it was not modified, its entries; FeedError for
+    anything that went wrong, a bug of ours included."""
+    try:
+        result = await fetcher.fetch(feed.url, etag=state.etag,
+                                     last_modified=state.last_modified)
+        if result.not_modified:
+            return result, None
+        check_feed_body(feed.url, result.body, result.content_type)
+        parsed = await asyncio.to_thread(parse_feed, result.body, feed.url, name=feed.name,
+                                         language=feed.language, fetched_at=now())
+        return result, parsed
+    except FeedError:
+        raise
+    except Exception as exc:
+        # A bug, or input nobody foresaw. Recorded on the feed like any failure (backed off,
+        # shown by `vigia feeds`, disabled in the end, the admins told) rather than escaping
+        # to the scheduler's log while the feed silently stops.
+        log.exception("feed %s: unexpected error", feed.url)
+        raise FeedError(feed.url, f"could not be read ({type(exc).__name__}: "
+                                  f"{str(exc)[:200]})") from None
+
+
+async def _failed(store: Store, state: FeedState, feed: FeedConfig, config: Config,
+                  now: datetime, exc: FeedError, notify: Notify | None) -> None:
+    """Record a failed poll on the feed; tell the admins when it gets the feed disabled."""
+    log.warning("feed %s: %s", feed.url, exc.detail)
+    failed = after_failure(state, feed, config, now, exc.detail, exc.retry_after)
+    store.save_feed_state(failed)
+    if failed.disabled and not state.disabled:
+        message = (f"Feed disabled after {failed.errors} failures in a row: {feed.url}"
+                   f" — last error: {exc.detail}. Re-enable with "
+                   f"`vigia feeds enable {feed.url}`.")
+        log.error(message)
+        if notify:
+            maybe = notify(message)
+            if maybe is not None:
+                await maybe
+
+
+async def _ingest(service: Service, parsed: ParsedFeed, rule: Backlog, t: datetime,
+                  metrics: Metrics | None, grew: Callable[[Story], object] | None
+                  ) -> tuple[int, int, int]:
+    """Every entry through `Service.ingest`, oldest first, yielding the loop now and then.
+    Returns how many entries were new, how many were edits of known ones, and the alerts."""
+    new = edited = alerts = 0
+    slice_started = time.monotonic()
+    for item in sorted(parsed.items, key=lambda i: i.published):
+        if time.monotonic() - slice_started > INGEST_SLICE:
+            await asyncio.sleep(0)  # let the loop breathe: a big feed takes seconds
+            slice_started = time.monotonic()
+        if rule.fresh_start:
+            quiet = item.published < rule.cutoff or item.id in parsed.undated
+        else:
+            quiet = item.published < rule.cutoff and service.store.item_state(item) is None
+        decision = service.ingest(item, t, quiet=quiet)
+        if decision is None:
+            continue
+        if grew and not decision.story_is_new and not decision.edited:
+            grew(decision.story)  # more outlets: edit the story's first messages
+        if decision.edited:
+            edited += 1
+        else:
+            new += 1
+        alerts += len(decision.alerts)
+        if metrics:
+            metrics.decided(decision)
+    return new, edited, alerts
+
+
+def summary(reports: Sequence[PollReport]) -> str:
+    """What one round of polls gave, in a line."""
+    return (f"polled {count(len(reports), 'feed')}: {sum(r.ok and not r.skipped for r in reports)}"
+            f" ok, {sum(not r.ok for r in reports)} failed, {sum(r.skipped for r in reports)} "
+            f"skipped (backing off or disabled); {count(sum(r.new for r in reports), 'new item')}"
+            f", {count(sum(r.edited for r in reports), 'edited item')}, "
+            f"{count(sum(r.alerts for r in reports), 'alert')}")
+
+
+def all_failed(reports: Sequence[PollReport]) -> bool:
+    """Every feed polled failed (none skipped or answering): the exit code cron mails on."""
+    polled = [r for r in reports if not r.skipped]
+    return bool(polled) and not any(r.ok for r in polled)
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 feed', '2 feeds', '0 new items': the numbers a person reads in logs and output."""
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
 
 
 def utcnow() -> datetime:
@@ -277,9 +326,9 @@ async def check_feeds(config: Config) -> list[PollReport]:
 
 async def run(config: Config, *, once: bool = False,
               sink: Callable[[Alert], None] | None = None,
-              stop: asyncio.Event | None = None) -> None:
+              stop: asyncio.Event | None = None) -> list[PollReport]:
     """The daemon: poll every feed at its interval until SIGTERM/SIGINT (or `stop` is set);
-    with `once`, poll each feed one time and return."""
+    with `once`, poll each feed one time and return what each poll gave."""
     service = Service.open(config, now=utcnow(), lock=True)
     apprise = None
     if config.apprise:
@@ -316,21 +365,17 @@ async def run(config: Config, *, once: bool = False,
         if once:
             reports = await asyncio.gather(*(poll_feed(service, fetcher, f, utcnow, config,
                                                        metrics=metrics) for f in config.feeds))
-            # one line for whoever reads a cron mail
-            log.info("polled %d feeds: %d ok, %d failed, %d skipped (backing off or disabled);"
-                     " %d new items, %d alerts", len(reports),
-                     sum(r.ok and not r.skipped for r in reports),
-                     sum(not r.ok for r in reports), sum(r.skipped for r in reports),
-                     sum(r.new for r in reports), sum(r.alerts for r in reports))
+            log.info("%s", summary(reports))  # one line for whoever reads a cron mail
             deliver()
             await asyncio.gather(*(s.drain(timeout=60) for s in (telegram, apprise) if s))
             # `--once` from cron never sees the daily job: prune here instead.
             await housekeeping(service.store, config)
-            return
+            return list(reports)
         if config.metrics.port:
             metrics.serve(config.metrics.port)
         await _serve(config, service, fetcher, deliver, metrics, stop or asyncio.Event(),
                      telegram)
+        return []
     finally:
         if telegram:
             await telegram.stop()

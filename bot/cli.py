@@ -96,9 +96,12 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .app import count
+
     config = _config(args)
-    print(f"{config.source}: ok — {len(config.feeds)} feeds, {len(config.watchlists)} "
-          f"watchlists ({', '.join(w.name for w in config.watchlists) or 'none'})")
+    print(f"{config.source}: ok — {count(len(config.feeds), 'feed')}, "
+          f"{count(len(config.watchlists), 'watchlist')} "
+          f"({', '.join(w.name for w in config.watchlists) or 'none'})")
     if not args.fetch:
         return EXIT_OK
     from .app import check_feeds
@@ -106,11 +109,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     failed = 0
     for r in asyncio.run(check_feeds(config)):
         if r.ok:
-            print(f"  ok    {r.feed}: {r.entries} entries ({r.title})")
+            print(f"  ok    {r.feed}: {count(r.entries, 'entry', 'entries')} ({r.title})")
         else:
             failed += 1
             print(f"  FAIL  {r.feed}: {r.error}")
-    print(f"{len(config.feeds) - failed} of {len(config.feeds)} feeds answered")
+    print(f"{len(config.feeds) - failed} of {count(len(config.feeds), 'feed')} answered")
     return EXIT_FAIL if failed else EXIT_OK
 
 
@@ -148,8 +151,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not os.environ.get(config.telegram.token_env):
         logging.getLogger("vigia").info(
             "no Telegram token in $%s: alerts are printed here", config.telegram.token_env)
-    asyncio.run(run(config, once=args.once))
-    return EXIT_OK
+    from .app import all_failed
+
+    reports = asyncio.run(run(config, once=args.once))
+    # For cron: a run in which no feed answered is a failure worth a mail.
+    return EXIT_FAIL if all_failed(reports) else EXIT_OK
 
 
 def _open_store(config: Config) -> Store:

@@ -119,8 +119,50 @@ def test_run_once_ends_with_one_summary_line(cli, config_file, tmp_path, caplog)
         result = cli("run", "--once", "--config", str(config_file(config_text(tmp_path,
                                                                               [good, bad]))))
     assert result.code == 0, result.err
-    assert "polled 2 feeds: 1 ok, 1 failed, 0 skipped (backing off or disabled); 1 new items, " \
-        "1 alerts" in caplog.text
+    assert "polled 2 feeds: 1 ok, 1 failed, 0 skipped (backing off or disabled); 1 new item, " \
+        "0 edited items, 1 alert" in caplog.text
+
+
+def test_run_once_exits_1_for_cron_when_no_feed_answered(cli, config_file, tmp_path):
+    with serve() as server:
+        bad = [server.route("/500", Reply(status=500, body=b"oops")),
+               server.route("/404", Reply(status=404))]
+        result = cli("run", "--once", "--config", str(config_file(config_text(tmp_path, bad))))
+    assert result.code == 1 and "Traceback" not in result.err
+
+
+def test_check_fetch_tells_each_failure_once_in_plain_english(cli, config_file, tmp_path,
+                                                               caplog):
+    caplog.set_level(logging.INFO)
+    with serve() as server:
+        bad = server.route("/404", Reply(status=404))
+        result = cli("check", "--fetch", "--config", str(config_file(config_text(tmp_path,
+                                                                                 [bad]))))
+    said = result.out + result.err + caplog.text
+    assert result.code == 1 and said.count("not found (HTTP 404 Not Found)") == 1, said
+    assert ": ok — 1 feed, 1 watchlist (venezuela)" in result.out
+    assert "0 of 1 feed answered" in result.out
+
+
+def test_an_edited_entry_is_counted_as_edited_not_new(cli, config_file, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="bot.app")
+    entry = fresh("US strike on a boat in the Caribbean kills three, Hegseth says", 1)
+    versions = {"body": rss([entry]).encode()}
+    with serve() as server:
+        url = server.route("/feed", lambda request: Reply(body=versions["body"]))
+        path = config_file(config_text(tmp_path, [url]))
+        _poll_once(cli, path)
+        versions["body"] = rss([{**entry, "summary": "Five people were killed, Hegseth said,"
+                                 " raising the toll."}]).encode()
+        store = Store.open(tmp_path / "vigia.db")
+        store.conn.execute("UPDATE feeds SET next_fetch = NULL")
+        store.close()
+        caplog.clear()
+        _poll_once(cli, path)
+    assert "0 new items, 1 edited item" in caplog.text
+    store = Store.open(tmp_path / "vigia.db")
+    assert store.feed_state(url).items_seen == 1
+    store.close()
 
 
 def test_a_new_feeds_backlog_is_recorded_without_alerting(cli, config_file, tmp_path):
@@ -210,8 +252,9 @@ def test_a_failing_feed_is_disabled_after_the_configured_failures_and_can_be_ena
         path = config_file(config_text(tmp_path, [url]))
         store = Store.open(tmp_path / "vigia.db")
         for _ in range(3):
-            # Each run polls once; clear the back-off so the next run tries again.
-            assert cli("run", "--once", "--config", str(path)).code == 0
+            # Each run polls once; clear the back-off so the next run tries again. No feed
+            # answers: exit code 1, for cron.
+            assert cli("run", "--once", "--config", str(path)).code == 1
             state = store.feed_state(url)
             store.conn.execute("UPDATE feeds SET next_fetch = NULL")
         assert store.feed_state(url).disabled
@@ -369,9 +412,10 @@ def test_health_and_metrics_are_served_on_loopback(tmp_path):
 
 # ── hostile entries, floods of old news, a loop kept free, servers' pauses ──────────────────
 
-def _poll_once(cli, path: Path) -> str:
+def _poll_once(cli, path: Path, code: int = 0) -> str:
+    """`vigia run --once`; `code` 1 when no feed is expected to answer."""
     result = cli("run", "--once", "--config", str(path))
-    assert result.code == 0, result.err
+    assert result.code == code, result.err
     return result.out
 
 
@@ -414,7 +458,7 @@ def test_a_crash_on_a_feed_is_recorded_on_the_feed(cli, config_file, tmp_path, m
     monkeypatch.setattr(where, crash)
     with serve() as server:
         url = server.route("/feed", Reply(body=HONEST))
-        _poll_once(cli, config_file(config_text(tmp_path, [url])))
+        _poll_once(cli, config_file(config_text(tmp_path, [url])), code=1)
     store = Store.open(tmp_path / "vigia.db")
     state = store.feed_state(url)
     store.close()
@@ -590,7 +634,7 @@ def test_a_dtd_hidden_by_the_encoding_is_refused(cli, config_file, tmp_path, bod
     # the entities: a few hundred bytes gave a 1,000-character title, 994 bytes a million.
     with serve() as server:
         url = server.route("/feed", Reply(body=body, headers={"Content-Type": "text/xml"}))
-        _poll_once(cli, config_file(config_text(tmp_path, [url])))
+        _poll_once(cli, config_file(config_text(tmp_path, [url])), code=1)
     store = Store.open(tmp_path / "vigia.db")
     state, items = store.feed_state(url), store.counts()["items"]
     store.close()
