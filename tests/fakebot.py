@@ -602,6 +602,23 @@ def _decode(body: bytes, content_type: str) -> dict[str, Any]:
     return fields
 
 
+# -- judging the pacing the server saw -----------------------------------------------------------
+
+def paced(times: list[float], interval: float) -> bool:
+    """Whether arrival times show a sender that waits `interval` between its requests.
+
+    The sender paces launches; the server sees arrivals, and on a loaded machine a request
+    can be held up on its way (a gap of 0.276 s was seen for 0.3 s of pacing). So: every gap
+    at least half the interval, a margin no such delay crosses while an unpaced sender's gaps
+    (milliseconds) stay far below it; and on average the whole interval, less what delays at
+    the two ends can take off it."""
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    if not gaps:
+        return True
+    mean = (times[-1] - times[0]) / len(gaps)
+    return min(gaps) >= interval / 2 and mean >= interval * (1 - 1 / max(len(gaps), 2))
+
+
 # -- waiting without sleeping blindly ------------------------------------------------------------
 
 async def wait_for(predicate: Callable[[], Any], timeout: float = 5.0, *,

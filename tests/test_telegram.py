@@ -32,6 +32,7 @@ from fakebot import (
     bad_request,
     forbidden,
     migrated,
+    paced,
     quoting_url,
     retry_after,
     too_long,
@@ -426,12 +427,11 @@ def test_a_burst_to_a_group_respects_the_pacing(api: FakeBotAPI, store: Store) -
     asyncio.run(story())
     group = [c.at for c in api.sent(GROUP)]
     assert len(group) == 6
-    gaps = [b - a for a, b in itertools.pairwise(group)]
-    assert min(gaps) >= 0.25 - 0.02, gaps  # 20/min to a group, scaled: one per 0.25 s
+    assert paced(group, 0.25), group  # 20/min to a group, scaled: one per 0.25 s
     for chat in privates:
         times = [c.at for c in api.sent(chat)]
         assert len(times) == 6
-        assert min(b - a for a, b in itertools.pairwise(times)) >= 0.1 - 0.02
+        assert paced(times, 0.1), times
     every = sorted(c.at for c in api.sent())
     assert len(every) == 66
     overall = (every[-1] - every[0]) / (len(every) - 1)
@@ -953,8 +953,8 @@ def test_sigkill_mid_burst_then_restart_loses_nothing_and_repeats_nothing(
 
     calls = to_chat()
     assert [c.status for c in calls] == [200, 200, 200, 0] + [200] * 5
-    gaps = [b.at - a.at for a, b in itertools.pairwise(calls)]
-    assert min(gaps) >= 0.3 - 0.02, gaps  # telegram.pacing.chat from the config
+    for run in (calls[:4], calls[4:]):  # telegram.pacing.chat from the config, in each run
+        assert paced([c.at for c in run], 0.3), [c.at for c in run]
     received = [_event_of(c.text) for c in api.sent(KILL_CHAT)]
     assert received == list(range(len(KILL_EVENTS))), received  # all, once each, in order
     assert len({c.result["message_id"] for c in api.sent(KILL_CHAT)}) == len(KILL_EVENTS)
@@ -970,6 +970,16 @@ def test_sigkill_mid_burst_then_restart_loses_nothing_and_repeats_nothing(
     for log in (log1, log2):
         assert TOKEN not in log.read_text(errors="replace")
     assert time.monotonic() - started < 60
+
+
+def test_the_pacing_check_allows_the_delays_of_a_loaded_machine_but_not_unpaced_sends() -> None:
+    # Seen once on a loaded machine: a gap of 0.276 s for 0.3 s of pacing, which failed a
+    # check with a 0.02 s margin although the sender had paced its launches correctly.
+    assert paced([0.0, 0.30, 0.576, 0.90, 1.20], 0.3)
+    assert paced([0.0, 0.44, 0.60, 0.90], 0.3)  # one request held up 0.14 s on its way
+    assert not paced([0.0, 0.01, 0.02, 0.03, 0.04], 0.3)  # no pacing at all
+    assert not paced([0.0, 0.1, 0.2, 0.3, 0.4], 0.3)  # a third of it
+    assert not paced([0.0, 0.16, 0.32, 0.48, 0.64], 0.3)  # over half, but only half on average
 
 
 def test_pacing_comes_from_the_config(api: FakeBotAPI, store: Store,
