@@ -262,12 +262,12 @@ def test_commands_answer_helpfully(api: FakeBotAPI, store: Store) -> None:
     asyncio.run(story())
 
 
-async def ask(api: FakeBotAPI, chat: int, text: str, **kwargs) -> str:
+async def ask(api: FakeBotAPI, chat: int, text: str, *, timeout: float = 5.0, **kwargs) -> str:
     """Post a command in `chat` and wait for the bot's answer there."""
     before = len(api.sent(chat))
     api.command(chat, text, **kwargs)
     calls = await wait_for(lambda: len(api.sent(chat)) > before and api.sent(chat),
-                           what=f"an answer to {text}")
+                           timeout=timeout, what=f"an answer to {text}")
     return calls[before].text
 
 
@@ -406,6 +406,36 @@ def test_a_failed_admin_check_refuses_politely_and_is_logged(
     [warning] = [r for r in caplog.records if "admin of chat" in r.getMessage()]
     assert warning.levelno == logging.WARNING and str(GROUP) in warning.getMessage()
     assert not [r for r in caplog.records if "handling an update failed" in r.getMessage()]
+
+
+def test_a_burst_of_a_thousand_commands_is_answered_a_few_times_at_the_chats_pace(
+        api: FakeBotAPI, store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    # Before: 1,000 /help got 1,000 answers at 23 a second to one chat (Telegram allows
+    # about one a second), and an alert for that chat waited behind all of them.
+    config = make_config(api)
+    pacing = replace(FAST, private_interval=0.2)
+    store.subscribe(42, "venezuela", datetime.now(UTC))
+
+    async def main() -> None:
+        async with running(config, store, pacing) as sink:
+            for _ in range(1000):
+                api.command(42, "/help")
+            # Updates are handled in order: once another chat's /help is answered, all of the
+            # burst has been.
+            assert "/subscribe" in await ask(api, 43, "/help", timeout=10)
+            queue_alert(store, title="US strike on a boat off Venezuela during the burst")
+            sink.dispatch()
+            await wait_for(lambda: settled(store) and sink.sender.idle, timeout=10,
+                           what="the alert and the answers")
+
+    asyncio.run(main())
+    answers = [c for c in api.sent(42) if "/subscribe" in c.text]
+    assert 1 <= len(answers) <= 5, len(answers)
+    times = [c.at for c in api.sent(42)]
+    assert paced(times, 0.2), times
+    assert "during the burst" in api.sent(42)[-1].text
+    assert len([r for r in caplog.records if "faster than it can be answered" in
+                r.getMessage()]) == 1
 
 
 # -- delivery ------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The one sender: drains queued deliveries, edits and admin notices at Telegram's pace.
+"""The one sender: drains queued deliveries, edits, admin notices and the answers to
+commands at Telegram's pace.
 
     outbox (alerts) ─fan_out─▶ deliveries / edits (SQLite) ─▶ Sender ─▶ Bot API
                                                     ▲               │
@@ -6,7 +7,8 @@
 
 Every decision about *what* to send next is taken by one task, `_run`: it reads each chat's
 oldest queued delivery (a chat's alerts go out in order, so an update never overtakes the
-story it replies to), the queued edits and the in-memory admin notices, and starts the one
+story it replies to), the queued edits and the in-memory notes (admin notices, answers to
+commands: a flood of commands must not earn a flood of answers), and starts the one
 whose chat is free soonest. Up to `Pacing.in_flight` requests run at once — to different
 chats only — so throughput is not bound to one round trip. A row is marked sent, with its
 message id, only after Telegram answered; after a crash, queued rows are sent and sent rows
@@ -66,18 +68,39 @@ class Pacing:
         return min(self.backoff_base * 2 ** max(0, attempts - 1), self.backoff_max)
 
 
+# Answers to commands waiting for their chat's turn, at most, per chat. A person types a few
+# commands in a row; a script sends a thousand, and the answers would queue for a thousand
+# seconds (Telegram allows a private chat about one message a second). Commands past this
+# are not run (see `Sender.may_answer`): the answers to the first few show the bot is alive.
+MAX_PENDING_ANSWERS = 4
+
+
+@dataclass(eq=False)  # one note is one message: two alike are still two
+class Note:
+    """A message kept in memory only: an admin notice, or an answer to a command (a new
+    message, or with `edit` the new text of the bot's message of that id)."""
+
+    kind: str  # "notice" | "answer"
+    chat_id: int
+    text: str
+    markup: object = None  # an InlineKeyboardMarkup
+    thread_id: int | None = None  # the forum topic the command came from
+    edit: int | None = None
+
+
 @dataclass(frozen=True)
 class Job:
-    kind: str  # "notice" | "send" | "edit", also the priority within a chat
+    kind: str  # "notice" | "answer" | "send" | "edit", also the priority within a chat
     chat_id: int
     alert_id: int = 0
     message_id: int = 0
     text: str = ""
     version: int = 0
     attempts: int = 0
+    note: Note | None = None
 
 
-_PRIORITY = {"notice": 0, "send": 1, "edit": 2}
+_PRIORITY = {"notice": 0, "answer": 0, "send": 1, "edit": 2}
 
 
 def wall(t: float) -> str:
@@ -122,7 +145,7 @@ class Sender:
         self._paused_until = 0.0  # after a 429
         self._busy: set[int] = set()
         self._tasks: set[asyncio.Task] = set()
-        self._notices: deque[tuple[int, str]] = deque()
+        self._notes: deque[Note] = deque()
         self._stopping = False
         self._task: asyncio.Task | None = None
 
@@ -149,12 +172,25 @@ class Sender:
 
     def notice(self, chat_id: int, text: str) -> None:
         """A plain-text message for an admin: paced like the rest, kept in memory only."""
-        self._notices.append((chat_id, clip(self.redact(text), MAX_MESSAGE)))
+        self._notes.append(Note("notice", chat_id, clip(self.redact(text), MAX_MESSAGE)))
+        self._wake.set()
+
+    def may_answer(self, chat_id: int) -> bool:
+        """Whether a command from `chat_id` may run: fewer than MAX_PENDING_ANSWERS of its
+        answers are still waiting for the chat's turn."""
+        waiting = sum(1 for n in self._notes if n.kind == "answer" and n.chat_id == chat_id)
+        return waiting < MAX_PENDING_ANSWERS
+
+    def answer(self, chat_id: int, text: str, *, markup: object = None,
+               thread_id: int | None = None, edit: int | None = None) -> None:
+        """An answer to a command, paced with the chat's alerts (and before them)."""
+        self._notes.append(Note("answer", chat_id, clip(text, MAX_MESSAGE), markup, thread_id,
+                                edit))
         self._wake.set()
 
     @property
     def idle(self) -> bool:
-        return not self._tasks and not self._notices
+        return not self._tasks and not self._notes
 
     # -- the loop ------------------------------------------------------------------------------
 
@@ -182,8 +218,8 @@ class Sender:
         if gate > 0:
             return None, gate
         candidates: list[tuple[Job, float]] = []
-        for chat_id, text in self._notices:
-            candidates.append((Job("notice", chat_id, text=text), 0.0))
+        for note in self._notes:
+            candidates.append((Job(note.kind, note.chat_id, text=note.text, note=note), 0.0))
         for chat_id, alert_id, attempts, next_attempt in self.store.queue_heads():
             candidates.append((Job("send", chat_id, alert_id=alert_id, attempts=attempts),
                                _seconds(next_attempt) - now_wall))
@@ -210,8 +246,8 @@ class Sender:
 
     def _launch(self, job: Job) -> None:
         now = self.clock()
-        if job.kind == "notice":
-            self._notices.remove((job.chat_id, job.text))
+        if job.note is not None:
+            self._notes.remove(job.note)
         self._slots[job.chat_id] = now + self.pacing.interval(job.chat_id)
         self._next_any = max(now, self._next_any) + 1.0 / self.pacing.global_rate
         self._busy.add(job.chat_id)
@@ -252,8 +288,9 @@ class Sender:
             self.store.migrate_chat(job.chat_id, exc.new_chat_id)
             if self.migrated:
                 self.migrated(job.chat_id, exc.new_chat_id)
-            if job.kind == "notice":
-                self.notice(exc.new_chat_id, job.text)
+            if job.note is not None:  # the answer or notice follows the chat
+                job.note.chat_id = exc.new_chat_id
+                self._notes.append(job.note)
         except Forbidden as exc:
             self._forbidden(job, exc.message)
         except BadRequest as exc:
@@ -308,7 +345,19 @@ class Sender:
         self.store.edit_done(job.chat_id, job.message_id, job.version)
 
     async def _notify(self, job: Job) -> None:
-        await self.bot.send_message(job.chat_id, job.text, link_preview_options=NO_PREVIEW)
+        note = job.note
+        assert note is not None
+        if note.edit is not None:
+            try:
+                await self.bot.edit_message_text(note.text, chat_id=note.chat_id,
+                                                 message_id=note.edit, reply_markup=note.markup)
+            except BadRequest as exc:
+                if "not modified" not in exc.message.lower():
+                    raise
+            return
+        await self.bot.send_message(note.chat_id, note.text, reply_markup=note.markup,
+                                    message_thread_id=note.thread_id,
+                                    link_preview_options=NO_PREVIEW)
 
     async def _with_plain_fallback(self, call: Callable[[str, str | None], Awaitable],
                                    markup: str, plain: str, job: Job):
@@ -347,7 +396,7 @@ class Sender:
         elif job.kind == "edit":
             self.store.edit_done(job.chat_id, job.message_id, job.version, error, failed=True)
         else:
-            log.error("telegram: notice to admin %s lost: %s", job.chat_id, error)
+            log.error("telegram: %s to %s lost: %s", job.kind, job.chat_id, error)
 
     def _retry(self, job: Job, at: float, error: str, *, count: bool = True) -> None:
         error = self.redact(error)
@@ -356,7 +405,7 @@ class Sender:
         elif job.kind == "edit":
             self.store.edit_retry(job.chat_id, job.message_id, job.version, wall(at), error,
                                   count=count)
-        elif not count:  # flood control: the notice waits its turn again
-            self._notices.append((job.chat_id, job.text))
+        elif not count and job.note is not None:  # flood control: the note waits its turn
+            self._notes.append(job.note)
         else:
-            log.error("telegram: notice to admin %s lost: %s", job.chat_id, error)
+            log.error("telegram: %s to %s lost: %s", job.kind, job.chat_id, error)

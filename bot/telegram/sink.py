@@ -78,10 +78,10 @@ class TelegramSink:
         self.app: Application = (
             Application.builder().token(token).base_url(config.telegram.base_url)
             .job_queue(None).build())
-        register_handlers(self.app, BotContext(config, store, now))
         self.sender = Sender(self.app.bot, store, pacing or pacing_from_config(config),
                              unreachable=self._unreachable, migrated=self._migrated,
                              redact=self.redaction.filter.redact)
+        register_handlers(self.app, BotContext(config, store, now, self.sender))
         self._starter: asyncio.Task | None = None
         self._moved: dict[int, int] = {}  # configured group id -> its supergroup's id
         self._unreachable_channels: set[int] = set()
