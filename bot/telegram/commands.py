@@ -14,6 +14,7 @@ waiting for their turn (a burst of commands) has its further commands dropped by
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -75,7 +76,8 @@ class BotContext:
     store: Store
     now: Callable[[], datetime]
     sender: Sender
-    dropping: set[int] = field(default_factory=set)  # chats whose commands are being dropped
+    # chat -> when (monotonic) its commands were last said to be dropped
+    dropping: dict[int, float] = field(default_factory=dict)
 
 
 def bot_commands() -> list[BotCommand]:
@@ -105,21 +107,27 @@ def _ctx(context: ContextTypes.DEFAULT_TYPE) -> BotContext:
     return context.bot_data["vigia"]
 
 
+# A chat whose commands are being dropped is logged at most this often (seconds): a script
+# can keep a burst going for hours.
+DROPPING_LOGGED_EVERY = 600.0
+
+
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Drop the update when its chat already has answers waiting for their turn: a burst of
     commands (or button presses) is answered a few times, at the chat's pace, not a
-    thousand times. Logged once per burst."""
+    thousand times."""
     chat = update.effective_chat
-    if chat is None:
-        return
     ctx = _ctx(context)
-    if ctx.sender.may_answer(chat.id):
-        ctx.dropping.discard(chat.id)
+    if chat is None or ctx.sender.may_answer(chat.id):
         return
-    if chat.id not in ctx.dropping:
-        ctx.dropping.add(chat.id)
+    now = time.monotonic()
+    if now - ctx.dropping.get(chat.id, -DROPPING_LOGGED_EVERY) >= DROPPING_LOGGED_EVERY:
+        if len(ctx.dropping) > 10_000:
+            ctx.dropping.clear()
+        ctx.dropping[chat.id] = now
         log.warning("telegram: chat %s sends commands faster than it can be answered; "
-                    "dropping them until its answers have gone out", chat.id)
+                    "dropping the extra ones (said once every %.0f minutes)", chat.id,
+                    DROPPING_LOGGED_EVERY / 60)
     raise ApplicationHandlerStop
 
 
