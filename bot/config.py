@@ -63,6 +63,10 @@ class PacingConfig:
     overall_per_s: int = field(default=30, metadata=_doc(
         "most messages per second in all; raise these limits only for a self-hosted Bot API "
         "server without flood control"))
+    max_delay: timedelta = field(default=timedelta(minutes=1), metadata=_doc(
+        "longest an alert should wait for its turn in a chat; when a chat's queue would make "
+        "it wait longer, the waiting alerts go out combined in one message (newest first, "
+        "each linked)", "fine_duration"))
 
 
 @dataclass(frozen=True)

@@ -213,6 +213,17 @@ class ItemState(NamedTuple):
     feed: str
 
 
+class QueueHead(NamedTuple):
+    """A chat's oldest queued delivery, and how long its queue is."""
+
+    chat_id: int
+    alert_id: int
+    attempts: int
+    next_attempt: str | None
+    queued: int  # deliveries queued for the chat, this one included
+    since: str  # when this one's alert was decided (ISO-8601)
+
+
 @dataclass(frozen=True)
 class FeedState:
     url: str
@@ -605,13 +616,22 @@ class Store:
             c.execute("UPDATE alerts SET dispatched = 1 WHERE id = ?", (alert_id,))
         return queued
 
-    def queue_heads(self) -> list[tuple[int, int, int, str | None]]:
-        """(chat_id, alert_id, attempts, next_attempt) of each chat's oldest queued delivery:
-        a chat's alerts go out in order, so only its head can be sent."""
+    def queue_heads(self) -> list[QueueHead]:
+        """Each chat's oldest queued delivery, with how many are queued for the chat: a
+        chat's alerts go out in order, so only its head can be sent (or all of them at once,
+        combined, when the queue is long)."""
         # SQLite takes the bare columns from the row holding MIN(alert_id).
-        return [(r[0], r[1], r[2], r[3]) for r in self.conn.execute(
-            "SELECT chat_id, MIN(alert_id), attempts, next_attempt FROM deliveries"
-            " WHERE state = 'queued' GROUP BY chat_id")]
+        return [QueueHead(*r) for r in self.conn.execute(
+            "SELECT h.chat_id, h.alert_id, h.attempts, h.next_attempt, h.queued, a.at FROM"
+            " (SELECT chat_id, MIN(alert_id) AS alert_id, attempts, next_attempt,"
+            "  COUNT(*) AS queued FROM deliveries WHERE state = 'queued' GROUP BY chat_id) h"
+            " JOIN alerts a ON a.id = h.alert_id")]
+
+    def queued_for(self, chat_id: int, limit: int = 200) -> list[int]:
+        """The alert ids queued for a chat, oldest first (those waiting for a retry too)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT alert_id FROM deliveries WHERE chat_id = ? AND state = 'queued'"
+            " ORDER BY alert_id LIMIT ?", (chat_id, limit))]
 
     def alert(self, alert_id: int) -> Alert | None:
         r = self.conn.execute(
@@ -640,8 +660,10 @@ class Store:
             " WHERE a.story = ? AND a.kind = 'new_story' AND d.state = 'sent'"
             " AND d.message_id IS NOT NULL ORDER BY a.id", (story_id,))]
 
-    def delivery_sent(self, alert_id: int, chat_id: int, message_id: int,
+    def delivery_sent(self, alert_id: int, chat_id: int, message_id: int | None,
                       now: datetime) -> None:
+        """Telegram took it; `message_id` None when it went out combined with others (that
+        message is no story's own: updates do not reply to it, growth does not edit it)."""
         self.conn.execute("UPDATE deliveries SET state = 'sent', message_id = ?, sent_at = ?,"
                           " attempts = attempts + 1, error = NULL"
                           " WHERE alert_id = ? AND chat_id = ?",

@@ -37,8 +37,8 @@ from telegram.error import (
     TelegramError,
 )
 
-from ..store import Store
-from .html import MAX_MESSAGE, alert_html, clip, to_plain
+from ..store import QueueHead, Store
+from .html import MAX_MESSAGE, alert_html, clip, digest_html, to_plain
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +60,26 @@ class Pacing:
     # ~2.5 hours of retries at the cap; then the row is marked failed, with its error.
     max_attempts: int = 20
     idle_recheck: float = 30.0  # re-read the queue this often even when nobody wakes us
+    # When a chat's queue would keep an alert waiting longer than this (seconds), what is
+    # queued goes out combined in one message. A channel gets 20 messages a minute; news
+    # from 100 feeds can come faster for as long as it likes, and one message per alert then
+    # falls further behind for ever (64 s late at the median after five minutes, rising).
+    max_delay: float = 60.0
 
     def interval(self, chat_id: int) -> float:
         return self.group_interval if chat_id < 0 else self.private_interval
 
     def backoff(self, attempts: int) -> float:
         return min(self.backoff_base * 2 ** max(0, attempts - 1), self.backoff_max)
+
+    def too_late(self, head: QueueHead, now: float) -> bool:
+        """Whether a chat's queue is too long to send one by one: its last alert would wait
+        past `max_delay`, or its first has waited that long already (after a 429)."""
+        if head.queued < 2:
+            return False
+        waited = now - _seconds(head.since)
+        return (head.queued * self.interval(head.chat_id) > self.max_delay
+                or waited > self.max_delay)
 
 
 # Answers to commands waiting for their chat's turn, at most, per chat. A person types a few
@@ -90,7 +104,7 @@ class Note:
 
 @dataclass(frozen=True)
 class Job:
-    kind: str  # "notice" | "answer" | "send" | "edit", also the priority within a chat
+    kind: str  # "notice" | "answer" | "send" | "digest" | "edit"
     chat_id: int
     alert_id: int = 0
     message_id: int = 0
@@ -100,7 +114,7 @@ class Job:
     note: Note | None = None
 
 
-_PRIORITY = {"notice": 0, "answer": 0, "send": 1, "edit": 2}
+_PRIORITY = {"notice": 0, "answer": 0, "send": 1, "digest": 1, "edit": 2}
 
 
 def wall(t: float) -> str:
@@ -220,9 +234,11 @@ class Sender:
         candidates: list[tuple[Job, float]] = []
         for note in self._notes:
             candidates.append((Job(note.kind, note.chat_id, text=note.text, note=note), 0.0))
-        for chat_id, alert_id, attempts, next_attempt in self.store.queue_heads():
-            candidates.append((Job("send", chat_id, alert_id=alert_id, attempts=attempts),
-                               _seconds(next_attempt) - now_wall))
+        for head in self.store.queue_heads():
+            kind = "digest" if self.pacing.too_late(head, now_wall) else "send"
+            candidates.append((Job(kind, head.chat_id, alert_id=head.alert_id,
+                                   attempts=head.attempts),
+                               _seconds(head.next_attempt) - now_wall))
         for chat_id, message_id, html, version, attempts, next_attempt in \
                 self.store.queued_edits():
             candidates.append((Job("edit", chat_id, message_id=message_id, text=html,
@@ -271,6 +287,8 @@ class Sender:
         try:
             if job.kind == "send":
                 await self._deliver(job)
+            elif job.kind == "digest":
+                await self._digest(job)
             elif job.kind == "edit":
                 await self._edit(job)
             else:
@@ -329,6 +347,31 @@ class Sender:
         message = await self._with_plain_fallback(send, markup, alert.text, job)
         self.store.delivery_sent(job.alert_id, job.chat_id, message.message_id,
                                  datetime.now(UTC))
+
+    async def _digest(self, job: Job) -> None:
+        """What is queued for the chat, as one message (see Pacing.too_late). Each alert in
+        it is marked sent; those that did not fit stay queued, for the next one."""
+        alerts = []
+        for alert_id in self.store.queued_for(job.chat_id):
+            alert = self.store.alert(alert_id)
+            if alert is None:
+                self.store.delivery_failed(alert_id, job.chat_id, "alert no longer stored")
+            else:
+                alerts.append((alert_id, alert))
+        if not alerts:
+            return
+        markup, taken = digest_html([a for _, a in alerts])
+
+        async def send(text: str, parse_mode: str | None) -> Message:
+            return await self.bot.send_message(job.chat_id, text, parse_mode=parse_mode,
+                                               link_preview_options=NO_PREVIEW)
+
+        await self._with_plain_fallback(send, markup, to_plain(markup), job)
+        now = datetime.now(UTC)
+        for alert_id, _ in alerts[:taken]:
+            self.store.delivery_sent(alert_id, job.chat_id, None, now)
+        log.info("telegram: %d alerts to %s combined in one message (its queue was long)",
+                 taken, job.chat_id)
 
     async def _edit(self, job: Job) -> None:
         async def edit(text: str, parse_mode: str | None) -> Message | bool:
@@ -391,7 +434,7 @@ class Sender:
 
     def _fail(self, job: Job, error: str) -> None:
         error = self.redact(error)
-        if job.kind == "send":
+        if job.kind in ("send", "digest"):  # a digest's failure is its head's
             self.store.delivery_failed(job.alert_id, job.chat_id, error)
         elif job.kind == "edit":
             self.store.edit_done(job.chat_id, job.message_id, job.version, error, failed=True)
@@ -400,7 +443,7 @@ class Sender:
 
     def _retry(self, job: Job, at: float, error: str, *, count: bool = True) -> None:
         error = self.redact(error)
-        if job.kind == "send":
+        if job.kind in ("send", "digest"):
             self.store.delivery_retry(job.alert_id, job.chat_id, wall(at), error, count=count)
         elif job.kind == "edit":
             self.store.edit_retry(job.chat_id, job.message_id, job.version, wall(at), error,

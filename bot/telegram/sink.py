@@ -51,7 +51,8 @@ def pacing_from_config(config: Config) -> Pacing:
     p = config.telegram.pacing
     return Pacing(private_interval=p.chat.total_seconds(),
                   group_interval=p.group.total_seconds(),
-                  global_rate=float(p.overall_per_s))
+                  global_rate=float(p.overall_per_s),
+                  max_delay=p.max_delay.total_seconds())
 
 
 def _utcnow() -> datetime:
