@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import signal
 import time
@@ -118,6 +119,54 @@ def backlog(state: FeedState, feed: FeedConfig, config: Config, now: datetime) -
     return Backlog(state.last_ok - max_age, fresh_start=False)
 
 
+class AlertCap:
+    """At most `limit` new stories told one by one per watchlist from one poll of one feed;
+    the stories past it are saved as told and summed up in one alert per watchlist
+    (`summaries`). A feed that dumps 500 fresh entries at once (a CMS migration, a wire
+    re-sent) would otherwise send 500 messages to every subscriber. Updates (a figure that
+    rose) always go through: each is news about a story its readers know."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.told: dict[str, int] = {}
+        self.held: dict[str, list[Alert]] = {}
+
+    def admit(self, alerts: list[Alert]) -> list[Alert]:
+        out = []
+        for a in alerts:
+            if a.kind == "new_story":
+                if self.told.get(a.watchlist, 0) >= self.limit:
+                    self.held.setdefault(a.watchlist, []).append(a)
+                    continue
+                self.told[a.watchlist] = self.told.get(a.watchlist, 0) + 1
+            out.append(a)
+        return out
+
+    def summaries(self, outlet: str, at: datetime) -> list[Alert]:
+        """One alert per watchlist whose new stories went past the cap."""
+        out = []
+        for watchlist, held in self.held.items():
+            n = len(held)
+            titles = [f"• {a.title}" for a in held[:SUMMARY_TITLES]]
+            more = [f"… and {n - SUMMARY_TITLES} more"] if n > SUMMARY_TITLES else []
+            text = "\n".join([f"{count(n, 'more new story', 'more new stories')} from {outlet}"
+                              f" ({watchlist}) in one poll, too many to send one by one: "
+                              "/latest lists them.", *titles, *more])
+            key = hashlib.sha1(f"{watchlist} {at.isoformat()} {held[0].story}".encode())
+            out.append(Alert(
+                at=at, kind="summary", watchlist=watchlist, story="summary:" + key.hexdigest()[:16],
+                items=tuple(i for a in held for i in a.items), changes=(), text=text,
+                title=f"{count(n, 'more new story', 'more new stories')} from {outlet}",
+                # (title, link) of each story told here, where an alert has (outlet, link)
+                links=tuple((a.title, a.links[-1][1] if a.links else "") for a in held)))
+        return out
+
+
+# The titles a poll's summary lists in its text (the console, Apprise); Telegram links them all
+# that fit, and /latest lists the latest stories.
+SUMMARY_TITLES = 10
+
+
 # (feed, reason) of the bad entries already logged at WARNING: a feed keeps a bad entry for
 # days, and one line per poll would bury the log. Bounded; cleared when full.
 _reported_entries: set[tuple[str, str]] = set()
@@ -182,8 +231,14 @@ async def poll_feed(service: Service | None, fetcher: Fetcher, feed: FeedConfig,
         return PollReport(feed.url, ok=True, entries=len(parsed.items), title=parsed.title)
     # A feed's backlog is recorded as seen but not alerted: adding a feed, re-enabling it or
     # restarting after days down must not flood subscribers with old news.
+    cap = AlertCap(config.alerts.max_per_poll)
     new, edited, alerts = await _ingest(service, parsed, backlog(state, feed, config, t), t,
-                                        metrics, grew)
+                                        metrics, grew, cap)
+    for summary in cap.summaries(feed.name or parsed.title, t):
+        service.store.add_alert(summary)
+        alerts += 1
+        log.info("feed %s: %d new stories for %s past alerts.max_per_poll, told in one message",
+                 feed.url, len(cap.held[summary.watchlist]), summary.watchlist)
     service.store.save_feed_state(replace(
         polled, title=parsed.title, etag=result.etag, last_modified=result.last_modified,
         items_seen=state.items_seen + new))
@@ -238,8 +293,8 @@ async def _failed(store: Store, state: FeedState, feed: FeedConfig, config: Conf
 
 
 async def _ingest(service: Service, parsed: ParsedFeed, rule: Backlog, t: datetime,
-                  metrics: Metrics | None, grew: Callable[[Story], object] | None
-                  ) -> tuple[int, int, int]:
+                  metrics: Metrics | None, grew: Callable[[Story], object] | None,
+                  cap: AlertCap) -> tuple[int, int, int]:
     """Every entry through `Service.ingest`, oldest first, yielding the loop now and then.
     Returns how many entries were new, how many were edits of known ones, and the alerts."""
     new = edited = alerts = 0
@@ -252,7 +307,7 @@ async def _ingest(service: Service, parsed: ParsedFeed, rule: Backlog, t: dateti
             quiet = item.published < rule.cutoff or item.id in parsed.undated
         else:
             quiet = item.published < rule.cutoff and service.store.item_state(item) is None
-        decision = service.ingest(item, t, quiet=quiet)
+        decision = service.ingest(item, t, quiet=quiet, admit=cap.admit)
         if decision is None:
             continue
         if grew and not decision.story_is_new and not decision.edited:

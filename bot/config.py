@@ -148,6 +148,9 @@ class GroupingConfig:
 class AlertsConfig:
     corroboration: int = field(default=1, metadata=_doc(
         "distinct outlets needed before a rise of a figure is told"))
+    max_per_poll: int = field(default=10, metadata=_doc(
+        "most new stories told one by one from one poll of one feed, per watchlist; the "
+        "rest are told in one message (\"37 more stories from X: /latest\")"))
 
 
 @dataclass(frozen=True)
@@ -544,6 +547,8 @@ def _check(cfg: Config, b: _Builder) -> None:
                  "for twice the window)")
     if cfg.alerts.corroboration < 1:
         b.report(("alerts", "corroboration"), "must be 1 or more")
+    if cfg.alerts.max_per_poll < 1:
+        b.report(("alerts", "max_per_poll"), "must be 1 or more")
     if cfg.fetch.disable_after < 1:
         b.report(("fetch", "disable_after"), "must be 1 or more")
     if not 0 <= cfg.metrics.port <= 65535:

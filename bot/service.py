@@ -79,11 +79,14 @@ class Service:
     def close(self) -> None:
         self.store.close()
 
-    def ingest(self, item: Item, now: datetime, *, quiet: bool = False) -> Decision | None:
+    def ingest(self, item: Item, now: datetime, *, quiet: bool = False,
+               admit: Callable[[list[Alert]], list[Alert]] | None = None) -> Decision | None:
         """Decide on one item and save the decision. None when the item is already known and
         unchanged (or its story is closed). `quiet` records without alerting (a new feed's
-        backlog): its stories count as told, its figures as known. A failed save raises
-        StoreError and leaves the item unseen: ingesting it again decides it afresh."""
+        backlog): its stories count as told, its figures as known. `admit` picks which of
+        the alerts are saved (the others are told some other way: a poll's cap). A failed
+        save raises StoreError and leaves the item unseen: ingesting it again decides it
+        afresh."""
         if self._stale:
             try:
                 self._rebuild(now)
@@ -105,6 +108,8 @@ class Service:
             decision = self.pipeline.decide(item, now, known_story=known_story)
             if quiet:
                 decision.alerts = []
+            elif admit is not None:
+                decision.alerts = admit(decision.alerts)
             self.store.save(decision, now)
         except Exception as exc:
             # decide() has already moved the story, ledger and grouper on; with nothing

@@ -429,15 +429,24 @@ class Store:
                 c.execute("DELETE FROM ledger WHERE scope = ?", (scope,))
                 c.executemany("INSERT INTO ledger (scope, fact, value, outlet) VALUES (?,?,?,?)",
                               [(r.scope, r.fact, r.value, r.outlet) for r in rows])
-            for a in d.alerts:
-                cur = c.execute(
-                    "INSERT INTO alerts (at, kind, watchlist, story, items, changes, text, title,"
-                    " links) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (iso(a.at), a.kind, a.watchlist, a.story, json.dumps(list(a.items)),
-                     json.dumps([_change_data(ch) for ch in a.changes]), a.text, a.title,
-                     json.dumps([list(x) for x in a.links])))
-                ids.append(cur.lastrowid)
+            ids = [_insert_alert(c, a) for a in d.alerts]
         return ids
+
+    def add_alert(self, alert: Alert) -> int:
+        """Queue an alert that no single item's decision raised (a poll's summary)."""
+        with self.transaction() as c:
+            return _insert_alert(c, alert)
+
+    def latest_stories(self, watchlists: Iterable[str], limit: int = 10) -> list[Story]:
+        """The stories told to any of `watchlists` that changed last, newest first."""
+        names = list(watchlists)
+        if not names:
+            return []
+        marks = ",".join("?" * len(names))
+        return [_story(r) for r in self.conn.execute(
+            "SELECT id, title, first_seen, last_seen, data FROM stories s WHERE EXISTS"
+            f" (SELECT 1 FROM json_each(s.data, '$.watchlists') WHERE value IN ({marks}))"
+            " ORDER BY last_seen DESC LIMIT ?", (*names, limit))]
 
     def window(self, since: datetime) -> tuple[list[Story], list[tuple[Item, str]],
                                                 list[LedgerRow]]:
@@ -920,6 +929,16 @@ def _story(r: tuple) -> Story:
 def _item(r: tuple) -> Item:
     return Item(id=r[0], feed=r[1], outlet=r[2], link=r[3], title=r[4], summary=r[5],
                 published=from_iso(r[6]), language=r[7])
+
+
+def _insert_alert(c: sqlite3.Connection, a: Alert) -> int:
+    cur = c.execute(
+        "INSERT INTO alerts (at, kind, watchlist, story, items, changes, text, title, links)"
+        " VALUES (?,?,?,?,?,?,?,?,?)",
+        (iso(a.at), a.kind, a.watchlist, a.story, json.dumps(list(a.items)),
+         json.dumps([_change_data(ch) for ch in a.changes]), a.text, a.title,
+         json.dumps([list(x) for x in a.links])))
+    return cur.lastrowid
 
 
 def _change_data(c: Change) -> dict:

@@ -597,6 +597,48 @@ def test_a_servers_long_pause_is_honoured_for_at_most_three_intervals(cli, confi
     assert state.next_fetch - state.last_fetch == timedelta(minutes=30)
 
 
+# ── a burst of fresh entries ──────────────────────────────────────────────────────────────────
+
+def _distinct_events(n: int) -> list[dict]:
+    """`n` fresh entries about clearly different things (made-up words, so no two share a
+    story), all matching the venezuela watchlist."""
+    import random
+
+    rng = random.Random(13)
+
+    def word() -> str:
+        return "".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+
+    out = []
+    for i in range(n):
+        w = [word().capitalize() for _ in range(6)]
+        out.append({"guid": f"burst-{i}", "link": f"https://burst.test/{i}",
+                    "date": NOW - timedelta(minutes=1 + i % 50), "summary": " ".join(w) + ".",
+                    "title": f"{w[0]} {w[1]} venezuela {w[2]} {w[3]}"})
+    return out
+
+
+def test_a_burst_past_the_cap_of_a_poll_is_one_summary_message(cli, config_file, tmp_path):
+    # Before: 500 fresh matching entries in one poll gave 500 alerts to every subscriber.
+    with serve() as server:
+        url = server.route("/feed", Reply(body=rss(_distinct_events(200)).encode()))
+        path = config_file(config_text(tmp_path, [url]) + "alerts:\n  max_per_poll: 5\n")
+        out = _poll_once(cli, path)
+    store = Store.open(tmp_path / "vigia.db")
+    try:
+        told = sum("venezuela" in store.story(r[0]).watchlists
+                   for r in store.conn.execute("SELECT id FROM stories"))
+        kinds = [r[0] for r in store.conn.execute("SELECT kind FROM alerts ORDER BY id")]
+        items = store.counts()["items"]
+    finally:
+        store.close()
+    assert items == 200 and told > 100  # every story recorded, and told: one by one or...
+    assert kinds == ["new_story"] * 5 + ["summary"]  # ...in the one summary after the five
+    assert out.count("new_story ---") == 5 and out.count("summary ---") == 1
+    assert f"{told - 5} more new stories from Test Wire (venezuela) in one poll" in out
+    assert "/latest" in out
+
+
 # ── a DTD hidden by the document's encoding ─────────────────────────────────────────────────
 
 def _utf7(text: str) -> bytes:

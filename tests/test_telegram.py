@@ -438,6 +438,40 @@ def test_a_burst_of_a_thousand_commands_is_answered_a_few_times_at_the_chats_pac
                 r.getMessage()]) == 1
 
 
+def test_a_polls_summary_is_sent_and_latest_lists_the_stories(api: FakeBotAPI,
+                                                              store: Store) -> None:
+    from bot.app import AlertCap
+
+    config = make_config(api)
+    store.subscribe(42, "venezuela", datetime.now(UTC))
+    store.subscribe(42, "sahel", datetime.now(UTC))
+    cap = AlertCap(limit=1)
+    for n in range(120):
+        title = f"Story <{n}> about a boat off Venezuela"
+        ids = [queue_alert(store, story=f"cap-{n}", title=title)]
+        # what the poll would have queued: the first, then the others past the cap
+        alert = store.alert(ids[0])
+        if not cap.admit([alert]):
+            store.conn.execute("DELETE FROM alerts WHERE id = ?", (ids[0],))
+    [summary] = cap.summaries("Test Wire", datetime.now(UTC))
+    store.add_alert(summary)
+
+    async def main() -> None:
+        async with running(config, store) as sink:
+            sink.dispatch()
+            await wait_for(lambda: settled(store), what="the story and the summary")
+            latest = await ask(api, 42, "/latest")
+            assert "The latest 10 stories (sahel, venezuela), newest first:" in latest
+            assert latest.index("Story <119>") < latest.index("Story <118>")
+
+    asyncio.run(main())
+    first, told = api.sent(42)[:2]
+    assert "Story &lt;0&gt;" in first.text
+    assert told.ok and told.params["parse_mode"] == "HTML"  # the fake checks the markup
+    assert "119 more new stories from Test Wire" in told.text and "/latest" in told.text
+    assert 'href="https://reuters.test/' in told.text and "more" in told.text.splitlines()[-1]
+
+
 # -- delivery ------------------------------------------------------------------------------------
 
 def test_a_burst_to_a_group_respects_the_pacing(api: FakeBotAPI, store: Store) -> None:

@@ -49,6 +49,7 @@ COMMANDS = [
     ("subscribe", "follow a watchlist: /subscribe <name>"),
     ("unsubscribe", "stop following: /unsubscribe <name>"),
     ("list", "what this chat follows"),
+    ("latest", "the latest stories of what this chat follows"),
     ("mute", "pause alerts for a while: /mute 2h"),
     ("unmute", "resume alerts"),
 ]
@@ -94,6 +95,7 @@ def register_handlers(app: Application, ctx: BotContext) -> None:
         ("start", start), ("help", help_), ("watchlists", watchlists),
         ("subscribe", subscribe), ("unsubscribe", unsubscribe), ("list", list_),
         ("mute", mute), ("unmute", unmute), ("status", status), ("feeds", feeds),
+        ("latest", latest),
     ]:
         app.add_handler(CommandHandler(name, handler, filters=posts))
     app.add_handler(CallbackQueryHandler(button, pattern=r"^(sub|unsub):"))
@@ -298,6 +300,28 @@ async def list_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if until:
         text += f"\nMuted until {_stamp(until)} (/unmute to resume)."
     await _answer(update, context, text)
+
+
+LATEST = 10  # stories /latest lists
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The latest stories of the watchlists this chat follows (all of them if none), newest
+    first, with their links: where a poll's summary ("37 more stories") points."""
+    ctx = _ctx(context)
+    names = ctx.store.subscriptions(_chat(update)) or [w.name for w in ctx.config.watchlists]
+    stories = ctx.store.latest_stories(names, LATEST)
+    if not stories:
+        await _answer(update, context, "No stories yet for " + ", ".join(names or ["you"]) + ".")
+        return
+    lines = [f"The latest {len(stories)} {'story' if len(stories) == 1 else 'stories'} "
+             f"({', '.join(names)}), newest first:"]
+    for story in stories:
+        url = story.links[0][1] if story.links else ""
+        n = len(story.outlets)
+        lines.append(f"• {_stamp(story.last_seen)}: {story.title} ({n} "
+                     f"{'outlet' if n == 1 else 'outlets'}) {url}".rstrip())
+    await _answer(update, context, "\n".join(lines))
 
 
 async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -60,6 +60,8 @@ def _outlets(links: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
 def alert_html(alert: Alert, story: Story | None = None, *, limit: int = MAX_MESSAGE) -> str:
     """The message for `alert`; with `story` (its current state), the title, outlets and
     languages are the story's as they are now (an edit after more outlets joined)."""
+    if alert.kind == "summary":
+        return summary_html(alert, limit=limit)
     title = (story.title if story else alert.title) or alert.text.split("\n", 1)[0]
     links = list(story.links) if story and story.links else list(alert.links)
     languages = list(story.languages) if story else []
@@ -84,6 +86,23 @@ def alert_html(alert: Alert, story: Story | None = None, *, limit: int = MAX_MES
         lines.append(f"Reported by {n} {noun}{langs}:")
     body = "\n".join(lines)
     return _with_outlets(body, outlets, limit)
+
+
+def summary_html(alert: Alert, *, limit: int = MAX_MESSAGE) -> str:
+    """A poll's summary (`app.AlertCap`): the stories past the cap, linked, as many as fit;
+    its `links` are (title, link) pairs."""
+    head = (f"⏩ <b>{esc(alert.title)}</b> · <i>{esc(alert.watchlist)}</i>\n"
+            "Too many in one poll to send one by one; /latest lists the latest stories.")
+    lines: list[str] = []
+    used = utf16_len(head) + 40  # and room for "and 999 more"
+    for title, url in alert.links:
+        line = "• " + link(clip(title, 200), url)
+        if used + utf16_len(line) + 1 > limit:
+            break
+        lines.append(line)
+        used += utf16_len(line) + 1
+    more = len(alert.links) - len(lines)
+    return "\n".join([head, *lines] + ([f"… and {more} more"] if more else []))
 
 
 def _sources(changes: Sequence[Change], outlets: list[tuple[str, str]]) -> list[tuple[str, str]]:
