@@ -77,6 +77,10 @@ class TelegramConfig:
         "Bot API base URL; a self-hosted Bot API server may be used", "url"))
     admins: tuple[int, ...] = field(default=(), metadata=_doc(
         "user ids allowed the admin commands"))
+    allow: tuple[int, ...] = field(default=(), metadata=_doc(
+        "the chats that may subscribe (a private chat's id is its user's; /id tells any "
+        "chat's id); empty means anyone who finds the bot may. Alerts then go only to these "
+        "chats, the admins and telegram.channels"))
     channels: tuple[ChannelConfig, ...] = field(default=(), metadata=_doc(
         "fixed destinations besides /subscribe"))
     pacing: PacingConfig = field(default_factory=PacingConfig, metadata=_doc(

@@ -13,7 +13,7 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -596,11 +596,13 @@ class Store:
             c.execute("UPDATE edits SET state = 'failed', error = ?"
                       " WHERE chat_id = ? AND state = 'queued'", (note, old))
 
-    def fan_out(self, alert_id: int, extra_chats: Iterable[int], now: datetime) -> list[int]:
+    def fan_out(self, alert_id: int, extra_chats: Iterable[int], now: datetime, *,
+                allowed: Collection[int] | None = None) -> list[int]:
         """Turn a pending alert into one queued delivery per destination (active, unmuted
-        subscribers of its watchlist, plus `extra_chats`) and mark it dispatched, in one
-        transaction. A chat already told about this story (another watchlist's alert of the
-        same kind and changes) is not told twice. Returns the chats queued."""
+        subscribers of its watchlist that are `allowed` (None: all), plus `extra_chats`) and
+        mark it dispatched, in one transaction. A chat already told about this story (another
+        watchlist's alert of the same kind and changes) is not told twice. Returns the chats
+        queued."""
         with self.transaction() as c:
             row = c.execute("SELECT watchlist, story, kind, changes FROM alerts"
                             " WHERE id = ? AND dispatched = 0", (alert_id,)).fetchone()
@@ -610,6 +612,8 @@ class Store:
             chats = [r[0] for r in c.execute(
                 "SELECT chat_id FROM subscriptions WHERE watchlist = ? AND active = 1"
                 " ORDER BY created, chat_id", (watchlist,))]
+            if allowed is not None:
+                chats = [chat for chat in chats if chat in allowed]
             chats = list(dict.fromkeys([*chats, *extra_chats]))
             muted = {r[0] for r in c.execute("SELECT chat_id FROM chats WHERE muted_until > ?",
                                              (iso(now),))}

@@ -472,6 +472,102 @@ def test_a_polls_summary_is_sent_and_latest_lists_the_stories(api: FakeBotAPI,
     assert 'href="https://reuters.test/' in told.text and "more" in told.text.splitlines()[-1]
 
 
+# -- setting the bot up --------------------------------------------------------------------------
+
+def test_id_tells_each_chat_the_ids_the_config_asks_for(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+    api.chat_types[CHANNEL] = "channel"
+
+    async def main() -> None:
+        async with running(config, store):
+            assert "Your id: 42" in await ask(api, 42, "/id")
+            group = await ask(api, GROUP, "/id", user_id=7)
+            assert f"This chat's id: {GROUP}" in group and "Your user id: 7" in group
+            channel = await ask(api, CHANNEL, "/id")
+            assert f"This chat's id: {CHANNEL}" in channel and "must be an admin" in channel
+            assert "/id" in await ask(api, 42, "/help")
+
+    asyncio.run(main())
+
+
+def test_telegram_allow_limits_who_may_subscribe_and_who_is_told(api: FakeBotAPI,
+                                                                store: Store) -> None:
+    config = parse_config(f"""
+telegram:
+  base_url: {api.base_url}
+  admins: [{ADMIN}]
+  allow: [42, {GROUP}]
+watchlists:
+  - name: venezuela
+    include: [venezuela]
+""")
+    store.subscribe(77, "venezuela", datetime.now(UTC))  # subscribed before allow was set
+
+    async def main() -> None:
+        async with running(config, store) as sink:
+            refused = await ask(api, 78, "/subscribe venezuela")
+            assert "only the chats its operator lists" in refused and "78" in refused
+            assert store.subscriptions(78) == []
+            assert "Subscribed" in await ask(api, 42, "/subscribe venezuela")
+            assert "Subscribed" in await ask(api, ADMIN, "/subscribe venezuela")
+            api.member(GROUP, 7, "administrator")
+            assert "Subscribed" in await ask(api, GROUP, "/subscribe venezuela", user_id=7)
+            queue_alert(store)
+            sink.dispatch()
+            await wait_for(lambda: settled(store), what="the alert")
+
+    asyncio.run(main())
+    told = {r[1] for r in store.deliveries()}
+    assert told == {42, ADMIN, GROUP}  # not 77 (not listed), nor 78 (refused)
+
+
+def test_with_a_token_and_nobody_to_tell_the_operator_is_warned(
+        api: FakeBotAPI, store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    config = make_config(api)
+
+    async def main() -> None:
+        async with running(config, store) as sink:
+            queue_alert(store)
+            sink.dispatch()
+            store.subscribe(42, "venezuela", datetime.now(UTC))
+            queue_alert(store, story="second")
+            sink.dispatch()
+            await wait_for(lambda: settled(store), what="the second alert")
+
+    asyncio.run(main())
+    [warning] = [r.getMessage() for r in caplog.records if "no chat receives" in r.getMessage()]
+    assert "/subscribe" in warning and "telegram.channels" in warning and "/id" in warning
+
+
+@pytest.mark.parametrize("status", [200, 404, 502])
+def test_a_wrong_base_url_is_one_line_per_try_backing_off(store: Store, status: int,
+                                                         caplog: pytest.LogCaptureFixture
+                                                         ) -> None:
+    caplog.set_level(logging.DEBUG)
+    page = b"<html><body><h1>Welcome to nginx!</h1>" + b"<p>Lorem ipsum</p>" * 50 + b"</html>"
+    with serve() as server:
+        for method in ("getMe", "deleteWebhook", "getUpdates"):
+            server.route(f"/bot{TOKEN}/{method}", Reply(status=status, body=page, headers={
+                "Content-Type": "text/html"}))
+        config = parse_config(f"telegram:\n  base_url: {server.url('/bot')}\n")
+        pacing = replace(FAST, backoff_base=0.2, backoff_max=0.4)
+
+        async def main() -> None:
+            async with running(config, store, pacing):  # not a ConfigError: it retries
+                await wait_for(lambda: server.hits(f"/bot{TOKEN}/getMe") >= 3, timeout=10,
+                               what="three tries")
+
+        asyncio.run(main())
+        tries = [r for r in server.requests if r.path.endswith("/getMe")]
+    assert "Traceback" not in caplog.text and "<html" not in caplog.text
+    said = [r.getMessage() for r in caplog.records
+            if r.name.startswith("bot.") and "Bot API" in r.getMessage()]
+    assert len(said) >= 3 and all("\n" not in line and "check telegram.base_url" in line
+                                  for line in said), said
+    assert not [r for r in caplog.records if r.exc_info]
+    assert len(tries) >= 3
+
+
 # -- delivery ------------------------------------------------------------------------------------
 
 def test_a_burst_to_a_group_respects_the_pacing(api: FakeBotAPI, store: Store) -> None:

@@ -52,6 +52,7 @@ COMMANDS = [
     ("latest", "the latest stories of what this chat follows"),
     ("mute", "pause alerts for a while: /mute 2h"),
     ("unmute", "resume alerts"),
+    ("id", "this chat's id and yours, for the bot's config"),
 ]
 ADMIN_COMMANDS = [
     ("status", "feeds, errors, queue, last alert (admins)"),
@@ -95,7 +96,7 @@ def register_handlers(app: Application, ctx: BotContext) -> None:
         ("start", start), ("help", help_), ("watchlists", watchlists),
         ("subscribe", subscribe), ("unsubscribe", unsubscribe), ("list", list_),
         ("mute", mute), ("unmute", unmute), ("status", status), ("feeds", feeds),
-        ("latest", latest),
+        ("latest", latest), ("id", id_),
     ]:
         app.add_handler(CommandHandler(name, handler, filters=posts))
     app.add_handler(CallbackQueryHandler(button, pattern=r"^(sub|unsub):"))
@@ -179,6 +180,17 @@ async def _refusal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | 
     return None if member.status in GROUP_MANAGERS else ONLY_GROUP_ADMINS
 
 
+def _not_allowed(update: Update, ctx: BotContext) -> str | None:
+    """None when this chat may subscribe: anyone may, unless `telegram.allow` lists the
+    chats that may (the admins' own chats may always)."""
+    t = ctx.config.telegram
+    chat = update.effective_chat
+    if not t.allow or chat.id in t.allow or chat.id in t.admins:
+        return None
+    return (f"This bot serves only the chats its operator lists. To be added, send them this "
+            f"chat's id, {chat.id} (for telegram.allow).")
+
+
 def _chat(update: Update) -> int:
     return update.effective_chat.id
 
@@ -240,7 +252,7 @@ async def watchlists(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
-    if refusal := await _refusal(update, context):
+    if refusal := _not_allowed(update, ctx) or await _refusal(update, context):
         await _answer(update, context, refusal)
         return
     if not context.args:
@@ -278,7 +290,8 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
     query = update.callback_query
-    if refusal := await _refusal(update, context):
+    refusal = _not_allowed(update, ctx) if (query.data or "").startswith("sub:") else None
+    if refusal := refusal or await _refusal(update, context):
         # A popup for the one who pressed; the buttons stay for an admin to use.
         await query.answer(refusal, show_alert=True)
         return
@@ -299,6 +312,22 @@ async def list_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     until = ctx.store.muted_until(chat, ctx.now())
     if until:
         text += f"\nMuted until {_stamp(until)} (/unmute to resume)."
+    await _answer(update, context, text)
+
+
+async def id_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The ids the config asks for: this chat's (telegram.channels, telegram.allow) and the
+    sender's (telegram.admins). Open to anyone: it is how one finds them."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat.type == ChatType.PRIVATE:
+        text = (f"Your id: {chat.id} (a private chat's id is its user's). Put it in "
+                "telegram.admins to use the admin commands, or in telegram.allow.")
+    else:
+        text = (f"This chat's id: {chat.id}. Put it in telegram.channels to send alerts here "
+                "(in a channel, the bot must be an admin allowed to post), or in "
+                "telegram.allow.")
+        if user is not None and not user.is_bot:
+            text += f"\nYour user id: {user.id} (for telegram.admins)."
     await _answer(update, context, text)
 
 
