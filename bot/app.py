@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import os
 import signal
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -28,7 +29,7 @@ from .metrics import Metrics
 from .model import Alert, Story
 from .parse import ParsedFeed, parse_feed
 from .service import ConsoleSink, Service
-from .store import PRUNED_TABLES, FeedState, Store
+from .store import PRUNED_TABLES, FeedState, Store, lock_path
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,36 @@ PAUSE_INTERVALS = 3
 # is still told: see `backlog`. Twice the longest regular gap (the interval, or
 # `fetch.max_backoff` while a feed is failing), so jitter or one missed poll is not downtime.
 CATCH_UP_GAPS = 2
+
+# How often the daemon touches its lock file, and how old that may get before `vigia health`
+# calls it stuck: three beats, so one slow poll (a big feed parsed, a pruning step) is not a
+# failure, while a loop held for minutes is.
+HEARTBEAT = timedelta(seconds=30)
+STUCK_AFTER = 3 * HEARTBEAT
+
+
+def health(config: Config, now: float | None = None) -> tuple[bool, str]:
+    """Whether a daemon runs on this config's store and its loop turns: its lock file is
+    there, names a live process, and was touched within STUCK_AFTER. For a container's
+    HEALTHCHECK or a monitoring probe; needs no port and no network."""
+    path = lock_path(config.storage.path)
+    try:
+        text, touched = path.read_text(encoding="utf-8"), path.stat().st_mtime
+    except OSError:
+        return False, f"not running (no {path})"
+    pid = int(text.split()[-1]) if text.split() and text.split()[-1].isdigit() else 0
+    try:
+        if pid:
+            os.kill(pid, 0)
+    except ProcessLookupError:
+        return False, f"not running (pid {pid} in {path} is gone)"
+    except PermissionError:
+        pass  # alive, as another user
+    age = (time.time() if now is None else now) - touched
+    if age > STUCK_AFTER.total_seconds():
+        return False, f"stuck: pid {pid} has not beaten for {age:.0f} s"
+    return True, f"ok: pid {pid}, last heartbeat {age:.0f} s ago"
+
 
 # Ingest yields the event loop after this much work, so Telegram, deliveries and the other
 # polls are never held up for long by a big feed.
@@ -487,6 +518,14 @@ async def _serve(config: Config, service: Service, fetcher: Fetcher,
                       id="vigia-retention", hours=24,
                       max_instances=1, coalesce=True, misfire_grace_time=3600,
                       next_run_time=start + timedelta(minutes=1))
+    # A coroutine, so it runs on the loop (APScheduler runs plain functions in a thread):
+    # a heartbeat then shows that the loop turns, not only that the process exists.
+    async def heartbeat() -> None:
+        service.store.heartbeat()
+
+    scheduler.add_job(heartbeat, "interval", id="vigia-heartbeat",
+                      seconds=HEARTBEAT.total_seconds(), max_instances=1, coalesce=True,
+                      next_run_time=start)
     scheduler.start()
     try:
         await stop.wait()

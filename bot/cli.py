@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     with_config(f)
     f.add_argument("action", nargs="?", choices=["list", "enable"], default="list")
     f.add_argument("url", nargs="?", help="with enable: the feed's URL")
+    h = sub.add_parser("health", help="exit 0 when a daemon runs on the store and is not stuck")
+    with_config(h)
     b = sub.add_parser("backup", help="copy the store safely, even while the daemon runs")
     with_config(b)
     b.add_argument("file", metavar="FILE", help="where to write the copy (must not exist)")
@@ -210,8 +212,16 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    from .app import health
+
+    ok, detail = health(_config(args))
+    print(f"vigia health: {detail}", file=sys.stdout if ok else sys.stderr)
+    return EXIT_OK if ok else EXIT_FAIL
+
+
 _COMMANDS = {"check": cmd_check, "replay": cmd_replay, "demo": cmd_demo, "run": cmd_run,
-             "feeds": cmd_feeds, "backup": cmd_backup}
+             "feeds": cmd_feeds, "backup": cmd_backup, "health": cmd_health}
 
 if __name__ == "__main__":
     sys.exit(main())

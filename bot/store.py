@@ -244,6 +244,11 @@ DAMAGED = ("put your latest copy (`vigia backup FILE` makes one) in its place, o
            "file aside to start with an empty store")
 
 
+def lock_path(store_path: str | Path) -> Path:
+    """The daemon's lock file, beside the file `store_path` resolves to."""
+    return Path(os.path.realpath(store_path) + ".lock")
+
+
 def _damaged(path: str, problem: str) -> StoreError:
     # quick_check's report spans lines ("*** in database main ***\nPage 51: ..."): one line.
     problem = " ".join(problem.replace("*** in database main ***", "").split())
@@ -317,13 +322,13 @@ class Store:
         vigia.db`) or a path spelled another way (`data/../vigia.db`) finds the same lock."""
         if self.path == ":memory:":
             return
-        lock_path = Path(os.path.realpath(self.path) + ".lock")
+        path = lock_path(self.path)
         while True:
-            f = self._lock_once(lock_path)
+            f = self._lock_once(path)
             # The holder may have stopped, and removed the file, between our open and our
             # flock: then we hold a lock on a file nobody else will ever look at. Try again.
             try:
-                current = os.stat(lock_path)
+                current = os.stat(path)
             except FileNotFoundError:
                 current = None
             mine = os.fstat(f.fileno())
@@ -333,7 +338,14 @@ class Store:
         f.truncate(0)
         f.write(f"pid {os.getpid()}")
         f.flush()
-        self._lock_file, self._lock_path = f, lock_path
+        self._lock_file, self._lock_path = f, path
+
+    def heartbeat(self) -> None:
+        """Touch the lock file: its age tells `vigia health` whether the daemon that holds
+        it is still alive and its loop still turning."""
+        if self._lock_path is not None:
+            with contextlib.suppress(OSError):  # a health check's problem, not the daemon's
+                os.utime(self._lock_path)
 
     def _lock_once(self, lock_path: Path) -> TextIO:
         try:
