@@ -59,3 +59,83 @@ def test_the_container_healthcheck_passes_against_a_live_daemon_only(tmp_path):
         after = check()
     assert after.returncode == 1 and "not running" in after.stderr
     assert "Traceback" not in before.stderr + stuck.stderr + after.stderr
+
+
+# -- the systemd unit ------------------------------------------------------------------------------
+
+UNIT = ROOT / "deploy" / "vigia.service"
+
+
+def _unit() -> dict[str, list[str]]:
+    """"Section.Key" -> its values, in order (a unit may repeat a key)."""
+    out: dict[str, list[str]] = {}
+    section = ""
+    for line in UNIT.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("["):
+            section = line.strip("[]")
+            continue
+        key, _, value = line.partition("=")
+        out.setdefault(f"{section}.{key.strip()}", []).append(value.strip())
+    return out
+
+
+def _install_steps() -> list[str]:
+    """The commands the unit's header tells an operator to run, in order."""
+    lines = UNIT.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if "Install" in line) + 1
+    steps = []
+    for line in lines[start:]:
+        if not line.startswith("#   "):
+            break
+        steps += [step.strip() for step in line[4:].split("&&")]
+    return steps
+
+
+def test_the_systemd_units_service_can_read_its_config(tmp_path):
+    # Before: `install -m 640 config/vigia.yaml /etc/vigia/` left it root's, DynamicUser= ran
+    # the service as another user, and it exited 2 (config unreadable) every 10 s.
+    unit = _unit()
+    assert unit["Service.DynamicUser"] == ["yes"]
+    [exec_start] = unit["Service.ExecStart"]
+    assert "VIGIA_CONFIG=/" not in " ".join(unit.get("Service.Environment", []))
+    config_arg = re.search(r"--config (\S+)", exec_start).group(1)
+    # The service reads the config where systemd puts the copy it may read: a credential.
+    assert config_arg.startswith("${CREDENTIALS_DIRECTORY}/"), exec_start
+    credentials = dict(v.split(":", 1) for v in unit["Service.LoadCredential"])
+    source = credentials[config_arg.split("/", 1)[1]]
+
+    # The documented steps, run in a folder standing for / (no root, no systemd here).
+    root = tmp_path / "root"
+    (root / "etc" / "systemd" / "system").mkdir(parents=True)  # there on any systemd host
+    ran = []
+    for step in _install_steps():
+        if step.startswith(("python3 ", "/opt/vigia/bin/pip", "systemctl")):
+            continue  # the venv is the README's step; systemd is not here
+        command = re.sub(r"(?<![\w.])(/(?:etc|opt|var)/)", lambda m: f"{root}{m.group(1)}", step)
+        subprocess.run(["bash", "-c", command], cwd=ROOT, check=True, timeout=30)
+        ran.append(step)
+    assert any("config/vigia.yaml" in step for step in ran), ran
+    installed = root / source.lstrip("/")
+    assert installed.read_bytes() == (ROOT / "config" / "vigia.yaml").read_bytes()
+    assert (root / "etc/systemd/system/vigia.service").read_bytes() == UNIT.read_bytes()
+    [env_file] = unit["Service.EnvironmentFile"]
+    assert "VIGIA_TELEGRAM_TOKEN=" in (root / env_file.lstrip("-/")).read_text()
+    assert unit["Service.ExecStart"][0].split()[0] == "/opt/vigia/bin/vigia"
+    assert "python3 -m venv /opt/vigia" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+    # What the service sees: systemd's copy of the credential, readable by its user; the
+    # working directory is its StateDirectory, where the default store lands.
+    creds, state = tmp_path / "credentials", tmp_path / "state"
+    creds.mkdir()
+    state.mkdir()
+    (creds / "vigia.yaml").write_bytes(installed.read_bytes())
+    command = exec_start.replace("${CREDENTIALS_DIRECTORY}", str(creds)).split()
+    assert command[1:3] == ["run", "--config"]
+    checked = subprocess.run([sys.executable, "-m", "bot", "check", *command[2:]], cwd=state,
+                             capture_output=True, text=True, timeout=60,
+                             env={k: v for k, v in os.environ.items() if k != "VIGIA_CONFIG"})
+    assert checked.returncode == 0, checked.stderr
+    assert unit["Service.WorkingDirectory"] == [f"/var/lib/{unit['Service.StateDirectory'][0]}"]
