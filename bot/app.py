@@ -441,8 +441,8 @@ async def run(config: Config, *, once: bool = False,
         return primary()
     fetcher = make_fetcher(config)
     metrics = Metrics(service.store)
-    log.info("vigia started: %d feeds, %d watchlists, store %s", len(config.feeds),
-             len(config.watchlists), service.store.path)
+    log.info("vigia started: %s, %s, config %s, store %s", count(len(config.feeds), "feed"),
+             count(len(config.watchlists), "watchlist"), config.source, service.store.path)
     try:
         if apprise:
             apprise.start()  # before Telegram's start, which dispatches what is pending

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import __version__
-from .config import Config, load_config
+from .config import Config, load_bundled, load_config
 from .errors import ConfigError, UsageError, VigiaError
 from .store import DAMAGED, Store
 
@@ -38,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def with_config(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--config", metavar="FILE",
-                        help="YAML config (default: $VIGIA_CONFIG, else the bundled one)")
+                        help="YAML config (default: $VIGIA_CONFIG, else the bundled "
+                             "config/vigia.yaml)")
 
     r = sub.add_parser("run", help="run the daemon (console output when no Telegram token)")
     with_config(r)
@@ -132,7 +133,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .replay import replay
 
     # The bundled config, whatever $VIGIA_CONFIG says: the demo is about its watchlist.
-    config = load_config(resources.files("bot") / "data" / "vigia.yaml")
+    config = load_bundled()
     demo = resources.files("bot") / "data" / "demo"
     with (tempfile.TemporaryDirectory(prefix="vigia-demo-") as tmp,
           resources.as_file(demo) as folder, open(os.devnull, "w") as quiet):

@@ -580,12 +580,28 @@ def _check_terms(w: WatchlistConfig, i: int, b: _Builder) -> None:
 
 # --- entry points ---------------------------------------------------------------------------
 
+# The bundled default's one name, in messages, the README and deploy/: the repository's
+# config/vigia.yaml, which outside tools read. The package carries a copy (bot/data/vigia.yaml,
+# kept identical by a test) because an installed vigia has no repository beside it.
+BUNDLED = "config/vigia.yaml"
+
+
+def bundled_config_path() -> Path:
+    return Path(str(resources.files("bot") / "data" / "vigia.yaml"))
+
+
 def default_config_path() -> Path:
-    """The config used when none is named: $VIGIA_CONFIG, else the one shipped in the package."""
+    """The config used when none is named: $VIGIA_CONFIG, else the bundled one."""
     env = os.environ.get(ENV_CONFIG)
     if env:
         return Path(env)
-    return Path(str(resources.files("bot") / "data" / "vigia.yaml"))
+    return bundled_config_path()
+
+
+def load_bundled() -> Config:
+    """The bundled config, named as the user knows it (not by its place in site-packages)."""
+    text = bundled_config_path().read_text(encoding="utf-8")
+    return parse_config(text, f"{BUNDLED} (bundled)")
 
 
 def parse_config(text: str, file: str = "<config>") -> Config:
@@ -612,6 +628,9 @@ def parse_config(text: str, file: str = "<config>") -> Config:
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """`path`, else $VIGIA_CONFIG, else the bundled config."""
+    if path is None and not os.environ.get(ENV_CONFIG):
+        return load_bundled()
     p = Path(path) if path is not None else default_config_path()
     try:
         text = p.read_text(encoding="utf-8")

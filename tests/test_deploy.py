@@ -139,3 +139,25 @@ def test_the_systemd_units_service_can_read_its_config(tmp_path):
                              env={k: v for k, v in os.environ.items() if k != "VIGIA_CONFIG"})
     assert checked.returncode == 0, checked.stderr
     assert unit["Service.WorkingDirectory"] == [f"/var/lib/{unit['Service.StateDirectory'][0]}"]
+
+
+# -- one bundled config, one name ------------------------------------------------------------------
+
+def test_the_bundled_config_has_one_name_everywhere(cli, monkeypatch):
+    # Before: the README and compose named config/vigia.yaml, the program read and reported
+    # bot/data/vigia.yaml (by its place in site-packages).
+    monkeypatch.delenv("VIGIA_CONFIG", raising=False)
+    result = cli("check")
+    assert result.code == 0 and result.out.startswith("config/vigia.yaml (bundled): ok"), \
+        result.out
+    shipped = ROOT / "bot" / "data" / "vigia.yaml"
+    assert shipped.read_bytes() == (ROOT / "config" / "vigia.yaml").read_bytes()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "else the bundled\n`config/vigia.yaml`" in readme and "bot/data/vigia.yaml" not in readme
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text(encoding="utf-8"))
+    service = compose["services"]["vigia"]
+    assert "../config/vigia.yaml:/config/vigia.yaml:ro" in service["volumes"]
+    assert service["environment"]["VIGIA_CONFIG"] == "/config/vigia.yaml"
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    assert "COPY config/vigia.yaml /config/vigia.yaml" in dockerfile
+    assert "VIGIA_CONFIG=/config/vigia.yaml" in dockerfile
