@@ -449,14 +449,8 @@ async def run(config: Config, *, once: bool = False,
         if telegram:
             await telegram.start()
         if once:
-            reports = await asyncio.gather(*(poll_feed(service, fetcher, f, utcnow, config,
-                                                       metrics=metrics) for f in config.feeds))
-            log.info("%s", summary(reports))  # one line for whoever reads a cron mail
-            deliver()
-            await asyncio.gather(*(s.drain(timeout=60) for s in (telegram, apprise) if s))
-            # `--once` from cron never sees the daily job: prune here instead.
-            await housekeeping(service.store, config)
-            return list(reports)
+            return await _once(config, service, fetcher, metrics, deliver,
+                               [s for s in (telegram, apprise) if s])
         if config.metrics.port:
             metrics.serve(config.metrics.port)
         await _serve(config, service, fetcher, deliver, metrics, stop or asyncio.Event(),
@@ -471,6 +465,19 @@ async def run(config: Config, *, once: bool = False,
         metrics.close()
         service.close()
         log.info("vigia stopped")
+
+
+async def _once(config: Config, service: Service, fetcher: Fetcher, metrics: Metrics,
+                deliver: Callable[[], object], sinks: list) -> list[PollReport]:
+    """`vigia run --once`: each feed polled one time, what it gave delivered."""
+    reports = await asyncio.gather(*(poll_feed(service, fetcher, f, utcnow, config,
+                                               metrics=metrics) for f in config.feeds))
+    log.info("%s", summary(reports))  # one line for whoever reads a cron mail
+    deliver()
+    await asyncio.gather(*(s.drain(timeout=60) for s in sinks))
+    # `--once` from cron never sees the daily job: prune here instead.
+    await housekeeping(service.store, config)
+    return list(reports)
 
 
 async def _serve(config: Config, service: Service, fetcher: Fetcher,
@@ -500,7 +507,23 @@ async def _serve(config: Config, service: Service, fetcher: Fetcher,
             in_flight.discard(task)
 
     scheduler = AsyncIOScheduler(timezone=UTC)
-    start = utcnow()
+    _schedule(scheduler, config, service, poll, utcnow())
+    scheduler.start()
+    try:
+        await stop.wait()
+        log.info("stopping: no new polls; waiting up to 5 s for %d in flight", len(in_flight))
+    finally:
+        scheduler.shutdown(wait=False)
+        if in_flight:
+            _, pending = await asyncio.wait(list(in_flight), timeout=5)
+            for task in pending:
+                task.cancel()
+        deliver()
+
+
+def _schedule(scheduler, config: Config, service: Service,
+              poll: Callable[[FeedConfig], Awaitable[None]], start: datetime) -> None:
+    """The daemon's jobs: every feed's polls, the daily retention, the heartbeat."""
     for i, feed in enumerate(config.feeds):
         interval = feed.interval.total_seconds()
         scheduler.add_job(
@@ -518,6 +541,7 @@ async def _serve(config: Config, service: Service, fetcher: Fetcher,
                       id="vigia-retention", hours=24,
                       max_instances=1, coalesce=True, misfire_grace_time=3600,
                       next_run_time=start + timedelta(minutes=1))
+
     # A coroutine, so it runs on the loop (APScheduler runs plain functions in a thread):
     # a heartbeat then shows that the loop turns, not only that the process exists.
     async def heartbeat() -> None:
@@ -526,14 +550,3 @@ async def _serve(config: Config, service: Service, fetcher: Fetcher,
     scheduler.add_job(heartbeat, "interval", id="vigia-heartbeat",
                       seconds=HEARTBEAT.total_seconds(), max_instances=1, coalesce=True,
                       next_run_time=start)
-    scheduler.start()
-    try:
-        await stop.wait()
-        log.info("stopping: no new polls; waiting up to 5 s for %d in flight", len(in_flight))
-    finally:
-        scheduler.shutdown(wait=False)
-        if in_flight:
-            _, pending = await asyncio.wait(list(in_flight), timeout=5)
-            for task in pending:
-                task.cancel()
-        deliver()
