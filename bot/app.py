@@ -13,21 +13,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
+import os
 import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from .config import Config, FeedConfig
 from .errors import FeedError
-from .fetch import Fetcher, FetchLimits, check_feed_body
+from .fetch import Fetcher, FetchLimits, FetchResult, check_feed_body
 from .metrics import Metrics
 from .model import Alert, Story
-from .parse import parse_feed
+from .parse import ParsedFeed, parse_feed
 from .service import ConsoleSink, Service
-from .store import PRUNED_TABLES, FeedState, Store
+from .store import PRUNED_TABLES, FeedState, Store, lock_path
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,8 @@ class PollReport:
     not_modified: bool = False
     skipped: bool = False
     entries: int = 0
-    new: int = 0
+    new: int = 0  # entries not seen before
+    edited: int = 0  # known entries whose text changed
     alerts: int = 0
     error: str | None = None
     title: str | None = None
@@ -65,6 +68,36 @@ PAUSE_INTERVALS = 3
 # is still told: see `backlog`. Twice the longest regular gap (the interval, or
 # `fetch.max_backoff` while a feed is failing), so jitter or one missed poll is not downtime.
 CATCH_UP_GAPS = 2
+
+# How often the daemon touches its lock file, and how old that may get before `vigia health`
+# calls it stuck: three beats, so one slow poll (a big feed parsed, a pruning step) is not a
+# failure, while a loop held for minutes is.
+HEARTBEAT = timedelta(seconds=30)
+STUCK_AFTER = 3 * HEARTBEAT
+
+
+def health(config: Config, now: float | None = None) -> tuple[bool, str]:
+    """Whether a daemon runs on this config's store and its loop turns: its lock file is
+    there, names a live process, and was touched within STUCK_AFTER. For a container's
+    HEALTHCHECK or a monitoring probe; needs no port and no network."""
+    path = lock_path(config.storage.path)
+    try:
+        text, touched = path.read_text(encoding="utf-8"), path.stat().st_mtime
+    except OSError:
+        return False, f"not running (no {path})"
+    pid = int(text.split()[-1]) if text.split() and text.split()[-1].isdigit() else 0
+    try:
+        if pid:
+            os.kill(pid, 0)
+    except ProcessLookupError:
+        return False, f"not running (pid {pid} in {path} is gone)"
+    except PermissionError:
+        pass  # alive, as another user
+    age = (time.time() if now is None else now) - touched
+    if age > STUCK_AFTER.total_seconds():
+        return False, f"stuck: pid {pid} has not beaten for {age:.0f} s"
+    return True, f"ok: pid {pid}, last heartbeat {age:.0f} s ago"
+
 
 # Ingest yields the event loop after this much work, so Telegram, deliveries and the other
 # polls are never held up for long by a big feed.
@@ -117,6 +150,54 @@ def backlog(state: FeedState, feed: FeedConfig, config: Config, now: datetime) -
     return Backlog(state.last_ok - max_age, fresh_start=False)
 
 
+class AlertCap:
+    """At most `limit` new stories told one by one per watchlist from one poll of one feed;
+    the stories past it are saved as told and summed up in one alert per watchlist
+    (`summaries`). A feed that dumps 500 fresh entries at once (a CMS migration, a wire
+    re-sent) would otherwise send 500 messages to every subscriber. Updates (a figure that
+    rose) always go through: each is news about a story its readers know."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.told: dict[str, int] = {}
+        self.held: dict[str, list[Alert]] = {}
+
+    def admit(self, alerts: list[Alert]) -> list[Alert]:
+        out = []
+        for a in alerts:
+            if a.kind == "new_story":
+                if self.told.get(a.watchlist, 0) >= self.limit:
+                    self.held.setdefault(a.watchlist, []).append(a)
+                    continue
+                self.told[a.watchlist] = self.told.get(a.watchlist, 0) + 1
+            out.append(a)
+        return out
+
+    def summaries(self, outlet: str, at: datetime) -> list[Alert]:
+        """One alert per watchlist whose new stories went past the cap."""
+        out = []
+        for watchlist, held in self.held.items():
+            n = len(held)
+            titles = [f"• {a.title}" for a in held[:SUMMARY_TITLES]]
+            more = [f"… and {n - SUMMARY_TITLES} more"] if n > SUMMARY_TITLES else []
+            text = "\n".join([f"{count(n, 'more new story', 'more new stories')} from {outlet}"
+                              f" ({watchlist}) in one poll, too many to send one by one: "
+                              "/latest lists them.", *titles, *more])
+            key = hashlib.sha1(f"{watchlist} {at.isoformat()} {held[0].story}".encode())
+            out.append(Alert(
+                at=at, kind="summary", watchlist=watchlist, story="summary:" + key.hexdigest()[:16],
+                items=tuple(i for a in held for i in a.items), changes=(), text=text,
+                title=f"{count(n, 'more new story', 'more new stories')} from {outlet}",
+                # (title, link) of each story told here, where an alert has (outlet, link)
+                links=tuple((a.title, a.links[-1][1] if a.links else "") for a in held)))
+        return out
+
+
+# The titles a poll's summary lists in its text (the console, Apprise); Telegram links them all
+# that fit, and /latest lists the latest stories.
+SUMMARY_TITLES = 10
+
+
 # (feed, reason) of the bad entries already logged at WARNING: a feed keeps a bad entry for
 # days, and one line per poll would bury the log. Bounded; cleared when full.
 _reported_entries: set[tuple[str, str]] = set()
@@ -151,91 +232,145 @@ async def poll_feed(service: Service | None, fetcher: Fetcher, feed: FeedConfig,
                     metrics: Metrics | None = None, notify: Notify | None = None,
                     grew: Callable[[Story], object] | None = None) -> PollReport:
     """Fetch, parse and ingest one feed; every failure is recorded on the feed, never raised.
-    With `service` None (vigia check --fetch) it only fetches and parses."""
+    With `service` None (vigia check --fetch) it only fetches and parses, and leaves the
+    reporting to its caller."""
     store = service.store if service else None
     state = store.feed_state(feed.url) if store else FeedState(url=feed.url)
     if store and (state.disabled or (state.next_fetch and state.next_fetch > now())):
         return PollReport(feed.url, ok=True, skipped=True)
     started = time.monotonic()
-    failure: FeedError | None = None
     try:
-        result = await fetcher.fetch(feed.url, etag=state.etag,
-                                     last_modified=state.last_modified)
-        if not result.not_modified:
-            check_feed_body(feed.url, result.body, result.content_type)
-            parsed = await asyncio.to_thread(parse_feed, result.body, feed.url, name=feed.name,
-                                             language=feed.language, fetched_at=now())
+        result, parsed = await _fetch(fetcher, feed, state, now)
     except FeedError as exc:
-        failure = exc
-    except Exception as exc:
-        # A bug, or input nobody foresaw. Recorded on the feed like any failure (backed off,
-        # shown by `vigia feeds`, disabled in the end, the admins told) rather than escaping
-        # to the scheduler's log while the feed silently stops.
-        log.exception("feed %s: unexpected error", feed.url)
-        failure = FeedError(feed.url, f"could not be read ({type(exc).__name__}: "
-                                      f"{str(exc)[:200]})")
-    if failure is not None:
-        exc = failure
-        log.warning("feed %s: %s", feed.url, exc.detail)
         if metrics:
             metrics.fetched(feed.url, time.monotonic() - started, ok=False)
         if store:
-            failed = after_failure(state, feed, config, now(), exc.detail, exc.retry_after)
-            store.save_feed_state(failed)
-            if failed.disabled and not state.disabled:
-                message = (f"Feed disabled after {failed.errors} failures in a row: {feed.url}"
-                           f" — last error: {exc.detail}. Re-enable with "
-                           f"`vigia feeds enable {feed.url}`.")
-                log.error(message)
-                if notify:
-                    maybe = notify(message)
-                    if maybe is not None:
-                        await maybe
+            await _failed(store, state, feed, config, now(), exc, notify)
         return PollReport(feed.url, ok=False, error=exc.detail)
     if metrics:
         metrics.fetched(feed.url, time.monotonic() - started, ok=True)
     t = now()
     pause = server_pause(result.retry_after, feed, config)
-    next_fetch = t + pause if pause else None
+    polled = replace(state, last_fetch=t, last_ok=t, errors=0, last_error=None,
+                     next_fetch=t + pause if pause else None)
     if result.not_modified:
         if store:
-            store.save_feed_state(replace(state, last_fetch=t, last_ok=t, errors=0,
-                                          last_error=None, next_fetch=next_fetch))
+            store.save_feed_state(polled)
         return PollReport(feed.url, ok=True, not_modified=True)
     _report_skipped(feed.url, parsed.skipped)
-    new = alerts = 0
-    if service:
-        # A feed's backlog is recorded as seen but not alerted: adding a feed, re-enabling
-        # it or restarting after days down must not flood subscribers with old news.
-        rule = backlog(state, feed, config, t)
-        slice_started = time.monotonic()
-        for item in sorted(parsed.items, key=lambda i: i.published):
-            if time.monotonic() - slice_started > INGEST_SLICE:
-                await asyncio.sleep(0)  # let the loop breathe: a big feed takes seconds
-                slice_started = time.monotonic()
-            if rule.fresh_start:
-                quiet = item.published < rule.cutoff or item.id in parsed.undated
-            else:
-                quiet = (item.published < rule.cutoff
-                         and service.store.item_state(item) is None)
-            decision = service.ingest(item, t, quiet=quiet)
-            if decision is not None:
-                if grew and not decision.story_is_new and not decision.edited:
-                    grew(decision.story)  # more outlets: edit the story's first messages
-                new += 1
-                alerts += len(decision.alerts)
-                if metrics:
-                    metrics.decided(decision)
-        service.store.save_feed_state(replace(
-            state, title=parsed.title, etag=result.etag, last_modified=result.last_modified,
-            last_fetch=t, last_ok=t, errors=0, last_error=None, next_fetch=next_fetch,
-            items_seen=state.items_seen + new))
-        if parsed.warning:
-            log.info("feed %s read despite: %s", feed.url, parsed.warning)
-        if new:
-            log.info("feed %s: %d new items, %d alerts", feed.url, new, alerts)
-    return PollReport(feed.url, ok=True, entries=len(parsed.items), new=new, alerts=alerts,
-                      title=parsed.title)
+    if service is None:
+        return PollReport(feed.url, ok=True, entries=len(parsed.items), title=parsed.title)
+    # A feed's backlog is recorded as seen but not alerted: adding a feed, re-enabling it or
+    # restarting after days down must not flood subscribers with old news.
+    cap = AlertCap(config.alerts.max_per_poll)
+    new, edited, alerts = await _ingest(service, parsed, backlog(state, feed, config, t), t,
+                                        metrics, grew, cap)
+    for summary in cap.summaries(feed.name or parsed.title, t):
+        service.store.add_alert(summary)
+        alerts += 1
+        log.info("feed %s: %d new stories for %s past alerts.max_per_poll, told in one message",
+                 feed.url, len(cap.held[summary.watchlist]), summary.watchlist)
+    service.store.save_feed_state(replace(
+        polled, title=parsed.title, etag=result.etag, last_modified=result.last_modified,
+        items_seen=state.items_seen + new))
+    if parsed.warning:
+        log.info("feed %s read despite: %s", feed.url, parsed.warning)
+    if new or edited:
+        log.info("feed %s: %s, %s, %s", feed.url, count(new, "new item"),
+                 count(edited, "edited item"), count(alerts, "alert"))
+    return PollReport(feed.url, ok=True, entries=len(parsed.items), new=new, edited=edited,
+                      alerts=alerts, title=parsed.title)
+
+
+async def _fetch(fetcher: Fetcher, feed: FeedConfig, state: FeedState,
+                 now: Callable[[], datetime]) -> tuple[FetchResult, ParsedFeed | None]:
+    """The feed's response and, unless it was not modified, its entries; FeedError for
+    anything that went wrong, a bug of ours included."""
+    try:
+        result = await fetcher.fetch(feed.url, etag=state.etag,
+                                     last_modified=state.last_modified)
+        if result.not_modified:
+            return result, None
+        check_feed_body(feed.url, result.body, result.content_type)
+        parsed = await asyncio.to_thread(parse_feed, result.body, feed.url, name=feed.name,
+                                         language=feed.language, fetched_at=now())
+        return result, parsed
+    except FeedError:
+        raise
+    except Exception as exc:
+        # A bug, or input nobody foresaw. Recorded on the feed like any failure (backed off,
+        # shown by `vigia feeds`, disabled in the end, the admins told) rather than escaping
+        # to the scheduler's log while the feed silently stops.
+        log.exception("feed %s: unexpected error", feed.url)
+        raise FeedError(feed.url, f"could not be read ({type(exc).__name__}: "
+                                  f"{str(exc)[:200]})") from None
+
+
+async def _failed(store: Store, state: FeedState, feed: FeedConfig, config: Config,
+                  now: datetime, exc: FeedError, notify: Notify | None) -> None:
+    """Record a failed poll on the feed; tell the admins when it gets the feed disabled."""
+    log.warning("feed %s: %s", feed.url, exc.detail)
+    failed = after_failure(state, feed, config, now, exc.detail, exc.retry_after)
+    store.save_feed_state(failed)
+    if failed.disabled and not state.disabled:
+        message = (f"Feed disabled after {failed.errors} failures in a row: {feed.url}"
+                   f" — last error: {exc.detail}. Re-enable with "
+                   f"`vigia feeds enable {feed.url}`.")
+        log.error(message)
+        if notify:
+            maybe = notify(message)
+            if maybe is not None:
+                await maybe
+
+
+async def _ingest(service: Service, parsed: ParsedFeed, rule: Backlog, t: datetime,
+                  metrics: Metrics | None, grew: Callable[[Story], object] | None,
+                  cap: AlertCap) -> tuple[int, int, int]:
+    """Every entry through `Service.ingest`, oldest first, yielding the loop now and then.
+    Returns how many entries were new, how many were edits of known ones, and the alerts."""
+    new = edited = alerts = 0
+    slice_started = time.monotonic()
+    for item in sorted(parsed.items, key=lambda i: i.published):
+        if time.monotonic() - slice_started > INGEST_SLICE:
+            await asyncio.sleep(0)  # let the loop breathe: a big feed takes seconds
+            slice_started = time.monotonic()
+        if rule.fresh_start:
+            quiet = item.published < rule.cutoff or item.id in parsed.undated
+        else:
+            quiet = item.published < rule.cutoff and service.store.item_state(item) is None
+        decision = service.ingest(item, t, quiet=quiet, admit=cap.admit)
+        if decision is None:
+            continue
+        if grew and not decision.story_is_new and not decision.edited:
+            grew(decision.story)  # more outlets: edit the story's first messages
+        if decision.edited:
+            edited += 1
+        else:
+            new += 1
+        alerts += len(decision.alerts)
+        if metrics:
+            metrics.decided(decision)
+    return new, edited, alerts
+
+
+def summary(reports: Sequence[PollReport]) -> str:
+    """What one round of polls gave, in a line."""
+    return (f"polled {count(len(reports), 'feed')}: {sum(r.ok and not r.skipped for r in reports)}"
+            f" ok, {sum(not r.ok for r in reports)} failed, {sum(r.skipped for r in reports)} "
+            f"skipped (backing off or disabled); {count(sum(r.new for r in reports), 'new item')}"
+            f", {count(sum(r.edited for r in reports), 'edited item')}, "
+            f"{count(sum(r.alerts for r in reports), 'alert')}")
+
+
+def all_failed(reports: Sequence[PollReport]) -> bool:
+    """Every feed polled failed (none skipped or answering): the exit code cron mails on."""
+    polled = [r for r in reports if not r.skipped]
+    return bool(polled) and not any(r.ok for r in polled)
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 feed', '2 feeds', '0 new items': the numbers a person reads in logs and output."""
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
 
 
 def utcnow() -> datetime:
@@ -277,9 +412,9 @@ async def check_feeds(config: Config) -> list[PollReport]:
 
 async def run(config: Config, *, once: bool = False,
               sink: Callable[[Alert], None] | None = None,
-              stop: asyncio.Event | None = None) -> None:
+              stop: asyncio.Event | None = None) -> list[PollReport]:
     """The daemon: poll every feed at its interval until SIGTERM/SIGINT (or `stop` is set);
-    with `once`, poll each feed one time and return."""
+    with `once`, poll each feed one time and return what each poll gave."""
     service = Service.open(config, now=utcnow(), lock=True)
     apprise = None
     if config.apprise:
@@ -306,31 +441,21 @@ async def run(config: Config, *, once: bool = False,
         return primary()
     fetcher = make_fetcher(config)
     metrics = Metrics(service.store)
-    log.info("vigia started: %d feeds, %d watchlists, store %s", len(config.feeds),
-             len(config.watchlists), service.store.path)
+    log.info("vigia started: %s, %s, config %s, store %s", count(len(config.feeds), "feed"),
+             count(len(config.watchlists), "watchlist"), config.source, service.store.path)
     try:
         if apprise:
             apprise.start()  # before Telegram's start, which dispatches what is pending
         if telegram:
             await telegram.start()
         if once:
-            reports = await asyncio.gather(*(poll_feed(service, fetcher, f, utcnow, config,
-                                                       metrics=metrics) for f in config.feeds))
-            # one line for whoever reads a cron mail
-            log.info("polled %d feeds: %d ok, %d failed, %d skipped (backing off or disabled);"
-                     " %d new items, %d alerts", len(reports),
-                     sum(r.ok and not r.skipped for r in reports),
-                     sum(not r.ok for r in reports), sum(r.skipped for r in reports),
-                     sum(r.new for r in reports), sum(r.alerts for r in reports))
-            deliver()
-            await asyncio.gather(*(s.drain(timeout=60) for s in (telegram, apprise) if s))
-            # `--once` from cron never sees the daily job: prune here instead.
-            await housekeeping(service.store, config)
-            return
+            return await _once(config, service, fetcher, metrics, deliver,
+                               [s for s in (telegram, apprise) if s])
         if config.metrics.port:
             metrics.serve(config.metrics.port)
         await _serve(config, service, fetcher, deliver, metrics, stop or asyncio.Event(),
                      telegram)
+        return []
     finally:
         if telegram:
             await telegram.stop()
@@ -340,6 +465,19 @@ async def run(config: Config, *, once: bool = False,
         metrics.close()
         service.close()
         log.info("vigia stopped")
+
+
+async def _once(config: Config, service: Service, fetcher: Fetcher, metrics: Metrics,
+                deliver: Callable[[], object], sinks: list) -> list[PollReport]:
+    """`vigia run --once`: each feed polled one time, what it gave delivered."""
+    reports = await asyncio.gather(*(poll_feed(service, fetcher, f, utcnow, config,
+                                               metrics=metrics) for f in config.feeds))
+    log.info("%s", summary(reports))  # one line for whoever reads a cron mail
+    deliver()
+    await asyncio.gather(*(s.drain(timeout=60) for s in sinks))
+    # `--once` from cron never sees the daily job: prune here instead.
+    await housekeeping(service.store, config)
+    return list(reports)
 
 
 async def _serve(config: Config, service: Service, fetcher: Fetcher,
@@ -369,7 +507,23 @@ async def _serve(config: Config, service: Service, fetcher: Fetcher,
             in_flight.discard(task)
 
     scheduler = AsyncIOScheduler(timezone=UTC)
-    start = utcnow()
+    _schedule(scheduler, config, service, poll, utcnow())
+    scheduler.start()
+    try:
+        await stop.wait()
+        log.info("stopping: no new polls; waiting up to 5 s for %d in flight", len(in_flight))
+    finally:
+        scheduler.shutdown(wait=False)
+        if in_flight:
+            _, pending = await asyncio.wait(list(in_flight), timeout=5)
+            for task in pending:
+                task.cancel()
+        deliver()
+
+
+def _schedule(scheduler, config: Config, service: Service,
+              poll: Callable[[FeedConfig], Awaitable[None]], start: datetime) -> None:
+    """The daemon's jobs: every feed's polls, the daily retention, the heartbeat."""
     for i, feed in enumerate(config.feeds):
         interval = feed.interval.total_seconds()
         scheduler.add_job(
@@ -387,14 +541,12 @@ async def _serve(config: Config, service: Service, fetcher: Fetcher,
                       id="vigia-retention", hours=24,
                       max_instances=1, coalesce=True, misfire_grace_time=3600,
                       next_run_time=start + timedelta(minutes=1))
-    scheduler.start()
-    try:
-        await stop.wait()
-        log.info("stopping: no new polls; waiting up to 5 s for %d in flight", len(in_flight))
-    finally:
-        scheduler.shutdown(wait=False)
-        if in_flight:
-            _, pending = await asyncio.wait(list(in_flight), timeout=5)
-            for task in pending:
-                task.cancel()
-        deliver()
+
+    # A coroutine, so it runs on the loop (APScheduler runs plain functions in a thread):
+    # a heartbeat then shows that the loop turns, not only that the process exists.
+    async def heartbeat() -> None:
+        service.store.heartbeat()
+
+    scheduler.add_job(heartbeat, "interval", id="vigia-heartbeat",
+                      seconds=HEARTBEAT.total_seconds(), max_instances=1, coalesce=True,
+                      next_run_time=start)

@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import logging
 import os
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -15,9 +16,9 @@ from importlib import resources
 from pathlib import Path
 
 from . import __version__
-from .config import Config, load_config
+from .config import Config, load_bundled, load_config
 from .errors import ConfigError, UsageError, VigiaError
-from .store import Store
+from .store import DAMAGED, Store
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -37,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def with_config(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--config", metavar="FILE",
-                        help="YAML config (default: $VIGIA_CONFIG, else the bundled one)")
+                        help="YAML config (default: $VIGIA_CONFIG, else the bundled "
+                             "config/vigia.yaml)")
 
     r = sub.add_parser("run", help="run the daemon (console output when no Telegram token)")
     with_config(r)
@@ -59,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--replay", metavar="DIR",
                    help="read the items from a `vigia replay` output folder, not the store")
     e.add_argument("items", nargs="+", metavar="ITEM", help="one or two items (id or link)")
+    h = sub.add_parser("health", help="exit 0 when a daemon runs on the store and is not stuck")
+    with_config(h)
     b = sub.add_parser("backup", help="copy the store safely, even while the daemon runs")
     with_config(b)
     b.add_argument("file", metavar="FILE", help="where to write the copy (must not exist)")
@@ -78,13 +82,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except ConfigError as exc:
-        print(f"vigia: bad config: {exc}", file=sys.stderr)
+        for mistake in (exc, *exc.more):  # a line each, in file order
+            print(f"vigia: bad config: {mistake}", file=sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:
         print(f"vigia: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except VigiaError as exc:
         print(f"vigia: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except sqlite3.DatabaseError as exc:
+        # The store went bad after its check at start-up (a disk error, a copy over it).
+        print(f"vigia: the store failed: {exc}; if it is damaged, {DAMAGED}", file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
@@ -95,9 +104,12 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .app import count
+
     config = _config(args)
-    print(f"{config.source}: ok — {len(config.feeds)} feeds, {len(config.watchlists)} "
-          f"watchlists ({', '.join(w.name for w in config.watchlists) or 'none'})")
+    print(f"{config.source}: ok — {count(len(config.feeds), 'feed')}, "
+          f"{count(len(config.watchlists), 'watchlist')} "
+          f"({', '.join(w.name for w in config.watchlists) or 'none'})")
     if not args.fetch:
         return EXIT_OK
     from .app import check_feeds
@@ -105,11 +117,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     failed = 0
     for r in asyncio.run(check_feeds(config)):
         if r.ok:
-            print(f"  ok    {r.feed}: {r.entries} entries ({r.title})")
+            print(f"  ok    {r.feed}: {count(r.entries, 'entry', 'entries')} ({r.title})")
         else:
             failed += 1
             print(f"  FAIL  {r.feed}: {r.error}")
-    print(f"{len(config.feeds) - failed} of {len(config.feeds)} feeds answered")
+    print(f"{len(config.feeds) - failed} of {count(len(config.feeds), 'feed')} answered")
     return EXIT_FAIL if failed else EXIT_OK
 
 
@@ -126,7 +138,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .replay import replay
 
     # The bundled config, whatever $VIGIA_CONFIG says: the demo is about its watchlist.
-    config = load_config(resources.files("bot") / "data" / "vigia.yaml")
+    config = load_bundled()
     demo = resources.files("bot") / "data" / "demo"
     with (tempfile.TemporaryDirectory(prefix="vigia-demo-") as tmp,
           resources.as_file(demo) as folder, open(os.devnull, "w") as quiet):
@@ -147,15 +159,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not os.environ.get(config.telegram.token_env):
         logging.getLogger("vigia").info(
             "no Telegram token in $%s: alerts are printed here", config.telegram.token_env)
-    asyncio.run(run(config, once=args.once))
-    return EXIT_OK
+    from .app import all_failed
+
+    reports = asyncio.run(run(config, once=args.once))
+    # For cron: a run in which no feed answered is a failure worth a mail.
+    return EXIT_FAIL if all_failed(reports) else EXIT_OK
 
 
 def _open_store(config: Config) -> Store:
     path = Path(config.storage.path)
     if not path.exists():
         raise UsageError(f"{path}: no store yet (storage.path); run `vigia run` first")
-    return Store.open(path)
+    store = Store.open(path)
+    try:
+        store.check()
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
@@ -219,8 +240,17 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    from .app import health
+
+    ok, detail = health(_config(args))
+    print(f"vigia health: {detail}", file=sys.stdout if ok else sys.stderr)
+    return EXIT_OK if ok else EXIT_FAIL
+
+
 _COMMANDS = {"check": cmd_check, "replay": cmd_replay, "demo": cmd_demo, "run": cmd_run,
-             "feeds": cmd_feeds, "backup": cmd_backup, "explain": cmd_explain}
+             "feeds": cmd_feeds, "backup": cmd_backup, "health": cmd_health,
+             "explain": cmd_explain}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -18,13 +18,12 @@ from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
 from .errors import ConfigError
 from .model import FACT_NAMES
-from .text.lexicon import TopicError, lexicon
 
 ENV_CONFIG = "VIGIA_CONFIG"
 
@@ -64,6 +63,10 @@ class PacingConfig:
     overall_per_s: int = field(default=30, metadata=_doc(
         "most messages per second in all; raise these limits only for a self-hosted Bot API "
         "server without flood control"))
+    max_delay: timedelta = field(default=timedelta(minutes=1), metadata=_doc(
+        "longest an alert should wait for its turn in a chat; when a chat's queue would make "
+        "it wait longer, the waiting alerts go out combined in one message (newest first, "
+        "each linked)", "fine_duration"))
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,10 @@ class TelegramConfig:
         "Bot API base URL; a self-hosted Bot API server may be used", "url"))
     admins: tuple[int, ...] = field(default=(), metadata=_doc(
         "user ids allowed the admin commands"))
+    allow: tuple[int, ...] = field(default=(), metadata=_doc(
+        "the chats that may subscribe (a private chat's id is its user's; /id tells any "
+        "chat's id); empty means anyone who finds the bot may. Alerts then go only to these "
+        "chats, the admins and telegram.channels"))
     channels: tuple[ChannelConfig, ...] = field(default=(), metadata=_doc(
         "fixed destinations besides /subscribe"))
     pacing: PacingConfig = field(default_factory=PacingConfig, metadata=_doc(
@@ -149,6 +156,9 @@ class GroupingConfig:
 class AlertsConfig:
     corroboration: int = field(default=1, metadata=_doc(
         "distinct outlets needed before a rise of a figure is told"))
+    max_per_poll: int = field(default=10, metadata=_doc(
+        "most new stories told one by one from one poll of one feed, per watchlist; the "
+        "rest are told in one message (\"37 more stories from X: /latest\")"))
 
 
 @dataclass(frozen=True)
@@ -257,6 +267,61 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that remembers the line of every mapping key, keyed by its path."""
 
 
+# How many values aliases may add to a config, in all. An alias is one value in the file but
+# a copy of its anchor's whole subtree once read, so a few lines of nested aliases (the
+# "billion laughs" of YAML) read as millions of values: 322 bytes took 41 s and 1.2 GB. A
+# real config shares a few short lists this way (a set of terms for several watchlists).
+ALIAS_BUDGET = 10_000
+
+
+def _check_aliases(root: yaml.Node | None, file: str) -> None:
+    """Refuse, before anything is built, aliases that expand past ALIAS_BUDGET values or
+    that refer to the list or mapping holding them (which would never end)."""
+    sizes: dict[int, int] = {}  # id(node) -> values in its expansion
+    open_: set[int] = set()
+
+    def children(n: yaml.Node) -> list[yaml.Node]:
+        if isinstance(n, yaml.MappingNode):
+            return [x for pair in n.value for x in pair]
+        return list(n.value) if isinstance(n, yaml.SequenceNode) else []
+
+    def size(n: yaml.Node) -> int:
+        if id(n) in sizes:
+            return sizes[id(n)]
+        if id(n) in open_:
+            raise ConfigError("an alias refers to the list or mapping that holds it",
+                              file=file, line=n.start_mark.line + 1)
+        open_.add(id(n))
+        total = 1
+        for child in children(n):
+            total += size(child)
+            if total - distinct > ALIAS_BUDGET:
+                raise ConfigError(f"aliases expand the config to more than {ALIAS_BUDGET:,} "
+                                  "values more than it holds (an alias bomb?); write the "
+                                  "values out instead", file=file,
+                                  # the list or mapping being expanded: an alias has no
+                                  # node of its own to give a line
+                                  line=n.start_mark.line + 1)
+        open_.discard(id(n))
+        sizes[id(n)] = total
+        return total
+
+    def count(n: yaml.Node, seen: set[int]) -> None:  # the values as written, each once
+        stack = [n]
+        while stack:
+            node = stack.pop()
+            if id(node) not in seen:
+                seen.add(id(node))
+                stack.extend(children(node))
+
+    if root is None:
+        return
+    written: set[int] = set()
+    count(root, written)
+    distinct = len(written)
+    size(root)
+
+
 def _compose(text: str, file: str) -> tuple[Any, dict[tuple, int]]:
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -265,6 +330,7 @@ def _compose(text: str, file: str) -> tuple[Any, dict[tuple, int]]:
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(f"not valid YAML: {problem}", file=file,
                           line=mark.line + 1 if mark else None) from None
+    _check_aliases(node, file)
     lines: dict[tuple, int] = {}
 
     def walk(n: yaml.Node | None, path: tuple) -> Any:
@@ -303,17 +369,33 @@ def _dotted(path: tuple) -> str:
 
 # --- schema-driven conversion ---------------------------------------------------------------
 
+class _Unbuilt(Exception):
+    """A part of the config could not be built; its mistakes are in `_Builder.errors`."""
+
+
 class _Builder:
+    """Builds the dataclasses from the YAML, collecting every mistake rather than stopping at
+    the first: a user fixing a config wants the whole list. A value that fails is left out
+    (its default stands in, or the list or section holding it is given up)."""
+
     def __init__(self, file: str, lines: dict[tuple, int]) -> None:
         self.file, self.lines = file, lines
+        self.errors: list[ConfigError] = []
 
-    def fail(self, path: tuple, message: str) -> typing.NoReturn:
+    def error(self, path: tuple, message: str) -> ConfigError:
         line = None
         for cut in range(len(path), -1, -1):
             if path[:cut] in self.lines:
                 line = self.lines[path[:cut]]
                 break
-        raise ConfigError(message, file=self.file, key=_dotted(path) or None, line=line)
+        return ConfigError(message, file=self.file, key=_dotted(path) or None, line=line)
+
+    def fail(self, path: tuple, message: str) -> typing.NoReturn:
+        raise self.error(path, message)
+
+    def report(self, path: tuple, message: str) -> None:
+        """A mistake that does not stop the building (or the checking) of the rest."""
+        self.errors.append(self.error(path, message))
 
     def build(self, cls: type, data: Any, path: tuple) -> Any:
         if data is None:
@@ -326,14 +408,26 @@ class _Builder:
         for key in data:
             if key not in fields:
                 known = ", ".join(sorted(fields))
-                self.fail(path + (key,), f"unknown key (known here: {known})")
-        values = {}
+                self.report(path + (key,), f"unknown key (known here: {known})")
+        values, broken = {}, False
         for name, f in fields.items():
-            if name in data:
+            required = (f.default is dataclasses.MISSING
+                        and f.default_factory is dataclasses.MISSING)
+            if name not in data:
+                if required:
+                    self.report(path + (name,), "required key is missing")
+                    broken = True
+                continue
+            try:
                 values[name] = self.value(hints[name], data[name], path + (name,),
                                           f.metadata.get("kind"))
-            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                self.fail(path + (name,), "required key is missing")
+            except ConfigError as exc:
+                self.errors.append(exc)
+                broken |= required
+            except _Unbuilt:
+                broken |= required
+        if broken:
+            raise _Unbuilt
         return cls(**values)
 
     def value(self, tp: Any, data: Any, path: tuple, kind: str | None) -> Any:
@@ -352,7 +446,18 @@ class _Builder:
                 data = [data]  # a lone term where a list is expected: take it as one element
             if not isinstance(data, list):
                 self.fail(path, f"expected a list, got {_kind(data)}")
-            return tuple(self.value(inner, v, path + (i,), kind) for i, v in enumerate(data))
+            out, broken = [], False
+            for i, v in enumerate(data):  # every element's mistakes, not the first one's
+                try:
+                    out.append(self.value(inner, v, path + (i,), kind))
+                except ConfigError as exc:
+                    self.errors.append(exc)
+                    broken = True
+                except _Unbuilt:
+                    broken = True
+            if broken:  # a list with holes would shift the indexes later messages name
+                raise _Unbuilt
+            return tuple(out)
         if dataclasses.is_dataclass(tp):
             return self.build(tp, data, path)
         if tp is timedelta:
@@ -388,8 +493,35 @@ class _Builder:
 
     def check_url(self, text: str, path: tuple) -> None:
         parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             self.fail(path, f"{text!r} is not an http(s) URL")
+        try:
+            parts.port  # noqa: B018 - urllib checks the port only when asked for it
+        except ValueError:
+            self.fail(path, f"{text!r} has a port that is not a number from 0 to 65535")
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def feed_identity(url: str) -> str:
+    """The URL as a server tells URLs apart: scheme and host in any case, the default port
+    written or not, an empty path or "/", the fragment (never sent) — all one; the path and
+    the query as written (servers tell /Feed from /feed). Two feeds with one identity are
+    one feed polled twice, and each entry would be one article from two feeds."""
+    parts = urlsplit(url.strip())
+    scheme, host = parts.scheme.lower(), parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    try:
+        port = parts.port
+    except ValueError:
+        port = None  # check_url has said so
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    if parts.username is not None:
+        userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
+        netloc = f"{userinfo}@{netloc}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
 _APPRISE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S")
@@ -403,70 +535,125 @@ def _kind(data: Any) -> str:
 def _check(cfg: Config, b: _Builder) -> None:
     seen: dict[str, int] = {}
     for i, feed in enumerate(cfg.feeds):
-        key = feed.url.rstrip("/").lower()
+        key = feed_identity(feed.url)
         if key in seen:
-            b.fail(("feeds", i, "url"), f"duplicate feed (same as feeds[{seen[key]}])")
+            b.report(("feeds", i, "url"), f"duplicate feed (same as feeds[{seen[key]}])")
         seen[key] = i
     names: dict[str, int] = {}
     for i, w in enumerate(cfg.watchlists):
         if not re.fullmatch(r"[A-Za-z0-9_-]+", w.name):
-            b.fail(("watchlists", i, "name"), "use letters, digits, - and _ only")
+            b.report(("watchlists", i, "name"), "use letters, digits, - and _ only")
         if w.name in names:
-            b.fail(("watchlists", i, "name"), f"duplicate watchlist {w.name!r}")
+            b.report(("watchlists", i, "name"), f"duplicate watchlist {w.name!r}")
         names[w.name] = i
         if not any(t.strip() for t in w.include):
-            b.fail(("watchlists", i, "include"), "needs at least one term")
+            b.report(("watchlists", i, "include"), "needs at least one term")
+        _check_terms(w, i, b)
         if w.topic:
+            from .text.lexicon import TopicError, lexicon  # as _check_terms: only when needed
+
             try:
                 lexicon((cfg.topic_of(w),))
             except TopicError as exc:
-                b.fail(("watchlists", i, "topic"), str(exc))
+                b.report(("watchlists", i, "topic"), str(exc))
     for i, ch in enumerate(cfg.telegram.channels):
         for j, name in enumerate(ch.watchlists):
             if name not in names:
-                b.fail(("telegram", "channels", i, "watchlists", j), f"no watchlist named {name!r}")
+                b.report(("telegram", "channels", i, "watchlists", j),
+                         f"no watchlist named {name!r}")
     urls: dict[str, int] = {}
     for i, dest in enumerate(cfg.apprise):
         if dest.url in urls:
-            b.fail(("apprise", i, "url"), f"same URL as apprise[{urls[dest.url]}]")
+            b.report(("apprise", i, "url"), f"same URL as apprise[{urls[dest.url]}]")
         urls[dest.url] = i
         for j, name in enumerate(dest.watchlists):
             if name not in names:
-                b.fail(("apprise", i, "watchlists", j), f"no watchlist named {name!r}")
+                b.report(("apprise", i, "watchlists", j), f"no watchlist named {name!r}")
     if cfg.grouping.window > MAX_WINDOW:
-        b.fail(("grouping", "window"), "must be 30d or less (stories are kept in memory for "
-               "twice the window)")
+        b.report(("grouping", "window"), "must be 30d or less (stories are kept in memory "
+                 "for twice the window)")
     if cfg.alerts.corroboration < 1:
-        b.fail(("alerts", "corroboration"), "must be 1 or more")
+        b.report(("alerts", "corroboration"), "must be 1 or more")
+    if cfg.alerts.max_per_poll < 1:
+        b.report(("alerts", "max_per_poll"), "must be 1 or more")
     if cfg.fetch.disable_after < 1:
-        b.fail(("fetch", "disable_after"), "must be 1 or more")
+        b.report(("fetch", "disable_after"), "must be 1 or more")
     if not 0 <= cfg.metrics.port <= 65535:
-        b.fail(("metrics", "port"), "must be a TCP port (1-65535) or 0 for off")
+        b.report(("metrics", "port"), "must be a TCP port (1-65535) or 0 for off")
     if cfg.telegram.pacing.overall_per_s < 1:
-        b.fail(("telegram", "pacing", "overall_per_s"), "must be 1 or more")
+        b.report(("telegram", "pacing", "overall_per_s"), "must be 1 or more")
     if cfg.fetch.max_bytes < 1024:
-        b.fail(("fetch", "max_bytes"), "must be at least 1024")
+        b.report(("fetch", "max_bytes"), "must be at least 1024")
+
+
+def _check_terms(w: WatchlistConfig, i: int, b: _Builder) -> None:
+    """A term is compared folded (no case, no accents); one that folds to nothing ("´", a
+    lone combining accent) would be found in every article: in `include` everything
+    matches, in `exclude` nothing does."""
+    # Imported here: the core's text module must not be needed to import the config schema.
+    from .text import words_of
+
+    for key, effect in (("include", "match"), ("exclude", "be excluded")):
+        for j, term in enumerate(getattr(w, key)):
+            # A blank term is no term (the matcher skips it); this one is not blank.
+            if term.strip() and not words_of(term):
+                b.report(("watchlists", i, key, j), f"{term!r} is empty once case and "
+                         f"accents are set aside: every article would {effect}")
 
 
 # --- entry points ---------------------------------------------------------------------------
 
-def default_config_path() -> Path:
-    """The config used when none is named: $VIGIA_CONFIG, else the one shipped in the package."""
-    env = os.environ.get(ENV_CONFIG)
-    if env:
-        return Path(env)
+# The bundled default's one name, in messages, the README and deploy/: the repository's
+# config/vigia.yaml, which outside tools read. The package carries a copy (bot/data/vigia.yaml,
+# kept identical by a test) because an installed vigia has no repository beside it.
+BUNDLED = "config/vigia.yaml"
+
+
+def bundled_config_path() -> Path:
     return Path(str(resources.files("bot") / "data" / "vigia.yaml"))
 
 
+def default_config_path() -> Path:
+    """The config used when none is named: $VIGIA_CONFIG, else the bundled one."""
+    env = os.environ.get(ENV_CONFIG)
+    if env:
+        return Path(env)
+    return bundled_config_path()
+
+
+def load_bundled() -> Config:
+    """The bundled config, named as the user knows it (not by its place in site-packages)."""
+    text = bundled_config_path().read_text(encoding="utf-8")
+    return parse_config(text, f"{BUNDLED} (bundled)")
+
+
 def parse_config(text: str, file: str = "<config>") -> Config:
-    data, lines = _compose(text, file)
+    try:
+        data, lines = _compose(text, file)
+    except RecursionError:  # PyYAML and our walk recurse per level of nesting
+        raise ConfigError("lists or mappings nested too deeply", file=file) from None
     b = _Builder(file, lines)
-    cfg = dataclasses.replace(b.build(Config, data, ()), source=file)
-    _check(cfg, b)
+    try:
+        cfg = dataclasses.replace(b.build(Config, data, ()), source=file)
+    except ConfigError as exc:  # not a mapping at all
+        b.errors.append(exc)
+    except _Unbuilt:
+        pass
+    # The checks across keys (duplicates, names that must exist) only mean something on a
+    # config that was built whole; they too report every mistake they find.
+    if not b.errors:
+        _check(cfg, b)
+    if b.errors:
+        first, *more = sorted(b.errors, key=lambda e: e.line or 0)  # stable: file order
+        first.more = tuple(more)
+        raise first
     return cfg
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """`path`, else $VIGIA_CONFIG, else the bundled config."""
+    if path is None and not os.environ.get(ENV_CONFIG):
+        return load_bundled()
     p = Path(path) if path is not None else default_config_path()
     try:
         text = p.read_text(encoding="utf-8")

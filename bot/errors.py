@@ -8,11 +8,13 @@ class VigiaError(Exception):
 
 
 class ConfigError(VigiaError):
-    """The configuration is unreadable or invalid; `key` is the dotted path of the culprit."""
+    """The configuration is unreadable or invalid; `key` is the dotted path of the culprit.
+    When a file has several mistakes, this is the first and `more` holds the others."""
 
     def __init__(self, message: str, *, file: str | None = None, key: str | None = None,
                  line: int | None = None) -> None:
         self.file, self.key, self.line, self.detail = file, key, line, message
+        self.more: tuple[ConfigError, ...] = ()
         where = file or "config"
         if line is not None:
             where += f":{line}"

@@ -560,6 +560,8 @@ def check_feed_body(url: str, body: bytes, content_type: str | None) -> None:
     - A DOCTYPE with only an external identifier (Netscape's RSS 0.91 DTD, still served)
       passes: no DTD is ever fetched (feedparser turns off external entities in expat and
       rewrites the DOCTYPE), and refusing it would drop honest old feeds.
+    - This scan reads bytes; an encoding that spells `<!` otherwise (UTF-7) is caught by
+      `parse.parse_feed`, which looks again at the document as feedparser decodes it.
     - The Content-Type header is not trusted: many honest feeds are served as text/html or
       text/plain. We look at the document; the header only colours the message.
     """

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import feedparser
+from feedparser.encodings import convert_to_utf8
 
 from .errors import FeedError
 from .model import Item
@@ -70,9 +71,23 @@ class _TextExtractor(HTMLParser):
 
 _SPACE = re.compile(r"\s+")
 
+# Characters a feed must never get to a terminal or a chat: C0 and C1 controls (ESC sequences
+# retitle and clear the operator's console, BEL rings, NUL truncates) and the bidi embeddings,
+# overrides and isolates (U+202A-E, U+2066-9), which make a title read backwards or hide
+# what follows it. Whitespace controls are left to _SPACE. The left-to-right and
+# right-to-left marks (U+200E/F) stay: Arabic and Hebrew text needs them and they override
+# nothing.
+_UNSAFE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_text(value: str) -> str:
+    """`value` without the control and bidi characters of _UNSAFE."""
+    return _UNSAFE.sub("", value)
+
 
 def plain_text(value: str | None) -> str:
-    """HTML or text -> one line of plain text, entities decoded, whitespace collapsed."""
+    """HTML or text -> one line of plain text, entities decoded, whitespace collapsed, and
+    control and bidi-override characters gone."""
     if not value:
         return ""
     if "<" in value:
@@ -84,7 +99,7 @@ def plain_text(value: str | None) -> str:
         except Exception:  # html.parser is lenient; this is a last resort for odd markup
             value = re.sub(r"<[^>]*>", " ", value)
     value = html.unescape(value)  # double-escaped feeds ("&amp;amp;") are common
-    return _SPACE.sub(" ", value).strip()
+    return _SPACE.sub(" ", safe_text(value)).strip()
 
 
 def _language(code: str | None) -> str | None:
@@ -141,8 +156,28 @@ def _scrub_charrefs(body: bytes | str) -> bytes | str:
                         body)
 
 
+# A DTD that declares anything: entities (expansion attacks; expat expands internal ones) or an
+# internal subset. A DOCTYPE with only an external identifier (Netscape's RSS 0.91) is fine:
+# no DTD is ever fetched.
+_DTD = re.compile(rb"<!ENTITY|<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
+
+
+def _refuse_dtd(body: bytes | str, url: str) -> None:
+    """Raise FeedError when the document, decoded the way feedparser will decode it, declares
+    a DTD. fetch.check_feed_body scans the bytes, which is blind to encodings that spell
+    markup differently: UTF-7 (`+ADwAIQ-` is `<!`), UTF-16/32, EBCDIC; feedparser picks the
+    encoding from the BOM, the XML declaration, then guesses. So ask feedparser's own
+    decoder (no HTTP headers: parse_feed never passes any), and scan what the parser reads."""
+    raw = body.encode("utf-8") if isinstance(body, str) else body  # as feedparser does
+    if _DTD.search(convert_to_utf8({}, raw, {})):
+        raise FeedError(url, "the feed declares a DTD (<!ENTITY or an internal subset), which "
+                             "vigia never reads (entity-expansion attacks)")
+
+
 def _feedparse(body: bytes | str, url: str) -> feedparser.FeedParserDict:
-    """feedparser.parse, with its crashes on hostile documents turned into a FeedError."""
+    """feedparser.parse, with its crashes on hostile documents turned into a FeedError, and
+    documents that declare a DTD refused before it sees them."""
+    _refuse_dtd(body, url)
     attempts = [body]
     failure: Exception | None = None
     for attempt in attempts:
@@ -197,12 +232,14 @@ def _item(e: dict, url: str, outlet: str, feed_lang: str | None,
           fetched_at: datetime) -> tuple[Item, bool] | None:
     """One entry as an Item, and whether it carried a date of its own; None for an empty
     <item/>. Raises on an entry that cannot be read (a link urllib cannot split)."""
-    raw_link = (e.get("link") or "").strip()
+    # Everything from the feed passes safe_text (plain_text does it for the texts): links and
+    # ids also reach the console, logs and messages.
+    raw_link = safe_text(e.get("link") or "").strip()
     try:
         link = canonical_link(raw_link)
     except ValueError as exc:
         raise ValueError(f"invalid link {raw_link[:100]!r} ({exc})") from None
-    guid = (e.get("id") or "").strip()
+    guid = safe_text(e.get("id") or "").strip()
     item_id = guid or link
     title = plain_text(e.get("title"))
     summary = plain_text(e.get("summary") or e.get("description"))

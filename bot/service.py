@@ -44,11 +44,12 @@ class Service:
     def open(cls, config: Config, path: str | None = None, *, now: datetime | None = None,
              lock: bool = False) -> Service:
         """Open the store and rebuild the pipeline's window from it (as of `now`). With `lock`,
-        claim the store for this process (the daemon) or fail with StoreError."""
+        claim the store for this process (the daemon) and check it, or fail with StoreError."""
         store = Store.open(path or config.storage.path)
         if lock:
             try:
                 store.lock()
+                store.check()  # the daemon's start: a damaged store is one line, not a crash
             except BaseException:
                 store.close()
                 raise
@@ -78,11 +79,14 @@ class Service:
     def close(self) -> None:
         self.store.close()
 
-    def ingest(self, item: Item, now: datetime, *, quiet: bool = False) -> Decision | None:
+    def ingest(self, item: Item, now: datetime, *, quiet: bool = False,
+               admit: Callable[[list[Alert]], list[Alert]] | None = None) -> Decision | None:
         """Decide on one item and save the decision. None when the item is already known and
         unchanged (or its story is closed). `quiet` records without alerting (a new feed's
-        backlog): its stories count as told, its figures as known. A failed save raises
-        StoreError and leaves the item unseen: ingesting it again decides it afresh."""
+        backlog): its stories count as told, its figures as known. `admit` picks which of
+        the alerts are saved (the others are told some other way: a poll's cap). A failed
+        save raises StoreError and leaves the item unseen: ingesting it again decides it
+        afresh."""
         if self._stale:
             try:
                 self._rebuild(now)
@@ -104,6 +108,8 @@ class Service:
             decision = self.pipeline.decide(item, now, known_story=known_story)
             if quiet:
                 decision.alerts = []
+            elif admit is not None:
+                decision.alerts = admit(decision.alerts)
             self.store.save(decision, now)
         except Exception as exc:
             # decide() has already moved the story, ledger and grouper on; with nothing

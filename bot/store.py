@@ -8,11 +8,12 @@ it raised) is saved in one transaction: after a crash either all of it is there 
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -212,6 +213,17 @@ class ItemState(NamedTuple):
     feed: str
 
 
+class QueueHead(NamedTuple):
+    """A chat's oldest queued delivery, and how long its queue is."""
+
+    chat_id: int
+    alert_id: int
+    attempts: int
+    next_attempt: str | None
+    queued: int  # deliveries queued for the chat, this one included
+    since: str  # when this one's alert was decided (ISO-8601)
+
+
 @dataclass(frozen=True)
 class FeedState:
     url: str
@@ -227,11 +239,28 @@ class FeedState:
     items_seen: int = 0
 
 
+# The way out of a damaged store, for the one line that reports it.
+DAMAGED = ("put your latest copy (`vigia backup FILE` makes one) in its place, or move the "
+           "file aside to start with an empty store")
+
+
+def lock_path(store_path: str | Path) -> Path:
+    """The daemon's lock file, beside the file `store_path` resolves to."""
+    return Path(os.path.realpath(store_path) + ".lock")
+
+
+def _damaged(path: str, problem: str) -> StoreError:
+    # quick_check's report spans lines ("*** in database main ***\nPage 51: ..."): one line.
+    problem = " ".join(problem.replace("*** in database main ***", "").split())
+    return StoreError(f"{path} is damaged (SQLite: {problem}); {DAMAGED}")
+
+
 class Store:
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
         self._lock_file: TextIO | None = None
+        self._lock_path: Path | None = None
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
@@ -255,21 +284,70 @@ class Store:
             raise StoreError(f"{path}: cannot open the store: cannot create the folder"
                              f"{where}: {exc.strerror or exc}") from None
         except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc):
+                raise _damaged(path, str(exc)) from None
             raise StoreError(f"{path}: cannot open the store: {exc}") from None
         return store
+
+    def check(self) -> None:
+        """Refuse a damaged store in one line, with the way out. Without this, a bad page is
+        found by whichever query first reads it, as a traceback (or, in the daemon, a poll
+        that fails for ever). quick_check reads every page once: well under a second for
+        100 MB on a small server, run at start-up only."""
+        if self.path == ":memory:":
+            return
+        try:
+            problems = [r[0] for r in self.conn.execute("PRAGMA quick_check(1)")]
+        except sqlite3.DatabaseError as exc:  # too damaged even to be checked
+            problems = [str(exc)]
+        if problems != ["ok"]:
+            raise _damaged(self.path, problems[0] if problems else "quick_check failed")
 
     def close(self) -> None:
         self.conn.close()
         if self._lock_file is not None:
+            # A clean stop leaves no lock file; removed while still held, so that nobody
+            # can lock it in between (`lock` checks that the file it locked is still there).
+            with contextlib.suppress(OSError):
+                if self._lock_path is not None:
+                    self._lock_path.unlink()
             self._lock_file.close()  # closing releases the flock
             self._lock_file = None
 
     def lock(self) -> None:
         """Claim the store for this process: a second daemon on the same file refuses to start
-        rather than interleave its decisions with ours. Released on close or process death."""
+        rather than interleave its decisions with ours. Released on close or process death.
+
+        The lock is taken beside the file the path resolves to, so a symlink (`alias.db ->
+        vigia.db`) or a path spelled another way (`data/../vigia.db`) finds the same lock."""
         if self.path == ":memory:":
             return
-        lock_path = Path(self.path + ".lock")
+        path = lock_path(self.path)
+        while True:
+            f = self._lock_once(path)
+            # The holder may have stopped, and removed the file, between our open and our
+            # flock: then we hold a lock on a file nobody else will ever look at. Try again.
+            try:
+                current = os.stat(path)
+            except FileNotFoundError:
+                current = None
+            mine = os.fstat(f.fileno())
+            if current and (current.st_dev, current.st_ino) == (mine.st_dev, mine.st_ino):
+                break
+            f.close()
+        f.truncate(0)
+        f.write(f"pid {os.getpid()}")
+        f.flush()
+        self._lock_file, self._lock_path = f, path
+
+    def heartbeat(self) -> None:
+        """Touch the lock file: its age tells `vigia health` whether the daemon that holds
+        it is still alive and its loop still turning."""
+        if self._lock_path is not None:
+            with contextlib.suppress(OSError):  # a health check's problem, not the daemon's
+                os.utime(self._lock_path)
+
+    def _lock_once(self, lock_path: Path) -> TextIO:
         try:
             f = open(lock_path, "a+")  # noqa: SIM115 - held open for the life of the store
         except OSError as exc:
@@ -283,10 +361,7 @@ class Store:
             f.close()
             raise StoreError(f"{self.path} is in use by another vigia ({holder}); "
                              "stop it first, or point storage.path elsewhere") from None
-        f.truncate(0)
-        f.write(f"pid {os.getpid()}")
-        f.flush()
-        self._lock_file = f
+        return f
 
     def backup(self, target: str | Path) -> None:
         """A consistent copy while the daemon may be writing (SQLite's online backup API)."""
@@ -366,15 +441,24 @@ class Store:
                 c.execute("DELETE FROM ledger WHERE scope = ?", (scope,))
                 c.executemany("INSERT INTO ledger (scope, fact, value, outlet) VALUES (?,?,?,?)",
                               [(r.scope, r.fact, r.value, r.outlet) for r in rows])
-            for a in d.alerts:
-                cur = c.execute(
-                    "INSERT INTO alerts (at, kind, watchlist, story, items, changes, text, title,"
-                    " links) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (iso(a.at), a.kind, a.watchlist, a.story, json.dumps(list(a.items)),
-                     json.dumps([_change_data(ch) for ch in a.changes]), a.text, a.title,
-                     json.dumps([list(x) for x in a.links])))
-                ids.append(cur.lastrowid)
+            ids = [_insert_alert(c, a) for a in d.alerts]
         return ids
+
+    def add_alert(self, alert: Alert) -> int:
+        """Queue an alert that no single item's decision raised (a poll's summary)."""
+        with self.transaction() as c:
+            return _insert_alert(c, alert)
+
+    def latest_stories(self, watchlists: Iterable[str], limit: int = 10) -> list[Story]:
+        """The stories told to any of `watchlists` that changed last, newest first."""
+        names = list(watchlists)
+        if not names:
+            return []
+        marks = ",".join("?" * len(names))
+        return [_story(r) for r in self.conn.execute(
+            "SELECT id, title, first_seen, last_seen, data FROM stories s WHERE EXISTS"
+            f" (SELECT 1 FROM json_each(s.data, '$.watchlists') WHERE value IN ({marks}))"
+            " ORDER BY last_seen DESC LIMIT ?", (*names, limit))]
 
     def window(self, since: datetime) -> tuple[list[Story], list[tuple[Item, str]],
                                                 list[LedgerRow]]:
@@ -539,11 +623,13 @@ class Store:
             c.execute("UPDATE edits SET state = 'failed', error = ?"
                       " WHERE chat_id = ? AND state = 'queued'", (note, old))
 
-    def fan_out(self, alert_id: int, extra_chats: Iterable[int], now: datetime) -> list[int]:
+    def fan_out(self, alert_id: int, extra_chats: Iterable[int], now: datetime, *,
+                allowed: Collection[int] | None = None) -> list[int]:
         """Turn a pending alert into one queued delivery per destination (active, unmuted
-        subscribers of its watchlist, plus `extra_chats`) and mark it dispatched, in one
-        transaction. A chat already told about this story (another watchlist's alert of the
-        same kind and changes) is not told twice. Returns the chats queued."""
+        subscribers of its watchlist that are `allowed` (None: all), plus `extra_chats`) and
+        mark it dispatched, in one transaction. A chat already told about this story (another
+        watchlist's alert of the same kind and changes) is not told twice. Returns the chats
+        queued."""
         with self.transaction() as c:
             row = c.execute("SELECT watchlist, story, kind, changes FROM alerts"
                             " WHERE id = ? AND dispatched = 0", (alert_id,)).fetchone()
@@ -553,6 +639,8 @@ class Store:
             chats = [r[0] for r in c.execute(
                 "SELECT chat_id FROM subscriptions WHERE watchlist = ? AND active = 1"
                 " ORDER BY created, chat_id", (watchlist,))]
+            if allowed is not None:
+                chats = [chat for chat in chats if chat in allowed]
             chats = list(dict.fromkeys([*chats, *extra_chats]))
             muted = {r[0] for r in c.execute("SELECT chat_id FROM chats WHERE muted_until > ?",
                                              (iso(now),))}
@@ -568,13 +656,22 @@ class Store:
             c.execute("UPDATE alerts SET dispatched = 1 WHERE id = ?", (alert_id,))
         return queued
 
-    def queue_heads(self) -> list[tuple[int, int, int, str | None]]:
-        """(chat_id, alert_id, attempts, next_attempt) of each chat's oldest queued delivery:
-        a chat's alerts go out in order, so only its head can be sent."""
+    def queue_heads(self) -> list[QueueHead]:
+        """Each chat's oldest queued delivery, with how many are queued for the chat: a
+        chat's alerts go out in order, so only its head can be sent (or all of them at once,
+        combined, when the queue is long)."""
         # SQLite takes the bare columns from the row holding MIN(alert_id).
-        return [(r[0], r[1], r[2], r[3]) for r in self.conn.execute(
-            "SELECT chat_id, MIN(alert_id), attempts, next_attempt FROM deliveries"
-            " WHERE state = 'queued' GROUP BY chat_id")]
+        return [QueueHead(*r) for r in self.conn.execute(
+            "SELECT h.chat_id, h.alert_id, h.attempts, h.next_attempt, h.queued, a.at FROM"
+            " (SELECT chat_id, MIN(alert_id) AS alert_id, attempts, next_attempt,"
+            "  COUNT(*) AS queued FROM deliveries WHERE state = 'queued' GROUP BY chat_id) h"
+            " JOIN alerts a ON a.id = h.alert_id")]
+
+    def queued_for(self, chat_id: int, limit: int = 200) -> list[int]:
+        """The alert ids queued for a chat, oldest first (those waiting for a retry too)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT alert_id FROM deliveries WHERE chat_id = ? AND state = 'queued'"
+            " ORDER BY alert_id LIMIT ?", (chat_id, limit))]
 
     def alert(self, alert_id: int) -> Alert | None:
         r = self.conn.execute(
@@ -603,8 +700,10 @@ class Store:
             " WHERE a.story = ? AND a.kind = 'new_story' AND d.state = 'sent'"
             " AND d.message_id IS NOT NULL ORDER BY a.id", (story_id,))]
 
-    def delivery_sent(self, alert_id: int, chat_id: int, message_id: int,
+    def delivery_sent(self, alert_id: int, chat_id: int, message_id: int | None,
                       now: datetime) -> None:
+        """Telegram took it; `message_id` None when it went out combined with others (that
+        message is no story's own: updates do not reply to it, growth does not edit it)."""
         self.conn.execute("UPDATE deliveries SET state = 'sent', message_id = ?, sent_at = ?,"
                           " attempts = attempts + 1, error = NULL"
                           " WHERE alert_id = ? AND chat_id = ?",
@@ -861,6 +960,16 @@ def _story(r: tuple) -> Story:
 def _item(r: tuple) -> Item:
     return Item(id=r[0], feed=r[1], outlet=r[2], link=r[3], title=r[4], summary=r[5],
                 published=from_iso(r[6]), language=r[7])
+
+
+def _insert_alert(c: sqlite3.Connection, a: Alert) -> int:
+    cur = c.execute(
+        "INSERT INTO alerts (at, kind, watchlist, story, items, changes, text, title, links)"
+        " VALUES (?,?,?,?,?,?,?,?,?)",
+        (iso(a.at), a.kind, a.watchlist, a.story, json.dumps(list(a.items)),
+         json.dumps([_change_data(ch) for ch in a.changes]), a.text, a.title,
+         json.dumps([list(x) for x in a.links])))
+    return cur.lastrowid
 
 
 def _change_data(c: Change) -> dict:

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 
 from .config import WatchlistConfig
 from .model import Item
-from .text import fold
+from .text import fold, words_of
 
 
 def _pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
-    folded = sorted({fold(t).strip() for t in terms if t.strip()}, key=len, reverse=True)
+    # a term of no word at all (a lone accent, which the config refuses) would match anywhere
+    folded = sorted({fold(t).strip() for t in terms if words_of(t)}, key=len, reverse=True)
     if not folded:
         return None
     alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in folded)

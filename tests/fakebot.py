@@ -5,6 +5,7 @@
         api.command(42, "/subscribe venezuela")   # a user sends a command (served by getUpdates)
         api.member(-100123, 7, "administrator")   # what getChatMember says (else "member")
         api.fail("sendMessage", retry_after(1), chat_id=-100123)   # the next such call gets 429
+        api.fail("sendMessage", quoting_url(forbidden()))   # ...a 403 quoting the request's URL
         api.sent(42)                              # what chat 42 received, in order
         held = api.hold("sendMessage", nth=4)     # the 4th such call waits, unanswered...
         held.wait()                               # ...until it has arrived
@@ -101,6 +102,12 @@ def migrated(new_chat_id: int) -> Fault:
 
 def bad_request(description: str) -> Fault:
     return Fault(400, f"Bad Request: {description}")
+
+
+def quoting_url(fault: Fault) -> Fault:
+    """`fault`, its description quoting the request's URL, token and all, as proxies and
+    self-hosted Bot API servers do ("... (POST http://host/bot<TOKEN>/sendMessage)")."""
+    return Fault(fault.status, fault.description + " (POST {url})", fault.parameters)
 
 
 @dataclass
@@ -508,7 +515,9 @@ class FakeBotAPI:
                 held._settle("dropped")
                 return None
         if fault is not None:
-            out = {"ok": False, "error_code": fault.status, "description": fault.description}
+            host, port = self._server.server_address[:2]
+            description = fault.description.replace("{url}", f"http://{host}:{port}{path}")
+            out = {"ok": False, "error_code": fault.status, "description": description}
             if fault.parameters:
                 out["parameters"] = fault.parameters
             call.status = fault.status
@@ -591,6 +600,23 @@ def _decode(body: bytes, content_type: str) -> dict[str, Any]:
         with contextlib.suppress(ValueError):  # e.g. chat_id "@channelname" stays text
             fields[key] = json.loads(fields[key])
     return fields
+
+
+# -- judging the pacing the server saw -----------------------------------------------------------
+
+def paced(times: list[float], interval: float) -> bool:
+    """Whether arrival times show a sender that waits `interval` between its requests.
+
+    The sender paces launches; the server sees arrivals, and on a loaded machine a request
+    can be held up on its way (a gap of 0.276 s was seen for 0.3 s of pacing). So: every gap
+    at least half the interval, a margin no such delay crosses while an unpaced sender's gaps
+    (milliseconds) stay far below it; and on average the whole interval, less what delays at
+    the two ends can take off it."""
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    if not gaps:
+        return True
+    mean = (times[-1] - times[0]) / len(gaps)
+    return min(gaps) >= interval / 2 and mean >= interval * (1 - 1 / max(len(gaps), 2))
 
 
 # -- waiting without sleeping blindly ------------------------------------------------------------

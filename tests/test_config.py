@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -68,8 +69,9 @@ BROKEN = [
      "longer than ten years"),
     ("bad url", "feeds:\n  - url: file:///etc/passwd\n", "feeds[0].url", 2, "http(s) URL"),
     ("missing url", "feeds:\n  - name: Nameless\n", "feeds[0].url", 2, "required"),
-    ("duplicate feed", "feeds:\n  - url: https://a.test/rss\n  - url: https://A.test/rss/\n",
+    ("duplicate feed", "feeds:\n  - url: https://a.test/rss\n  - url: HTTPS://A.test:443/rss#x\n",
      "feeds[1].url", 3, "duplicate feed"),
+    ("bad port", "feeds:\n  - url: https://a.test:99999/rss\n", "feeds[0].url", 2, "port"),
     ("unknown fact", "watchlists:\n  - name: w\n    include: [x]\n    track: [deaths, injured]\n",
      "watchlists[0].track[1]", 4, "unknown fact"),
     ("empty include", "watchlists:\n  - name: w\n    include: []\n", "watchlists[0].include",
@@ -118,3 +120,101 @@ def test_config_error_carries_key_and_line():
 def test_readme_config_table_is_generated_from_the_schema():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme, "regenerate it with: python -m bot.config"
+
+
+def _alias_bomb(levels: int) -> str:
+    """The review's bomb: each level a list of nine aliases of the level before, under a key
+    where a list of terms is valid (so only the expansion can be refused)."""
+    rows = ['    - &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    rows += [f"    - &l{n} [{','.join([f'*l{n - 1}'] * 9)}]" for n in range(1, levels)]
+    return "watchlists:\n  - name: w\n    include:\n" + "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("text, line, words", [
+    (_alias_bomb(7), 8, "alias bomb"),  # 9**7 values: 41 s and 1.2 GB before
+    ("watchlists:\n  - name: w\n    include: &terms [x, *terms]\n", 3, "refers to the list"),
+    ("feeds: " + "[" * 5000 + "]" * 5000 + "\n", None, "nested too deeply"),
+], ids=["alias bomb", "alias cycle", "deep nesting"])
+def test_a_config_that_expands_without_end_is_refused_at_once(cli, config_file, text, line,
+                                                              words):
+    path = config_file(text)
+    started = time.monotonic()
+    result = cli("check", "--config", str(path))
+    assert time.monotonic() - started < 5  # the refusal takes ~0.1 s
+    assert result.code == 2 and "Traceback" not in result.err
+    [message] = result.err.strip().splitlines()
+    assert words in message and f"{path}{f':{line}' if line else ''}: " in message
+
+
+@pytest.mark.parametrize("first, second", [
+    ("https://a.test/rss", "https://A.TEST/rss#x"),
+    ("https://a.test/rss", "https://a.test:443/rss"),
+    ("http://a.test/rss", "HTTP://a.test:80/rss"),
+    ("https://a.test", "https://a.test/"),
+    ("https://[2001:db8::1]/rss", "https://[2001:DB8::1]:443/rss"),
+])
+def test_feeds_the_server_cannot_tell_apart_are_one_feed(first, second):
+    with pytest.raises(ConfigError, match="duplicate feed") as info:
+        parse_config(f"feeds:\n  - url: {first}\n  - url: {second}\n", "f.yaml")
+    assert info.value.key == "feeds[1].url" and info.value.line == 3
+
+
+@pytest.mark.parametrize("first, second", [
+    ("https://a.test/Feed", "https://a.test/feed"),  # paths as written: servers tell them apart
+    ("http://a.test/rss", "https://a.test/rss"),
+    ("https://a.test/rss", "https://a.test:8443/rss"),
+    ("https://a.test/rss?lang=en", "https://a.test/rss?lang=es"),
+])
+def test_feeds_the_server_tells_apart_are_two_feeds(first, second):
+    config = parse_config(f"feeds:\n  - url: {first}\n  - url: {second}\n")
+    assert [f.url for f in config.feeds] == [first, second]
+
+
+@pytest.mark.parametrize("key", ["include", "exclude"])
+@pytest.mark.parametrize("term", ["´", "\u0301", " \u0300 ", "\u0327\u0301"])
+def test_a_watchlist_term_that_folds_to_nothing_is_refused(cli, config_file, key, term):
+    # "´" folds to "", which matched every article (include) or none (exclude).
+    terms = f"[maduro, \"{term}\"]"
+    path = config_file("watchlists:\n  - name: w\n" + (
+        f"    include: {terms}\n" if key == "include"
+        else f"    include: [venezuela]\n    exclude: {terms}\n"))
+    result = cli("check", "--config", str(path))
+    assert result.code == 2
+    [message] = result.err.strip().splitlines()
+    line = 3 if key == "include" else 4
+    assert f"{path}:{line}: watchlists[0].{key}[1]: " in message and "empty" in message
+
+
+def test_check_reports_every_mistake_in_file_order(cli, config_file):
+    path = config_file("""storage:
+  paht: x.db
+feeds:
+  - url: https://a.test/rss
+    interval: 10 minutes
+  - url: ftp://b.test/rss
+watchlists:
+  - name: w
+    include: [x]
+    track: [deaths, injuries]
+""")
+    result = cli("check", "--config", str(path))
+    assert result.code == 2 and "Traceback" not in result.err
+    lines = result.err.strip().splitlines()
+    assert [line.split(": ", 4)[2:4] for line in lines] == [
+        [f"{path}:2", "storage.paht"], [f"{path}:5", "feeds[0].interval"],
+        [f"{path}:6", "feeds[1].url"], [f"{path}:10", "watchlists[0].track[1]"]], lines
+
+
+def test_the_checks_across_keys_report_every_mistake_too(cli, config_file):
+    path = config_file("""feeds:
+  - url: https://a.test/rss
+  - url: https://A.TEST/rss
+watchlists:
+  - {name: w, include: [x]}
+  - {name: w, include: [y]}
+telegram:
+  channels: [{chat_id: -1, watchlists: [nope]}]
+""")
+    lines = cli("check", "--config", str(path)).err.strip().splitlines()
+    assert ["duplicate feed" in lines[0], "duplicate watchlist" in lines[1],
+            "no watchlist named 'nope'" in lines[2]] == [True] * 3 and len(lines) == 3, lines

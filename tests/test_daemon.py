@@ -119,8 +119,50 @@ def test_run_once_ends_with_one_summary_line(cli, config_file, tmp_path, caplog)
         result = cli("run", "--once", "--config", str(config_file(config_text(tmp_path,
                                                                               [good, bad]))))
     assert result.code == 0, result.err
-    assert "polled 2 feeds: 1 ok, 1 failed, 0 skipped (backing off or disabled); 1 new items, " \
-        "1 alerts" in caplog.text
+    assert "polled 2 feeds: 1 ok, 1 failed, 0 skipped (backing off or disabled); 1 new item, " \
+        "0 edited items, 1 alert" in caplog.text
+
+
+def test_run_once_exits_1_for_cron_when_no_feed_answered(cli, config_file, tmp_path):
+    with serve() as server:
+        bad = [server.route("/500", Reply(status=500, body=b"oops")),
+               server.route("/404", Reply(status=404))]
+        result = cli("run", "--once", "--config", str(config_file(config_text(tmp_path, bad))))
+    assert result.code == 1 and "Traceback" not in result.err
+
+
+def test_check_fetch_tells_each_failure_once_in_plain_english(cli, config_file, tmp_path,
+                                                               caplog):
+    caplog.set_level(logging.INFO)
+    with serve() as server:
+        bad = server.route("/404", Reply(status=404))
+        result = cli("check", "--fetch", "--config", str(config_file(config_text(tmp_path,
+                                                                                 [bad]))))
+    said = result.out + result.err + caplog.text
+    assert result.code == 1 and said.count("not found (HTTP 404 Not Found)") == 1, said
+    assert ": ok — 1 feed, 1 watchlist (venezuela)" in result.out
+    assert "0 of 1 feed answered" in result.out
+
+
+def test_an_edited_entry_is_counted_as_edited_not_new(cli, config_file, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="bot.app")
+    entry = fresh("US strike on a boat in the Caribbean kills three, Hegseth says", 1)
+    versions = {"body": rss([entry]).encode()}
+    with serve() as server:
+        url = server.route("/feed", lambda request: Reply(body=versions["body"]))
+        path = config_file(config_text(tmp_path, [url]))
+        _poll_once(cli, path)
+        versions["body"] = rss([{**entry, "summary": "Five people were killed, Hegseth said,"
+                                 " raising the toll."}]).encode()
+        store = Store.open(tmp_path / "vigia.db")
+        store.conn.execute("UPDATE feeds SET next_fetch = NULL")
+        store.close()
+        caplog.clear()
+        _poll_once(cli, path)
+    assert "0 new items, 1 edited item" in caplog.text
+    store = Store.open(tmp_path / "vigia.db")
+    assert store.feed_state(url).items_seen == 1
+    store.close()
 
 
 def test_a_new_feeds_backlog_is_recorded_without_alerting(cli, config_file, tmp_path):
@@ -210,8 +252,9 @@ def test_a_failing_feed_is_disabled_after_the_configured_failures_and_can_be_ena
         path = config_file(config_text(tmp_path, [url]))
         store = Store.open(tmp_path / "vigia.db")
         for _ in range(3):
-            # Each run polls once; clear the back-off so the next run tries again.
-            assert cli("run", "--once", "--config", str(path)).code == 0
+            # Each run polls once; clear the back-off so the next run tries again. No feed
+            # answers: exit code 1, for cron.
+            assert cli("run", "--once", "--config", str(path)).code == 1
             state = store.feed_state(url)
             store.conn.execute("UPDATE feeds SET next_fetch = NULL")
         assert store.feed_state(url).disabled
@@ -233,6 +276,30 @@ def test_a_second_daemon_on_the_same_store_refuses_clearly(cli, config_file, tmp
         store.close()
     assert result.code == 1
     assert "in use by another vigia" in result.err
+
+
+@pytest.mark.parametrize("held, asked", [("vigia.db", "alias.db"), ("alias.db", "vigia.db"),
+                                         ("vigia.db", "sub/../vigia.db")],
+                         ids=["symlink asked", "symlink held", "spelled otherwise"])
+def test_a_store_reached_another_way_is_still_locked(cli, config_file, tmp_path, held, asked):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "alias.db").symlink_to(tmp_path / "vigia.db")
+    holder = Store.open(tmp_path / held)
+    holder.lock()
+    try:
+        path = config_file(config_text(tmp_path, []).replace(
+            str(tmp_path / "vigia.db"), str(tmp_path / asked)))
+        result = cli("run", "--once", "--config", str(path))
+    finally:
+        holder.close()
+    assert result.code == 1 and "in use by another vigia" in result.err
+
+
+def test_a_clean_stop_leaves_no_lock_file_and_frees_the_store(cli, config_file, tmp_path):
+    path = config_file(config_text(tmp_path, []))
+    assert cli("run", "--once", "--config", str(path)).code == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if "lock" in p.name) == []
+    assert cli("run", "--once", "--config", str(path)).code == 0
 
 
 def test_backup_copies_the_store(cli, config_file, tmp_path):
@@ -345,9 +412,10 @@ def test_health_and_metrics_are_served_on_loopback(tmp_path):
 
 # ── hostile entries, floods of old news, a loop kept free, servers' pauses ──────────────────
 
-def _poll_once(cli, path: Path) -> str:
+def _poll_once(cli, path: Path, code: int = 0) -> str:
+    """`vigia run --once`; `code` 1 when no feed is expected to answer."""
     result = cli("run", "--once", "--config", str(path))
-    assert result.code == 0, result.err
+    assert result.code == code, result.err
     return result.out
 
 
@@ -390,7 +458,7 @@ def test_a_crash_on_a_feed_is_recorded_on_the_feed(cli, config_file, tmp_path, m
     monkeypatch.setattr(where, crash)
     with serve() as server:
         url = server.route("/feed", Reply(body=HONEST))
-        _poll_once(cli, config_file(config_text(tmp_path, [url])))
+        _poll_once(cli, config_file(config_text(tmp_path, [url])), code=1)
     store = Store.open(tmp_path / "vigia.db")
     state = store.feed_state(url)
     store.close()
@@ -527,3 +595,131 @@ def test_a_servers_long_pause_is_honoured_for_at_most_three_intervals(cli, confi
     state = store.feed_state(url)
     store.close()
     assert state.next_fetch - state.last_fetch == timedelta(minutes=30)
+
+
+# ── a burst of fresh entries ──────────────────────────────────────────────────────────────────
+
+def _distinct_events(n: int) -> list[dict]:
+    """`n` fresh entries about clearly different things (made-up words, so no two share a
+    story), all matching the venezuela watchlist."""
+    import random
+
+    rng = random.Random(13)
+
+    def word() -> str:
+        return "".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+
+    out = []
+    for i in range(n):
+        w = [word().capitalize() for _ in range(6)]
+        out.append({"guid": f"burst-{i}", "link": f"https://burst.test/{i}",
+                    "date": NOW - timedelta(minutes=1 + i % 50), "summary": " ".join(w) + ".",
+                    "title": f"{w[0]} {w[1]} venezuela {w[2]} {w[3]}"})
+    return out
+
+
+def test_a_burst_past_the_cap_of_a_poll_is_one_summary_message(cli, config_file, tmp_path):
+    # Before: 500 fresh matching entries in one poll gave 500 alerts to every subscriber.
+    with serve() as server:
+        url = server.route("/feed", Reply(body=rss(_distinct_events(200)).encode()))
+        path = config_file(config_text(tmp_path, [url]) + "alerts:\n  max_per_poll: 5\n")
+        out = _poll_once(cli, path)
+    store = Store.open(tmp_path / "vigia.db")
+    try:
+        told = sum("venezuela" in store.story(r[0]).watchlists
+                   for r in store.conn.execute("SELECT id FROM stories"))
+        kinds = [r[0] for r in store.conn.execute("SELECT kind FROM alerts ORDER BY id")]
+        items = store.counts()["items"]
+    finally:
+        store.close()
+    assert items == 200 and told > 100  # every story recorded, and told: one by one or...
+    assert kinds == ["new_story"] * 5 + ["summary"]  # ...in the one summary after the five
+    assert out.count("new_story ---") == 5 and out.count("summary ---") == 1
+    assert f"{told - 5} more new stories from Test Wire (venezuela) in one poll" in out
+    assert "/latest" in out
+
+
+# ── a DTD hidden by the document's encoding ─────────────────────────────────────────────────
+
+def _utf7(text: str) -> bytes:
+    """`text` as UTF-7 with every character base64-encoded, as an attacker writes it: the
+    bytes hold no `<`, so a byte scan for `<!ENTITY` finds nothing."""
+    import base64
+
+    return b"+" + base64.b64encode(text.encode("utf-16-be")).rstrip(b"=") + b"-"
+
+
+_LAUGHS = ('<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+           '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+_VICTIM = ('<rss version="2.0"><channel><title>Wire</title><item><guid>g1</guid>'
+           '<title>Venezuela ENTITY</title></item></channel></rss>')
+
+
+def _declared(encoding: str) -> str:
+    return f'<?xml version="1.0" encoding="{encoding}"?>'
+
+
+HIDDEN_DTDS = {
+    "utf-7": _declared("utf-7").encode() + _utf7(_LAUGHS) + _VICTIM.replace(
+        "ENTITY", "").encode().replace(b"Venezuela ", b"Venezuela " + _utf7("&c;")),
+    "utf-16 without a BOM": (_declared("utf-16") + _LAUGHS + _VICTIM.replace(
+        "ENTITY", "&c;")).encode("utf-16-le"),
+    "utf-32": (_declared("utf-32") + _LAUGHS + _VICTIM.replace("ENTITY", "&c;")).encode(
+        "utf-32-be"),
+    "ebcdic": (_declared("cp037") + _LAUGHS + _VICTIM.replace("ENTITY", "&c;")).encode("cp037"),
+}
+
+
+@pytest.mark.parametrize("body", HIDDEN_DTDS.values(), ids=HIDDEN_DTDS.keys())
+def test_a_dtd_hidden_by_the_encoding_is_refused(cli, config_file, tmp_path, body):
+    # feedparser decodes these documents (the declaration, the first bytes) and expat expands
+    # the entities: a few hundred bytes gave a 1,000-character title, 994 bytes a million.
+    with serve() as server:
+        url = server.route("/feed", Reply(body=body, headers={"Content-Type": "text/xml"}))
+        _poll_once(cli, config_file(config_text(tmp_path, [url])), code=1)
+    store = Store.open(tmp_path / "vigia.db")
+    state, items = store.feed_state(url), store.counts()["items"]
+    store.close()
+    # Refused: UTF-7 by the parser's own reading; the byte-level body check already stops
+    # the others (as a DTD, or as no feed at all: no honest server sends them).
+    assert state.errors == 1 and items == 0, state
+    # `vigia replay` reads files through the same parser: refused there too, in one line.
+    (tmp_path / "feeds").mkdir()
+    (tmp_path / "feeds" / "hostile.xml").write_bytes(body)
+    result = cli("replay", "--config", str(config_file(config_text(tmp_path, []))), "--out",
+                 str(tmp_path / "out"), str(tmp_path / "feeds"))
+    assert "declares a DTD" in result.err and "Traceback" not in result.err
+    assert (tmp_path / "out" / "items.jsonl").read_text() == ""
+
+
+# ── control characters from feeds ─────────────────────────────────────────────────────────────
+
+UNSAFE = ["\x00", "\x07", "\x1b", "\x9b", "\u202e", "\u2066", "\u2069"]
+
+
+def test_control_and_bidi_characters_from_a_feed_reach_neither_console_nor_store(
+        cli, config_file, tmp_path):
+    # ESC sequences retitle and clear the operator's terminal; U+202E reverses a title in a
+    # chat. Raw bytes (not well-formed XML: feedparser reads it loosely) and references alike.
+    title = ("US strike on a boat in the Caribbean \x1b]0;pwned\x07\x1b[2J kills three "
+             "&#x1b;[31m \u202eseirepmoc\u2066 &#x7; Hegseth says")
+    body = rss([{**fresh("TITLE", 1), "link": "https://honest.test/1\x1b[2J",
+                 "guid": "guid-\x1b[1m-1", "summary": "Three people were killed.\x00\x9b"}],
+               title="Wire \u202e\x1b[5m").replace("TITLE", title).encode()
+    with serve() as server:
+        url = server.route("/feed", Reply(body=body))
+        out = _poll_once(cli, config_file(config_text(tmp_path, [url])))
+    assert "kills three" in out and "Hegseth says" in out
+    assert not [c for c in UNSAFE if c in out], repr(out)
+    store = Store.open(tmp_path / "vigia.db")
+    try:
+        rows = store.conn.execute("SELECT id, guid, outlet, link, title, summary FROM items"
+                                  " UNION ALL SELECT '', '', '', '', title, text FROM alerts"
+                                  ).fetchall()
+        stories = [store.story(r[0]) for r in store.conn.execute("SELECT id FROM stories")]
+    finally:
+        store.close()
+    assert len(rows) == 2 and len(stories) == 1
+    stored = " ".join([*(str(v) for row in rows for v in row), stories[0].title,
+                       *stories[0].outlets, *(x for pair in stories[0].links for x in pair)])
+    assert not [c for c in UNSAFE if c in stored], repr(stored)

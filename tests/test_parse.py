@@ -194,3 +194,8 @@ def test_undated_entries_are_named_as_such():
     feed = parse(body)
     assert feed.undated == {"u1"}
     assert next(i for i in feed.items if i.id == "u1").published == FETCHED
+
+
+def test_controls_and_bidi_overrides_go_but_marks_and_letters_stay():
+    assert plain_text("a\x1b[2Jb\x07\x00 \u202eevil\u202c\u2066x\u2069\x85y") == "a[2Jb evilx y"
+    assert plain_text("\u200fمرحبا\u200e Ñandú") == "\u200fمرحبا\u200e Ñandú"

@@ -116,6 +116,34 @@ def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path):
         Store.open(path)
 
 
+def _damage(path, decisions: int = 300) -> None:
+    """A store with a few hundred items, then one page in its middle overwritten: what a
+    failing disk or a half-finished copy leaves."""
+    store = Store.open(path)
+    for n in range(decisions):
+        d = decision(f"wire-{n}", f"s{n}", alert=False)
+        store.save(replace(d, item=replace(d.item, summary="Three were killed. " * 30)), NOW)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    pages = path.stat().st_size // 4096
+    with open(path, "r+b") as f:
+        f.seek(4096 * (pages // 2))
+        f.write(bytes(range(256)) * 16)
+
+
+@pytest.mark.parametrize("command", [["run", "--once"], ["feeds"], ["backup", "copy.db"]])
+def test_a_corrupted_store_is_one_line_naming_the_way_out(cli, config_file, tmp_path, command):
+    db = tmp_path / "vigia.db"
+    _damage(db)
+    config = config_file(f"storage:\n  path: {db}\n")
+    result = cli(*command, "--config", str(config))
+    assert result.code == 1
+    [line] = result.err.strip().splitlines()[-1:]
+    assert "Traceback" not in result.err
+    assert line.startswith(f"vigia: {db} is damaged (SQLite: ") and "vigia backup" in line
+    assert not (tmp_path / "copy.db").exists()
+
+
 # -- retention -------------------------------------------------------------------------------------
 
 OLD = NOW - timedelta(days=100)  # beyond the 90 days kept

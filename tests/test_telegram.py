@@ -32,6 +32,8 @@ from fakebot import (
     bad_request,
     forbidden,
     migrated,
+    paced,
+    quoting_url,
     retry_after,
     too_long,
     wait_for,
@@ -260,12 +262,12 @@ def test_commands_answer_helpfully(api: FakeBotAPI, store: Store) -> None:
     asyncio.run(story())
 
 
-async def ask(api: FakeBotAPI, chat: int, text: str, **kwargs) -> str:
+async def ask(api: FakeBotAPI, chat: int, text: str, *, timeout: float = 5.0, **kwargs) -> str:
     """Post a command in `chat` and wait for the bot's answer there."""
     before = len(api.sent(chat))
     api.command(chat, text, **kwargs)
     calls = await wait_for(lambda: len(api.sent(chat)) > before and api.sent(chat),
-                           what=f"an answer to {text}")
+                           timeout=timeout, what=f"an answer to {text}")
     return calls[before].text
 
 
@@ -406,6 +408,166 @@ def test_a_failed_admin_check_refuses_politely_and_is_logged(
     assert not [r for r in caplog.records if "handling an update failed" in r.getMessage()]
 
 
+def test_a_burst_of_a_thousand_commands_is_answered_a_few_times_at_the_chats_pace(
+        api: FakeBotAPI, store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    # Before: 1,000 /help got 1,000 answers at 23 a second to one chat (Telegram allows
+    # about one a second), and an alert for that chat waited behind all of them.
+    config = make_config(api)
+    pacing = replace(FAST, private_interval=0.2)
+    store.subscribe(42, "venezuela", datetime.now(UTC))
+
+    async def main() -> None:
+        async with running(config, store, pacing) as sink:
+            for _ in range(1000):
+                api.command(42, "/help")
+            # Updates are handled in order: once another chat's /help is answered, all of the
+            # burst has been.
+            assert "/subscribe" in await ask(api, 43, "/help", timeout=10)
+            queue_alert(store, title="US strike on a boat off Venezuela during the burst")
+            sink.dispatch()
+            await wait_for(lambda: settled(store) and sink.sender.idle, timeout=10,
+                           what="the alert and the answers")
+
+    asyncio.run(main())
+    answers = [c for c in api.sent(42) if "/subscribe" in c.text]
+    assert 1 <= len(answers) <= 5, len(answers)
+    times = [c.at for c in api.sent(42)]
+    assert paced(times, 0.2), times
+    assert "during the burst" in api.sent(42)[-1].text
+    assert len([r for r in caplog.records if "faster than it can be answered" in
+                r.getMessage()]) == 1
+
+
+def test_a_polls_summary_is_sent_and_latest_lists_the_stories(api: FakeBotAPI,
+                                                              store: Store) -> None:
+    from bot.app import AlertCap
+
+    config = make_config(api)
+    store.subscribe(42, "venezuela", datetime.now(UTC))
+    store.subscribe(42, "sahel", datetime.now(UTC))
+    cap = AlertCap(limit=1)
+    for n in range(120):
+        title = f"Story <{n}> about a boat off Venezuela"
+        ids = [queue_alert(store, story=f"cap-{n}", title=title)]
+        # what the poll would have queued: the first, then the others past the cap
+        alert = store.alert(ids[0])
+        if not cap.admit([alert]):
+            store.conn.execute("DELETE FROM alerts WHERE id = ?", (ids[0],))
+    [summary] = cap.summaries("Test Wire", datetime.now(UTC))
+    store.add_alert(summary)
+
+    async def main() -> None:
+        async with running(config, store) as sink:
+            sink.dispatch()
+            await wait_for(lambda: settled(store), what="the story and the summary")
+            latest = await ask(api, 42, "/latest")
+            assert "The latest 10 stories (sahel, venezuela), newest first:" in latest
+            assert latest.index("Story <119>") < latest.index("Story <118>")
+
+    asyncio.run(main())
+    first, told = api.sent(42)[:2]
+    assert "Story &lt;0&gt;" in first.text
+    assert told.ok and told.params["parse_mode"] == "HTML"  # the fake checks the markup
+    assert "119 more new stories from Test Wire" in told.text and "/latest" in told.text
+    assert 'href="https://reuters.test/' in told.text and "more" in told.text.splitlines()[-1]
+
+
+# -- setting the bot up --------------------------------------------------------------------------
+
+def test_id_tells_each_chat_the_ids_the_config_asks_for(api: FakeBotAPI, store: Store) -> None:
+    config = make_config(api)
+    api.chat_types[CHANNEL] = "channel"
+
+    async def main() -> None:
+        async with running(config, store):
+            assert "Your id: 42" in await ask(api, 42, "/id")
+            group = await ask(api, GROUP, "/id", user_id=7)
+            assert f"This chat's id: {GROUP}" in group and "Your user id: 7" in group
+            channel = await ask(api, CHANNEL, "/id")
+            assert f"This chat's id: {CHANNEL}" in channel and "must be an admin" in channel
+            assert "/id" in await ask(api, 42, "/help")
+
+    asyncio.run(main())
+
+
+def test_telegram_allow_limits_who_may_subscribe_and_who_is_told(api: FakeBotAPI,
+                                                                store: Store) -> None:
+    config = parse_config(f"""
+telegram:
+  base_url: {api.base_url}
+  admins: [{ADMIN}]
+  allow: [42, {GROUP}]
+watchlists:
+  - name: venezuela
+    include: [venezuela]
+""")
+    store.subscribe(77, "venezuela", datetime.now(UTC))  # subscribed before allow was set
+
+    async def main() -> None:
+        async with running(config, store) as sink:
+            refused = await ask(api, 78, "/subscribe venezuela")
+            assert "only the chats its operator lists" in refused and "78" in refused
+            assert store.subscriptions(78) == []
+            assert "Subscribed" in await ask(api, 42, "/subscribe venezuela")
+            assert "Subscribed" in await ask(api, ADMIN, "/subscribe venezuela")
+            api.member(GROUP, 7, "administrator")
+            assert "Subscribed" in await ask(api, GROUP, "/subscribe venezuela", user_id=7)
+            queue_alert(store)
+            sink.dispatch()
+            await wait_for(lambda: settled(store), what="the alert")
+
+    asyncio.run(main())
+    told = {r[1] for r in store.deliveries()}
+    assert told == {42, ADMIN, GROUP}  # not 77 (not listed), nor 78 (refused)
+
+
+def test_with_a_token_and_nobody_to_tell_the_operator_is_warned(
+        api: FakeBotAPI, store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    config = make_config(api)
+
+    async def main() -> None:
+        async with running(config, store) as sink:
+            queue_alert(store)
+            sink.dispatch()
+            store.subscribe(42, "venezuela", datetime.now(UTC))
+            queue_alert(store, story="second")
+            sink.dispatch()
+            await wait_for(lambda: settled(store), what="the second alert")
+
+    asyncio.run(main())
+    [warning] = [r.getMessage() for r in caplog.records if "no chat receives" in r.getMessage()]
+    assert "/subscribe" in warning and "telegram.channels" in warning and "/id" in warning
+
+
+@pytest.mark.parametrize("status", [200, 404, 502])
+def test_a_wrong_base_url_is_one_line_per_try_backing_off(store: Store, status: int,
+                                                         caplog: pytest.LogCaptureFixture
+                                                         ) -> None:
+    caplog.set_level(logging.DEBUG)
+    page = b"<html><body><h1>Welcome to nginx!</h1>" + b"<p>Lorem ipsum</p>" * 50 + b"</html>"
+    with serve() as server:
+        for method in ("getMe", "deleteWebhook", "getUpdates"):
+            server.route(f"/bot{TOKEN}/{method}", Reply(status=status, body=page, headers={
+                "Content-Type": "text/html"}))
+        config = parse_config(f"telegram:\n  base_url: {server.url('/bot')}\n")
+        pacing = replace(FAST, backoff_base=0.2, backoff_max=0.4)
+
+        async def main() -> None:
+            async with running(config, store, pacing):  # not a ConfigError: it retries
+                await wait_for(lambda: server.hits(f"/bot{TOKEN}/getMe") >= 3, timeout=10,
+                               what="three tries")
+
+        asyncio.run(main())
+        tries = [r for r in server.requests if r.path.endswith("/getMe")]
+    assert "Traceback" not in caplog.text and "<html" not in caplog.text
+    said = [r.getMessage() for r in caplog.records
+            if r.name.startswith("bot.") and "Bot API" in r.getMessage()]
+    assert len(said) >= 3 and all("\n" not in line and "check telegram.base_url" in line
+                                  for line in said), said
+    assert not [r for r in caplog.records if r.exc_info]
+    assert len(tries) >= 3
+
+
 # -- delivery ------------------------------------------------------------------------------------
 
 def test_a_burst_to_a_group_respects_the_pacing(api: FakeBotAPI, store: Store) -> None:
@@ -425,12 +587,11 @@ def test_a_burst_to_a_group_respects_the_pacing(api: FakeBotAPI, store: Store) -
     asyncio.run(story())
     group = [c.at for c in api.sent(GROUP)]
     assert len(group) == 6
-    gaps = [b - a for a, b in itertools.pairwise(group)]
-    assert min(gaps) >= 0.25 - 0.02, gaps  # 20/min to a group, scaled: one per 0.25 s
+    assert paced(group, 0.25), group  # 20/min to a group, scaled: one per 0.25 s
     for chat in privates:
         times = [c.at for c in api.sent(chat)]
         assert len(times) == 6
-        assert min(b - a for a, b in itertools.pairwise(times)) >= 0.1 - 0.02
+        assert paced(times, 0.1), times
     every = sorted(c.at for c in api.sent())
     assert len(every) == 66
     overall = (every[-1] - every[0]) / (len(every) - 1)
@@ -438,6 +599,44 @@ def test_a_burst_to_a_group_respects_the_pacing(api: FakeBotAPI, store: Store) -
     # In order: each chat got its alerts oldest first.
     assert [re.search(r"Strike number (\d)", c.text)[1] for c in api.sent(GROUP)] == list(
         "012345")
+
+
+def test_under_sustained_load_a_channels_alerts_are_combined_so_none_waits_past_the_bound(
+        api: FakeBotAPI, store: Store) -> None:
+    # Before: a channel paced at 20 messages a minute, fed one story a second from 100 feeds,
+    # got its alerts 64 s late at the median and 95 s at the 95th percentile, and rising.
+    # Scaled down: one message per 0.1 s, 50 alerts a second for 3 s, a bound of 0.5 s.
+    config = make_config(api, channels=f"[{{chat_id: {CHANNEL}}}]")
+    pacing = replace(FAST, group_interval=0.1, max_delay=0.5)
+    queued: dict[str, float] = {}
+
+    async def main() -> None:
+        async with running(config, store, pacing) as sink:
+            for n in range(150):
+                title = f"Alert {n:03d} about a boat off Venezuela"
+                queue_alert(store, story=f"load-{n}", title=title)
+                sink.dispatch()
+                queued[title] = time.monotonic()
+                await asyncio.sleep(0.02)  # the load: 50 alerts a second
+            await wait_for(lambda: settled(store), timeout=20, what="every alert")
+
+    asyncio.run(main())
+    messages = api.sent(CHANNEL)
+    arrived = {}
+    for title in queued:
+        carriers = [c for c in messages if title in c.text]
+        assert len(carriers) == 1, (title, len(carriers))  # every alert, once
+        arrived[title] = carriers[0].at
+    delays = sorted(arrived[t] - queued[t] for t in queued)
+    # The bound and a message's turn; one by one the last waited 12 s.
+    assert delays[-1] < 2.0, delays[-10:]
+    assert len(messages) < 60
+    assert paced([c.at for c in messages], 0.1)
+    combined = [c for c in messages if "alerts at once" in c.text]
+    assert combined and all(c.params["parse_mode"] == "HTML" for c in combined)
+    newest_first = [int(n) for n in re.findall(r"Alert (\d{3})", combined[0].text)]
+    assert newest_first == sorted(newest_first, reverse=True)
+    assert {r[2] for r in store.deliveries()} == {"sent"}
 
 
 def test_a_429_delays_without_loss(api: FakeBotAPI, store: Store) -> None:
@@ -760,6 +959,40 @@ def test_the_token_never_appears_in_logs(api: FakeBotAPI, store: Store,
     assert logging.getLogger("httpx").level == logging.WARNING
 
 
+def test_an_api_error_quoting_the_url_leaks_the_token_nowhere(api: FakeBotAPI, store: Store,
+                                                            caplog: pytest.LogCaptureFixture
+                                                            ) -> None:
+    # PTB strips "Bad Request: " from a 400's description and capitalizes the rest, which
+    # lower-cases the token; a 403's description is kept as it is. Both must be redacted in
+    # every place a text goes: the log, the store's delivery rows and the admins' notices.
+    caplog.set_level(logging.DEBUG)
+    config = make_config(api)
+    blocked, gone, flaky = 77, 78, 79
+    for chat in (blocked, gone, flaky):
+        store.subscribe(chat, "venezuela", datetime.now(UTC))
+    api.fail("sendMessage", quoting_url(forbidden()), chat_id=blocked)
+    api.fail("sendMessage", quoting_url(bad_request("chat not found")), chat_id=gone)
+    api.fail("sendMessage", quoting_url(bad_gateway()), chat_id=flaky)
+    queue_alert(store)
+
+    async def story() -> None:
+        async with running(config, store):
+            await wait_for(lambda: settled(store) and len(api.sent(ADMIN)) == 2,
+                           what="the deliveries and the notices to the admin")
+
+    asyncio.run(story())
+    echoed = [c for c in api.calls_of("sendMessage") if c.status in (400, 403, 502)]
+    assert len(echoed) == 3  # each answered with the URL in its description...
+    secret = TOKEN.split(":", 1)[1].lower()
+    rows = store.conn.execute("SELECT COALESCE(error, '') FROM deliveries").fetchall()
+    texts = {"log": caplog.text, "store": " ".join(r[0] for r in rows),
+             "notices": " ".join(c.text for c in api.sent(ADMIN))}
+    assert "can no longer be reached" in texts["notices"] and "/sendmessage" in texts[
+        "store"].lower()  # ...which the texts quote, the token masked
+    for where, text in texts.items():
+        assert secret not in text.lower(), where
+
+
 # -- the HTML ------------------------------------------------------------------------------------
 
 def _alert(title: str, links: list[tuple[str, str]], kind: str = "new_story") -> Alert:
@@ -918,8 +1151,8 @@ def test_sigkill_mid_burst_then_restart_loses_nothing_and_repeats_nothing(
 
     calls = to_chat()
     assert [c.status for c in calls] == [200, 200, 200, 0] + [200] * 5
-    gaps = [b.at - a.at for a, b in itertools.pairwise(calls)]
-    assert min(gaps) >= 0.3 - 0.02, gaps  # telegram.pacing.chat from the config
+    for run in (calls[:4], calls[4:]):  # telegram.pacing.chat from the config, in each run
+        assert paced([c.at for c in run], 0.3), [c.at for c in run]
     received = [_event_of(c.text) for c in api.sent(KILL_CHAT)]
     assert received == list(range(len(KILL_EVENTS))), received  # all, once each, in order
     assert len({c.result["message_id"] for c in api.sent(KILL_CHAT)}) == len(KILL_EVENTS)
@@ -935,6 +1168,16 @@ def test_sigkill_mid_burst_then_restart_loses_nothing_and_repeats_nothing(
     for log in (log1, log2):
         assert TOKEN not in log.read_text(errors="replace")
     assert time.monotonic() - started < 60
+
+
+def test_the_pacing_check_allows_the_delays_of_a_loaded_machine_but_not_unpaced_sends() -> None:
+    # Seen once on a loaded machine: a gap of 0.276 s for 0.3 s of pacing, which failed a
+    # check with a 0.02 s margin although the sender had paced its launches correctly.
+    assert paced([0.0, 0.30, 0.576, 0.90, 1.20], 0.3)
+    assert paced([0.0, 0.44, 0.60, 0.90], 0.3)  # one request held up 0.14 s on its way
+    assert not paced([0.0, 0.01, 0.02, 0.03, 0.04], 0.3)  # no pacing at all
+    assert not paced([0.0, 0.1, 0.2, 0.3, 0.4], 0.3)  # a third of it
+    assert not paced([0.0, 0.16, 0.32, 0.48, 0.64], 0.3)  # over half, but only half on average
 
 
 def test_pacing_comes_from_the_config(api: FakeBotAPI, store: Store,

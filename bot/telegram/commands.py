@@ -6,13 +6,17 @@ Groups and channels are chats like any other: a command posted in a channel (a
 (/subscribe, /unsubscribe, their buttons, /mute, /unmute) is for the group's own admins and
 `telegram.admins` only; reading (/list, /watchlists) is for everyone. Admin commands check
 `telegram.admins` by user id.
+
+Answers go through the sender, paced like alerts; a chat whose earlier answers are still
+waiting for their turn (a burst of commands) has its further commands dropped by `gate`.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -20,16 +24,19 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from ..config import Config, parse_duration
 from ..store import Store
-from .html import MAX_MESSAGE, clip
+from .html import clip
+from .sender import Sender
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +49,10 @@ COMMANDS = [
     ("subscribe", "follow a watchlist: /subscribe <name>"),
     ("unsubscribe", "stop following: /unsubscribe <name>"),
     ("list", "what this chat follows"),
+    ("latest", "the latest stories of what this chat follows"),
     ("mute", "pause alerts for a while: /mute 2h"),
     ("unmute", "resume alerts"),
+    ("id", "this chat's id and yours, for the bot's config"),
 ]
 ADMIN_COMMANDS = [
     ("status", "feeds, errors, queue, last alert (admins)"),
@@ -62,11 +71,15 @@ ADMIN_HELP = "\n".join(f"/{name} — {what}" for name, what in ADMIN_COMMANDS)
 
 @dataclass
 class BotContext:
-    """What the handlers may use: the config, the store and the clock."""
+    """What the handlers may use: the config, the store, the clock, and the sender that
+    paces their answers."""
 
     config: Config
     store: Store
     now: Callable[[], datetime]
+    sender: Sender
+    # chat -> when (monotonic) its commands were last said to be dropped
+    dropping: dict[int, float] = field(default_factory=dict)
 
 
 def bot_commands() -> list[BotCommand]:
@@ -75,6 +88,7 @@ def bot_commands() -> list[BotCommand]:
 
 def register_handlers(app: Application, ctx: BotContext) -> None:
     app.bot_data["vigia"] = ctx
+    app.add_handler(TypeHandler(Update, gate), group=-1)  # before any command runs
     # Commands arrive as messages (private chats, groups) or channel posts, never as edits:
     # editing "/subscribe x" into "/subscribe y" must not run a second command.
     posts = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
@@ -82,6 +96,7 @@ def register_handlers(app: Application, ctx: BotContext) -> None:
         ("start", start), ("help", help_), ("watchlists", watchlists),
         ("subscribe", subscribe), ("unsubscribe", unsubscribe), ("list", list_),
         ("mute", mute), ("unmute", unmute), ("status", status), ("feeds", feeds),
+        ("latest", latest), ("id", id_),
     ]:
         app.add_handler(CommandHandler(name, handler, filters=posts))
     app.add_handler(CallbackQueryHandler(button, pattern=r"^(sub|unsub):"))
@@ -95,9 +110,36 @@ def _ctx(context: ContextTypes.DEFAULT_TYPE) -> BotContext:
     return context.bot_data["vigia"]
 
 
-async def _answer(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    await update.effective_message.reply_text(clip(text, MAX_MESSAGE), reply_markup=markup,
-                                              do_quote=False)
+# A chat whose commands are being dropped is logged at most this often (seconds): a script
+# can keep a burst going for hours.
+DROPPING_LOGGED_EVERY = 600.0
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Drop the update when its chat already has answers waiting for their turn: a burst of
+    commands (or button presses) is answered a few times, at the chat's pace, not a
+    thousand times."""
+    chat = update.effective_chat
+    ctx = _ctx(context)
+    if chat is None or ctx.sender.may_answer(chat.id):
+        return
+    now = time.monotonic()
+    if now - ctx.dropping.get(chat.id, -DROPPING_LOGGED_EVERY) >= DROPPING_LOGGED_EVERY:
+        if len(ctx.dropping) > 10_000:
+            ctx.dropping.clear()
+        ctx.dropping[chat.id] = now
+        log.warning("telegram: chat %s sends commands faster than it can be answered; "
+                    "dropping the extra ones (said once every %.0f minutes)", chat.id,
+                    DROPPING_LOGGED_EVERY / 60)
+    raise ApplicationHandlerStop
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+                  markup: InlineKeyboardMarkup | None = None) -> None:
+    message = update.effective_message
+    _ctx(context).sender.answer(
+        update.effective_chat.id, text, markup=markup,
+        thread_id=message.message_thread_id if message and message.is_topic_message else None)
 
 
 def _is_admin(update: Update, ctx: BotContext) -> bool:
@@ -138,6 +180,17 @@ async def _refusal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | 
     return None if member.status in GROUP_MANAGERS else ONLY_GROUP_ADMINS
 
 
+def _not_allowed(update: Update, ctx: BotContext) -> str | None:
+    """None when this chat may subscribe: anyone may, unless `telegram.allow` lists the
+    chats that may (the admins' own chats may always)."""
+    t = ctx.config.telegram
+    chat = update.effective_chat
+    if not t.allow or chat.id in t.allow or chat.id in t.admins:
+        return None
+    return (f"This bot serves only the chats its operator lists. To be added, send them this "
+            f"chat's id, {chat.id} (for telegram.allow).")
+
+
 def _chat(update: Update) -> int:
     return update.effective_chat.id
 
@@ -170,70 +223,75 @@ def _unsubscribe(ctx: BotContext, chat: int, name: str) -> str:
 # -- the handlers ------------------------------------------------------------------------------
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _answer(update, "vigia watches news feeds and tells you once per story — then again "
-                          "only when a number changes (a death toll, a strike count).\n\n"
-                          "Start with /watchlists, then /subscribe <name>.\n\n" + HELP)
+    await _answer(update, context,
+                  "vigia watches news feeds and tells you once per story — then again only "
+                  "when a number changes (a death toll, a strike count).\n\n"
+                  "Start with /watchlists, then /subscribe <name>.\n\n" + HELP)
 
 
 async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = HELP
     if _is_admin(update, _ctx(context)):
         text += "\n\nAdmin:\n" + ADMIN_HELP
-    await _answer(update, text)
+    await _answer(update, context, text)
 
 
 async def watchlists(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
     if not ctx.config.watchlists:
-        await _answer(update, "No watchlists are configured yet.")
+        await _answer(update, context, "No watchlists are configured yet.")
         return
     mine = set(ctx.store.subscriptions(_chat(update)))
     lines = []
     for w in ctx.config.watchlists:
         mark = " (subscribed)" if w.name in mine else ""
         lines.append(f"• {w.name}{mark} — {w.description or 'no description'}")
-    await _answer(update, "Watchlists:\n" + "\n".join(lines)
+    await _answer(update, context, "Watchlists:\n" + "\n".join(lines)
                   + "\n\n/subscribe <name> to follow one.")
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
-    if refusal := await _refusal(update, context):
-        await _answer(update, refusal)
+    if refusal := _not_allowed(update, ctx) or await _refusal(update, context):
+        await _answer(update, context, refusal)
         return
     if not context.args:
         mine = set(ctx.store.subscriptions(_chat(update)))
         names = [w.name for w in ctx.config.watchlists if w.name not in mine]
         if not names:
-            await _answer(update, "This chat already follows every watchlist."
+            await _answer(update, context, "This chat already follows every watchlist."
                           if ctx.config.watchlists else "No watchlists are configured yet.")
             return
-        await _answer(update, "Which watchlist? (or /subscribe <name>)",
+        await _answer(update, context, "Which watchlist? (or /subscribe <name>)",
                       _keyboard("sub", names))
         return
-    await _answer(update, "\n".join(_subscribe(ctx, _chat(update), n) for n in context.args))
+    await _answer(update, context,
+                  "\n".join(_subscribe(ctx, _chat(update), n) for n in context.args))
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
     if refusal := await _refusal(update, context):
-        await _answer(update, refusal)
+        await _answer(update, context, refusal)
         return
     if not context.args:
         names = ctx.store.subscriptions(_chat(update))
         if not names:
-            await _answer(update, "This chat follows no watchlist. /watchlists lists them.")
+            await _answer(update, context,
+                          "This chat follows no watchlist. /watchlists lists them.")
             return
-        await _answer(update, "Stop which one? (or /unsubscribe <name>)",
+        await _answer(update, context, "Stop which one? (or /unsubscribe <name>)",
                       _keyboard("unsub", names))
         return
-    await _answer(update, "\n".join(_unsubscribe(ctx, _chat(update), n) for n in context.args))
+    await _answer(update, context,
+                  "\n".join(_unsubscribe(ctx, _chat(update), n) for n in context.args))
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
     query = update.callback_query
-    if refusal := await _refusal(update, context):
+    refusal = _not_allowed(update, ctx) if (query.data or "").startswith("sub:") else None
+    if refusal := refusal or await _refusal(update, context):
         # A popup for the one who pressed; the buttons stay for an admin to use.
         await query.answer(refusal, show_alert=True)
         return
@@ -242,7 +300,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = _subscribe(ctx, chat, name) if action == "sub" else _unsubscribe(ctx, chat, name)
     await query.answer(clip(text, 200))
     if query.message:
-        await query.edit_message_text(clip(text, MAX_MESSAGE))
+        ctx.sender.answer(chat, text, edit=query.message.message_id)
 
 
 async def list_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -254,45 +312,83 @@ async def list_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     until = ctx.store.muted_until(chat, ctx.now())
     if until:
         text += f"\nMuted until {_stamp(until)} (/unmute to resume)."
-    await _answer(update, text)
+    await _answer(update, context, text)
+
+
+async def id_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The ids the config asks for: this chat's (telegram.channels, telegram.allow) and the
+    sender's (telegram.admins). Open to anyone: it is how one finds them."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat.type == ChatType.PRIVATE:
+        text = (f"Your id: {chat.id} (a private chat's id is its user's). Put it in "
+                "telegram.admins to use the admin commands, or in telegram.allow.")
+    else:
+        text = (f"This chat's id: {chat.id}. Put it in telegram.channels to send alerts here "
+                "(in a channel, the bot must be an admin allowed to post), or in "
+                "telegram.allow.")
+        if user is not None and not user.is_bot:
+            text += f"\nYour user id: {user.id} (for telegram.admins)."
+    await _answer(update, context, text)
+
+
+LATEST = 10  # stories /latest lists
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The latest stories of the watchlists this chat follows (all of them if none), newest
+    first, with their links: where a poll's summary ("37 more stories") points."""
+    ctx = _ctx(context)
+    names = ctx.store.subscriptions(_chat(update)) or [w.name for w in ctx.config.watchlists]
+    stories = ctx.store.latest_stories(names, LATEST)
+    if not stories:
+        await _answer(update, context, "No stories yet for " + ", ".join(names or ["you"]) + ".")
+        return
+    lines = [f"The latest {len(stories)} {'story' if len(stories) == 1 else 'stories'} "
+             f"({', '.join(names)}), newest first:"]
+    for story in stories:
+        url = story.links[0][1] if story.links else ""
+        n = len(story.outlets)
+        lines.append(f"• {_stamp(story.last_seen)}: {story.title} ({n} "
+                     f"{'outlet' if n == 1 else 'outlets'}) {url}".rstrip())
+    await _answer(update, context, "\n".join(lines))
 
 
 async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
     if refusal := await _refusal(update, context):
-        await _answer(update, refusal)
+        await _answer(update, context, refusal)
         return
     usage = "For how long? For example /mute 2h, /mute 30m or /mute 1d."
     if not context.args:
-        await _answer(update, usage)
+        await _answer(update, context, usage)
         return
     try:
         span = parse_duration("".join(context.args))
     except ValueError:
-        await _answer(update, f"“{' '.join(context.args)}” is not a duration. {usage}")
+        await _answer(update, context, f"“{' '.join(context.args)}” is not a duration. {usage}")
         return
     span = min(span, MAX_MUTE)
     until = ctx.now() + span
     ctx.store.set_mute(_chat(update), until)
-    await _answer(update, f"Muted until {_stamp(until)}: alerts meanwhile are skipped, "
-                          "not saved for later. /unmute to resume sooner.")
+    await _answer(update, context, f"Muted until {_stamp(until)}: alerts meanwhile are "
+                  "skipped, not saved for later. /unmute to resume sooner.")
 
 
 async def unmute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
     if refusal := await _refusal(update, context):
-        await _answer(update, refusal)
+        await _answer(update, context, refusal)
         return
     chat = _chat(update)
     was = ctx.store.muted_until(chat, ctx.now())
     ctx.store.set_mute(chat, None)
-    await _answer(update, "Alerts resumed." if was else "This chat was not muted.")
+    await _answer(update, context, "Alerts resumed." if was else "This chat was not muted.")
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
     if not _is_admin(update, ctx):
-        await _answer(update, "/status is for the bot's admins (telegram.admins).")
+        await _answer(update, context, "/status is for the bot's admins (telegram.admins).")
         return
     feeds_ = ctx.store.feed_states()
     failing = [f for f in feeds_ if f.errors and not f.disabled]
@@ -317,16 +413,16 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                      f"{last.title}")
     else:
         lines.append("Last alert: none yet")
-    await _answer(update, "\n".join(lines))
+    await _answer(update, context, "\n".join(lines))
 
 
 async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
     if not _is_admin(update, ctx):
-        await _answer(update, "/feeds is for the bot's admins (telegram.admins).")
+        await _answer(update, context, "/feeds is for the bot's admins (telegram.admins).")
         return
     if not ctx.config.feeds:
-        await _answer(update, "No feeds are configured.")
+        await _answer(update, context, "No feeds are configured.")
         return
     lines = []
     for feed in ctx.config.feeds:
@@ -336,7 +432,7 @@ async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         last = _stamp(st.last_ok) if st.last_ok else "never"
         lines.append(f"• {feed.name or st.title or feed.url}: {state}, last ok {last}, "
                      f"{st.items_seen} items\n  {feed.url}")
-    await _answer(update, "\n".join(lines))
+    await _answer(update, context, "\n".join(lines))
 
 
 async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -347,7 +443,7 @@ async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ours = bool(target) and target.lower() == (context.bot.username or "").lower()
     if update.effective_chat.type != ChatType.PRIVATE and not ours:
         return
-    await _answer(update, f"I don't know {name}. The commands are:\n{HELP}")
+    await _answer(update, context, f"I don't know {name}. The commands are:\n{HELP}")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

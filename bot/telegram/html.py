@@ -60,6 +60,8 @@ def _outlets(links: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
 def alert_html(alert: Alert, story: Story | None = None, *, limit: int = MAX_MESSAGE) -> str:
     """The message for `alert`; with `story` (its current state), the title, outlets and
     languages are the story's as they are now (an edit after more outlets joined)."""
+    if alert.kind == "summary":
+        return summary_html(alert, limit=limit)
     title = (story.title if story else alert.title) or alert.text.split("\n", 1)[0]
     links = list(story.links) if story and story.links else list(alert.links)
     languages = list(story.languages) if story else []
@@ -84,6 +86,23 @@ def alert_html(alert: Alert, story: Story | None = None, *, limit: int = MAX_MES
         lines.append(f"Reported by {n} {noun}{langs}:")
     body = "\n".join(lines)
     return _with_outlets(body, outlets, limit)
+
+
+def summary_html(alert: Alert, *, limit: int = MAX_MESSAGE) -> str:
+    """A poll's summary (`app.AlertCap`): the stories past the cap, linked, as many as fit;
+    its `links` are (title, link) pairs."""
+    head = (f"⏩ <b>{esc(alert.title)}</b> · <i>{esc(alert.watchlist)}</i>\n"
+            "Too many in one poll to send one by one; /latest lists the latest stories.")
+    lines: list[str] = []
+    used = utf16_len(head) + 40  # and room for "and 999 more"
+    for title, url in alert.links:
+        line = "• " + link(clip(title, 200), url)
+        if used + utf16_len(line) + 1 > limit:
+            break
+        lines.append(line)
+        used += utf16_len(line) + 1
+    more = len(alert.links) - len(lines)
+    return "\n".join([head, *lines] + ([f"… and {more} more"] if more else []))
 
 
 def _sources(changes: Sequence[Change], outlets: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -114,3 +133,31 @@ def _with_outlets(body: str, outlets: list[tuple[str, str]], limit: int) -> str:
     tail = " · ".join(parts) + (f" and {more} more" if more else "")
     out = body + "\n" + tail.lstrip()
     return out if utf16_len(out) <= limit else body
+
+
+def _digest_line(alert: Alert) -> str:
+    url = alert.links[-1][1] if alert.links else ""
+    title = link(clip(alert.title or alert.text.split("\n", 1)[0], 200), url)
+    if alert.kind == "new_story":
+        return f"🆕 {title} · <i>{esc(alert.watchlist)}</i>"
+    if alert.kind == "update":
+        changes = "; ".join(esc(describe_change(c)) for c in alert.changes)
+        return f"📈 {title}" + (f": {changes}" if changes else "")
+    return f"⏩ {esc(clip(alert.text.split(chr(10), 1)[0], 300))}"
+
+
+def digest_html(alerts: Sequence[Alert], *, limit: int = MAX_MESSAGE) -> tuple[str, int]:
+    """Alerts that waited too long in one chat's queue, as one message: a line each, linked,
+    newest first. Takes the oldest that fit in `limit` (they have waited longest) and says
+    how many it took; the rest wait for the next message. Takes at least one."""
+    lines: list[str] = []
+    used = 200  # room for the header
+    for alert in alerts:  # oldest first
+        line = _digest_line(alert)
+        if lines and used + utf16_len(line) + 1 > limit:
+            break
+        lines.append(line if utf16_len(line) < limit - 200 else esc(clip(alert.title, 300)))
+        used += utf16_len(lines[-1]) + 1
+    head = (f"⏩ <b>{len(lines)} alerts at once</b>, newest first: they came faster than this "
+            "chat can be sent messages one by one.")
+    return "\n".join([head, *reversed(lines)]), len(lines)

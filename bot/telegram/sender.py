@@ -1,4 +1,5 @@
-"""The one sender: drains queued deliveries, edits and admin notices at Telegram's pace.
+"""The one sender: drains queued deliveries, edits, admin notices and the answers to
+commands at Telegram's pace.
 
     outbox (alerts) ─fan_out─▶ deliveries / edits (SQLite) ─▶ Sender ─▶ Bot API
                                                     ▲               │
@@ -6,7 +7,8 @@
 
 Every decision about *what* to send next is taken by one task, `_run`: it reads each chat's
 oldest queued delivery (a chat's alerts go out in order, so an update never overtakes the
-story it replies to), the queued edits and the in-memory admin notices, and starts the one
+story it replies to), the queued edits and the in-memory notes (admin notices, answers to
+commands: a flood of commands must not earn a flood of answers), and starts the one
 whose chat is free soonest. Up to `Pacing.in_flight` requests run at once — to different
 chats only — so throughput is not bound to one round trip. A row is marked sent, with its
 message id, only after Telegram answered; after a crash, queued rows are sent and sent rows
@@ -35,8 +37,8 @@ from telegram.error import (
     TelegramError,
 )
 
-from ..store import Store
-from .html import MAX_MESSAGE, alert_html, clip, to_plain
+from ..store import QueueHead, Store
+from .html import MAX_MESSAGE, alert_html, clip, digest_html, to_plain
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,11 @@ class Pacing:
     # ~2.5 hours of retries at the cap; then the row is marked failed, with its error.
     max_attempts: int = 20
     idle_recheck: float = 30.0  # re-read the queue this often even when nobody wakes us
+    # When a chat's queue would keep an alert waiting longer than this (seconds), what is
+    # queued goes out combined in one message. A channel gets 20 messages a minute; news
+    # from 100 feeds can come faster for as long as it likes, and one message per alert then
+    # falls further behind for ever (64 s late at the median after five minutes, rising).
+    max_delay: float = 60.0
 
     def interval(self, chat_id: int) -> float:
         return self.group_interval if chat_id < 0 else self.private_interval
@@ -65,19 +72,49 @@ class Pacing:
     def backoff(self, attempts: int) -> float:
         return min(self.backoff_base * 2 ** max(0, attempts - 1), self.backoff_max)
 
+    def too_late(self, head: QueueHead, now: float) -> bool:
+        """Whether a chat's queue is too long to send one by one: its last alert would wait
+        past `max_delay`, or its first has waited that long already (after a 429)."""
+        if head.queued < 2:
+            return False
+        waited = now - _seconds(head.since)
+        return (head.queued * self.interval(head.chat_id) > self.max_delay
+                or waited > self.max_delay)
+
+
+# Answers to commands waiting for their chat's turn, at most, per chat. A person types a few
+# commands in a row; a script sends a thousand, and the answers would queue for a thousand
+# seconds (Telegram allows a private chat about one message a second). Commands past this
+# are not run (see `Sender.may_answer`): the answers to the first few show the bot is alive.
+MAX_PENDING_ANSWERS = 4
+
+
+@dataclass(eq=False)  # one note is one message: two alike are still two
+class Note:
+    """A message kept in memory only: an admin notice, or an answer to a command (a new
+    message, or with `edit` the new text of the bot's message of that id)."""
+
+    kind: str  # "notice" | "answer"
+    chat_id: int
+    text: str
+    markup: object = None  # an InlineKeyboardMarkup
+    thread_id: int | None = None  # the forum topic the command came from
+    edit: int | None = None
+
 
 @dataclass(frozen=True)
 class Job:
-    kind: str  # "notice" | "send" | "edit", also the priority within a chat
+    kind: str  # "notice" | "answer" | "send" | "digest" | "edit"
     chat_id: int
     alert_id: int = 0
     message_id: int = 0
     text: str = ""
     version: int = 0
     attempts: int = 0
+    note: Note | None = None
 
 
-_PRIORITY = {"notice": 0, "send": 1, "edit": 2}
+_PRIORITY = {"notice": 0, "answer": 0, "send": 1, "digest": 1, "edit": 2}
 
 
 def wall(t: float) -> str:
@@ -105,10 +142,14 @@ class Sender:
     def __init__(self, bot, store: Store, pacing: Pacing, *,
                  unreachable: Callable[[int, str], None],
                  migrated: Callable[[int, int], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 redact: Callable[[str], str] = str) -> None:
         self.bot = bot
         self.store = store
         self.pacing = pacing
+        # Applied to every text the sender stores or sends that it did not write itself: an
+        # API error may quote the request's URL, token included (see redact.py).
+        self.redact = redact
         self.unreachable = unreachable  # chat_id, reason: its subscriptions must go
         self.migrated = migrated
         self.clock = clock
@@ -118,7 +159,7 @@ class Sender:
         self._paused_until = 0.0  # after a 429
         self._busy: set[int] = set()
         self._tasks: set[asyncio.Task] = set()
-        self._notices: deque[tuple[int, str]] = deque()
+        self._notes: deque[Note] = deque()
         self._stopping = False
         self._task: asyncio.Task | None = None
 
@@ -145,12 +186,25 @@ class Sender:
 
     def notice(self, chat_id: int, text: str) -> None:
         """A plain-text message for an admin: paced like the rest, kept in memory only."""
-        self._notices.append((chat_id, clip(text, MAX_MESSAGE)))
+        self._notes.append(Note("notice", chat_id, clip(self.redact(text), MAX_MESSAGE)))
+        self._wake.set()
+
+    def may_answer(self, chat_id: int) -> bool:
+        """Whether a command from `chat_id` may run: fewer than MAX_PENDING_ANSWERS of its
+        answers are still waiting for the chat's turn."""
+        waiting = sum(1 for n in self._notes if n.kind == "answer" and n.chat_id == chat_id)
+        return waiting < MAX_PENDING_ANSWERS
+
+    def answer(self, chat_id: int, text: str, *, markup: object = None,
+               thread_id: int | None = None, edit: int | None = None) -> None:
+        """An answer to a command, paced with the chat's alerts (and before them)."""
+        self._notes.append(Note("answer", chat_id, clip(text, MAX_MESSAGE), markup, thread_id,
+                                edit))
         self._wake.set()
 
     @property
     def idle(self) -> bool:
-        return not self._tasks and not self._notices
+        return not self._tasks and not self._notes
 
     # -- the loop ------------------------------------------------------------------------------
 
@@ -178,11 +232,13 @@ class Sender:
         if gate > 0:
             return None, gate
         candidates: list[tuple[Job, float]] = []
-        for chat_id, text in self._notices:
-            candidates.append((Job("notice", chat_id, text=text), 0.0))
-        for chat_id, alert_id, attempts, next_attempt in self.store.queue_heads():
-            candidates.append((Job("send", chat_id, alert_id=alert_id, attempts=attempts),
-                               _seconds(next_attempt) - now_wall))
+        for note in self._notes:
+            candidates.append((Job(note.kind, note.chat_id, text=note.text, note=note), 0.0))
+        for head in self.store.queue_heads():
+            kind = "digest" if self.pacing.too_late(head, now_wall) else "send"
+            candidates.append((Job(kind, head.chat_id, alert_id=head.alert_id,
+                                   attempts=head.attempts),
+                               _seconds(head.next_attempt) - now_wall))
         for chat_id, message_id, html, version, attempts, next_attempt in \
                 self.store.queued_edits():
             candidates.append((Job("edit", chat_id, message_id=message_id, text=html,
@@ -206,8 +262,8 @@ class Sender:
 
     def _launch(self, job: Job) -> None:
         now = self.clock()
-        if job.kind == "notice":
-            self._notices.remove((job.chat_id, job.text))
+        if job.note is not None:
+            self._notes.remove(job.note)
         self._slots[job.chat_id] = now + self.pacing.interval(job.chat_id)
         self._next_any = max(now, self._next_any) + 1.0 / self.pacing.global_rate
         self._busy.add(job.chat_id)
@@ -231,6 +287,8 @@ class Sender:
         try:
             if job.kind == "send":
                 await self._deliver(job)
+            elif job.kind == "digest":
+                await self._digest(job)
             elif job.kind == "edit":
                 await self._edit(job)
             else:
@@ -248,8 +306,9 @@ class Sender:
             self.store.migrate_chat(job.chat_id, exc.new_chat_id)
             if self.migrated:
                 self.migrated(job.chat_id, exc.new_chat_id)
-            if job.kind == "notice":
-                self.notice(exc.new_chat_id, job.text)
+            if job.note is not None:  # the answer or notice follows the chat
+                job.note.chat_id = exc.new_chat_id
+                self._notes.append(job.note)
         except Forbidden as exc:
             self._forbidden(job, exc.message)
         except BadRequest as exc:
@@ -289,6 +348,31 @@ class Sender:
         self.store.delivery_sent(job.alert_id, job.chat_id, message.message_id,
                                  datetime.now(UTC))
 
+    async def _digest(self, job: Job) -> None:
+        """What is queued for the chat, as one message (see Pacing.too_late). Each alert in
+        it is marked sent; those that did not fit stay queued, for the next one."""
+        alerts = []
+        for alert_id in self.store.queued_for(job.chat_id):
+            alert = self.store.alert(alert_id)
+            if alert is None:
+                self.store.delivery_failed(alert_id, job.chat_id, "alert no longer stored")
+            else:
+                alerts.append((alert_id, alert))
+        if not alerts:
+            return
+        markup, taken = digest_html([a for _, a in alerts])
+
+        async def send(text: str, parse_mode: str | None) -> Message:
+            return await self.bot.send_message(job.chat_id, text, parse_mode=parse_mode,
+                                               link_preview_options=NO_PREVIEW)
+
+        await self._with_plain_fallback(send, markup, to_plain(markup), job)
+        now = datetime.now(UTC)
+        for alert_id, _ in alerts[:taken]:
+            self.store.delivery_sent(alert_id, job.chat_id, None, now)
+        log.info("telegram: %d alerts to %s combined in one message (its queue was long)",
+                 taken, job.chat_id)
+
     async def _edit(self, job: Job) -> None:
         async def edit(text: str, parse_mode: str | None) -> Message | bool:
             return await self.bot.edit_message_text(text, chat_id=job.chat_id,
@@ -304,7 +388,19 @@ class Sender:
         self.store.edit_done(job.chat_id, job.message_id, job.version)
 
     async def _notify(self, job: Job) -> None:
-        await self.bot.send_message(job.chat_id, job.text, link_preview_options=NO_PREVIEW)
+        note = job.note
+        assert note is not None
+        if note.edit is not None:
+            try:
+                await self.bot.edit_message_text(note.text, chat_id=note.chat_id,
+                                                 message_id=note.edit, reply_markup=note.markup)
+            except BadRequest as exc:
+                if "not modified" not in exc.message.lower():
+                    raise
+            return
+        await self.bot.send_message(note.chat_id, note.text, reply_markup=note.markup,
+                                    message_thread_id=note.thread_id,
+                                    link_preview_options=NO_PREVIEW)
 
     async def _with_plain_fallback(self, call: Callable[[str, str | None], Awaitable],
                                    markup: str, plain: str, job: Job):
@@ -322,6 +418,7 @@ class Sender:
     # -- outcomes ------------------------------------------------------------------------------
 
     def _forbidden(self, job: Job, reason: str) -> None:
+        reason = self.redact(reason)
         log.warning("telegram: chat %s cannot be reached: %s", job.chat_id, reason)
         self._fail(job, f"forbidden: {reason}")
         if job.kind != "notice":
@@ -336,20 +433,22 @@ class Sender:
         self._fail(job, f"bad request: {reason}")
 
     def _fail(self, job: Job, error: str) -> None:
-        if job.kind == "send":
+        error = self.redact(error)
+        if job.kind in ("send", "digest"):  # a digest's failure is its head's
             self.store.delivery_failed(job.alert_id, job.chat_id, error)
         elif job.kind == "edit":
             self.store.edit_done(job.chat_id, job.message_id, job.version, error, failed=True)
         else:
-            log.error("telegram: notice to admin %s lost: %s", job.chat_id, error)
+            log.error("telegram: %s to %s lost: %s", job.kind, job.chat_id, error)
 
     def _retry(self, job: Job, at: float, error: str, *, count: bool = True) -> None:
-        if job.kind == "send":
+        error = self.redact(error)
+        if job.kind in ("send", "digest"):
             self.store.delivery_retry(job.alert_id, job.chat_id, wall(at), error, count=count)
         elif job.kind == "edit":
             self.store.edit_retry(job.chat_id, job.message_id, job.version, wall(at), error,
                                   count=count)
-        elif not count:  # flood control: the notice waits its turn again
-            self._notices.append((job.chat_id, job.text))
+        elif not count and job.note is not None:  # flood control: the note waits its turn
+            self._notes.append(job.note)
         else:
-            log.error("telegram: notice to admin %s lost: %s", job.chat_id, error)
+            log.error("telegram: %s to %s lost: %s", job.kind, job.chat_id, error)

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -32,7 +33,7 @@ from ..errors import ConfigError
 from ..model import Story
 from ..store import Store
 from .commands import BotContext, bot_commands, register_handlers
-from .html import alert_html
+from .html import alert_html, clip
 from .redact import Redaction
 from .sender import Pacing, Sender
 
@@ -51,11 +52,36 @@ def pacing_from_config(config: Config) -> Pacing:
     p = config.telegram.pacing
     return Pacing(private_interval=p.chat.total_seconds(),
                   group_interval=p.group.total_seconds(),
-                  global_rate=float(p.overall_per_s))
+                  global_rate=float(p.overall_per_s),
+                  max_delay=p.max_delay.total_seconds())
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+_NOT_JSON = re.compile(r"(.*?\(\d+\))\. Parsing the server response .* failed", re.DOTALL)
+
+
+def not_the_bot_api(exc: BaseException | None) -> str | None:
+    """The status, when whatever answered at `telegram.base_url` is not a Bot API (its
+    answer is not JSON: a web page, a proxy's error); None for a Bot API's own refusal.
+    PTB re-raises getMe's 401/404 as "the token was rejected", the answer as its cause."""
+    while isinstance(exc, TelegramError):
+        if exc.message == "Invalid server response":
+            return "200 OK"
+        if match := _NOT_JSON.match(exc.message):
+            return match.group(1)
+        exc = exc.__cause__
+    return None
+
+
+def one_line(exc: Exception, base_url: str) -> str:
+    """An error of the Bot API in a line: PTB's messages can carry a whole HTML page."""
+    if isinstance(exc, TelegramError) and (status := not_the_bot_api(exc)):
+        return (f"{base_url} answered {status} with something that is not the Bot API (a web "
+                "page?); check telegram.base_url")
+    return clip(" ".join(str(exc).split()), 300)
 
 
 class TelegramSink:
@@ -69,6 +95,10 @@ class TelegramSink:
         # reads both forms, so the warning says nothing to an operator.
         warnings.filterwarnings("ignore", message=".*`retry_after` will be of type",
                                 category=PTBDeprecationWarning)
+        # PTB's request layer logs an answer that is not JSON at ERROR, with a traceback and
+        # the whole answer (an HTML page when base_url is wrong), on every try. The error it
+        # raises reaches us and is told in one line (`one_line`); that log says nothing more.
+        logging.getLogger("telegram.request.BaseRequest").setLevel(logging.CRITICAL)
         self.config = config
         self.store = store
         self.now = now
@@ -78,12 +108,14 @@ class TelegramSink:
         self.app: Application = (
             Application.builder().token(token).base_url(config.telegram.base_url)
             .job_queue(None).build())
-        register_handlers(self.app, BotContext(config, store, now))
         self.sender = Sender(self.app.bot, store, pacing or pacing_from_config(config),
-                             unreachable=self._unreachable, migrated=self._migrated)
+                             unreachable=self._unreachable, migrated=self._migrated,
+                             redact=self.redaction.filter.redact)
+        register_handlers(self.app, BotContext(config, store, now, self.sender))
         self._starter: asyncio.Task | None = None
         self._moved: dict[int, int] = {}  # configured group id -> its supergroup's id
         self._unreachable_channels: set[int] = set()
+        self._nobody_warned = False
 
     @classmethod
     def from_config(cls, config: Config, store: Store, **kwargs) -> TelegramSink | None:
@@ -99,16 +131,24 @@ class TelegramSink:
         in the queue meanwhile — the daemon keeps polling feeds either way."""
         try:
             await self._start_once()
-        except InvalidToken:
+        except InvalidToken as exc:
             await self._shutdown_app()
-            raise ConfigError(f"Telegram refused the token in ${self.config.telegram.token_env}",
-                              key="telegram.token_env") from None
+            if not not_the_bot_api(exc):
+                raise ConfigError(f"Telegram refused the token in "
+                                  f"${self.config.telegram.token_env}",
+                                  key="telegram.token_env") from None
+            self._retry_start(exc)  # a web server's 404: the base URL is wrong, not the token
         except TelegramError as exc:
-            log.warning("telegram: cannot reach the Bot API (%s); retrying in the background",
-                        exc)
             await self._shutdown_app()
-            self._starter = asyncio.create_task(self._start_later(), name="vigia-telegram-start")
+            self._retry_start(exc)
+        self._warn_if_nobody()
         self.dispatch()  # alerts queued before a crash or a stop go out first, once online
+
+    def _retry_start(self, exc: TelegramError) -> None:
+        log.warning("telegram: cannot reach the Bot API (%s); retrying in the background",
+                    one_line(exc, self.config.telegram.base_url))
+        self._starter = asyncio.create_task(self._start_later(), name="vigia-telegram-start")
+
 
     async def _start_once(self) -> None:
         app = self.app
@@ -135,7 +175,7 @@ class TelegramSink:
                 await self._shutdown_app()
                 delay = min(delay * 2, self.sender.pacing.backoff_max)
                 log.warning("telegram: still cannot reach the Bot API (%s); next try in %.0f s",
-                            exc, delay)
+                            one_line(exc, self.config.telegram.base_url), delay)
 
     async def _shutdown_app(self) -> None:
         app = self.app
@@ -169,15 +209,39 @@ class TelegramSink:
     def dispatch(self) -> int:
         """Fan every pending alert out into deliveries (one transaction per alert, with
         marking it dispatched) and wake the sender. Returns the deliveries queued."""
-        queued = 0
+        queued = fanned = 0
         now = self.now()
+        allowed = self.allowed()
         while batch := self.store.pending_alerts():
             for alert_id, alert in batch:
+                fanned += 1
                 queued += len(self.store.fan_out(alert_id, self.channels_for(alert.watchlist),
-                                                 now))
+                                                 now, allowed=allowed))
         if queued:
             self.sender.wake()
+        elif fanned:
+            self._warn_if_nobody()
         return queued
+
+    def allowed(self) -> set[int] | None:
+        """The chats `telegram.allow` lets receive alerts (with the admins' own chats; the
+        channels are always told), or None when anyone may subscribe."""
+        t = self.config.telegram
+        return set(t.allow) | set(t.admins) if t.allow else None
+
+    def _warn_if_nobody(self) -> None:
+        """With a token, alerts are no longer printed: say so when no chat can get them
+        either (once, until some chat subscribes)."""
+        if self.config.telegram.channels or self.store.subscriber_count():
+            self._nobody_warned = False
+            return
+        if not self._nobody_warned:
+            self._nobody_warned = True
+            log.warning("telegram: no chat receives alerts yet (no telegram.channels, no "
+                        "subscriber), and with a token set they are not printed here either. "
+                        "In Telegram, send /subscribe <watchlist> to the bot; or make it an "
+                        "admin of a channel, send /id there and list that id under "
+                        "telegram.channels.")
 
     async def drain(self, timeout: float = 60.0) -> bool:
         """Wait until every queued delivery and edit is settled (`vigia run --once`);
@@ -257,4 +321,5 @@ class TelegramSink:
         self.sender.wake()
 
     def _polling_error(self, exc: Exception) -> None:
-        log.warning("telegram: polling for updates failed: %s", exc)
+        log.warning("telegram: polling for updates failed: %s",
+                    one_line(exc, self.config.telegram.base_url))
