@@ -497,8 +497,8 @@ def another_event(a: Frame, story: StoryView, lex: Lexicon) -> float:
     names a day or a toll the story does not. Alone "another" proves nothing (the first
     report of a strike does not say it, the next ones do); beside another day or toll it
     settles it. (Dev: two Pacific strikes a day apart merged without it.)"""
-    if not a.new or any(m.new for m in story.members):
-        return 0.0
+    if not a.new or a.rare_kinds or any(m.new for m in story.members):
+        return 0.0  # a rare event's "new" is told apart by its magnitude and its day
     other_day = bool(a.days) and bool(story.days) and set(a.days).isdisjoint(story.days)
     other_toll = bool(a.tolls) and bool(story.head_tolls) and \
         set(a.tolls).isdisjoint(story.head_tolls)

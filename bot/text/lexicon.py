@@ -142,6 +142,11 @@ def _topic_data(topic: str) -> dict:
     return data
 
 
+# The general vocabulary files of bot/data, read in this order (the first to name a word
+# keeps it): the words news of any topic uses, then a broader news vocabulary.
+GENERAL_CONCEPTS = ("concepts.yaml", "news.yaml")
+
+
 @lru_cache(maxsize=8)
 def lexicon(topics: tuple[str, ...] = ()) -> Lexicon:
     """The general tables plus the given topics (names of bundled topics or YAML paths)."""
@@ -157,10 +162,11 @@ def lexicon(topics: tuple[str, ...] = ()) -> Lexicon:
     lex.seas = frozenset(f"p:{s}" for s in places.get("seas") or ())
     lex.countries = frozenset(v for v in lex.vocabulary.values.values()
                               if v.startswith("p:") and len(v) == 4)
-    concepts = read_data("concepts.yaml")
-    for section in ("concepts", "names"):
-        for key, forms in (concepts.get(section) or {}).items():
-            lex.add(section, str(key), forms)
+    for name in GENERAL_CONCEPTS:
+        concepts = read_data(name)
+        for section in ("concepts", "names"):
+            for key, forms in (concepts.get(section) or {}).items():
+                lex.add(section, str(key), forms)
     _kinds(lex, read_data("events.yaml"))
     for topic in topics:
         data = _topic_data(topic)
