@@ -319,3 +319,99 @@ def test_a_restart_keeps_every_member_of_a_story_still_open(tmp_path):
     restart = T0 + timedelta(hours=151)
     items = Service.open(config, now=restart).store.window(restart - timedelta(days=6))[1]
     assert [i.id for i, _ in items] == [iid for iid, _ in ids]
+
+
+# Twenty-four distinct local events in one feed, in one template: towns, kinds of events and
+# outlets' wording alike, the happenings all different. Every one must be told: an event
+# that is never told is the worst failure an alert bot has.
+EVENTS = [
+    ("Barquisimeto", "teachers strike over unpaid wages",
+     "Teachers walked out of schools on Monday demanding months of unpaid wages."),
+    ("Cumaná", "floods destroy a bridge",
+     "Heavy rain swept away the main bridge over the river on Monday."),
+    ("Maracaibo", "protest over water shortages blocks avenue",
+     "Residents blocked an avenue on Monday to protest weeks without running water."),
+    ("Mérida", "fire destroys a market",
+     "A fire destroyed dozens of stalls at the central market on Monday."),
+    ("Ciudad Bolívar", "miners protest against police raid",
+     "Small-scale miners marched on Monday against a police raid on their camp."),
+    ("Maturín", "nurses strike for better pay",
+     "Nurses at the main hospital stopped work on Monday over pay."),
+    ("Barinas", "bus crash kills four",
+     "A bus overturned on the highway on Monday, killing four passengers."),
+    ("San Cristóbal", "mayor arrested on corruption charges",
+     "Police arrested the city's mayor on Monday over alleged embezzlement."),
+    ("Puerto La Cruz", "oil spill reaches beaches",
+     "Crude oil from a leaking pipeline reached tourist beaches on Monday."),
+    ("Coro", "landslide buries homes",
+     "A landslide after days of rain buried five homes on Monday."),
+    ("Los Teques", "court orders release of activists",
+     "A judge ordered the release of three jailed activists on Monday."),
+    ("Guanare", "farmers protest fuel shortages",
+     "Farmers drove tractors into the city on Monday to protest fuel shortages."),
+    ("Acarigua", "explosion at a gas station injures six",
+     "A blast at a gas station injured six people on Monday."),
+    ("Cabimas", "power blackout hits the city",
+     "A blackout left the city without electricity for hours on Monday."),
+    ("Punto Fijo", "refinery workers strike",
+     "Workers at the refinery went on strike on Monday over safety."),
+    ("Porlamar", "fishermen rescued at sea",
+     "The coast guard rescued nine fishermen whose boat drifted on Monday."),
+    ("Tucupita", "flooding forces evacuations",
+     "Rising river waters forced hundreds of families from their homes on Monday."),
+    ("Puerto Ayacucho", "students protest university budget cuts",
+     "Students marched on Monday against cuts to the university's budget."),
+    ("Carúpano", "carnival cancelled after shooting",
+     "Authorities cancelled carnival events after a shooting on Monday."),
+    ("El Tigre", "doctors strike over hospital conditions",
+     "Doctors stopped work on Monday over shortages at the hospital."),
+    ("Valera", "earthquake damages churches",
+     "A moderate earthquake damaged two churches on Monday."),
+    ("Calabozo", "drought kills cattle",
+     "Ranchers said on Monday that the drought has killed hundreds of cattle."),
+    ("San Fernando de Apure", "protest over power cuts",
+     "Residents protested on Monday against daily power cuts."),
+    ("Valencia", "factory fire injures workers",
+     "A fire at a factory injured eleven workers on Monday."),
+]
+
+
+def test_distinct_local_events_in_one_feed_are_each_told(pipeline):
+    told = []
+    for n, (town, what, summary) in enumerate(EVENTS):
+        d = pipeline.decide(item(n, f"Venezuela: in {town}, {what}", summary, minutes=10 * n),
+                            T0 + timedelta(minutes=10 * n))
+        if "new_story" in [a.kind for a in d.alerts if a.watchlist == "venezuela"]:
+            told.append(town)
+    assert told == [town for town, _, _ in EVENTS]
+
+
+def test_a_labour_strike_is_not_a_military_strike(pipeline):
+    military = pipeline.decide(item(1, "US strike on a boat in the Caribbean kills four, "
+                                    "Hegseth says", "Hegseth said a strike on Monday killed "
+                                    "four people aboard a vessel in the Caribbean."), T0)
+    for n, (title, summary, lang) in enumerate([
+            ("Dockers strike in Caribbean ports over pay, Venezuela's unions say",
+             "Port workers in the Caribbean stopped work on Monday over unpaid wages.", "en"),
+            ("Huelga de trabajadores portuarios en el Caribe venezolano",
+             "Los trabajadores de los puertos del Caribe venezolano iniciaron el lunes una "
+             "huelga por salarios impagos.", "es"),
+            ("Venezuela : grève des dockers dans les ports des Caraïbes",
+             "Les dockers des ports vénézuéliens des Caraïbes ont cessé le travail lundi.",
+             "fr")]):
+        d = pipeline.decide(item(10 + n, title, summary, outlet=f"Paper{n}", minutes=60 + n,
+                                 language=lang), T0 + timedelta(minutes=60 + n))
+        assert d.story.id != military.story.id, title
+        assert "e:labour_strike" in pipeline.grouper.analyze(d.item).kinds, title
+
+
+def test_distinct_events_on_the_same_day_in_the_same_city_are_kept_apart(pipeline):
+    fire = pipeline.decide(item(1, "Venezuela: fire destroys a market in Maracaibo",
+                                "A fire destroyed dozens of stalls at the central market of "
+                                "Maracaibo on Monday, firefighters said."), T0)
+    protest = pipeline.decide(item(2, "Venezuela: residents protest water shortages in "
+                                   "Maracaibo", "Hundreds of residents of Maracaibo blocked an "
+                                   "avenue on Monday to protest weeks without water.",
+                                   outlet="Post", minutes=45), T0 + timedelta(minutes=45))
+    assert protest.story.id != fire.story.id
+    assert [a.kind for a in protest.alerts if a.watchlist == "venezuela"] == ["new_story"]

@@ -75,6 +75,7 @@ class Frame:
     rare_kinds: tuple[str, ...]  # kinds that rarely recur (an earthquake, an election)
     places: tuple[str, ...]  # countries and towns (not seas)
     towns: tuple[str, ...]
+    title_towns: tuple[str, ...]
     seas: tuple[str, ...]
     names: tuple[str, ...]
     days: tuple[str, ...]  # "2025-09-02"
@@ -108,6 +109,7 @@ class Frame:
             rare_kinds=tuple(sorted(k for k in doc.kinds if k in info and not info[k].serial)),
             places=tuple(sorted(places)),
             towns=tuple(sorted(doc.locals)),
+            title_towns=tuple(sorted(doc.title_locals)),
             seas=tuple(sorted(doc.places & lex.seas)),
             names=tuple(sorted(n for n in doc.names if not n.startswith("p:"))),
             days=days,
@@ -423,6 +425,8 @@ class StoryView:
     counts: dict[str, int]  # token -> members mentioning it
     head_tolls: tuple[int, ...]  # tolls its members' headlines give (no running totals)
     days: tuple[str, ...]  # days its members name
+    magnitudes: tuple[float, ...]  # earthquake magnitudes its members give
+    title_towns: tuple[str, ...]  # towns its members' headlines name
     members: list[Frame]
 
 
@@ -470,6 +474,31 @@ def sea_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     if any(counts.get(s, 0) * 2 >= n for s in lex.seas if s != mine):
         return VETO
     return 0.0
+
+
+def towns_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
+    """A veto: the headline names a town ("in Cumaná") the story never names, and the
+    story's headlines name another town the item never names: two towns, two events, however
+    alike the rest ("Venezuela: in Barquisimeto, teachers strike" is not "... in Maturín,
+    nurses strike")."""
+    if not a.title_towns or any(t in story.counts for t in a.title_towns):
+        return 0.0
+    theirs = story.title_towns
+    if not theirs or any(t in a.tokens for t in theirs):
+        return 0.0
+    return VETO
+
+
+def magnitude_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
+    """A veto: the item's earthquake has another magnitude than any the story's reports
+    give (by more than agencies differ about one quake): an aftershock, or another quake."""
+    if not a.magnitudes:
+        return 0.0
+    theirs = story.magnitudes
+    if not theirs:
+        return 0.0
+    gap = min(abs(x - y) for x in a.magnitudes for y in theirs)
+    return VETO if gap > MAGNITUDE_TOLERANCE else 0.0
 
 
 # A story's members that mention a name, below which it is new to the story.
@@ -549,8 +578,8 @@ def old_event(a: Frame, story: StoryView, lex: Lexicon) -> float:
 _DAY = timedelta(days=1)
 
 
-STORY_EVIDENCE = (sea_veto, toll_veto, later_day_veto, kind_conflict, old_event, new_subject,
-                  another_event)
+STORY_EVIDENCE = (sea_veto, towns_veto, magnitude_veto, toll_veto, later_day_veto,
+                  kind_conflict, old_event, new_subject, another_event)
 
 
 def story_evidence(a: Frame, story: StoryView, lex: Lexicon,

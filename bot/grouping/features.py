@@ -78,8 +78,10 @@ class Doc:
     kinds: frozenset[str] = _EMPTY
     title_kinds: frozenset[str] = _EMPTY
     context_kinds: frozenset[str] = _EMPTY
-    # towns named after a locative in the headline or the first sentence ("p:cumana")
+    # towns named after a locative in the headline or the first sentence ("p:cumana"), and
+    # in the headline alone
     locals: frozenset[str] = _EMPTY
+    title_locals: frozenset[str] = _EMPTY
     # every token of the headline and the first sentence (who, where, what: the lead)
     lead: frozenset[str] = _EMPTY
     # earthquake magnitudes named ("magnitude 7.8" -> 7.8)
@@ -132,7 +134,9 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool) -> list[str]:
     tokens = text.tokens
     found = mentions(tokens, lang, lex, text.days)
     covered = {k for m in found for k in range(m.first, m.last + 1)}
-    locals_ = local_places(tokens, lang, covered)
+    # a town's name may hold a word of the vocabulary ("Ciudad Bolívar"), not a country's
+    places_at = {k for m in found if m.token[0] == "p" for k in range(m.first, m.last + 1)}
+    locals_ = local_places(tokens, lang, places_at)
     groups, firsts = names(tokens, lang, covered, title_cased(tokens))
     name_at = {k for g in groups for k in g}
     first_at = set(firsts)
@@ -290,6 +294,7 @@ def analyze_texts(title: Text, summary: Text, topics: Sequence[str] = ()) -> Doc
     title_numbers = frozenset(acc.numbers)
     title_killed = frozenset(acc.killed)
     title_kinds = frozenset(acc.kinds)
+    title_locals = frozenset(acc.locals)
     lead_title = set(acc.lead)
     b = _features(summary, lex, acc, title=False)
     return Doc(
@@ -311,6 +316,7 @@ def analyze_texts(title: Text, summary: Text, topics: Sequence[str] = ()) -> Doc
         title_kinds=title_kinds,
         context_kinds=frozenset(acc.context_kinds - acc.kinds),
         locals=frozenset(acc.locals),
+        title_locals=title_locals,
         lead=frozenset(acc.lead | lead_title),
         magnitudes=frozenset(acc.magnitudes),
     )

@@ -45,17 +45,17 @@ from .features import Doc, analyze
 # The fitted weights of the evidence (bench/fit_grouping.py prints them and the figures of
 # each labelled set when it is left out of the fit; bench/README.md, "Grouping").
 WEIGHTS: dict[str, float] = {
-    "title_words": 1.66, "no_title_word": -0.09, "lead_words": 5.7, "text_words": 4.01,
-    "title_wording": 0.61, "same_source": 0.26, "other_language": 1.03, "related_kind": 0.2,
-    "rare_kind": -0.04, "kinds_differ": -1.69, "same_town": 1.75, "seas_differ": -2.7,
-    "rare_kind_and_place": 0.11, "recurring_kind_place_day": -0.37,
-    "recurring_kind_place_other_day": -1.06, "same_day": 0.59, "days_differ": -1.24,
-    "days_apart": -0.67, "published_same_day": 0.57, "rare_event_days_apart": 0.54,
-    "shared_names": 0.65, "subjects_differ": -0.82, "recurring_tolls_differ": -1.88,
-    "rare_kind_tolls": 0.54, "shared_numbers": 0.83, "magnitudes_differ": -1.87,
+    "title_words": 1.62, "no_title_word": -0.11, "lead_words": 5.73, "text_words": 3.87,
+    "title_wording": 0.83, "same_source": 0.29, "other_language": 1.15, "related_kind": 0.22,
+    "rare_kind": -0.05, "kinds_differ": -1.65, "same_town": 1.77, "seas_differ": -2.73,
+    "rare_kind_and_place": 0.13, "recurring_kind_place_day": -0.35,
+    "recurring_kind_place_other_day": -1.05, "same_day": 0.58, "days_differ": -1.23,
+    "days_apart": -0.66, "published_same_day": 0.58, "rare_event_days_apart": 0.52,
+    "shared_names": 0.67, "subjects_differ": -0.78, "recurring_tolls_differ": -1.9,
+    "rare_kind_tolls": 0.55, "shared_numbers": 0.81, "magnitudes_differ": -1.98,
     "another": -0.81,
 }
-INTERCEPT = -2.34
+INTERCEPT = -2.49
 
 
 def story_id_for(item_id: str) -> str:
@@ -106,6 +106,8 @@ class _Story:
     norms: list[tuple[float, float, float]] = field(default_factory=list)  # members' norms
     head_tolls: tuple[int, ...] = ()  # tolls its members' headlines give (no totals)
     days: tuple[str, ...] = ()  # days its members name
+    magnitudes: tuple[float, ...] = ()  # earthquake magnitudes its members give
+    title_towns: tuple[str, ...] = ()  # towns its members' headlines name
     frames: tuple[str, ...] = ()  # "kind|place" keys of its members' leads
     items: list[int] = field(default_factory=list)  # keys of the member item ids
 
@@ -392,6 +394,12 @@ class Grouper:
         for d in frame.days:
             if d not in story.days:
                 story.days = (*story.days, d)
+        for m in frame.magnitudes:
+            if m not in story.magnitudes:
+                story.magnitudes = (*story.magnitudes, m)
+        for t in frame.title_towns:
+            if t not in story.title_towns:
+                story.title_towns = (*story.title_towns, t)
         for fkey in self._frame_keys(frame):
             if fkey not in story.frames:
                 story.frames = (*story.frames, fkey)

@@ -44,6 +44,7 @@ class Lexicon:
     kind_info: dict[str, Kind] = field(default_factory=dict)  # "e:kind" -> Kind
     compatible: frozenset[tuple[str, str]] = frozenset()  # (family, family), both ways
     distinct: frozenset[str] = frozenset()  # families whose kinds never describe one event
+    kinds_together: frozenset[tuple[str, str]] = frozenset()  # ... but for these pairs
     seas: frozenset[str] = frozenset()  # "p:caribbean", ...
     countries: frozenset[str] = frozenset()
     # place tokens written with two letters or fewer ("US", "EU"): only when capitalised
@@ -56,6 +57,8 @@ class Lexicon:
             return True
         x, y = self.kind_info.get(a), self.kind_info.get(b)
         if x is None or y is None:
+            return True
+        if (a, b) in self.kinds_together:
             return True
         if x.family == y.family:
             return x.family not in self.distinct
@@ -102,6 +105,9 @@ def _kinds(lex: Lexicon, data: dict) -> None:
     lex.compatible = frozenset(
         pair for a, b in families.get("compatible") or () for pair in ((a, b), (b, a)))
     lex.distinct = frozenset(families.get("distinct") or ())
+    lex.kinds_together = frozenset(
+        pair for a, b in families.get("kinds") or ()
+        for pair in ((f"e:{a}", f"e:{b}"), (f"e:{b}", f"e:{a}")))
     for lang in LANGUAGES:
         lex.kinds.setdefault(lang, Phrases())
         lex.weak_kinds.setdefault(lang, Phrases())
