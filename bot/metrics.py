@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 if TYPE_CHECKING:
-    from .pipeline import Decision
+    from .model import Decision
     from .store import Store
 
 log = logging.getLogger(__name__)

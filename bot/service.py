@@ -21,8 +21,9 @@ from typing import TextIO
 
 from .config import Config
 from .errors import StoreError
-from .model import Alert, Fact, Item
-from .pipeline import Decision, Pipeline, content_digest
+from .keys import content_digest
+from .model import Alert, Decision, Fact, Item
+from .pipeline import Pipeline
 from .store import Store
 
 log = logging.getLogger(__name__)

@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from .errors import StoreError
-from .ledger import LedgerRow
-from .model import Alert, Change, Item, Story
-from .pipeline import Decision, content_digest, item_key
+from .keys import content_digest, item_key
+from .model import Alert, Change, Decision, Item, LedgerRow, Story
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -157,7 +156,7 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX edits_alert ON edits(alert_id)
     """,
-    # 5: items are keyed by `pipeline.item_key`: a guid that is not global (not an absolute
+    # 5: items are keyed by `keys.item_key`: a guid that is not global (not an absolute
     # URL, a URN or a tag: URI, nor containing a space) is qualified by its feed, "<feed> <id>",
     # so that two feeds numbering their entries alike no longer overwrite each other's row or
     # pass one's article off as an edit of the other's. `guid` keeps the entry's own id when it
@@ -401,7 +400,7 @@ class Store:
 
     def item_state(self, item: Item | str) -> ItemState | None:
         """What is stored of an entry, or None if it was never seen. Ask with the `Item`: it
-        is looked up by its key (`pipeline.item_key`). A string is taken as a key, else as an
+        is looked up by its key (`keys.item_key`). A string is taken as a key, else as an
         entry's own guid (the first feed that gave it wins: a guid alone can be ambiguous)."""
         key = item_key(item) if isinstance(item, Item) else item
         row = self.conn.execute("SELECT story, digest, feed FROM items WHERE id = ?",

@@ -210,7 +210,7 @@ def test_a_store_of_schema_4_is_migrated_to_feed_qualified_keys(tmp_path):
                      (item_id, "deaths", 3, "three", "s1"))
     conn.close()
 
-    from bot.pipeline import item_key  # here: the module must import without it (older code)
+    from bot.keys import item_key  # here: the module must import without it (older code)
 
     store = Store.open(path)
     assert sorted(tuple(r) for r in store.conn.execute("SELECT id, guid FROM items")) == [

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import ROOT
 
 from bot.app import run
 from bot.config import parse_config
 from bot.errors import ConfigError, StoreError
-from bot.ledger import LedgerRow
-from bot.model import Alert, Change, Fact, Item, Story
-from bot.pipeline import Decision
+from bot.model import Alert, Change, Decision, Fact, Item, LedgerRow, Story
 from bot.store import MIGRATIONS, FeedState, Store
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -317,3 +318,14 @@ def test_run_once_prunes_the_store(tmp_path):
     assert [(r[0], r[2]) for r in store.deliveries()] == [(new, "sent")]
     assert rows(store)["alerts"] == {new}
     store.close()
+
+
+def test_the_store_imports_nothing_of_the_decision_core():
+    """design.md: the store never imports the decision core (it saves what the core decided,
+    as plain data). A fresh interpreter, so that what other tests imported does not count."""
+    code = ("import sys, bot.store; "
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('bot'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout.split()
+    assert {m for m in out if not m.startswith("bot.store")} <= {"bot", "bot.errors",
+                                                                  "bot.keys", "bot.model"}, out

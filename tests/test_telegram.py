@@ -42,8 +42,7 @@ from httpserver import Reply, serve
 
 from bot.config import Config, parse_config
 from bot.errors import ConfigError
-from bot.model import Alert, Change, Item, Story
-from bot.pipeline import Decision
+from bot.model import Alert, Change, Decision, Item, Story
 from bot.render import new_story_text, update_text
 from bot.service import Service
 from bot.store import Store
