@@ -221,7 +221,7 @@ class AppriseSink:
         rows are still waiting after `timeout` (a retry later than that)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while self.queue.counts()["queued"] or self._sending:
+        while self.queue.queued_count() or self._sending:
             if loop.time() >= deadline:
                 return False
             await asyncio.sleep(0.05)

@@ -337,6 +337,11 @@ class Deliveries:
             f" WHERE sink = ?{only} ORDER BY alert_id, destination",
             (self.sink, *(() if alert_id is None else (alert_id,))))]
 
+    def queued_count(self) -> int:
+        """Rows still queued (read from the small index of queued rows: cheap to poll)."""
+        return self.conn.execute("SELECT COUNT(*) FROM deliveries WHERE sink = ?"
+                                 " AND state = 'queued'", (self.sink,)).fetchone()[0]
+
     def counts(self) -> dict[str, int]:
         """Rows per state: queued, sent, failed."""
         out = {"queued": 0, "sent": 0, "failed": 0}

@@ -169,7 +169,10 @@ MIGRATIONS: list[str] = [
     # `sink`. `destination` is a chat id (an integer) for Telegram and a hash of the URL (text)
     # for Apprise: declared without a type, each value keeps its own. `message_id` is the id a
     # destination gave the message, where it gives one (Telegram's: what updates reply to and
-    # growth edits). The old tables go, indexes and all, once their rows are copied.
+    # growth edits). The old tables go, indexes and all, once their rows are copied. The key
+    # leads with the alert, so "told already" and threading look rows up from a story's few
+    # alerts; `deliveries_queue` holds the queued rows only (few, whatever the history), in
+    # each destination's order, and no query about sent rows is drawn to it.
     """
     ALTER TABLE deliveries RENAME TO deliveries_5;
     CREATE TABLE deliveries (
@@ -182,7 +185,7 @@ MIGRATIONS: list[str] = [
         error TEXT,
         sent_at TEXT,
         message_id INTEGER,
-        PRIMARY KEY (sink, destination, alert_id)
+        PRIMARY KEY (alert_id, sink, destination)
     );
     INSERT INTO deliveries (alert_id, sink, destination, state, attempts, next_attempt, error,
                             sent_at, message_id)
@@ -194,8 +197,8 @@ MIGRATIONS: list[str] = [
         FROM apprise_deliveries;
     DROP TABLE deliveries_5;
     DROP TABLE apprise_deliveries;
-    CREATE INDEX deliveries_queue ON deliveries(sink, state, destination, alert_id);
-    CREATE INDEX deliveries_alert ON deliveries(alert_id)
+    CREATE INDEX deliveries_queue ON deliveries(sink, destination, alert_id)
+        WHERE state = 'queued'
     """,
 ]
 

@@ -250,7 +250,7 @@ class TelegramSink:
         False when some are still waiting (a retry later than `timeout`, or offline)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            if (not self.sender.queue.counts()["queued"] and not self.store.chats.edits_queued()
+            if (not self.sender.queue.queued_count() and not self.store.chats.edits_queued()
                     and self.sender.idle):
                 return True
             if asyncio.get_running_loop().time() >= deadline:
