@@ -235,7 +235,7 @@ async def poll_feed(service: Service | None, fetcher: Fetcher, feed: FeedConfig,
     With `service` None (vigia check --fetch) it only fetches and parses, and leaves the
     reporting to its caller."""
     store = service.store if service else None
-    state = store.feed_state(feed.url) if store else FeedState(url=feed.url)
+    state = store.feeds.get(feed.url) if store else FeedState(url=feed.url)
     if store and (state.disabled or (state.next_fetch and state.next_fetch > now())):
         return PollReport(feed.url, ok=True, skipped=True)
     started = time.monotonic()
@@ -255,7 +255,7 @@ async def poll_feed(service: Service | None, fetcher: Fetcher, feed: FeedConfig,
                      next_fetch=t + pause if pause else None)
     if result.not_modified:
         if store:
-            store.save_feed_state(polled)
+            store.feeds.save(polled)
         return PollReport(feed.url, ok=True, not_modified=True)
     _report_skipped(feed.url, parsed.skipped)
     if service is None:
@@ -266,11 +266,11 @@ async def poll_feed(service: Service | None, fetcher: Fetcher, feed: FeedConfig,
     new, edited, alerts = await _ingest(service, parsed, backlog(state, feed, config, t), t,
                                         metrics, grew, cap)
     for summary in cap.summaries(feed.name or parsed.title, t):
-        service.store.add_alert(summary)
+        service.store.outbox.add(summary)
         alerts += 1
         log.info("feed %s: %d new stories for %s past alerts.max_per_poll, told in one message",
                  feed.url, len(cap.held[summary.watchlist]), summary.watchlist)
-    service.store.save_feed_state(replace(
+    service.store.feeds.save(replace(
         polled, title=parsed.title, etag=result.etag, last_modified=result.last_modified,
         items_seen=state.items_seen + new))
     if parsed.warning:
@@ -311,7 +311,7 @@ async def _failed(store: Store, state: FeedState, feed: FeedConfig, config: Conf
     """Record a failed poll on the feed; tell the admins when it gets the feed disabled."""
     log.warning("feed %s: %s", feed.url, exc.detail)
     failed = after_failure(state, feed, config, now, exc.detail, exc.retry_after)
-    store.save_feed_state(failed)
+    store.feeds.save(failed)
     if failed.disabled and not state.disabled:
         message = (f"Feed disabled after {failed.errors} failures in a row: {feed.url}"
                    f" — last error: {exc.detail}. Re-enable with "
@@ -337,7 +337,7 @@ async def _ingest(service: Service, parsed: ParsedFeed, rule: Backlog, t: dateti
         if rule.fresh_start:
             quiet = item.published < rule.cutoff or item.id in parsed.undated
         else:
-            quiet = item.published < rule.cutoff and service.store.item_state(item) is None
+            quiet = item.published < rule.cutoff and service.store.items.state(item) is None
         decision = service.ingest(item, t, quiet=quiet, admit=cap.admit)
         if decision is None:
             continue
@@ -383,7 +383,7 @@ async def prune_store(store: Store, config: Config, now: datetime) -> dict[str, 
     `Pipeline._evict`), so their threads survive. One short transaction per step, with the
     loop free in between: polls and the sender are never held up for long."""
     total = dict.fromkeys(PRUNED_TABLES, 0)
-    for so_far in store.prune_steps(now - config.storage.retention,
+    for so_far in store.outbox.prune_steps(now - config.storage.retention,
                                     now - 2 * config.grouping.window):
         total = so_far
         await asyncio.sleep(0)

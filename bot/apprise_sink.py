@@ -5,18 +5,19 @@
     sink.dispatch()     # after each poll, *before* the primary sink marks alerts dispatched
     await sink.stop()
 
-How it shares the outbox with the primary sink (Telegram or the console): an alert is
-pending while `alerts.dispatched = 0`, and the primary sink sets that flag. `dispatch()`
-runs first, on the same alerts, and turns each pending alert into one `apprise_deliveries`
-row per destination, keyed by (alert id, destination) — so running it twice, after a crash
-between the two steps, queues nothing twice. Each alert is therefore queued here exactly
-once, and the daemon needs no second flag. (Alerts already dispatched when Apprise is added
-to the config are not sent: adding a destination does not replay history.)
+How it shares the outbox (store/outbox.py) with the primary sink (Telegram or the console):
+an alert is pending while `alerts.dispatched = 0`, and the primary sink sets that flag.
+`dispatch()` runs first, on the same alerts, and queues each pending alert for every
+destination that takes its watchlist, a row per (alert, destination) — so running it twice,
+after a crash between the two steps, queues nothing twice. Each alert is therefore queued
+here exactly once, and the daemon needs no second flag. (Alerts already dispatched when
+Apprise is added to the config are not sent: adding a destination does not replay history.)
 
-Each destination has its own task and its own ordered queue; a row is marked sent only after
-Apprise reported success. Failures retry with exponential backoff (`next_attempt`, stored, so
-a restart keeps the schedule) and are marked failed, with the error, after
-`Backoff.max_attempts`. A request cut off by a crash may be sent twice (at-least-once).
+Each destination has its own task and its own ordered queue in the outbox; a row is marked
+sent only after Apprise reported success. A failure is retried as the outbox's `Backoff`
+says, the same policy as Telegram's (the time stored, so a restart keeps the schedule), and
+marked failed, with the error, after the last try. A request cut off by a crash may be sent
+twice (at-least-once).
 
 The URLs carry secrets: they are never logged nor stored. A destination is named in logs
 as `apprise[i] (Service)` and in the store by a hash of its URL. Apprise itself logs URLs
@@ -34,28 +35,19 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from .config import Config
 from .errors import ConfigError
-from .store import Store
+from .store import APPRISE, Backoff, Store
 
 log = logging.getLogger(__name__)
 
 MAX_ERROR = 500
 
-
-@dataclass(frozen=True)
-class Backoff:
-    base: float = 5.0  # first retry after a failure; doubles each time
-    max: float = 600.0
-    max_attempts: int = 12  # ~1 hour of tries, then the row is marked failed with its error
-    idle_recheck: float = 30.0  # re-read the queue this often even when nobody wakes us
-
-    def delay(self, attempts: int) -> float:
-        return min(self.base * 2 ** max(0, attempts - 1), self.max)
+# Re-read a destination's queue this often even when nobody wakes its task (seconds).
+IDLE_RECHECK = 30.0
 
 
 @dataclass
@@ -133,16 +125,9 @@ def _import_apprise() -> Any:
     return apprise
 
 
-def _wall(t: float) -> str:
-    return datetime.fromtimestamp(t, UTC).isoformat(timespec="milliseconds")
-
-
-def _seconds(text: str | None) -> float:
-    return datetime.fromisoformat(text).timestamp() if text else 0.0
-
-
 class AppriseSink:
     def __init__(self, config: Config, store: Store, *, backoff: Backoff | None = None,
+                 idle_recheck: float = IDLE_RECHECK,
                  clock: Callable[[], float] = time.time) -> None:
         apprise = _import_apprise()
         for name in ("apprise", "urllib3"):
@@ -151,8 +136,11 @@ class AppriseSink:
                 logger.setLevel(logging.WARNING)
         self._apprise = apprise
         self.store = store
-        self.backoff = backoff or Backoff()
-        self.clock = clock
+        self.queue = store.outbox.deliveries(APPRISE)
+        # 5 s, doubling up to 10 minutes: ~1 hour of tries, then the row is marked failed.
+        self.backoff = backoff or Backoff(base=5.0, max=600.0, max_attempts=12)
+        self.idle_recheck = idle_recheck
+        self.clock = clock  # wall-clock seconds, the outbox's clock
         self.destinations: list[Destination] = []
         for i, dest in enumerate(config.apprise):
             notifier = apprise.Apprise()
@@ -181,7 +169,7 @@ class AppriseSink:
         """Queue the pending alerts (call this before the primary sink starts: it may mark
         them dispatched) and start sending, what was queued before a crash first."""
         keep = [d.key for d in self.destinations]
-        dropped = self.store.apprise_fail_others(keep, "destination no longer in the config")
+        dropped = self.queue.fail_others(keep, "destination no longer in the config")
         if dropped:
             log.warning("apprise: %d queued messages were for destinations no longer in the "
                         "config; marked failed", dropped)
@@ -214,7 +202,14 @@ class AppriseSink:
     def dispatch(self) -> int:
         """Queue every pending alert for each destination that takes its watchlist, and
         wake the senders. Must run before the primary sink marks the alerts dispatched."""
-        queued = self.store.apprise_fan_out((d.key, d.watchlists) for d in self.destinations)
+        queued, after = 0, 0
+        while batch := self.store.outbox.pending(after=after):
+            for pending in batch:
+                watchlist = pending.alert.watchlist
+                takers = [d.key for d in self.destinations
+                          if not d.watchlists or watchlist in d.watchlists]
+                queued += len(self.queue.queue(pending.id, takers))
+            after = batch[-1].id
         if queued:
             for dest in self.destinations:
                 if dest.wake is not None:
@@ -226,7 +221,7 @@ class AppriseSink:
         rows are still waiting after `timeout` (a retry later than that)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while self.store.apprise_counts()["queued"] or self._sending:
+        while self.queue.queued_count() or self._sending:
             if loop.time() >= deadline:
                 return False
             await asyncio.sleep(0.05)
@@ -242,7 +237,7 @@ class AppriseSink:
                 delay = await self._step(dest)
             except Exception:  # a store error must not kill the sender: log, wait, try again
                 log.exception("%s: cannot read or update the queue", dest.label)
-                delay = self.backoff.idle_recheck
+                delay = self.idle_recheck
             if delay > 0 and not self._stopping:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(dest.wake.wait(), timeout=delay)
@@ -250,37 +245,37 @@ class AppriseSink:
     async def _step(self, dest: Destination) -> float:
         """Send the destination's oldest queued alert if it is due; returns how long to wait
         before looking again (0: at once)."""
-        head = self.store.apprise_head(dest.key)
-        if head is None:
-            return self.backoff.idle_recheck
-        alert_id, attempts, next_attempt = head
-        wait = _seconds(next_attempt) - self.clock()
-        if wait > 0:
-            return min(wait, self.backoff.idle_recheck)
-        alert = self.store.alert(alert_id)
+        heads = self.queue.heads(dest.key)
+        if not heads:
+            return self.idle_recheck
+        head, now = heads[0], self.clock()
+        if head.due > now:
+            return min(head.due - now, self.idle_recheck)
+        alert = self.store.outbox.alert(head.alert_id)
         if alert is None:  # cannot happen (foreign key); never loop on it
-            self.store.apprise_failed(alert_id, dest.key, "alert not found")
+            self.queue.failed(head.alert_id, dest.key, "alert not found")
             return 0
         self._sending += 1
         try:
             ok, error = await asyncio.to_thread(self._notify, dest, alert.title, alert.text)
         finally:
             self._sending -= 1
+        now = self.clock()
         if ok:
-            self.store.apprise_sent(alert_id, dest.key, datetime.fromtimestamp(self.clock(), UTC))
-            log.info("%s: alert %d sent", dest.label, alert_id)
+            self.queue.sent(head.alert_id, dest.key, now)
+            log.info("%s: alert %d sent", dest.label, head.alert_id)
             return 0
-        attempts += 1
-        if attempts >= self.backoff.max_attempts:
-            self.store.apprise_failed(alert_id, dest.key, error)
-            log.error("%s: alert %d failed after %d attempts: %s", dest.label, alert_id,
+        attempts = head.attempts + 1
+        at = self.backoff.next_try(attempts, now)
+        if at is None:
+            self.queue.failed(head.alert_id, dest.key, error)
+            log.error("%s: alert %d failed after %d attempts: %s", dest.label, head.alert_id,
                       attempts, error)
             return 0
-        delay = self.backoff.delay(attempts)
-        self.store.apprise_retry(alert_id, dest.key, _wall(self.clock() + delay), error)
-        log.warning("%s: alert %d not sent (%s); retry %d in %.0f s", dest.label, alert_id,
-                    error, attempts, delay)
-        return delay
+        self.queue.retry(head.alert_id, dest.key, at, error)
+        log.warning("%s: alert %d not sent (%s); retry %d in %.0f s", dest.label,
+                    head.alert_id, error, attempts, at - now)
+        return at - now
 
     def _notify(self, dest: Destination, title: str, body: str) -> tuple[bool, str]:
         """In a worker thread: one Apprise call. (ok, error text with secrets scrubbed)."""

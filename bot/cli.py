@@ -186,15 +186,15 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         if args.action == "enable":
             if not args.url:
                 raise UsageError("feeds enable needs the feed's URL")
-            state = store.feed_state(args.url)
+            state = store.feeds.get(args.url)
             if args.url not in {f.url for f in config.feeds}:
                 raise UsageError(f"{args.url} is not a feed of {config.source}")
-            store.save_feed_state(replace(state, disabled=False, errors=0, next_fetch=None))
+            store.feeds.save(replace(state, disabled=False, errors=0, next_fetch=None))
             print(f"enabled {args.url}")
             return EXIT_OK
         print(f"{'status':9} {'errors':>6} {'items':>6}  {'last ok':16}  feed")
         for feed in config.feeds:
-            st = store.feed_state(feed.url)
+            st = store.feeds.get(feed.url)
             status = ("disabled" if st.disabled else "failing" if st.errors
                       else "ok" if st.last_ok else "new")
             last_ok = st.last_ok.strftime("%Y-%m-%d %H:%M") if st.last_ok else "-"

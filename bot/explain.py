@@ -62,13 +62,13 @@ def from_store(store: Store, keys: Sequence[str], config: Config) -> list[Record
     grouper could still hold, in the order they were seen."""
     found = []
     for key in keys:
-        hit = store.find_item(key)
+        hit = store.items.find(key)
         if hit is None:
             raise UsageError(f"{key}: no such item in {store.path} (give an item's id or link)")
         found.append(hit)
-    until = max(seen for _, _, seen in found)
-    rows = store.items_seen(until - 2 * config.grouping.window, until)
-    return [Record(item, story, seen) for item, story, seen in rows]
+    until = max(hit.seen for hit in found)
+    rows = store.items.seen(until - 2 * config.grouping.window, until)
+    return [Record(r.item, r.story, r.seen) for r in rows]
 
 
 def find(records: Sequence[Record], key: str) -> int:

@@ -14,9 +14,8 @@ the hold, one wrong figure would become the maximum and silence every later, tru
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from .model import Change
+from .model import Change, LedgerRow
 
 
 def story_scope(story_id: str) -> str:
@@ -28,16 +27,6 @@ _WATCHLIST = "watchlist:"
 
 def watchlist_scope(name: str) -> str:
     return f"{_WATCHLIST}{name}"
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerRow:
-    """Persisted state: the highest told value, or an outlet's report of a pending one."""
-
-    scope: str
-    fact: str
-    value: int
-    outlet: str = ""  # empty for the told maximum; an outlet name for a pending report
 
 
 # The dev corpus's largest true step is 34 -> 46 deaths and 10 -> 13 strikes: far inside

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from .store.outbox import APPRISE, TELEGRAM
+
 if TYPE_CHECKING:
-    from .pipeline import Decision
+    from .model import Decision
     from .store import Store
 
 log = logging.getLogger(__name__)
@@ -56,15 +58,16 @@ class Metrics:
     def health(self) -> dict:
         counts = self.store.counts()
         self.queue.set(counts["alerts_pending"])
-        telegram = self.store.delivery_counts()
-        for sink, by_state in (("telegram", telegram), ("apprise", self.store.apprise_counts())):
-            for state in ("queued", "sent", "failed"):
-                self.deliveries.labels(sink, state).set(by_state[state])
-        failing = [f.url for f in self.store.feed_states() if f.errors or f.disabled]
+        by_sink = {sink: self.store.outbox.deliveries(sink).counts()
+                   for sink in (TELEGRAM, APPRISE)}
+        for sink, by_state in by_sink.items():
+            for state, n in by_state.items():
+                self.deliveries.labels(sink, state).set(n)
+        failing = [f.url for f in self.store.feeds.all() if f.errors or f.disabled]
         return {"ok": True, "uptime_s": round(time.time() - self.started),
                 "last_poll": self.last_poll, "items": counts["items"],
                 "stories": counts["stories"], "alerts_pending": counts["alerts_pending"],
-                "messages_queued": telegram["queued"],
+                "messages_queued": by_sink[TELEGRAM]["queued"],
                 "failing_feeds": len(failing)}
 
     def serve(self, port: int, host: str = "127.0.0.1") -> None:

@@ -82,3 +82,30 @@ class Story:
     watchlists: list[str] = field(default_factory=list)  # watchlists already alerted
     # watchlist -> the told story this one was taken for a repeat of (not told, not yet)
     held: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """Persisted state of the ledger (bot/ledger.py): the highest told value, or an outlet's
+    report of a pending one."""
+
+    scope: str
+    fact: str
+    value: int
+    outlet: str = ""  # empty for the told maximum; an outlet name for a pending report
+
+
+@dataclass
+class Decision:
+    """What the pipeline decided about one item: the shell saves it in one transaction."""
+
+    item: Item
+    story: Story  # the story's state after this item
+    story_is_new: bool
+    watchlists: list[str]  # watchlists the item itself matches
+    facts: list[Fact]
+    changes: list[Change]
+    alerts: list[Alert]
+    ledger: dict[str, list[LedgerRow]] = field(default_factory=dict)  # touched scopes, full rows
+    evicted: list[str] = field(default_factory=list)  # stories that left the window
+    edited: bool = False  # a known item whose text changed

@@ -11,10 +11,9 @@ The daemon and `vigia replay` both go through here.
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -22,8 +21,15 @@ from . import render
 from .config import Config
 from .grouping.evidence import VETO
 from .grouping.grouper import Explanation
+
+# Moved to keys.py and model.py (the store applies them without the core); named here too
+# for the code that imports them from the pipeline.
+from .keys import GLOBAL_ID_PREFIXES as GLOBAL_ID_PREFIXES
+from .keys import content_digest as content_digest
+from .keys import is_global_id as is_global_id
+from .keys import item_key
 from .ledger import Ledger, LedgerRow, story_scope, watchlist_scope
-from .model import STORY_FACTS, WATCHLIST_FACTS, Alert, Change, Fact, Item, Story
+from .model import STORY_FACTS, WATCHLIST_FACTS, Alert, Change, Decision, Fact, Item, Story
 from .watchlists import WatchlistMatcher
 
 Extractor = Callable[[str, str, str | None], list[Fact]]
@@ -49,51 +55,11 @@ class GrouperLike(Protocol):
     def restore(self, item: Item, story_id: str) -> None: ...
 
 
-# Guids that name an entry everywhere: its URL, a URN (the parser's own "urn:vigia:" ids for
-# entries without guid or link included) or a tag: URI. Any other guid ("12345", "en-0004", a
-# CMS's post number, isPermaLink="false") is only unique within the feed that gave it.
-GLOBAL_ID_PREFIXES = ("http://", "https://", "urn:", "tag:")
-
-
-def is_global_id(item_id: str) -> bool:
-    # No space: a qualified key (see item_key) always has one, so a global id can never
-    # equal another feed's qualified key.
-    return item_id[:8].lower().startswith(GLOBAL_ID_PREFIXES) and " " not in item_id
-
-
-def item_key(item: Item) -> str:
-    """What identifies an entry across all feeds: its id when that is global, else the id
-    qualified by its feed ("<feed> <id>"), so that two feeds numbering their entries alike
-    stay two entries. `Item.id` itself stays the entry's own guid: alerts, `vigia replay`'s
-    output and subscribers see that. The store's migration 5 applies the same rule in SQL:
-    change both together."""
-    return item.id if is_global_id(item.id) else f"{item.feed} {item.id}"
-
-
 def _keyed(item: Item) -> Item:
     # The grouper remembers items (and names new stories) by id: give it the key, so that
     # another feed's "12345" is neither taken for a known item nor given its story id.
     key = item_key(item)
     return item if key == item.id else replace(item, id=key)
-
-
-def content_digest(item: Item) -> str:
-    """What makes an entry 'edited': its title or summary changed."""
-    return hashlib.sha1(f"{item.title}\n{item.summary}".encode()).hexdigest()
-
-
-@dataclass
-class Decision:
-    item: Item
-    story: Story  # the story's state after this item
-    story_is_new: bool
-    watchlists: list[str]  # watchlists the item itself matches
-    facts: list[Fact]
-    changes: list[Change]
-    alerts: list[Alert]
-    ledger: dict[str, list[LedgerRow]] = field(default_factory=dict)  # touched scopes, full rows
-    evicted: list[str] = field(default_factory=list)  # stories that left the window
-    edited: bool = False  # a known item whose text changed
 
 
 def _is_repeat(found: Explanation) -> bool:

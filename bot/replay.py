@@ -107,8 +107,8 @@ def replay(config: Config, paths: Sequence[str | Path], out: str | Path, *,
                     alerts_out.write(json.dumps(alert_json(alert), ensure_ascii=False) + "\n")
                     n_alerts += 1
             else:  # the same entry again (another file, a republication): same story
-                known = service.store.item_state(item.id)
-                story = known[0] if known else ""
+                known = service.store.items.state(item.id)
+                story = known.story if known else ""
                 watchlists = service.pipeline.matcher.match(item)
                 facts = service.facts_of(item)
             stories.add(story)

@@ -21,8 +21,9 @@ from typing import TextIO
 
 from .config import Config
 from .errors import StoreError
-from .model import Alert, Fact, Item
-from .pipeline import Decision, Pipeline, content_digest
+from .keys import content_digest
+from .model import Alert, Decision, Fact, Item
+from .pipeline import Pipeline
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class Service:
         """Load the window as of `now` from the store into the pipeline (a fresh one: restore
         adds to what is there). Returns how many stories and items it holds."""
         # Twice the window, as Pipeline._evict keeps stories: what a restart would rebuild.
-        stories, items, ledger = self.store.window(now - 2 * self.config.grouping.window)
+        stories, items, ledger = self.store.items.window(now - 2 * self.config.grouping.window)
         self.pipeline.restore(stories, items, ledger)
         return len(stories), len(items)
 
@@ -93,7 +94,7 @@ class Service:
             except sqlite3.Error as exc:
                 raise StoreError(f"{self.store.path}: cannot reload the open stories: "
                                  f"{exc}") from exc
-        known = self.store.item_state(item)  # by item_key: another feed's "12345" is not it
+        known = self.store.items.state(item)  # by item_key: another feed's "12345" is not it
         known_story = None
         if known is not None:
             if known.feed != item.feed:
@@ -110,7 +111,7 @@ class Service:
                 decision.alerts = []
             elif admit is not None:
                 decision.alerts = admit(decision.alerts)
-            self.store.save(decision, now)
+            self.store.items.save(decision, now)
         except Exception as exc:
             # decide() has already moved the story, ledger and grouper on; with nothing
             # saved, keeping that state would make the retry find the story told (no alert,
@@ -136,10 +137,10 @@ class Service:
         """Hand every queued alert to `deliver`, oldest first; an alert is marked dispatched
         only after `deliver` returned, so a crash in between re-delivers rather than loses."""
         count = 0
-        while batch := self.store.pending_alerts():
+        while batch := self.store.outbox.pending():
             for alert_id, alert in batch:
                 deliver(alert)
-                self.store.mark_dispatched(alert_id)
+                self.store.outbox.mark_dispatched(alert_id)
                 count += 1
         return count
 

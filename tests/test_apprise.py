@@ -26,9 +26,9 @@ from bot.config import Config, parse_config
 from bot.errors import ConfigError
 from bot.model import Item
 from bot.service import ConsoleSink, Service
-from bot.store import Store
+from bot.store import APPRISE, TELEGRAM, Delivery, Store
 
-FAST = Backoff(base=0.1, max=0.4, max_attempts=4, idle_recheck=0.5)
+FAST = Backoff(base=0.1, max=0.4, max_attempts=4)
 USER, PASSWORD, HOOK = "vigia", "pw-Secret-4711", "/hook-Token-8c1f"
 WATCHLISTS = """
 watchlists:
@@ -70,7 +70,19 @@ def ingest(service: Service, title: str) -> int:
 
 
 def pending_texts(store: Store) -> list[str]:
-    return [a.text for _, a in store.pending_alerts()]
+    return [p.alert.text for p in store.outbox.pending()]
+
+
+def apprise_rows(store: Store) -> list[Delivery]:
+    return store.outbox.deliveries(APPRISE).rows()
+
+
+def apprise_counts(store: Store) -> dict[str, int]:
+    return store.outbox.deliveries(APPRISE).counts()
+
+
+def fast_sink(config: Config, store: Store) -> AppriseSink:
+    return AppriseSink(config, store, backoff=FAST, idle_recheck=0.5)
 
 
 # -- the sink ------------------------------------------------------------------------------------
@@ -89,12 +101,12 @@ def test_an_alert_arrives_once_with_its_text_beside_the_console(tmp_path: Path) 
             service.dispatch(lambda a: printed.append(a.text))
 
         async def story() -> None:
-            sink = AppriseSink(config, service.store, backoff=FAST)
+            sink = fast_sink(config, service.store)
             sink.start()
             try:
                 deliver(sink)
                 await wait_for(lambda: posts(server), what="the POST")
-                await wait_for(lambda: service.store.apprise_counts()["sent"] == 1,
+                await wait_for(lambda: apprise_counts(service.store)["sent"] == 1,
                                what="the row marked sent")
                 deliver(sink)  # nothing new: nothing more
                 assert sink.dispatch() == 0
@@ -126,7 +138,7 @@ def test_destinations_take_only_their_watchlists_and_one_story_once(tmp_path: Pa
         assert ingest(service, title) == 2
 
         async def story() -> None:
-            sink = AppriseSink(config, service.store, backoff=FAST)
+            sink = fast_sink(config, service.store)
             sink.start()
             try:
                 await wait_for(lambda: len(posts(server, "/all")) == 2
@@ -156,17 +168,18 @@ def test_a_500_is_retried_later_without_loss_and_in_order(tmp_path: Path) -> Non
         assert len(expected) == 2
 
         async def story() -> None:
-            sink = AppriseSink(config, service.store, backoff=FAST)
+            sink = fast_sink(config, service.store)
             sink.start()
             try:
-                await wait_for(lambda: service.store.apprise_counts()["sent"] == 2, timeout=10,
+                await wait_for(lambda: apprise_counts(service.store)["sent"] == 2, timeout=10,
                                what="both alerts sent")
             finally:
                 await sink.stop()
 
         asyncio.run(story())
-        rows = service.store.apprise_deliveries()
-        assert [(r[2], r[3], r[4]) for r in rows] == [("sent", 3, None), ("sent", 1, None)]
+        rows = apprise_rows(service.store)
+        assert [(r.state, r.attempts, r.error) for r in rows] == [("sent", 3, None),
+                                                                  ("sent", 1, None)]
         assert [p["message"] for p in posts(server)] == [expected[0]] * 3 + [expected[1]]
         service.close()
 
@@ -181,20 +194,20 @@ def test_a_destination_that_keeps_failing_is_marked_failed_with_its_error(
         ingest(service, "US strike on a boat in the Caribbean kills three")
 
         async def story() -> None:
-            sink = AppriseSink(config, service.store, backoff=FAST)
+            sink = fast_sink(config, service.store)
             sink.start()
             try:
-                await wait_for(lambda: service.store.apprise_counts()["failed"] == 1,
+                await wait_for(lambda: apprise_counts(service.store)["failed"] == 1,
                                timeout=10, what="the row marked failed")
             finally:
                 await sink.stop()
 
         asyncio.run(story())
-        ((_, key, state, attempts, error),) = service.store.apprise_deliveries()
-        assert (state, attempts) == ("failed", FAST.max_attempts)
-        assert "500" in error
-        assert PASSWORD not in error and HOOK.strip("/") not in error
-        assert key == destination_key(hook_url(server))
+        [row] = apprise_rows(service.store)
+        assert (row.state, row.attempts) == ("failed", FAST.max_attempts)
+        assert "500" in row.error
+        assert PASSWORD not in row.error and HOOK.strip("/") not in row.error
+        assert row.destination == destination_key(hook_url(server))
         assert len(posts(server)) == FAST.max_attempts
         service.close()
     assert "apprise[0] (JSON): alert 1 failed after 4 attempts" in caplog.text
@@ -213,7 +226,7 @@ def test_a_restart_sends_what_was_queued_and_never_resends(tmp_path: Path) -> No
         ingest(service, "US strike on a boat in the Caribbean kills three")
         ingest(service, "Hegseth announces new Pacific boat strike, two dead")
         expected = pending_texts(service.store)
-        assert AppriseSink(config, service.store, backoff=FAST).dispatch() == 2
+        assert fast_sink(config, service.store).dispatch() == 2
         service.close()
 
         # 2. Restart: the queued rows go out once; the repeated fan-out queues nothing twice.
@@ -222,7 +235,7 @@ def test_a_restart_sends_what_was_queued_and_never_resends(tmp_path: Path) -> No
             printed: list[str] = []
 
             async def story() -> None:
-                sink = AppriseSink(config, service.store, backoff=FAST)
+                sink = fast_sink(config, service.store)
                 sink.start()
                 try:
                     sink.dispatch()
@@ -232,7 +245,7 @@ def test_a_restart_sends_what_was_queued_and_never_resends(tmp_path: Path) -> No
                     await sink.stop()
 
             asyncio.run(story())
-            assert {r[2] for r in service.store.apprise_deliveries()} == {"sent"}
+            assert {r.state for r in apprise_rows(service.store)} == {"sent"}
             service.close()
             return printed
 
@@ -308,8 +321,8 @@ def test_the_daemon_tells_telegram_and_apprise_each_once(tmp_path: Path,
     def sent_rows() -> tuple[list, list]:
         store = Store.open(db)
         try:
-            return ([r[2] for r in store.deliveries()],
-                    [r[2] for r in store.apprise_deliveries()])
+            return ([r.state for r in store.outbox.deliveries(TELEGRAM).rows()],
+                    [r.state for r in apprise_rows(store)])
         finally:
             store.close()
 

@@ -161,7 +161,7 @@ def test_an_edited_entry_is_counted_as_edited_not_new(cli, config_file, tmp_path
         _poll_once(cli, path)
     assert "0 new items, 1 edited item" in caplog.text
     store = Store.open(tmp_path / "vigia.db")
-    assert store.feed_state(url).items_seen == 1
+    assert store.feeds.get(url).items_seen == 1
     store.close()
 
 
@@ -221,7 +221,7 @@ def test_the_daemon_survives_hostile_servers_and_still_alerts_the_honest_feed(tm
             def all_recorded() -> bool:
                 store = Store.open(store_path)
                 try:
-                    states = {s.url: s for s in store.feed_states()}
+                    states = {s.url: s for s in store.feeds.all()}
                 finally:
                     store.close()
                 return all(u in states and states[u].errors >= 1 for u in bad.values()) and \
@@ -232,7 +232,7 @@ def test_the_daemon_survives_hostile_servers_and_still_alerts_the_honest_feed(tm
             stop()
         assert not thread.is_alive(), "the daemon did not stop within 15 s"
     store = Store.open(tmp_path / "vigia.db")
-    states = {s.url: s for s in store.feed_states()}
+    states = {s.url: s for s in store.feeds.all()}
     for name, url in bad.items():
         assert states[url].last_error, name
     assert "retry after 3600" in states[bad["429"]].last_error
@@ -255,14 +255,14 @@ def test_a_failing_feed_is_disabled_after_the_configured_failures_and_can_be_ena
             # Each run polls once; clear the back-off so the next run tries again. No feed
             # answers: exit code 1, for cron.
             assert cli("run", "--once", "--config", str(path)).code == 1
-            state = store.feed_state(url)
+            state = store.feeds.get(url)
             store.conn.execute("UPDATE feeds SET next_fetch = NULL")
-        assert store.feed_state(url).disabled
+        assert store.feeds.get(url).disabled
         assert state.errors == 3
         listing = cli("feeds", "--config", str(path))
         assert "disabled" in listing.out and "503" in listing.out
         assert cli("feeds", "enable", url, "--config", str(path)).code == 0
-        assert not store.feed_state(url).disabled
+        assert not store.feeds.get(url).disabled
         store.close()
 
 
@@ -440,7 +440,7 @@ def test_one_bad_entry_costs_only_itself_and_is_logged_once(cli, config_file, tm
     assert len(warnings) == 1, warnings  # two polls and a check: one line
     assert url in warnings[0] and "invalid link 'http://[bad/a'" in warnings[0]
     store = Store.open(tmp_path / "vigia.db")
-    states = {s.url: s for s in store.feed_states()}
+    states = {s.url: s for s in store.feeds.all()}
     assert store.counts()["items"] == 3
     store.close()
     assert states[url].errors == 0 and states[url].last_ok is not None
@@ -460,7 +460,7 @@ def test_a_crash_on_a_feed_is_recorded_on_the_feed(cli, config_file, tmp_path, m
         url = server.route("/feed", Reply(body=HONEST))
         _poll_once(cli, config_file(config_text(tmp_path, [url])), code=1)
     store = Store.open(tmp_path / "vigia.db")
-    state = store.feed_state(url)
+    state = store.feeds.get(url)
     store.close()
     assert state.errors == 1 and state.next_fetch is not None
     assert "RecursionError" in state.last_error
@@ -507,7 +507,7 @@ def test_after_downtime_only_news_is_told(cli, config_file, tmp_path, down, last
         path = config_file(config_text(tmp_path, [url], interval="10m"))
         store = Store.open(tmp_path / "vigia.db")
         now = datetime.now(UTC)
-        store.save_feed_state(replace(store.feed_state(url), last_ok=now - down,
+        store.feeds.save(replace(store.feeds.get(url), last_ok=now - down,
                                       last_fetch=now - down, last_error=last_error))
         store.close()
         out = _poll_once(cli, path)
@@ -530,7 +530,7 @@ def test_on_a_healthy_feed_an_edit_of_an_old_entry_is_told_a_new_old_entry_is_no
         path = config_file(config_text(tmp_path, [url], interval="10m"))
         store = Store.open(tmp_path / "vigia.db")
         now = datetime.now(UTC)  # polled fine ten minutes ago
-        store.save_feed_state(replace(store.feed_state(url), last_ok=now - timedelta(minutes=10),
+        store.feeds.save(replace(store.feeds.get(url), last_ok=now - timedelta(minutes=10),
                                       last_fetch=now - timedelta(minutes=10)))
         store.close()
         assert "New story" not in _poll_once(cli, path)  # 3 h old when first seen: backlog
@@ -592,7 +592,7 @@ def test_a_servers_long_pause_is_honoured_for_at_most_three_intervals(cli, confi
         url = server.route("/feed", Reply(body=HONEST, headers=headers))
         _poll_once(cli, config_file(config_text(tmp_path, [url], interval="10m")))
     store = Store.open(tmp_path / "vigia.db")
-    state = store.feed_state(url)
+    state = store.feeds.get(url)
     store.close()
     assert state.next_fetch - state.last_fetch == timedelta(minutes=30)
 
@@ -626,7 +626,7 @@ def test_a_burst_past_the_cap_of_a_poll_is_one_summary_message(cli, config_file,
         out = _poll_once(cli, path)
     store = Store.open(tmp_path / "vigia.db")
     try:
-        told = sum("venezuela" in store.story(r[0]).watchlists
+        told = sum("venezuela" in store.items.story(r[0]).watchlists
                    for r in store.conn.execute("SELECT id FROM stories"))
         kinds = [r[0] for r in store.conn.execute("SELECT kind FROM alerts ORDER BY id")]
         items = store.counts()["items"]
@@ -678,7 +678,7 @@ def test_a_dtd_hidden_by_the_encoding_is_refused(cli, config_file, tmp_path, bod
         url = server.route("/feed", Reply(body=body, headers={"Content-Type": "text/xml"}))
         _poll_once(cli, config_file(config_text(tmp_path, [url])), code=1)
     store = Store.open(tmp_path / "vigia.db")
-    state, items = store.feed_state(url), store.counts()["items"]
+    state, items = store.feeds.get(url), store.counts()["items"]
     store.close()
     # Refused: UTF-7 by the parser's own reading; the byte-level body check already stops
     # the others (as a DTD, or as no feed at all: no honest server sends them).
@@ -716,7 +716,7 @@ def test_control_and_bidi_characters_from_a_feed_reach_neither_console_nor_store
         rows = store.conn.execute("SELECT id, guid, outlet, link, title, summary FROM items"
                                   " UNION ALL SELECT '', '', '', '', title, text FROM alerts"
                                   ).fetchall()
-        stories = [store.story(r[0]) for r in store.conn.execute("SELECT id FROM stories")]
+        stories = [store.items.story(r[0]) for r in store.conn.execute("SELECT id FROM stories")]
     finally:
         store.close()
     assert len(rows) == 2 and len(stories) == 1

@@ -296,9 +296,9 @@ def test_a_restart_gives_the_grouper_its_items_in_the_order_they_were_seen(tmp_p
     service.ingest(early, T0)
     service.ingest(late, T0 + timedelta(minutes=10))
     service.close()
-    store_items = Service.open(config, now=T0 + timedelta(minutes=20)).store.window(
-        T0 - timedelta(days=1))[1]
-    assert [i.id for i, _ in store_items] == [early.id, late.id]
+    store_items = Service.open(config, now=T0 + timedelta(minutes=20)).store.items.window(
+        T0 - timedelta(days=1)).items
+    assert [stored.item.id for stored in store_items] == [early.id, late.id]
 
 
 def test_a_restart_keeps_every_member_of_a_story_still_open(tmp_path):
@@ -317,8 +317,8 @@ def test_a_restart_keeps_every_member_of_a_story_still_open(tmp_path):
     assert len({sid for _, sid in ids}) == 1
     service.close()
     restart = T0 + timedelta(hours=151)
-    items = Service.open(config, now=restart).store.window(restart - timedelta(days=6))[1]
-    assert [i.id for i, _ in items] == [iid for iid, _ in ids]
+    items = Service.open(config, now=restart).store.items.window(restart - timedelta(days=6)).items
+    assert [stored.item.id for stored in items] == [iid for iid, _ in ids]
 
 
 # Twenty-four distinct local events in one feed, in one template: towns, kinds of events and

@@ -48,7 +48,7 @@ def service(tmp_path):
 
 
 def new_stories(store: Store) -> list[str]:
-    return [a.story for _, a in store.pending_alerts() if a.kind == "new_story"]
+    return [a.story for _, a in store.outbox.pending() if a.kind == "new_story"]
 
 
 # -- a save that fails ---------------------------------------------------------------------------
@@ -91,7 +91,7 @@ def test_a_rise_whose_save_fails_is_told_when_the_item_comes_again(service, tmp_
 
     again = service.ingest(rise, T0 + timedelta(minutes=40))
     assert again.story.id == first.story.id
-    updates = [a for _, a in service.store.pending_alerts() if a.kind == "update"]
+    updates = [a for _, a in service.store.outbox.pending() if a.kind == "update"]
     assert [(c.fact, c.old, c.new) for a in updates for c in a.changes] == [("deaths", 4, 6)]
 
 
@@ -111,7 +111,7 @@ def test_a_failed_save_on_a_read_only_store_is_a_store_error_and_retried(service
 def test_when_the_rebuild_fails_too_the_next_item_rebuilds_first(service, tmp_path, monkeypatch):
     store = service.store
     store.conn.execute("PRAGMA busy_timeout = 50")
-    real_window = store.window
+    real_window = store.items.window
     calls = []
 
     def window_once_broken(since: datetime):
@@ -120,7 +120,7 @@ def test_when_the_rebuild_fails_too_the_next_item_rebuilds_first(service, tmp_pa
             raise sqlite3.OperationalError("disk I/O error")
         return real_window(since)
 
-    monkeypatch.setattr(store, "window", window_once_broken)
+    monkeypatch.setattr(store.items, "window", window_once_broken)
     strike = entry("1", *STRIKE)
     other = locked(tmp_path / "v.db")
     with pytest.raises(StoreError, match="database is locked"):  # the save's, not the rebuild's
@@ -210,7 +210,7 @@ def test_a_store_of_schema_4_is_migrated_to_feed_qualified_keys(tmp_path):
                      (item_id, "deaths", 3, "three", "s1"))
     conn.close()
 
-    from bot.pipeline import item_key  # here: the module must import without it (older code)
+    from bot.keys import item_key  # here: the module must import without it (older code)
 
     store = Store.open(path)
     assert sorted(tuple(r) for r in store.conn.execute("SELECT id, guid FROM items")) == [
@@ -220,9 +220,9 @@ def test_a_store_of_schema_4_is_migrated_to_feed_qualified_keys(tmp_path):
     old = Item(id="12345", link=url, feed="https://a.test/rss", outlet="A", title="t",
                summary="s", published=T0)
     assert item_key(old) == "https://a.test/rss 12345"
-    assert store.item_state(old) == ("s1", "d", "https://a.test/rss")
-    assert store.item_state("12345")[0] == "s1"  # a bare guid is still found
-    _, items, _ = store.window(T0 - timedelta(days=1))
+    assert store.items.state(old) == ("s1", "d", "https://a.test/rss")
+    assert store.items.state("12345").story == "s1"  # a bare guid is still found
+    _, items, _ = store.items.window(T0 - timedelta(days=1))
     assert sorted(i.id for i, _ in items) == ["12345", url]  # the entries' own ids
     store.close()
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import ROOT
 
 from bot.app import run
 from bot.config import parse_config
 from bot.errors import ConfigError, StoreError
-from bot.ledger import LedgerRow
-from bot.model import Alert, Change, Fact, Item, Story
-from bot.pipeline import Decision
-from bot.store import MIGRATIONS, FeedState, Store
+from bot.model import Alert, Change, Decision, Fact, Item, LedgerRow, Story
+from bot.store import APPRISE, MIGRATIONS, TELEGRAM, Deliveries, FeedState, Store
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -47,33 +48,33 @@ def test_new_store_is_migrated_to_the_latest_schema(tmp_path):
 def test_reopen_after_close_loses_nothing(tmp_path):
     path = tmp_path / "v.db"
     store = Store.open(path)
-    store.save(decision(), NOW)
-    store.save_feed_state(FeedState(url="https://wire.test/rss", etag='"abc"', errors=2,
+    store.items.save(decision(), NOW)
+    store.feeds.save(FeedState(url="https://wire.test/rss", etag='"abc"', errors=2,
                                     last_error="HTTP 500", last_ok=NOW))
     store.close()
 
     store = Store.open(path)
-    assert store.item_state("wire-1")[0] == "s1"
-    stories, items, ledger = store.window(NOW - timedelta(days=1))
+    assert store.items.state("wire-1").story == "s1"
+    stories, items, ledger = store.items.window(NOW - timedelta(days=1))
     assert [s.id for s in stories] == ["s1"]
     assert stories[0].watchlists == ["venezuela"]
     assert stories[0].links == [("Wire", "https://wire.test/wire-1")]
-    assert items[0][0].title == "Strike on a boat kills 3" and items[0][1] == "s1"
+    assert items[0].item.title == "Strike on a boat kills 3" and items[0].story == "s1"
     assert LedgerRow("watchlist:venezuela", "deaths_total", 83) in ledger
-    pending = store.pending_alerts()
+    pending = store.outbox.pending()
     assert len(pending) == 1
-    alert = pending[0][1]
+    alert = pending[0].alert
     assert alert.changes == (Change("deaths_total", 80, 83, ("Wire",)),)
     assert alert.at == NOW
-    feed = store.feed_state("https://wire.test/rss")
+    feed = store.feeds.get("https://wire.test/rss")
     assert (feed.etag, feed.errors, feed.last_error, feed.last_ok) == ('"abc"', 2, "HTTP 500", NOW)
     store.close()
 
 
 def test_a_republished_item_is_the_same_row(tmp_path):
     store = Store.open(tmp_path / "v.db")
-    store.save(decision(), NOW)
-    store.save(decision(alert=False), NOW + timedelta(hours=1))
+    store.items.save(decision(), NOW)
+    store.items.save(decision(alert=False), NOW + timedelta(hours=1))
     assert store.counts()["items"] == 1
     store.close()
 
@@ -81,11 +82,11 @@ def test_a_republished_item_is_the_same_row(tmp_path):
 def test_dispatched_alerts_are_not_pending_after_reopen(tmp_path):
     path = tmp_path / "v.db"
     store = Store.open(path)
-    (alert_id,) = store.save(decision(), NOW)
-    store.mark_dispatched(alert_id)
+    (alert_id,) = store.items.save(decision(), NOW)
+    store.outbox.mark_dispatched(alert_id)
     store.close()
     store = Store.open(path)
-    assert store.pending_alerts() == []
+    assert store.outbox.pending() == []
     store.close()
 
 
@@ -94,7 +95,7 @@ def test_a_failed_save_leaves_nothing_half_written(tmp_path):
     bad = decision()
     bad.facts.append(Fact("deaths", 4, "dup"))  # (item, name) is unique: the insert fails
     with pytest.raises(sqlite3.IntegrityError):
-        store.save(bad, NOW)
+        store.items.save(bad, NOW)
     assert store.counts()["items"] == 0
     assert store.counts()["alerts"] == 0
     store.close()
@@ -122,7 +123,7 @@ def _damage(path, decisions: int = 300) -> None:
     store = Store.open(path)
     for n in range(decisions):
         d = decision(f"wire-{n}", f"s{n}", alert=False)
-        store.save(replace(d, item=replace(d.item, summary="Three were killed. " * 30)), NOW)
+        store.items.save(replace(d, item=replace(d.item, summary="Three were killed. " * 30)), NOW)
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     pages = path.stat().st_size // 4096
@@ -162,28 +163,39 @@ def told(store: Store, story_id: str, at: datetime, *, kind: str = "new_story",
     d.ledger = {}
     d.alerts = [replace(d.alerts[0], at=at, kind=kind,
                         changes=(Change("deaths", n, n + 1, ("Wire",)),))]
-    return store.save(d, at)[0]
+    return store.items.save(d, at)[0]
+
+
+def telegram(store: Store) -> Deliveries:
+    return store.outbox.deliveries(TELEGRAM)
+
+
+def apprise(store: Store) -> Deliveries:
+    return store.outbox.deliveries(APPRISE)
+
+
+def queue(store: Store, alert_id: int, chats) -> list:
+    """What TelegramSink.dispatch does with a pending alert: queue it for `chats`, dispatched."""
+    return telegram(store).queue(alert_id, chats, dispatch=True)
 
 
 def sent(store: Store, alert_id: int, chats: dict[int, int | None]) -> None:
-    """Fan `alert_id` out to `chats` and settle each: a message id is sent, None failed."""
-    assert store.fan_out(alert_id, chats, NOW) == list(chats)
+    """Queue `alert_id` for `chats` and settle each: a message id is sent, None failed."""
+    assert queue(store, alert_id, chats) == list(chats)
     for chat, message_id in chats.items():
         if message_id is None:
-            store.delivery_failed(alert_id, chat, "bad request: no rights")
+            telegram(store).failed(alert_id, chat, "bad request: no rights")
         else:
-            store.delivery_sent(alert_id, chat, message_id, NOW)
+            telegram(store).sent(alert_id, chat, NOW.timestamp(), message_id)
 
 
 def rows(store: Store) -> dict[str, set]:
     c = store.conn
     return {
         "alerts": {r[0] for r in c.execute("SELECT id FROM alerts")},
-        "deliveries": {tuple(r) for r in c.execute(
-            "SELECT alert_id, chat_id, state FROM deliveries")},
+        "deliveries": {(r.alert_id, r.destination, r.state)
+                       for sink in (telegram, apprise) for r in sink(store).rows()},
         "edits": {tuple(r) for r in c.execute("SELECT alert_id, message_id, state FROM edits")},
-        "apprise_deliveries": {tuple(r) for r in c.execute(
-            "SELECT alert_id, destination, state FROM apprise_deliveries")},
         "kept": {r[0] for t in ("stories", "items", "facts", "ledger")
                  for r in c.execute(f"SELECT COUNT(*) FROM {t}")},
     }
@@ -197,28 +209,28 @@ def aged(tmp_path):
     a = {}
     # A story that closed long ago: two alerts, sent, failed, edited, sent through Apprise.
     a["closed"] = told(store, "closed", OLD)
-    assert store.apprise_fan_out([("dest", ())]) == 1
-    store.apprise_sent(a["closed"], "dest", NOW)
+    assert apprise(store).queue(a["closed"], ["dest"]) == ["dest"]
+    apprise(store).sent(a["closed"], "dest", NOW.timestamp())
     sent(store, a["closed"], {1: 501, 2: None})
-    assert store.queue_edit(1, 501, a["closed"], "<b>grown</b>")
-    store.edit_done(1, 501, 1)
+    assert store.chats.queue_edit(1, 501, a["closed"], "<b>grown</b>")
+    store.chats.edit_done(1, 501, 1)
     a["closed+"] = told(store, "closed", OLD + timedelta(hours=2), kind="update")
-    assert store.apprise_fan_out([("dest", ())]) == 1
-    store.apprise_failed(a["closed+"], "dest", "HTTP 500")
+    assert apprise(store).queue(a["closed+"], ["dest"]) == ["dest"]
+    apprise(store).failed(a["closed+"], "dest", "HTTP 500")
     sent(store, a["closed+"], {1: 502})
     # A story told long ago that is still open (an item 2 days ago): its thread is needed.
     a["open"] = told(store, "open", OLD, last_seen=NOW - timedelta(days=2))
     sent(store, a["open"], {1: 601})
-    assert store.queue_edit(1, 601, a["open"], "<b>grown</b>")
-    store.edit_done(1, 601, 1)
+    assert store.chats.queue_edit(1, 601, a["open"], "<b>grown</b>")
+    store.chats.edit_done(1, 601, 1)
     # A closed story whose update is still queued (Telegram unreachable): its anchor stays.
     a["stuck"] = told(store, "stuck", OLD)
     sent(store, a["stuck"], {1: 701})
     a["stuck+"] = told(store, "stuck", OLD + timedelta(hours=1), kind="update")
-    assert store.fan_out(a["stuck+"], [1], NOW) == [1]
+    assert queue(store, a["stuck+"], [1]) == [1]
     # An old alert still queued for an Apprise destination, sent on Telegram.
     a["apprise"] = told(store, "apprise", OLD)
-    assert store.apprise_fan_out([("dest", ())]) == 1
+    assert apprise(store).queue(a["apprise"], ["dest"]) == ["dest"]
     sent(store, a["apprise"], {1: 801})
     # Recent enough to keep, though its story has closed.
     a["recent"] = told(store, "recent", NOW - timedelta(days=30))
@@ -233,25 +245,30 @@ def aged(tmp_path):
 def test_prune_deletes_exactly_the_old_records_no_longer_needed(aged, chunk):
     store, a, path = aged
     before = rows(store)
-    assert store.prune(BEFORE, OPEN_SINCE, chunk=chunk) == {
-        "deliveries": 4, "edits": 1, "apprise_deliveries": 2, "alerts": 2}
+    assert store.outbox.prune(BEFORE, OPEN_SINCE, chunk=chunk) == {
+        "deliveries": 5, "edits": 1, "alerts": 2}
     after = rows(store)
     assert after["alerts"] == before["alerts"] - {a["closed"], a["closed+"]}
+    # A story with a delivery still queued, on any sink, keeps its records (the outbox is
+    # one table since schema 6; before, only a queued Telegram row kept them, and the
+    # Telegram row of the "apprise" story was deleted).
     assert after["deliveries"] == {
         (a["open"], 1, "sent"),
         (a["stuck"], 1, "sent"), (a["stuck+"], 1, "queued"),
+        (a["apprise"], 1, "sent"), (a["apprise"], "dest", "queued"),
         (a["recent"], 1, "sent"),
     }
     assert after["edits"] == {(a["open"], 601, "sent")}
-    assert after["apprise_deliveries"] == {(a["apprise"], "dest", "queued")}
     assert after["kept"] == before["kept"]  # stories, items, facts, ledger untouched
     # What the sender reads still works: replies thread, pending work is there.
-    assert store.first_message(1, "open") == 601 and store.first_message(1, "stuck") == 701
-    assert store.queue_heads()[0][:2] == (1, a["stuck+"])
-    assert [i for i, _ in store.pending_alerts()] == [a["pending"]]
-    assert store.apprise_head("dest")[0] == a["apprise"]
+    assert telegram(store).first_message(1, "open") == 601
+    assert telegram(store).first_message(1, "stuck") == 701
+    [head] = telegram(store).heads()
+    assert (head.destination, head.alert_id) == (1, a["stuck+"])
+    assert [i for i, _ in store.outbox.pending()] == [a["pending"]]
+    assert apprise(store).heads("dest")[0].alert_id == a["apprise"]
     # Again: nothing more to do.
-    assert set(store.prune(BEFORE, OPEN_SINCE).values()) == {0}
+    assert set(store.outbox.prune(BEFORE, OPEN_SINCE).values()) == {0}
     store.close()
     reopened = Store.open(path)
     assert reopened.conn.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -263,21 +280,21 @@ def test_prune_never_deletes_what_is_still_pending(aged):
     """However short the retention and whatever has closed, pending work stays."""
     store, a, _ = aged
     far = NOW + timedelta(days=1000)
-    store.prune(far, far)
+    store.outbox.prune(far, far)
     after = rows(store)
     assert (a["stuck+"], 1, "queued") in after["deliveries"]
-    assert (a["apprise"], "dest", "queued") in after["apprise_deliveries"]
+    assert (a["apprise"], "dest", "queued") in after["deliveries"]
     assert {a["pending"], a["stuck+"], a["apprise"]} <= after["alerts"]
-    assert store.first_message(1, "stuck") == 701  # the queued update still replies to it
-    assert [i for i, _ in store.pending_alerts()] == [a["pending"]]
+    assert telegram(store).first_message(1, "stuck") == 701  # the queued update replies to it
+    assert [i for i, _ in store.outbox.pending()] == [a["pending"]]
 
 
 def test_prune_keeps_the_last_alert_for_status(tmp_path):
     store = Store.open(tmp_path / "v.db")
     only = told(store, "quiet", OLD)
     sent(store, only, {1: 5})
-    assert store.prune(BEFORE, OPEN_SINCE)["deliveries"] == 1
-    assert store.last_alert() is not None and store.last_alert().story == "quiet"
+    assert store.outbox.prune(BEFORE, OPEN_SINCE)["deliveries"] == 1
+    assert store.outbox.last() is not None and store.outbox.last().story == "quiet"
     store.close()
 
 
@@ -286,11 +303,11 @@ def test_a_story_told_on_two_watchlists_is_still_told_once_after_a_prune(tmp_pat
     store = Store.open(tmp_path / "v.db")
     first = told(store, "both", OLD, last_seen=NOW)
     sent(store, first, {1: 5})
-    store.prune(BEFORE, OPEN_SINCE)
+    store.outbox.prune(BEFORE, OPEN_SINCE)
     d = decision("other-watchlist", "both")
     d.alerts = [replace(d.alerts[0], watchlist="sahel", at=NOW)]
-    [second] = store.save(d, NOW)
-    assert store.fan_out(second, [1], NOW) == []
+    [second] = store.items.save(d, NOW)
+    assert queue(store, second, [1]) == []
     store.close()
 
 
@@ -314,6 +331,17 @@ def test_run_once_prunes_the_store(tmp_path):
     config = parse_config(f"storage:\n  path: {db}\n  retention: 30d\n")
     asyncio.run(run(config, once=True, sink=lambda alert: None))
     store = Store.open(db)
-    assert [(r[0], r[2]) for r in store.deliveries()] == [(new, "sent")]
+    assert [(r.alert_id, r.state) for r in telegram(store).rows()] == [(new, "sent")]
     assert rows(store)["alerts"] == {new}
     store.close()
+
+
+def test_the_store_imports_nothing_of_the_decision_core():
+    """design.md: the store never imports the decision core (it saves what the core decided,
+    as plain data). A fresh interpreter, so that what other tests imported does not count."""
+    code = ("import sys, bot.store; "
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('bot'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout.split()
+    assert {m for m in out if not m.startswith("bot.store")} <= {"bot", "bot.errors",
+                                                                  "bot.keys", "bot.model"}, out

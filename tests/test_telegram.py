@@ -42,11 +42,10 @@ from httpserver import Reply, serve
 
 from bot.config import Config, parse_config
 from bot.errors import ConfigError
-from bot.model import Alert, Change, Item, Story
-from bot.pipeline import Decision
+from bot.model import Alert, Change, Decision, Item, Story
 from bot.render import new_story_text, update_text
 from bot.service import Service
-from bot.store import Store
+from bot.store import APPRISE, TELEGRAM, Backoff, Delivery, Store
 from bot.telegram import Pacing, TelegramSink, alert_html
 from bot.telegram.commands import CANNOT_CHECK, ONLY_GROUP_ADMINS
 from bot.telegram.html import MAX_MESSAGE, utf16_len
@@ -58,7 +57,7 @@ SUPERGROUP = -1005550001111
 CHANNEL = -1001234567890
 
 FAST = Pacing(private_interval=0.02, group_interval=0.05, global_rate=1000.0,
-              backoff_base=0.05, backoff_max=0.2, idle_recheck=0.5)
+              backoff=Backoff(base=0.05, max=0.2, max_attempts=20), idle_recheck=0.5)
 
 
 def make_config(api: FakeBotAPI, *, channels: str = "[]") -> Config:
@@ -131,16 +130,21 @@ def queue_alert(store: Store, *, story: str = "s1", kind: str = "new_story",
                   changes=changes, text=text, title=title, links=tuple(outlets))
     decision = Decision(item=item, story=st, story_is_new=kind == "new_story",
                         watchlists=[watchlist], facts=[], changes=list(changes), alerts=[alert])
-    return store.save(decision, now)[0]
+    return store.items.save(decision, now)[0]
+
+
+def deliveries(store: Store) -> list[Delivery]:
+    """Telegram's rows in the outbox, oldest alert first."""
+    return store.outbox.deliveries(TELEGRAM).rows()
 
 
 def settled(store: Store) -> bool:
-    q = store.delivery_counts()
-    return q["queued"] == 0 and q["edits_queued"] == 0 and q["alerts_pending"] == 0
+    return (store.outbox.deliveries(TELEGRAM).counts()["queued"] == 0
+            and store.chats.edits_queued() == 0 and store.outbox.pending_count() == 0)
 
 
 def states(store: Store, chat_id: int) -> list[str]:
-    return [r[2] for r in store.deliveries() if r[1] == chat_id]
+    return [r.state for r in deliveries(store) if r.destination == chat_id]
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -153,7 +157,7 @@ def test_subscribe_then_an_alert_arrives_once(api: FakeBotAPI, store: Store) -> 
             api.command(42, "/subscribe venezuela")
             reply = await wait_for(lambda: api.sent(42), what="the reply to /subscribe")
             assert "Subscribed to venezuela" in reply[0].text
-            assert store.subscriptions(42) == ["venezuela"]
+            assert store.chats.subscriptions(42) == ["venezuela"]
 
             service = Service(config, store)
             now = datetime.now(UTC)
@@ -174,7 +178,7 @@ def test_subscribe_then_an_alert_arrives_once(api: FakeBotAPI, store: Store) -> 
             assert service.ingest(item, now) is None
             assert sink.dispatch() == 0
             assert len(api.sent(42)) == 2
-            assert [r[2] for r in store.deliveries()] == ["sent"]
+            assert [r.state for r in deliveries(store)] == ["sent"]
 
     asyncio.run(story())
 
@@ -188,7 +192,8 @@ def test_status_shows_the_apprise_queue_beside_telegrams(api: FakeBotAPI, store:
                         feed="https://wire.test/rss", outlet="Test Wire",
                         title="US strike on a boat in the Caribbean kills 3",
                         summary="Three people were killed.", published=now, language="en"), now)
-    assert store.apprise_fan_out([("json-hook", [])]) == 1
+    [pending] = store.outbox.pending()
+    assert store.outbox.deliveries(APPRISE).queue(pending.id, ["json-hook"]) == ["json-hook"]
 
     async def story() -> None:
         async with running(config, store):
@@ -230,12 +235,12 @@ def test_commands_answer_helpfully(api: FakeBotAPI, store: Store) -> None:
             api.press(42, "sub:sahel", message_id=api.sent(42)[-1].result["message_id"])
             await wait_for(lambda: api.calls_of("editMessageText", 42), what="the button edit")
             assert api.calls_of("answerCallbackQuery")
-            assert store.subscriptions(42) == ["sahel"]
+            assert store.chats.subscriptions(42) == ["sahel"]
             assert "already follows sahel" in await ask(42, "/subscribe sahel")
             assert "follows: sahel" in await ask(42, "/list")
 
             assert "Muted until" in await ask(42, "/mute 2h")
-            assert store.muted_until(42, datetime.now(UTC)) is not None
+            assert store.chats.muted_until(42, datetime.now(UTC)) is not None
             assert "Muted until" in await ask(42, "/list")
             assert "resumed" in await ask(42, "/unmute")
             assert "Unsubscribed from sahel" in await ask(42, "/unsubscribe sahel")
@@ -252,7 +257,7 @@ def test_commands_answer_helpfully(api: FakeBotAPI, store: Store) -> None:
                                              user=7)
             api.chat_types[CHANNEL] = "channel"
             assert "Subscribed" in await ask(CHANNEL, "/subscribe venezuela")
-            assert store.subscriptions(CHANNEL) == ["venezuela"]
+            assert store.chats.subscriptions(CHANNEL) == ["venezuela"]
             # A command for another bot in a group is left alone.
             before = len(api.sent(GROUP))
             api.command(GROUP, "/frobnicate@other_bot", user_id=7)
@@ -293,8 +298,8 @@ def test_in_a_group_only_its_admins_change_what_it_follows(api: FakeBotAPI,
                     ONLY_GROUP_ADMINS
             assert await ask(api, GROUP, "/subscribe", user_id=someone) == ONLY_GROUP_ADMINS
             assert await ask(api, GROUP, "/mute 2h", user_id=someone) == ONLY_GROUP_ADMINS
-            assert store.subscriptions(GROUP) == []
-            assert store.muted_until(GROUP, datetime.now(UTC)) is None
+            assert store.chats.subscriptions(GROUP) == []
+            assert store.chats.muted_until(GROUP, datetime.now(UTC)) is None
             assert not any("reply_markup" in c.params for c in api.sent(GROUP))
 
             # The group's administrator and creator may.
@@ -305,7 +310,7 @@ def test_in_a_group_only_its_admins_change_what_it_follows(api: FakeBotAPI,
             assert await ask(api, GROUP, "/unsubscribe venezuela", user_id=someone) == \
                 ONLY_GROUP_ADMINS
             assert await ask(api, GROUP, "/unmute", user_id=someone) == ONLY_GROUP_ADMINS
-            assert store.subscriptions(GROUP) == ["sahel", "venezuela"]
+            assert store.chats.subscriptions(GROUP) == ["sahel", "venezuela"]
             # Reading stays open to everyone.
             assert "follows: sahel, venezuela" in await ask(api, GROUP, "/list",
                                                             user_id=someone)
@@ -322,14 +327,14 @@ def test_in_a_group_only_its_admins_change_what_it_follows(api: FakeBotAPI,
             # Posting as a channel is not being an admin of the group.
             assert await ask(api, GROUP, "/subscribe venezuela", sender_chat=CHANNEL) == \
                 ONLY_GROUP_ADMINS
-            assert store.subscriptions(GROUP) == []
+            assert store.chats.subscriptions(GROUP) == []
 
             # A supergroup: the same rule.
             assert await ask(api, SUPERGROUP, "/subscribe venezuela", user_id=someone) == \
                 ONLY_GROUP_ADMINS
             assert "Subscribed" in await ask(api, SUPERGROUP, "/subscribe venezuela",
                                              user_id=admin)
-            assert store.subscriptions(SUPERGROUP) == ["venezuela"]
+            assert store.chats.subscriptions(SUPERGROUP) == ["venezuela"]
 
             # A private chat is its owner's, a channel post comes from the channel's admins:
             # neither needs a check.
@@ -363,12 +368,12 @@ def test_group_buttons_obey_the_same_rule(api: FakeBotAPI, store: Store) -> None
                                        what="the answer to the button")
             assert refused.params["text"] == ONLY_GROUP_ADMINS
             assert refused.params["show_alert"] is True
-            assert store.subscriptions(GROUP) == []
+            assert store.chats.subscriptions(GROUP) == []
 
             api.press(GROUP, "sub:venezuela", message_id=message_id, user_id=admin)
             await wait_for(lambda: api.calls_of("editMessageText", GROUP),
                            what="the button edit")
-            assert store.subscriptions(GROUP) == ["venezuela"]
+            assert store.chats.subscriptions(GROUP) == ["venezuela"]
             assert "Subscribed to venezuela" in api.messages[(GROUP, message_id)]
 
             # The same for the buttons of /unsubscribe.
@@ -378,7 +383,7 @@ def test_group_buttons_obey_the_same_rule(api: FakeBotAPI, store: Store) -> None
             await wait_for(lambda: len(api.calls_of("answerCallbackQuery")) == 3,
                            what="the answer to the second refused press")
             assert api.calls_of("answerCallbackQuery")[-1].params["text"] == ONLY_GROUP_ADMINS
-            assert store.subscriptions(GROUP) == ["venezuela"]
+            assert store.chats.subscriptions(GROUP) == ["venezuela"]
 
     asyncio.run(story())
     assert member_checks(api) == [(GROUP, admin), (GROUP, someone), (GROUP, admin),
@@ -396,13 +401,13 @@ def test_a_failed_admin_check_refuses_politely_and_is_logged(
     async def story() -> None:
         async with running(config, store):
             assert await ask(api, GROUP, "/subscribe venezuela", user_id=10) == CANNOT_CHECK
-            assert store.subscriptions(GROUP) == []
+            assert store.chats.subscriptions(GROUP) == []
             # The bot goes on: the next try is checked afresh, and succeeds.
             assert "Subscribed" in await ask(api, GROUP, "/subscribe venezuela", user_id=10)
 
     asyncio.run(story())
     assert [c.status for c in api.calls_of("getChatMember")] == [fault.status, 200]
-    assert store.subscriptions(GROUP) == ["venezuela"]
+    assert store.chats.subscriptions(GROUP) == ["venezuela"]
     [warning] = [r for r in caplog.records if "admin of chat" in r.getMessage()]
     assert warning.levelno == logging.WARNING and str(GROUP) in warning.getMessage()
     assert not [r for r in caplog.records if "handling an update failed" in r.getMessage()]
@@ -414,7 +419,7 @@ def test_a_burst_of_a_thousand_commands_is_answered_a_few_times_at_the_chats_pac
     # about one a second), and an alert for that chat waited behind all of them.
     config = make_config(api)
     pacing = replace(FAST, private_interval=0.2)
-    store.subscribe(42, "venezuela", datetime.now(UTC))
+    store.chats.subscribe(42, "venezuela", datetime.now(UTC))
 
     async def main() -> None:
         async with running(config, store, pacing) as sink:
@@ -443,18 +448,18 @@ def test_a_polls_summary_is_sent_and_latest_lists_the_stories(api: FakeBotAPI,
     from bot.app import AlertCap
 
     config = make_config(api)
-    store.subscribe(42, "venezuela", datetime.now(UTC))
-    store.subscribe(42, "sahel", datetime.now(UTC))
+    store.chats.subscribe(42, "venezuela", datetime.now(UTC))
+    store.chats.subscribe(42, "sahel", datetime.now(UTC))
     cap = AlertCap(limit=1)
     for n in range(120):
         title = f"Story <{n}> about a boat off Venezuela"
         ids = [queue_alert(store, story=f"cap-{n}", title=title)]
         # what the poll would have queued: the first, then the others past the cap
-        alert = store.alert(ids[0])
+        alert = store.outbox.alert(ids[0])
         if not cap.admit([alert]):
             store.conn.execute("DELETE FROM alerts WHERE id = ?", (ids[0],))
     [summary] = cap.summaries("Test Wire", datetime.now(UTC))
-    store.add_alert(summary)
+    store.outbox.add(summary)
 
     async def main() -> None:
         async with running(config, store) as sink:
@@ -501,13 +506,13 @@ watchlists:
   - name: venezuela
     include: [venezuela]
 """)
-    store.subscribe(77, "venezuela", datetime.now(UTC))  # subscribed before allow was set
+    store.chats.subscribe(77, "venezuela", datetime.now(UTC))  # subscribed before allow was set
 
     async def main() -> None:
         async with running(config, store) as sink:
             refused = await ask(api, 78, "/subscribe venezuela")
             assert "only the chats its operator lists" in refused and "78" in refused
-            assert store.subscriptions(78) == []
+            assert store.chats.subscriptions(78) == []
             assert "Subscribed" in await ask(api, 42, "/subscribe venezuela")
             assert "Subscribed" in await ask(api, ADMIN, "/subscribe venezuela")
             api.member(GROUP, 7, "administrator")
@@ -517,7 +522,7 @@ watchlists:
             await wait_for(lambda: settled(store), what="the alert")
 
     asyncio.run(main())
-    told = {r[1] for r in store.deliveries()}
+    told = {r.destination for r in deliveries(store)}
     assert told == {42, ADMIN, GROUP}  # not 77 (not listed), nor 78 (refused)
 
 
@@ -529,7 +534,7 @@ def test_with_a_token_and_nobody_to_tell_the_operator_is_warned(
         async with running(config, store) as sink:
             queue_alert(store)
             sink.dispatch()
-            store.subscribe(42, "venezuela", datetime.now(UTC))
+            store.chats.subscribe(42, "venezuela", datetime.now(UTC))
             queue_alert(store, story="second")
             sink.dispatch()
             await wait_for(lambda: settled(store), what="the second alert")
@@ -550,18 +555,22 @@ def test_a_wrong_base_url_is_one_line_per_try_backing_off(store: Store, status: 
             server.route(f"/bot{TOKEN}/{method}", Reply(status=status, body=page, headers={
                 "Content-Type": "text/html"}))
         config = parse_config(f"telegram:\n  base_url: {server.url('/bot')}\n")
-        pacing = replace(FAST, backoff_base=0.2, backoff_max=0.4)
+        pacing = replace(FAST, backoff=Backoff(base=0.2, max=0.4))
+
+        def said() -> list[str]:
+            return [r.getMessage() for r in caplog.records
+                    if r.name.startswith("bot.") and "Bot API" in r.getMessage()]
 
         async def main() -> None:
             async with running(config, store, pacing):  # not a ConfigError: it retries
-                await wait_for(lambda: server.hits(f"/bot{TOKEN}/getMe") >= 3, timeout=10,
-                               what="three tries")
+                # the third line is written after the third answer came: wait for both
+                await wait_for(lambda: server.hits(f"/bot{TOKEN}/getMe") >= 3
+                               and len(said()) >= 3, timeout=10, what="three tries")
 
         asyncio.run(main())
         tries = [r for r in server.requests if r.path.endswith("/getMe")]
     assert "Traceback" not in caplog.text and "<html" not in caplog.text
-    said = [r.getMessage() for r in caplog.records
-            if r.name.startswith("bot.") and "Bot API" in r.getMessage()]
+    said = said()
     assert len(said) >= 3 and all("\n" not in line and "check telegram.base_url" in line
                                   for line in said), said
     assert not [r for r in caplog.records if r.exc_info]
@@ -573,10 +582,10 @@ def test_a_wrong_base_url_is_one_line_per_try_backing_off(store: Store, status: 
 def test_a_burst_to_a_group_respects_the_pacing(api: FakeBotAPI, store: Store) -> None:
     config = make_config(api)
     pacing = replace(FAST, group_interval=0.25, private_interval=0.1, global_rate=40.0)
-    store.subscribe(GROUP, "venezuela", datetime.now(UTC))
+    store.chats.subscribe(GROUP, "venezuela", datetime.now(UTC))
     privates = list(range(100, 110))
     for chat in privates:
-        store.subscribe(chat, "venezuela", datetime.now(UTC))
+        store.chats.subscribe(chat, "venezuela", datetime.now(UTC))
     for i in range(6):
         queue_alert(store, story=f"burst-{i}", title=f"Strike number {i} on a boat")
 
@@ -636,12 +645,12 @@ def test_under_sustained_load_a_channels_alerts_are_combined_so_none_waits_past_
     assert combined and all(c.params["parse_mode"] == "HTML" for c in combined)
     newest_first = [int(n) for n in re.findall(r"Alert (\d{3})", combined[0].text)]
     assert newest_first == sorted(newest_first, reverse=True)
-    assert {r[2] for r in store.deliveries()} == {"sent"}
+    assert {r.state for r in deliveries(store)} == {"sent"}
 
 
 def test_a_429_delays_without_loss(api: FakeBotAPI, store: Store) -> None:
     config = make_config(api)
-    store.subscribe(42, "venezuela", datetime.now(UTC))
+    store.chats.subscribe(42, "venezuela", datetime.now(UTC))
     ids = [queue_alert(store, story=f"s{i}") for i in range(3)]
     api.fail("sendMessage", retry_after(1), chat_id=42)
 
@@ -653,14 +662,14 @@ def test_a_429_delays_without_loss(api: FakeBotAPI, store: Store) -> None:
     calls = api.calls_of("sendMessage", 42)
     assert [c.status for c in calls] == [429, 200, 200, 200]
     assert calls[1].at - calls[0].at >= 1.0 - 0.02  # retry_after honoured
-    assert [r[0] for r in store.deliveries() if r[2] == "sent"] == ids
+    assert [r.alert_id for r in deliveries(store) if r.state == "sent"] == ids
 
 
 def test_a_403_deactivates_the_chat_and_tells_the_admins(api: FakeBotAPI, store: Store) -> None:
     config = make_config(api)
     for chat in (42, 77):
-        store.subscribe(chat, "venezuela", datetime.now(UTC))
-        store.subscribe(chat, "sahel", datetime.now(UTC))
+        store.chats.subscribe(chat, "venezuela", datetime.now(UTC))
+        store.chats.subscribe(chat, "sahel", datetime.now(UTC))
     api.fail("sendMessage", forbidden(), chat_id=77, times=None)
     queue_alert(store, story="a")
     queue_alert(store, story="b")
@@ -670,8 +679,8 @@ def test_a_403_deactivates_the_chat_and_tells_the_admins(api: FakeBotAPI, store:
             await wait_for(lambda: settled(store) and api.sent(ADMIN), what="the admin notice")
 
     asyncio.run(story())
-    assert store.subscriptions(77) == []
-    assert store.subscriptions(42) == ["sahel", "venezuela"]
+    assert store.chats.subscriptions(77) == []
+    assert store.chats.subscriptions(42) == ["sahel", "venezuela"]
     assert states(store, 77) == ["failed", "failed"]
     assert len(api.calls_of("sendMessage", 77)) == 1  # the second one was not even tried
     assert states(store, 42) == ["sent", "sent"]
@@ -683,7 +692,7 @@ def test_a_403_deactivates_the_chat_and_tells_the_admins(api: FakeBotAPI, store:
 def test_a_400_for_the_markup_falls_back_to_plain_text(api: FakeBotAPI, store: Store,
                                                        fault) -> None:
     config = make_config(api)
-    store.subscribe(42, "venezuela", datetime.now(UTC))
+    store.chats.subscribe(42, "venezuela", datetime.now(UTC))
     queue_alert(store)
     api.fail("sendMessage", fault, chat_id=42)
 
@@ -701,7 +710,7 @@ def test_a_400_for_the_markup_falls_back_to_plain_text(api: FakeBotAPI, store: S
 
 def test_other_400s_are_recorded_as_failed_not_dropped(api: FakeBotAPI, store: Store) -> None:
     config = make_config(api)
-    store.subscribe(42, "venezuela", datetime.now(UTC))
+    store.chats.subscribe(42, "venezuela", datetime.now(UTC))
     queue_alert(store)
     api.fail("sendMessage", bad_request("not enough rights to send text messages"), chat_id=42)
 
@@ -710,15 +719,15 @@ def test_other_400s_are_recorded_as_failed_not_dropped(api: FakeBotAPI, store: S
             await wait_for(lambda: settled(store), what="the failure")
 
     asyncio.run(story())
-    [(_, _, state, _, message_id, error)] = store.deliveries()
-    assert state == "failed" and message_id is None
-    assert "not enough rights" in error.lower()
-    assert store.subscriptions(42) == ["venezuela"]  # not the chat's fault for ever
+    [row] = deliveries(store)
+    assert row.state == "failed" and row.message_id is None
+    assert "not enough rights" in row.error.lower()
+    assert store.chats.subscriptions(42) == ["venezuela"]  # not the chat's fault for ever
 
 
 def test_5xx_and_network_errors_retry_with_backoff(api: FakeBotAPI, store: Store) -> None:
     config = make_config(api)
-    store.subscribe(42, "venezuela", datetime.now(UTC))
+    store.chats.subscribe(42, "venezuela", datetime.now(UTC))
     queue_alert(store)
     api.fail("sendMessage", bad_gateway(), chat_id=42, times=3)
 
@@ -731,14 +740,14 @@ def test_5xx_and_network_errors_retry_with_backoff(api: FakeBotAPI, store: Store
     assert [c.status for c in calls] == [502, 502, 502, 200]
     gaps = [b.at - a.at for a, b in itertools.pairwise(calls)]
     assert gaps[0] >= 0.05 - 0.01 and gaps[1] >= 0.1 - 0.01 and gaps[2] >= 0.2 - 0.01, gaps
-    [(_, _, state, attempts, _, _)] = store.deliveries()
-    assert (state, attempts) == ("sent", 4)
+    [row] = deliveries(store)
+    assert (row.state, row.attempts) == ("sent", 4)
 
 
 def test_a_group_that_became_a_supergroup_is_followed(api: FakeBotAPI, store: Store) -> None:
     config = make_config(api)
     new_id = -1009876543210
-    store.subscribe(GROUP, "venezuela", datetime.now(UTC))
+    store.chats.subscribe(GROUP, "venezuela", datetime.now(UTC))
     queue_alert(store)
     api.fail("sendMessage", migrated(new_id), chat_id=GROUP)
 
@@ -747,7 +756,8 @@ def test_a_group_that_became_a_supergroup_is_followed(api: FakeBotAPI, store: St
             await wait_for(lambda: settled(store) and api.sent(new_id), what="the resend")
 
     asyncio.run(story())
-    assert store.subscriptions(GROUP) == [] and store.subscriptions(new_id) == ["venezuela"]
+    assert store.chats.subscriptions(GROUP) == []
+    assert store.chats.subscriptions(new_id) == ["venezuela"]
     assert len(api.sent(new_id)) == 1 and not api.sent(GROUP)
 
 
@@ -787,8 +797,8 @@ def test_a_muted_chat_is_skipped(api: FakeBotAPI, store: Store) -> None:
     config = make_config(api)
     now = datetime.now(UTC)
     for chat in (42, 43):
-        store.subscribe(chat, "venezuela", now)
-    store.set_mute(43, now.replace(year=now.year + 1))
+        store.chats.subscribe(chat, "venezuela", now)
+    store.chats.set_mute(43, now.replace(year=now.year + 1))
     queue_alert(store)
 
     async def story() -> None:
@@ -802,9 +812,9 @@ def test_a_muted_chat_is_skipped(api: FakeBotAPI, store: Store) -> None:
 def test_one_story_on_two_watchlists_is_told_once_per_chat(api: FakeBotAPI,
                                                             store: Store) -> None:
     config = make_config(api)
-    store.subscribe(42, "venezuela", datetime.now(UTC))
-    store.subscribe(42, "sahel", datetime.now(UTC))
-    store.subscribe(43, "sahel", datetime.now(UTC))
+    store.chats.subscribe(42, "venezuela", datetime.now(UTC))
+    store.chats.subscribe(42, "sahel", datetime.now(UTC))
+    store.chats.subscribe(43, "sahel", datetime.now(UTC))
     queue_alert(store, story="both", watchlist="venezuela")
     queue_alert(store, story="both", watchlist="sahel")
 
@@ -819,7 +829,7 @@ def test_one_story_on_two_watchlists_is_told_once_per_chat(api: FakeBotAPI,
 def test_an_unreachable_bot_api_at_start_is_retried_in_the_background(api: FakeBotAPI,
                                                                       store: Store) -> None:
     config = make_config(api)
-    store.subscribe(42, "venezuela", datetime.now(UTC))
+    store.chats.subscribe(42, "venezuela", datetime.now(UTC))
     api.fail("getMe", bad_gateway(), times=2)
 
     async def story() -> None:
@@ -850,7 +860,7 @@ def test_a_rejected_token_is_a_config_error(api: FakeBotAPI, store: Store) -> No
 
 def test_an_update_is_a_reply_to_the_first_message(api: FakeBotAPI, store: Store) -> None:
     config = make_config(api)
-    store.subscribe(42, "venezuela", datetime.now(UTC))
+    store.chats.subscribe(42, "venezuela", datetime.now(UTC))
     queue_alert(store, story="s1")
     queue_alert(store, story="other")
     queue_alert(store, story="s1", kind="update", changes=(Change("deaths", 3, 5, ("AP",)),))
@@ -869,13 +879,13 @@ def test_an_update_is_a_reply_to_the_first_message(api: FakeBotAPI, store: Store
 def test_more_outlets_edit_the_first_message(api: FakeBotAPI, store: Store) -> None:
     config = make_config(api)
     for chat in (42, GROUP):
-        store.subscribe(chat, "venezuela", datetime.now(UTC))
+        store.chats.subscribe(chat, "venezuela", datetime.now(UTC))
     queue_alert(store, story="s1", outlets=[("Reuters", "https://reuters.test/1")])
 
     async def story() -> None:
         async with running(config, store) as sink:
             await wait_for(lambda: settled(store), what="the first messages")
-            grown = store.story("s1")
+            grown = store.items.story("s1")
             for outlet, lang in [("AP", "en"), ("EFE", "es"), ("Le Monde", "fr"),
                                  ("El País", "es")]:
                 grown.outlets.append(outlet)
@@ -905,7 +915,7 @@ def test_a_restart_mid_burst_loses_nothing_and_repeats_nothing(api: FakeBotAPI, 
 
     first = Store.open(db)
     for chat in chats:
-        first.subscribe(chat, "venezuela", datetime.now(UTC))
+        first.chats.subscribe(chat, "venezuela", datetime.now(UTC))
     ids = [queue_alert(first, story=f"r{i}", title=f"Alert {i}") for i in range(8)]
 
     async def until_some_are_sent() -> None:
@@ -914,7 +924,7 @@ def test_a_restart_mid_burst_loses_nothing_and_repeats_nothing(api: FakeBotAPI, 
         # stopped mid-burst: some sent, some still queued
 
     asyncio.run(until_some_are_sent())
-    done = sum(1 for r in first.deliveries() if r[2] == "sent")
+    done = sum(1 for r in deliveries(first) if r.state == "sent")
     assert 7 <= done < len(ids) * len(chats)
     first.close()
 
@@ -927,8 +937,8 @@ def test_a_restart_mid_burst_loses_nothing_and_repeats_nothing(api: FakeBotAPI, 
 
     try:
         asyncio.run(after_restart())
-        assert {r[2] for r in second.deliveries()} == {"sent"}
-        assert len(second.deliveries()) == len(ids) * len(chats)
+        assert {r.state for r in deliveries(second)} == {"sent"}
+        assert len(deliveries(second)) == len(ids) * len(chats)
     finally:
         second.close()
     for chat in chats:
@@ -942,7 +952,7 @@ def test_the_token_never_appears_in_logs(api: FakeBotAPI, store: Store,
                                          caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     config = make_config(api)
-    store.subscribe(42, "venezuela", datetime.now(UTC))
+    store.chats.subscribe(42, "venezuela", datetime.now(UTC))
     queue_alert(store)
     api.fail("sendMessage", bad_gateway(), chat_id=42)
 
@@ -969,7 +979,7 @@ def test_an_api_error_quoting_the_url_leaks_the_token_nowhere(api: FakeBotAPI, s
     config = make_config(api)
     blocked, gone, flaky = 77, 78, 79
     for chat in (blocked, gone, flaky):
-        store.subscribe(chat, "venezuela", datetime.now(UTC))
+        store.chats.subscribe(chat, "venezuela", datetime.now(UTC))
     api.fail("sendMessage", quoting_url(forbidden()), chat_id=blocked)
     api.fail("sendMessage", quoting_url(bad_request("chat not found")), chat_id=gone)
     api.fail("sendMessage", quoting_url(bad_gateway()), chat_id=flaky)
@@ -984,8 +994,7 @@ def test_an_api_error_quoting_the_url_leaks_the_token_nowhere(api: FakeBotAPI, s
     echoed = [c for c in api.calls_of("sendMessage") if c.status in (400, 403, 502)]
     assert len(echoed) == 3  # each answered with the URL in its description...
     secret = TOKEN.split(":", 1)[1].lower()
-    rows = store.conn.execute("SELECT COALESCE(error, '') FROM deliveries").fetchall()
-    texts = {"log": caplog.text, "store": " ".join(r[0] for r in rows),
+    texts = {"log": caplog.text, "store": " ".join(r.error or "" for r in deliveries(store)),
              "notices": " ".join(c.text for c in api.sent(ADMIN))}
     assert "can no longer be reached" in texts["notices"] and "/sendmessage" in texts[
         "store"].lower()  # ...which the texts quote, the token masked
@@ -1098,7 +1107,7 @@ def test_sigkill_mid_burst_then_restart_loses_nothing_and_repeats_nothing(
                  "date": now - timedelta(minutes=30 - n), "title": title, "summary": summary}
                 for n, (title, summary) in enumerate(KILL_EVENTS)], title="Kill Wire").encode()
     store = Store.open(tmp_path / "vigia.db")
-    store.subscribe(KILL_CHAT, "venezuela", now)
+    store.chats.subscribe(KILL_CHAT, "venezuela", now)
     store.close()
     held = api.hold("sendMessage", nth=4, chat_id=KILL_CHAT)
     env = {k: v for k, v in os.environ.items() if k != "VIGIA_CONFIG"}
@@ -1159,10 +1168,10 @@ def test_sigkill_mid_burst_then_restart_loses_nothing_and_repeats_nothing(
 
     store = Store.open(tmp_path / "vigia.db")
     try:
-        rows = store.deliveries()
+        rows = deliveries(store)
         assert store.counts()["alerts"] == len(KILL_EVENTS)
-        assert [(r[1], r[2]) for r in rows] == [(KILL_CHAT, "sent")] * len(KILL_EVENTS)
-        assert [r[4] for r in rows] == [c.result["message_id"] for c in api.sent(KILL_CHAT)]
+        assert [(r.destination, r.state) for r in rows] == [(KILL_CHAT, "sent")] * len(KILL_EVENTS)
+        assert [r.message_id for r in rows] == [c.result["message_id"] for c in api.sent(KILL_CHAT)]
     finally:
         store.close()
     for log in (log1, log2):

@@ -34,7 +34,7 @@ from telegram.ext import (
 )
 
 from ..config import Config, parse_duration
-from ..store import Store
+from ..store import APPRISE, TELEGRAM, Store
 from .html import clip
 from .sender import Sender
 
@@ -208,14 +208,14 @@ def _subscribe(ctx: BotContext, chat: int, name: str) -> str:
     if ctx.config.watchlist(name) is None:
         known = ", ".join(w.name for w in ctx.config.watchlists) or "none configured"
         return f"There is no watchlist called “{name}”. Watchlists: {known}."
-    if ctx.store.subscribe(chat, name, ctx.now()):
+    if ctx.store.chats.subscribe(chat, name, ctx.now()):
         return f"Subscribed to {name}. You will hear about each new story once, and again " \
                "only when a figure changes. /unsubscribe " + name + " to stop."
     return f"This chat already follows {name}."
 
 
 def _unsubscribe(ctx: BotContext, chat: int, name: str) -> str:
-    if ctx.store.unsubscribe(chat, name):
+    if ctx.store.chats.unsubscribe(chat, name):
         return f"Unsubscribed from {name}."
     return f"This chat does not follow “{name}”. /list shows what it follows."
 
@@ -241,7 +241,7 @@ async def watchlists(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not ctx.config.watchlists:
         await _answer(update, context, "No watchlists are configured yet.")
         return
-    mine = set(ctx.store.subscriptions(_chat(update)))
+    mine = set(ctx.store.chats.subscriptions(_chat(update)))
     lines = []
     for w in ctx.config.watchlists:
         mark = " (subscribed)" if w.name in mine else ""
@@ -256,7 +256,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _answer(update, context, refusal)
         return
     if not context.args:
-        mine = set(ctx.store.subscriptions(_chat(update)))
+        mine = set(ctx.store.chats.subscriptions(_chat(update)))
         names = [w.name for w in ctx.config.watchlists if w.name not in mine]
         if not names:
             await _answer(update, context, "This chat already follows every watchlist."
@@ -275,7 +275,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _answer(update, context, refusal)
         return
     if not context.args:
-        names = ctx.store.subscriptions(_chat(update))
+        names = ctx.store.chats.subscriptions(_chat(update))
         if not names:
             await _answer(update, context,
                           "This chat follows no watchlist. /watchlists lists them.")
@@ -306,10 +306,10 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def list_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
     chat = _chat(update)
-    names = ctx.store.subscriptions(chat)
+    names = ctx.store.chats.subscriptions(chat)
     text = ("This chat follows: " + ", ".join(names) if names
             else "This chat follows no watchlist. /watchlists lists them.")
-    until = ctx.store.muted_until(chat, ctx.now())
+    until = ctx.store.chats.muted_until(chat, ctx.now())
     if until:
         text += f"\nMuted until {_stamp(until)} (/unmute to resume)."
     await _answer(update, context, text)
@@ -338,8 +338,8 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The latest stories of the watchlists this chat follows (all of them if none), newest
     first, with their links: where a poll's summary ("37 more stories") points."""
     ctx = _ctx(context)
-    names = ctx.store.subscriptions(_chat(update)) or [w.name for w in ctx.config.watchlists]
-    stories = ctx.store.latest_stories(names, LATEST)
+    names = ctx.store.chats.subscriptions(_chat(update)) or [w.name for w in ctx.config.watchlists]
+    stories = ctx.store.items.latest_stories(names, LATEST)
     if not stories:
         await _answer(update, context, "No stories yet for " + ", ".join(names or ["you"]) + ".")
         return
@@ -369,7 +369,7 @@ async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     span = min(span, MAX_MUTE)
     until = ctx.now() + span
-    ctx.store.set_mute(_chat(update), until)
+    ctx.store.chats.set_mute(_chat(update), until)
     await _answer(update, context, f"Muted until {_stamp(until)}: alerts meanwhile are "
                   "skipped, not saved for later. /unmute to resume sooner.")
 
@@ -380,8 +380,8 @@ async def unmute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _answer(update, context, refusal)
         return
     chat = _chat(update)
-    was = ctx.store.muted_until(chat, ctx.now())
-    ctx.store.set_mute(chat, None)
+    was = ctx.store.chats.muted_until(chat, ctx.now())
+    ctx.store.chats.set_mute(chat, None)
     await _answer(update, context, "Alerts resumed." if was else "This chat was not muted.")
 
 
@@ -390,24 +390,25 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not _is_admin(update, ctx):
         await _answer(update, context, "/status is for the bot's admins (telegram.admins).")
         return
-    feeds_ = ctx.store.feed_states()
+    feeds_ = ctx.store.feeds.all()
     failing = [f for f in feeds_ if f.errors and not f.disabled]
     disabled = [f for f in feeds_ if f.disabled]
-    q = ctx.store.delivery_counts()
+    q = ctx.store.outbox.deliveries(TELEGRAM).counts()
     lines = [
         f"Feeds: {len(ctx.config.feeds)} configured, {len(failing)} failing, "
         f"{len(disabled)} disabled",
-        f"Queue: {q['alerts_pending']} alerts to fan out, {q['queued']} messages and "
-        f"{q['edits_queued']} edits to send; {q['sent']} sent, {q['failed']} failed",
-        f"Subscribed chats: {ctx.store.subscriber_count()}",
+        f"Queue: {ctx.store.outbox.pending_count()} alerts to fan out, {q['queued']} messages "
+        f"and {ctx.store.chats.edits_queued()} edits to send; {q['sent']} sent, "
+        f"{q['failed']} failed",
+        f"Subscribed chats: {ctx.store.chats.subscriber_count()}",
     ]
     if ctx.config.apprise:
-        a = ctx.store.apprise_counts()
+        a = ctx.store.outbox.deliveries(APPRISE).counts()
         lines.append(f"Apprise: {len(ctx.config.apprise)} destinations; {a['queued']} to send, "
                      f"{a['sent']} sent, {a['failed']} failed")
     for f in failing[:5]:
         lines.append(f"• failing ({f.errors}×): {f.url} — {f.last_error}")
-    last = ctx.store.last_alert()
+    last = ctx.store.outbox.last()
     if last:
         lines.append(f"Last alert: {_stamp(last.at)} {last.kind} [{last.watchlist}] "
                      f"{last.title}")
@@ -426,7 +427,7 @@ async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     lines = []
     for feed in ctx.config.feeds:
-        st = ctx.store.feed_state(feed.url)
+        st = ctx.store.feeds.get(feed.url)
         state = ("disabled" if st.disabled else f"failing ({st.errors}×)" if st.errors
                  else "ok" if st.last_ok else "not fetched yet")
         last = _stamp(st.last_ok) if st.last_ok else "never"

@@ -1,9 +1,9 @@
 """The one sender: drains queued deliveries, edits, admin notices and the answers to
 commands at Telegram's pace.
 
-    outbox (alerts) ─fan_out─▶ deliveries / edits (SQLite) ─▶ Sender ─▶ Bot API
-                                                    ▲               │
-                                                    └── sent / retry / failed ──┘
+    outbox (alerts) ─queue─▶ deliveries / edits (SQLite) ─▶ Sender ─▶ Bot API
+                                                  ▲               │
+                                                  └── sent / retry / failed ──┘
 
 Every decision about *what* to send next is taken by one task, `_run`: it reads each chat's
 oldest queued delivery (a chat's alerts go out in order, so an update never overtakes the
@@ -13,6 +13,10 @@ whose chat is free soonest. Up to `Pacing.in_flight` requests run at once — to
 chats only — so throughput is not bound to one round trip. A row is marked sent, with its
 message id, only after Telegram answered; after a crash, queued rows are sent and sent rows
 are not sent again (a request cut off mid-flight may be sent twice: at-least-once).
+
+The deliveries are the outbox's (store/outbox.py), the queue Apprise reads too, and a failed
+try waits as the same `Backoff` says; what is Telegram's own is here and in the store's
+chats part: pacing, message ids (replies, edits), 429s, chats that moved or blocked the bot.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from telegram import LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
@@ -37,7 +41,7 @@ from telegram.error import (
     TelegramError,
 )
 
-from ..store import QueueHead, Store
+from ..store import TELEGRAM, Backoff, Head, Store
 from .html import MAX_MESSAGE, alert_html, clip, digest_html, to_plain
 
 log = logging.getLogger(__name__)
@@ -55,10 +59,9 @@ class Pacing:
     group_interval: float = 3.0  # 20 per minute to a group or channel (negative chat id)
     global_rate: float = 30.0  # messages per second overall
     in_flight: int = 4  # requests at once (each to a different chat)
-    backoff_base: float = 5.0  # first retry after a network error or 5xx; doubles each time
-    backoff_max: float = 600.0
-    # ~2.5 hours of retries at the cap; then the row is marked failed, with its error.
-    max_attempts: int = 20
+    # After a network error or a 5xx: first retry in 5 s, doubling each time up to 10
+    # minutes; after 20 tries (~2.5 hours at the cap) the row is marked failed, with its error.
+    backoff: Backoff = Backoff(base=5.0, max=600.0, max_attempts=20)
     idle_recheck: float = 30.0  # re-read the queue this often even when nobody wakes us
     # When a chat's queue would keep an alert waiting longer than this (seconds), what is
     # queued goes out combined in one message. A channel gets 20 messages a minute; news
@@ -69,16 +72,13 @@ class Pacing:
     def interval(self, chat_id: int) -> float:
         return self.group_interval if chat_id < 0 else self.private_interval
 
-    def backoff(self, attempts: int) -> float:
-        return min(self.backoff_base * 2 ** max(0, attempts - 1), self.backoff_max)
-
-    def too_late(self, head: QueueHead, now: float) -> bool:
+    def too_late(self, head: Head, now: float) -> bool:
         """Whether a chat's queue is too long to send one by one: its last alert would wait
         past `max_delay`, or its first has waited that long already (after a 429)."""
         if head.queued < 2:
             return False
-        waited = now - _seconds(head.since)
-        return (head.queued * self.interval(head.chat_id) > self.max_delay
+        waited = now - head.since
+        return (head.queued * self.interval(head.destination) > self.max_delay
                 or waited > self.max_delay)
 
 
@@ -117,14 +117,6 @@ class Job:
 _PRIORITY = {"notice": 0, "answer": 0, "send": 1, "digest": 1, "edit": 2}
 
 
-def wall(t: float) -> str:
-    return datetime.fromtimestamp(t, UTC).isoformat(timespec="milliseconds")
-
-
-def _seconds(text: str | None) -> float:
-    return datetime.fromisoformat(text).timestamp() if text else 0.0
-
-
 def retry_seconds(exc: RetryAfter) -> float:
     with warnings.catch_warnings():  # PTB 22 warns that retry_after may become a timedelta
         warnings.simplefilter("ignore")
@@ -146,6 +138,7 @@ class Sender:
                  redact: Callable[[str], str] = str) -> None:
         self.bot = bot
         self.store = store
+        self.queue = store.outbox.deliveries(TELEGRAM)
         self.pacing = pacing
         # Applied to every text the sender stores or sends that it did not write itself: an
         # API error may quote the request's URL, token included (see redact.py).
@@ -234,16 +227,14 @@ class Sender:
         candidates: list[tuple[Job, float]] = []
         for note in self._notes:
             candidates.append((Job(note.kind, note.chat_id, text=note.text, note=note), 0.0))
-        for head in self.store.queue_heads():
+        for head in self.queue.heads():
             kind = "digest" if self.pacing.too_late(head, now_wall) else "send"
-            candidates.append((Job(kind, head.chat_id, alert_id=head.alert_id,
-                                   attempts=head.attempts),
-                               _seconds(head.next_attempt) - now_wall))
-        for chat_id, message_id, html, version, attempts, next_attempt in \
-                self.store.queued_edits():
-            candidates.append((Job("edit", chat_id, message_id=message_id, text=html,
-                                   version=version, attempts=attempts),
-                               _seconds(next_attempt) - now_wall))
+            candidates.append((Job(kind, head.destination, alert_id=head.alert_id,
+                                   attempts=head.attempts), head.due - now_wall))
+        for edit in self.store.chats.queued_edits():
+            candidates.append((Job("edit", edit.chat_id, message_id=edit.message_id,
+                                   text=edit.html, version=edit.version,
+                                   attempts=edit.attempts), edit.due - now_wall))
         best: tuple | None = None
         delay = idle
         for job, not_before in candidates:
@@ -303,7 +294,8 @@ class Sender:
         except ChatMigrated as exc:
             log.info("telegram: chat %s moved to %s; following it", job.chat_id,
                      exc.new_chat_id)
-            self.store.migrate_chat(job.chat_id, exc.new_chat_id)
+            self.store.chats.migrate(job.chat_id, exc.new_chat_id)
+            self.queue.move(job.chat_id, exc.new_chat_id, f"chat migrated to {exc.new_chat_id}")
             if self.migrated:
                 self.migrated(job.chat_id, exc.new_chat_id)
             if job.note is not None:  # the answer or notice follows the chat
@@ -314,27 +306,28 @@ class Sender:
         except BadRequest as exc:
             self._bad_request(job, exc)
         except TelegramError as exc:  # NetworkError, TimedOut, 5xx, and the unexpected rest
-            attempts = job.attempts + 1
-            if attempts >= self.pacing.max_attempts:
+            attempts, now = job.attempts + 1, time.time()
+            at = self.pacing.backoff.next_try(attempts, now)
+            if at is None:
                 log.error("telegram: giving up on %s to %s after %d attempts: %s", job.kind,
                           job.chat_id, attempts, exc)
                 self._fail(job, f"gave up after {attempts} attempts: {exc.message}")
             else:
-                wait = self.pacing.backoff(attempts)
                 log.warning("telegram: %s to %s failed (%s); retry in %.0f s", job.kind,
-                            job.chat_id, exc, wait)
-                self._retry(job, time.time() + wait, exc.message)
+                            job.chat_id, exc, at - now)
+                self._retry(job, at, exc.message)
         except Exception as exc:  # a bug of ours: keep the row, retry later, say so loudly
             log.exception("telegram: unexpected error on %s to %s", job.kind, job.chat_id)
-            self._retry(job, time.time() + self.pacing.backoff(job.attempts + 1), repr(exc))
+            self._retry(job, time.time() + self.pacing.backoff.delay(job.attempts + 1),
+                        repr(exc))
 
     async def _deliver(self, job: Job) -> None:
-        alert = self.store.alert(job.alert_id)
+        alert = self.store.outbox.alert(job.alert_id)
         if alert is None:
-            self.store.delivery_failed(job.alert_id, job.chat_id, "alert no longer stored")
+            self.queue.failed(job.alert_id, job.chat_id, "alert no longer stored")
             return
-        markup = alert_html(alert, self.store.story(alert.story))
-        reply_to = (self.store.first_message(job.chat_id, alert.story)
+        markup = alert_html(alert, self.store.items.story(alert.story))
+        reply_to = (self.queue.first_message(job.chat_id, alert.story)
                     if alert.kind == "update" else None)
         reply = (ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
                  if reply_to else None)
@@ -345,17 +338,16 @@ class Sender:
                                                link_preview_options=NO_PREVIEW)
 
         message = await self._with_plain_fallback(send, markup, alert.text, job)
-        self.store.delivery_sent(job.alert_id, job.chat_id, message.message_id,
-                                 datetime.now(UTC))
+        self.queue.sent(job.alert_id, job.chat_id, time.time(), message.message_id)
 
     async def _digest(self, job: Job) -> None:
         """What is queued for the chat, as one message (see Pacing.too_late). Each alert in
         it is marked sent; those that did not fit stay queued, for the next one."""
         alerts = []
-        for alert_id in self.store.queued_for(job.chat_id):
-            alert = self.store.alert(alert_id)
+        for alert_id in self.queue.queued(job.chat_id):
+            alert = self.store.outbox.alert(alert_id)
             if alert is None:
-                self.store.delivery_failed(alert_id, job.chat_id, "alert no longer stored")
+                self.queue.failed(alert_id, job.chat_id, "alert no longer stored")
             else:
                 alerts.append((alert_id, alert))
         if not alerts:
@@ -367,9 +359,9 @@ class Sender:
                                                link_preview_options=NO_PREVIEW)
 
         await self._with_plain_fallback(send, markup, to_plain(markup), job)
-        now = datetime.now(UTC)
+        now = time.time()
         for alert_id, _ in alerts[:taken]:
-            self.store.delivery_sent(alert_id, job.chat_id, None, now)
+            self.queue.sent(alert_id, job.chat_id, now)
         log.info("telegram: %d alerts to %s combined in one message (its queue was long)",
                  taken, job.chat_id)
 
@@ -385,7 +377,7 @@ class Sender:
         except BadRequest as exc:
             if "not modified" not in exc.message.lower():
                 raise
-        self.store.edit_done(job.chat_id, job.message_id, job.version)
+        self.store.chats.edit_done(job.chat_id, job.message_id, job.version)
 
     async def _notify(self, job: Job) -> None:
         note = job.note
@@ -435,19 +427,20 @@ class Sender:
     def _fail(self, job: Job, error: str) -> None:
         error = self.redact(error)
         if job.kind in ("send", "digest"):  # a digest's failure is its head's
-            self.store.delivery_failed(job.alert_id, job.chat_id, error)
+            self.queue.failed(job.alert_id, job.chat_id, error)
         elif job.kind == "edit":
-            self.store.edit_done(job.chat_id, job.message_id, job.version, error, failed=True)
+            self.store.chats.edit_done(job.chat_id, job.message_id, job.version, error,
+                                       failed=True)
         else:
             log.error("telegram: %s to %s lost: %s", job.kind, job.chat_id, error)
 
     def _retry(self, job: Job, at: float, error: str, *, count: bool = True) -> None:
         error = self.redact(error)
         if job.kind in ("send", "digest"):
-            self.store.delivery_retry(job.alert_id, job.chat_id, wall(at), error, count=count)
+            self.queue.retry(job.alert_id, job.chat_id, at, error, count=count)
         elif job.kind == "edit":
-            self.store.edit_retry(job.chat_id, job.message_id, job.version, wall(at), error,
-                                  count=count)
+            self.store.chats.edit_retry(job.chat_id, job.message_id, job.version, at, error,
+                                        count=count)
         elif not count and job.note is not None:  # flood control: the note waits its turn
             self._notes.append(job.note)
         else:

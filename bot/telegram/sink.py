@@ -165,7 +165,7 @@ class TelegramSink:
         self.sender.start()
 
     async def _start_later(self) -> None:
-        delay = self.sender.pacing.backoff_base
+        delay = self.sender.pacing.backoff.base
         while True:
             await asyncio.sleep(delay)
             try:
@@ -173,7 +173,7 @@ class TelegramSink:
                 return
             except TelegramError as exc:  # a token revoked meanwhile also lands here: keep on
                 await self._shutdown_app()
-                delay = min(delay * 2, self.sender.pacing.backoff_max)
+                delay = min(delay * 2, self.sender.pacing.backoff.max)
                 log.warning("telegram: still cannot reach the Bot API (%s); next try in %.0f s",
                             one_line(exc, self.config.telegram.base_url), delay)
 
@@ -207,16 +207,18 @@ class TelegramSink:
     # -- what the daemon calls -----------------------------------------------------------------
 
     def dispatch(self) -> int:
-        """Fan every pending alert out into deliveries (one transaction per alert, with
-        marking it dispatched) and wake the sender. Returns the deliveries queued."""
+        """Queue every pending alert for its chats in the outbox (one transaction per alert,
+        with marking it dispatched) and wake the sender. Returns the deliveries queued."""
         queued = fanned = 0
         now = self.now()
         allowed = self.allowed()
-        while batch := self.store.pending_alerts():
-            for alert_id, alert in batch:
+        while batch := self.store.outbox.pending():
+            for pending in batch:
                 fanned += 1
-                queued += len(self.store.fan_out(alert_id, self.channels_for(alert.watchlist),
-                                                 now, allowed=allowed))
+                watchlist = pending.alert.watchlist
+                chats = self.store.chats.recipients(watchlist, self.channels_for(watchlist), now,
+                                                    allowed=allowed)
+                queued += len(self.sender.queue.queue(pending.id, chats, dispatch=True))
         if queued:
             self.sender.wake()
         elif fanned:
@@ -232,7 +234,7 @@ class TelegramSink:
     def _warn_if_nobody(self) -> None:
         """With a token, alerts are no longer printed: say so when no chat can get them
         either (once, until some chat subscribes)."""
-        if self.config.telegram.channels or self.store.subscriber_count():
+        if self.config.telegram.channels or self.store.chats.subscriber_count():
             self._nobody_warned = False
             return
         if not self._nobody_warned:
@@ -248,8 +250,8 @@ class TelegramSink:
         False when some are still waiting (a retry later than `timeout`, or offline)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            q = self.store.delivery_counts()
-            if not q["queued"] and not q["edits_queued"] and self.sender.idle:
+            if (not self.sender.queue.queued_count() and not self.store.chats.edits_queued()
+                    and self.sender.idle):
                 return True
             if asyncio.get_running_loop().time() >= deadline:
                 return False
@@ -273,13 +275,14 @@ class TelegramSink:
         about it (coalesced per message). Returns the edits queued."""
         queued = 0
         texts: dict[int, str] = {}
-        for chat_id, message_id, alert_id in self.store.story_messages(story.id):
-            if alert_id not in texts:
-                alert = self.store.alert(alert_id)
+        for sent in self.sender.queue.first_messages(story.id):
+            if sent.alert_id not in texts:
+                alert = self.store.outbox.alert(sent.alert_id)
                 if alert is None:
                     continue
-                texts[alert_id] = alert_html(alert, story)
-            queued += self.store.queue_edit(chat_id, message_id, alert_id, texts[alert_id])
+                texts[sent.alert_id] = alert_html(alert, story)
+            queued += self.store.chats.queue_edit(sent.destination, sent.message_id,
+                                                  sent.alert_id, texts[sent.alert_id])
         if queued:
             self.sender.wake()
         return queued
@@ -293,8 +296,9 @@ class TelegramSink:
     # -- callbacks from the sender -------------------------------------------------------------
 
     def _unreachable(self, chat_id: int, reason: str) -> None:
-        names = self.store.deactivate_chat(chat_id)
-        dropped = self.store.fail_queued(chat_id, f"forbidden: {reason}")
+        names = self.store.chats.deactivate(chat_id)
+        dropped = self.sender.queue.fail_queued(chat_id, f"forbidden: {reason}")
+        self.store.chats.fail_edits(chat_id, f"forbidden: {reason}")
         fixed = chat_id in set(self.channels_for_all())
         if fixed:
             self._unreachable_channels.add(chat_id)

@@ -1,0 +1,159 @@
+"""Telegram's chats: who subscribed to which watchlist, which chats are muted, a group that
+became a supergroup, and the queued edits of messages already sent (a story that grew).
+
+The deliveries themselves are the outbox's (outbox.py), as Apprise's are; what is here is
+what only Telegram has.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from typing import NamedTuple
+
+from .schema import from_iso_or_none, iso, iso_or_none, seconds, transaction, wall
+
+
+class Edit(NamedTuple):
+    """A queued new text for a message sent before."""
+
+    chat_id: int
+    message_id: int
+    html: str
+    version: int  # a newer text for the same message replaces it (edits coalesce)
+    attempts: int
+    due: float  # wall-clock seconds from when it may be tried (0: at once)
+
+
+class Chats:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    # -- subscriptions -------------------------------------------------------------------------
+
+    def subscribe(self, chat_id: int, watchlist: str, now: datetime) -> bool:
+        """Subscribe a chat (again); False when it was already subscribed."""
+        with transaction(self.conn) as c:
+            row = c.execute("SELECT active FROM subscriptions WHERE chat_id = ? AND watchlist = ?",
+                            (chat_id, watchlist)).fetchone()
+            if row and row[0]:
+                return False
+            c.execute("INSERT INTO subscriptions (chat_id, watchlist, active, created)"
+                      " VALUES (?,?,1,?) ON CONFLICT(chat_id, watchlist) DO UPDATE SET active = 1",
+                      (chat_id, watchlist, iso(now)))
+        return True
+
+    def unsubscribe(self, chat_id: int, watchlist: str) -> bool:
+        cur = self.conn.execute("UPDATE subscriptions SET active = 0"
+                                " WHERE chat_id = ? AND watchlist = ? AND active = 1",
+                                (chat_id, watchlist))
+        return cur.rowcount > 0
+
+    def subscriptions(self, chat_id: int) -> list[str]:
+        """The watchlists a chat follows, by name."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT watchlist FROM subscriptions WHERE chat_id = ? AND active = 1"
+            " ORDER BY watchlist", (chat_id,))]
+
+    def subscriber_count(self) -> int:
+        return self.conn.execute("SELECT COUNT(DISTINCT chat_id) FROM subscriptions"
+                                 " WHERE active = 1").fetchone()[0]
+
+    def deactivate(self, chat_id: int) -> list[str]:
+        """Turn off every subscription of a chat that cannot be reached (blocked, kicked);
+        returns the watchlists it was subscribed to."""
+        with transaction(self.conn) as c:
+            names = [r[0] for r in c.execute(
+                "SELECT watchlist FROM subscriptions WHERE chat_id = ? AND active = 1",
+                (chat_id,))]
+            c.execute("UPDATE subscriptions SET active = 0 WHERE chat_id = ?", (chat_id,))
+        return names
+
+    def recipients(self, watchlist: str, extra: Iterable[int], now: datetime, *,
+                   allowed: Collection[int] | None = None) -> list[int]:
+        """Who gets an alert of `watchlist`: its active subscribers that are `allowed`
+        (None: all), oldest subscription first, then `extra` (the configured channels),
+        without the chats muted at `now`."""
+        chats = [r[0] for r in self.conn.execute(
+            "SELECT chat_id FROM subscriptions WHERE watchlist = ? AND active = 1"
+            " ORDER BY created, chat_id", (watchlist,))]
+        if allowed is not None:
+            chats = [chat for chat in chats if chat in allowed]
+        muted = {r[0] for r in self.conn.execute(
+            "SELECT chat_id FROM chats WHERE muted_until > ?", (iso(now),))}
+        return [chat for chat in dict.fromkeys([*chats, *extra]) if chat not in muted]
+
+    # -- mutes ---------------------------------------------------------------------------------
+
+    def set_mute(self, chat_id: int, until: datetime | None) -> None:
+        self.conn.execute("INSERT INTO chats (chat_id, muted_until) VALUES (?,?)"
+                          " ON CONFLICT(chat_id) DO UPDATE SET muted_until = excluded.muted_until",
+                          (chat_id, iso_or_none(until)))
+
+    def muted_until(self, chat_id: int, now: datetime) -> datetime | None:
+        """The end of a chat's mute, or None when it is not muted at `now`."""
+        row = self.conn.execute("SELECT muted_until FROM chats WHERE chat_id = ?",
+                                (chat_id,)).fetchone()
+        until = from_iso_or_none(row[0]) if row else None
+        return until if until and until > now else None
+
+    def migrate(self, old: int, new: int) -> None:
+        """A group became a supergroup: its subscriptions and its mute follow it to the new
+        id (its queued deliveries too: `Deliveries.move`). Edits of its old messages cannot
+        follow (new chat, new ids)."""
+        with transaction(self.conn) as c:
+            c.execute("INSERT INTO subscriptions (chat_id, watchlist, active, created)"
+                      " SELECT ?, watchlist, active, created FROM subscriptions WHERE chat_id = ?"
+                      " ON CONFLICT(chat_id, watchlist) DO UPDATE SET"
+                      " active = MAX(active, excluded.active)", (new, old))
+            c.execute("DELETE FROM subscriptions WHERE chat_id = ?", (old,))
+            c.execute("INSERT OR IGNORE INTO chats (chat_id, muted_until)"
+                      " SELECT ?, muted_until FROM chats WHERE chat_id = ?", (new, old))
+            c.execute("DELETE FROM chats WHERE chat_id = ?", (old,))
+        self.fail_edits(old, f"chat migrated to {new}")
+
+    # -- edits of sent messages ----------------------------------------------------------------
+
+    def queue_edit(self, chat_id: int, message_id: int, alert_id: int, html: str) -> bool:
+        """Queue a new text for a sent message; a queued edit of the same message is replaced
+        (edits coalesce). False when the message already has, or will get, this text."""
+        with transaction(self.conn) as c:
+            row = c.execute("SELECT html, state FROM edits WHERE chat_id = ? AND message_id = ?",
+                            (chat_id, message_id)).fetchone()
+            if row and row[0] == html and row[1] != "failed":
+                return False
+            c.execute("INSERT INTO edits (chat_id, message_id, alert_id, html) VALUES (?,?,?,?)"
+                      " ON CONFLICT(chat_id, message_id) DO UPDATE SET html = excluded.html,"
+                      " version = version + 1, state = 'queued', attempts = 0,"
+                      " next_attempt = NULL, error = NULL",
+                      (chat_id, message_id, alert_id, html))
+        return True
+
+    def queued_edits(self) -> list[Edit]:
+        return [Edit(r[0], r[1], r[2], r[3], r[4], seconds(r[5])) for r in self.conn.execute(
+            "SELECT chat_id, message_id, html, version, attempts, next_attempt FROM edits"
+            " WHERE state = 'queued' ORDER BY rowid")]
+
+    def edits_queued(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM edits WHERE state = 'queued'"
+                                 ).fetchone()[0]
+
+    def edit_done(self, chat_id: int, message_id: int, version: int, error: str | None = None,
+                  *, failed: bool = False) -> None:
+        """The edit of `version` is settled (a newer queued text stays queued)."""
+        self.conn.execute("UPDATE edits SET state = ?, error = ?, attempts = attempts + 1"
+                          " WHERE chat_id = ? AND message_id = ? AND version = ?",
+                          ("failed" if failed else "sent", error, chat_id, message_id, version))
+
+    def edit_retry(self, chat_id: int, message_id: int, version: int, at: float, error: str, *,
+                   count: bool = True) -> None:
+        """Try the edit of `version` again at `at` (wall-clock seconds)."""
+        self.conn.execute("UPDATE edits SET next_attempt = ?, error = ?, attempts = attempts + ?"
+                          " WHERE chat_id = ? AND message_id = ? AND version = ?",
+                          (wall(at), error, int(count), chat_id, message_id, version))
+
+    def fail_edits(self, chat_id: int, error: str) -> None:
+        """Fail the queued edits of a chat that cannot be reached, or has moved."""
+        self.conn.execute("UPDATE edits SET state = 'failed', error = ?"
+                          " WHERE chat_id = ? AND state = 'queued'", (error, chat_id))
