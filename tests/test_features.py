@@ -189,3 +189,47 @@ def test_each_kind_row_reads_as_the_table_says(lang, title, kinds):
                          ids=[r[1][:40] for r in TOKEN_ROWS])
 def test_each_vocabulary_row_reads_as_the_table_says(lang, text, expected):
     assert set(expected) <= set(tokens(text, lang))
+
+
+# -- a user's own topic file ---------------------------------------------------------------------
+
+MINING_TOPIC = """
+concepts:
+  mine: [mine, mines, mina, minas]
+  tailings_dam: [tailings dam, presa de relaves, barrage de residus]
+names:
+  codelco: [codelco, national copper corporation, corporacion nacional del cobre]
+places:
+  atacama: [atacama]
+event_words:
+  collapse:
+    en: [cave-in, caved in]
+    es: [hundimiento, hundimientos]
+"""
+
+
+def test_a_topic_file_of_ones_own_is_read_beside_the_general_tables(cli, config_file, tmp_path):
+    (tmp_path / "topics").mkdir()
+    (tmp_path / "topics" / "mining.yaml").write_text(MINING_TOPIC, encoding="utf-8")
+    config = config_file("watchlists:\n  - name: mining\n    include: [mine, mina]\n"
+                         "    topic: topics/mining.yaml\n")
+    assert cli("check", "--config", str(config)).code == 0
+    from bot.config import load_config
+
+    topics = load_config(config).topics()
+    en = set(tokens("Cave-in at Codelco mine in Atacama traps workers", "en", topics=topics))
+    es = set(tokens("Hundimiento en una mina de la Corporación Nacional del Cobre en Atacama",
+                    "es", topics=topics))
+    assert {"e:collapse", "n:codelco", "p:atacama", "c:mine"} <= en & es
+    assert "n:codelco" not in tokens("Codelco mine", "en")  # without the topic: a plain word
+
+
+def test_a_broken_topic_file_is_one_line_naming_it(cli, config_file, tmp_path):
+    (tmp_path / "bad.yaml").write_text("concepts: [not, a, mapping", encoding="utf-8")
+    config = config_file("watchlists:\n  - name: w\n    include: [x]\n    topic: bad.yaml\n")
+    result = cli("check", "--config", str(config))
+    assert result.code == 2 and "watchlists[0].topic" in result.err and "bad.yaml" in result.err
+    missing = config_file("watchlists:\n  - name: w\n    include: [x]\n    topic: nowhere\n",
+                          "m.yaml")
+    result = cli("check", "--config", str(missing))
+    assert result.code == 2 and "no such topic" in result.err
