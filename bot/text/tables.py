@@ -101,6 +101,7 @@ class Language:
     range_words: frozenset[str]
     range_lead: frozenset[str]
     rise_from: frozenset[str]
+    rise_verbs: frozenset[str]
     not_count_after: Phrases
     not_count_before: Phrases
     months: dict[str, int]
@@ -148,6 +149,7 @@ def language(code: str) -> Language:
         range_words=frozenset(str(s) for s in num.get("range_words") or ()),
         range_lead=frozenset(str(s) for s in num.get("range_lead") or ()),
         rise_from=frozenset(str(s) for s in num.get("rise_from") or ()),
+        rise_verbs=frozenset(str(s) for s in num.get("rise_verbs") or ()),
         not_count_after=phrases(num.get("not_count_after") or ()),
         not_count_before=phrases(num.get("not_count_before") or ()),
         months=_folded_keys(dates.get("months"), where),
