@@ -129,7 +129,8 @@ class WatchlistConfig:
     languages: tuple[str, ...] = field(default=(), metadata=_doc(
         "languages accepted; empty means all", "language"))
     track: tuple[str, ...] = field(default=FACT_NAMES, metadata=_doc(
-        "facts tracked and alerted: deaths, survivors, deaths_total, strikes_total", "fact"))
+        "facts tracked and alerted: deaths, injured, missing, survivors, deaths_total, "
+        "strikes_total", "fact"))
     description: str = field(default="", metadata=_doc("one line shown by /watchlists"))
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 # The fact names of design.md; outside tools rely on them.
-STORY_FACTS = ("deaths", "survivors")
+STORY_FACTS = ("deaths", "injured", "missing", "survivors")
 WATCHLIST_FACTS = ("deaths_total", "strikes_total")
 FACT_NAMES = STORY_FACTS + WATCHLIST_FACTS
 
