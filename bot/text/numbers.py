@@ -183,21 +183,34 @@ def _merged(tokens: list[Token], i: int, j: int, kind: int, value: int) -> Token
 
 # ------------------------------------------------------------------------- what counts
 def _scale(tokens: list[Token], lang: Language) -> None:
-    """'2 million', '3 mil', '1.5 millones': the digits times the scale word after them."""
+    """'2 million', '3 mil', '1.5 millones': the digits times the scale word after them;
+    '2 mil 300' (as Mexican news writes 2,300): the hundreds after a thousand added."""
+    n = len(tokens)
     for i, tok in enumerate(tokens[:-1]):
         nxt = tokens[i + 1]
         if tok.kind == NUM and tok.value is not None and nxt.kind == NUM \
                 and nxt.value in (1000, 1_000_000) and nxt.norm.isalpha():
-            tok.value *= nxt.value
+            scale = nxt.value
+            tok.value *= scale
             tok.end = nxt.end
             nxt.kind, nxt.value = NONCOUNT, None
             nxt.norm = ""
+            rest = tokens[i + 2] if i + 2 < n else None
+            if scale == 1000 and rest is not None and rest.kind == NUM \
+                    and rest.norm.isdigit() and len(rest.norm) == 3 and rest.start == nxt.end + 1:
+                tok.value += int(rest.norm)  # "2 mil 300"
+                tok.end = rest.end
+                rest.kind, rest.value, rest.norm = NONCOUNT, None, ""
 
 
 def _mark_not_counts(tokens: list[Token], lang: Language) -> None:
     words = [t.norm for t in tokens]
     n = len(tokens)
     for i, tok in enumerate(tokens):
+        # "more than 2000 dead": a figure that looks like a year after these is a count
+        if tok.kind == NONCOUNT and tok.value is not None and i > 0 \
+                and lang.count_before.ending(words, i - 1)[0]:
+            tok.kind = NUM
         if tok.kind != NUM:
             continue
         if tok.value is None or tok.value > MAX_COUNT:
