@@ -70,7 +70,7 @@ BROKEN = [
     ("missing url", "feeds:\n  - name: Nameless\n", "feeds[0].url", 2, "required"),
     ("duplicate feed", "feeds:\n  - url: https://a.test/rss\n  - url: https://A.test/rss/\n",
      "feeds[1].url", 3, "duplicate feed"),
-    ("unknown fact", "watchlists:\n  - name: w\n    include: [x]\n    track: [deaths, casualties]\n",
+    ("unknown fact", "watchlists:\n  - name: w\n    include: [x]\n    track: [deaths, toll]\n",
      "watchlists[0].track[1]", 4, "unknown fact"),
     ("empty include", "watchlists:\n  - name: w\n    include: []\n", "watchlists[0].include",
      3, "at least one term"),

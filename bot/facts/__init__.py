@@ -42,7 +42,7 @@ from ..model import Fact
 from ..text import LANGUAGES, guess_language
 from .mentions import reading
 from .rules import table
-from .scope import STORY, TOTAL, Mention, read_scope
+from .scope import STORY, TOTAL, Mention, read_scope, rounded
 
 __all__ = ["Mention", "Reading", "explain", "extract_facts", "mentions"]
 
@@ -107,22 +107,14 @@ def _choose(found: list[Mention]) -> list[tuple[str, Mention]]:
     return chosen
 
 
-def _rounded(a: int, b: int) -> bool:
-    """Whether `a` is `b` rounded, as a title does ("over 20,000 dead" for 20,319)."""
-    def zeros(v: int) -> int:
-        n = 0
-        while v and v % 10 == 0:
-            v, n = v // 10, n + 1
-        return n
-    return a >= 100 and zeros(a) >= 2 and zeros(a) > zeros(b) and abs(a - b) <= 0.2 * b
-
-
 def _stated(pick: Mention, story: list[Mention]) -> Mention:
-    """A title rounds a figure that its summary states: take the stated one."""
+    """A title rounds a figure that its summary states, or gives one its summary says has
+    since risen ("hay dos muertos" / "sube a 13 el número de muertos"): take the summary's."""
     if pick.source != "title":
         return pick
     for m in story:
-        if m.source == "summary" and _rounded(pick.value, m.value):
+        if m.source == "summary" and (rounded(pick.value, m.value)
+                                      or m.toll and m.value > pick.value):
             return m
     return pick
 

@@ -82,10 +82,11 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _leads(s: Sentence, c: Hit) -> bool:
-    """Whether the cue opens its sentence, or the part of it after a ";" or ":"."""
+    """Whether the cue is in the first clause of its sentence, or of the part of it after a
+    ";" or ":" ("Since September, ...", "Avec ces frappes, ...")."""
     seg = s.segments[c.start]
-    return all(m != M_WORD for m, g in zip(s.marks[:c.start], s.segments, strict=False)
-               if g == seg)
+    first = next(cl for cl, g in zip(s.clauses, s.segments, strict=True) if g == seg)
+    return s.clauses[c.start] == first and s.clauses[c.end - 1] == first
 
 
 def _cues(ctx: _Ctx, h: Hit, kinds: tuple[str, ...]) -> Iterator[Hit]:
@@ -176,18 +177,21 @@ def read_scope(readings: list[tuple[str, Reading]], tab: Table) -> list[Mention]
 
 
 def _tolls_of_the_series(found: list[Mention]) -> None:
-    """In an item that gives the running total of a series, a toll named as such ("the
-    death toll rises to over 100") is that series' toll, not one event's: the item speaks of
-    the series, and its event's figure is the one said with the event ("killing five")."""
-    series = next((m for m in found if m.kind == "deaths" and m.scope == TOTAL), None)
+    """In an item that counts a series (a running total, a strike's number), a toll named
+    as such and larger than the event's own figure ("the death toll rises to over 100")
+    is that series' toll: the item speaks of the series, and its event's figure is the one
+    said with the event ("killing five")."""
+    series = next((m for m in found if m.kind in ("deaths", "strikes") and m.scope == TOTAL),
+                  None)
     if series is None:
         return
+    own = max((o.value for o in found if o.kind == "deaths" and o.scope == STORY
+               and not o.toll), default=None)
     for m in found:
-        if m.kind == "deaths" and m.scope == STORY and m.toll and m.value >= max(
-                (o.value for o in found if o.kind == "deaths" and o.scope == STORY
-                 and not o.toll), default=0):
+        if m.kind == "deaths" and m.scope == STORY and m.toll and own is not None \
+                and m.value > own:
             m.scope = TOTAL
-            m.reason = f"a toll in an item on a series (its total: {series.span!r})"
+            m.reason = f"a toll in an item on a series (counted: {series.span!r})"
 
 
 def _mention(ctx: _Ctx, h: Hit, scope: str, reason: str, **kw: object) -> Mention:
@@ -202,10 +206,14 @@ def _dropping(ctx: _Ctx, h: Hit) -> str:
     for c in _cues(ctx, h, ("part",)):
         if c.fig == h.fig:
             return f"a part of the toll: {_text(ctx, c)}"
-    for kind in ("prior", "hedge"):
-        c = _in_reach(ctx, h, (kind,))
-        if c is not None:
-            return f"{kind}: {_text(ctx, c)}"
+    c = _in_reach(ctx, h, ("prior",))
+    if c is not None:
+        return f"prior: {_text(ctx, c)}"
+    s = ctx.reading.sentences[h.sent]
+    for c in _cues(ctx, h, ("hedge",)):
+        if h.start - 2 <= c.start and c.end <= h.end + 2 and _overlaps(
+                (s.clauses[h.start], s.clauses[h.end - 1]), _cue_clauses(s, c)):
+            return f"hedge: {_text(ctx, c)}"  # "1,000 feared dead", "could reach 20,000"
     for c in _cues(ctx, h, ("lead",)):
         s = ctx.reading.sentences[h.sent]
         if c.start < h.start and _overlaps(_clauses(s, h, ctx.tab), _cue_clauses(s, c)):
@@ -334,10 +342,22 @@ def _count_beside(ctx: _Ctx, h: Hit, strikes: list[tuple[Hit, Mention]]) -> Hit 
 
 def _smaller_toll(ctx: _Ctx, h: Hit, earlier: list[Mention]) -> Mention | None:
     """This item's own smaller toll read before a toll wording: the toll is then the one
-    this event was added to. "rise" wordings need it in the same sentence."""
+    this event was added to. "rise" wordings need it in the same sentence; a title's round
+    figure ("more than 11,000 dead") is this toll said loosely, not a smaller one."""
     sentence = ctx.reading.sentence_text(h.sent)
     for m in earlier:
-        if m.kind == "deaths" and m.scope == STORY and m.value < (h.value or 0) and (
+        if m.kind == "deaths" and m.scope == STORY and m.value < (h.value or 0) \
+                and not rounded(m.value, h.value or 0) and (
                 h.rule.toll == "bring" or m.source == ctx.source and m.sentence == sentence):
             return m
     return None
+
+
+def rounded(a: int, b: int) -> bool:
+    """Whether `a` is `b` rounded, as a title does ("over 20,000 dead" for 20,319)."""
+    def zeros(v: int) -> int:
+        n = 0
+        while v and v % 10 == 0:
+            v, n = v // 10, n + 1
+        return n
+    return a >= 10 and zeros(a) > zeros(b) and abs(a - b) <= 0.2 * b
