@@ -21,7 +21,7 @@ Elements, separated by spaces:
 
 A pattern holds at most one figure read (N, ORD or NO); it is matched outward from that
 figure, so the words before it are read backwards from it. A pattern without one is
-anchored the same way on its rarest compulsory word or class.
+anchored the same way on its rarest compulsory word or class, or on the one marked ``@``.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ class WordSet:
     """Words and phrases (tuples of folded words), looked up by their first or last word;
     entries written "*ment" match any word ending so (one word only)."""
 
-    __slots__ = ("by_first", "by_last", "suffixes", "firsts", "lasts", "singles")
+    __slots__ = ("by_first", "by_last", "suffixes", "firsts", "lasts", "singles",
+                 "single_lasts")
 
     def __init__(self, phrases: Iterable[tuple[str, ...]] = (), suffixes: Iterable[str] = ()):
         self.by_first: dict[str, list[tuple[str, ...]]] = {}
@@ -63,6 +64,8 @@ class WordSet:
         # words that are entries alone and start no longer entry: a lookup is enough
         self.singles = frozenset(w for w, v in self.by_first.items() if len(v) == 1
                                  and len(v[0]) == 1)
+        self.single_lasts = frozenset(w for w, v in self.by_last.items() if len(v) == 1
+                                      and len(v[0]) == 1)
 
     def union(self, other: WordSet) -> WordSet:
         phrases = {p for v in self.by_first.values() for p in v}
@@ -82,9 +85,12 @@ class WordSet:
 
     def lengths_ending(self, norms: list[str], j: int) -> list[int]:
         """Lengths of the entries that end at norms[j] (inclusive), longest first."""
-        out = [len(p) for p in self.by_last.get(norms[j], ())
+        w = norms[j]
+        if w in self.single_lasts:
+            return [1]
+        out = [len(p) for p in self.by_last.get(w, ())
                if j + 1 - len(p) >= 0 and tuple(norms[j + 1 - len(p):j + 1]) == p]
-        if self.suffixes and norms[j].endswith(self.suffixes) and 1 not in out:
+        if self.suffixes and w.endswith(self.suffixes) and 1 not in out:
             out.append(1)
         return out
 
@@ -110,6 +116,8 @@ class Sentence:
     segments: list[int]  # segment number of each token (a segment ends at ; and :)
     tokens: list  # bot.text.Token, quotes left out
     words: frozenset[str]
+    positions: dict[str, list[int]]  # where each word stands
+    clause_starts: dict[int, int]  # clause number -> the index of its first word
 
 
 class Pattern:
@@ -117,12 +125,15 @@ class Pattern:
     the figure at i (or the anchor at i), or None."""
 
     __slots__ = ("source", "before", "after", "slot", "anchor", "next_reach",
-                 "prev_reach", "key")
+                 "prev_reach", "next_first", "prev_first", "key")
 
     def __init__(self, source: str, classes: Callable[[str], WordSet],
                  gap_stop: WordSet | None = None, common: frozenset[str] = frozenset()) -> None:
         self.source = source
-        elems = [_element(part, classes, gap_stop) for part in source.split()]
+        parts = source.split()
+        # "@" marks the element to anchor on, where the table knows which word is rarest
+        marked = [k for k, part in enumerate(parts) if part.startswith("@")]
+        elems = [_element(part.lstrip("@"), classes, gap_stop) for part in parts]
         slots = [k for k, e in enumerate(elems) if e.kind == VALUE]
         if len(slots) > 1:
             raise ValueError(f"pattern {source!r}: more than one figure read")
@@ -131,8 +142,8 @@ class Pattern:
             self.slot = elems[k].slot
             self.anchor: WordSet | None = None
         else:
-            k = _anchor(elems, common)
-            if k < 0:
+            k = marked[0] if marked else _anchor(elems, common)
+            if k < 0 or elems[k].kind != WORDS or elems[k].lo != 1 or elems[k].hi != 1:
                 raise ValueError(f"pattern {source!r}: no figure, and no word to anchor it")
             self.slot = ""
             self.anchor = elems[k].words
@@ -143,12 +154,24 @@ class Pattern:
         # matching
         self.next_reach = _reach(self.after) if slots else None
         self.prev_reach = _reach(self.before, backward=True)
+        # the words the token right after (before) the figure may be: one lookup rules out
+        # most figures ("{kill_verb} {det}? {qualifier}* N" needs one of those words there)
+        self.next_first = _adjacent(self.after)
+        self.prev_first = _adjacent(self.before, backward=True)
         # the rarest compulsory word element: a sentence without any of its words is skipped
-        self.key = _key(elems)
+        self.key = _key(elems, common)
 
     def match(self, s: Sentence, i: int) -> tuple[int, int] | None:
         if self.anchor is not None:
-            for n in self.anchor.lengths_at(s.norms, i):
+            lengths = self.anchor.lengths_at(s.norms, i)
+            if not self.before and not self.after:  # a word or a class alone
+                return (i, i + lengths[0]) if lengths else None
+            if self.prev_first is not None and not adjacent_ok(self.prev_first, s.norms, i - 1):
+                return None
+            for n in lengths:
+                if self.next_first is not None and not adjacent_ok(self.next_first, s.norms,
+                                                                   i + n):
+                    continue
                 end = _forward(self.after, 0, i + n, s)
                 if end >= 0:
                     start = _backward(self.before, 0, i - 1, s)
@@ -229,29 +252,63 @@ def _reach(elems: list[Elem], backward: bool = False) -> Reach | None:
             if e.lo > 0:
                 return d + 1, (e.words.lasts if backward else e.words.firsts), e.words.suffixes
             d += e.hi * max((len(p) for v in e.words.by_first.values() for p in v), default=1)
-        elif e.kind in (GAP, FIGURE, MARK, VALUE):
+        elif e.kind == MARK and e.lo > 0:
+            return d + 1, frozenset((e.slot,)), ()
+        elif e.kind in (GAP, FIGURE, MARK, VALUE, ANY):
             d += e.hi
         else:
             return None
     return None
 
 
+def _adjacent(elems: list[Elem], backward: bool = False) -> Reach | None:
+    """(0, words, endings) the token next to the anchor must be one of, or None when it may
+    be anything (a gap, a figure, a mark) or nothing (the pattern may end there)."""
+    words: set[str] = set()
+    endings: tuple[str, ...] = ()
+    for e in elems:
+        if e.kind == BOUNDARY:
+            return None
+        if e.kind != WORDS or e.words is None:
+            return None
+        words |= e.words.lasts if backward else e.words.firsts
+        endings += e.words.suffixes
+        if e.lo > 0:
+            return 0, frozenset(words), endings
+    return None
+
+
+def adjacent_ok(first: Reach, norms: list[str], j: int) -> bool:
+    """Whether the token at j may stand next to the anchor."""
+    if j < 0 or j >= len(norms):
+        return False
+    w = norms[j]
+    return w in first[1] or bool(first[2]) and w.endswith(first[2])
+
+
 def reach_ok(reach: Reach, norms: list[str], lo: int, hi: int) -> bool:
     """Whether a token of norms[lo:hi] is one of the reach's words."""
     _, words, endings = reach
-    for j in range(max(lo, 0), min(hi, len(norms))):
+    lo = max(lo, 0)
+    if not endings:
+        return not words.isdisjoint(norms[lo:hi])
+    for j in range(lo, min(hi, len(norms))):
         w = norms[j]
-        if w in words or endings and w.endswith(endings):
+        if w in words or w.endswith(endings):
             return True
     return False
 
 
-def _key(elems: list[Elem]) -> frozenset[str] | None:
+def _key(elems: list[Elem], common: frozenset[str] = frozenset()) -> frozenset[str] | None:
+    """The first words of the compulsory element whose words are rarest (common words such
+    as "the" weigh as many): a sentence holding none of them cannot match."""
     best: frozenset[str] | None = None
+    best_cost = 0
     for e in elems:
-        if e.kind == WORDS and e.lo > 0 and e.words is not None and not e.words.suffixes \
-                and (best is None or len(e.words.firsts) < len(best)):
-            best = e.words.firsts
+        if e.kind == WORDS and e.lo > 0 and e.words is not None and not e.words.suffixes:
+            cost = sum(50 if w in common else 1 for w in e.words.firsts)
+            if best is None or cost < best_cost:
+                best, best_cost = e.words.firsts, cost
     return best
 
 
@@ -296,11 +353,18 @@ def _forward(elems: list[Elem], k: int, i: int, s: Sentence) -> int:
     if k == len(elems):
         return i
     e = elems[k]
-    if e.kind == BOUNDARY:
+    kind = e.kind
+    if kind == WORDS and e.hi == 1:  # the common case, without the repetition machinery
+        if i < len(s.norms):
+            for n in e.words.lengths_at(s.norms, i):  # type: ignore[union-attr]
+                end = _forward(elems, k + 1, i + n, s)
+                if end >= 0:
+                    return end
+        return _forward(elems, k + 1, i, s) if e.lo == 0 else -1
+    if kind == BOUNDARY:
         ok = i == 0 if e.slot == "^" else _is_boundary(s, i)
         return _forward(elems, k + 1, i, s) if ok else -1
-    lazy = e.kind in (GAP, ANY)
-    return _repeat(elems, k, i, s, 0, lazy)
+    return _repeat(elems, k, i, s, 0, kind in (GAP, ANY))
 
 
 def _repeat(elems: list[Elem], k: int, i: int, s: Sentence, count: int, lazy: bool) -> int:
@@ -325,10 +389,18 @@ def _backward(elems: list[Elem], k: int, j: int, s: Sentence) -> int:
     if k == len(elems):
         return j
     e = elems[k]
-    if e.kind == BOUNDARY:
+    kind = e.kind
+    if kind == WORDS and e.hi == 1:
+        if j >= 0:
+            for n in e.words.lengths_ending(s.norms, j):  # type: ignore[union-attr]
+                start = _backward(elems, k + 1, j - n, s)
+                if start > -2:
+                    return start
+        return _backward(elems, k + 1, j, s) if e.lo == 0 else -2
+    if kind == BOUNDARY:
         ok = j < 0 if e.slot == "^" else _is_boundary(s, j)
         return _backward(elems, k + 1, j, s) if ok else -2
-    return _repeat_back(elems, k, j, s, 0, e.kind in (GAP, ANY))
+    return _repeat_back(elems, k, j, s, 0, kind in (GAP, ANY))
 
 
 def _repeat_back(elems: list[Elem], k: int, j: int, s: Sentence, count: int,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from ..text import CLAUSE, END, NONCOUNT, NUM, ORD, PAUSE, QUOTE, SYMBOL, read
 from .matcher import (
@@ -22,9 +23,10 @@ from .matcher import (
     Sentence,
     reach_ok,
 )
-from .rules import Rule, Table, table
+from .rules import Index, Rule, Table, table
 
-_MARK_OF = {NUM: M_NUM, ORD: M_ORD, NONCOUNT: M_NONCOUNT}
+_MARK_OF = {NUM: M_NUM, ORD: M_ORD, NONCOUNT: M_NONCOUNT, PAUSE: M_PUNCT, CLAUSE: M_PUNCT,
+            SYMBOL: M_PUNCT}
 
 
 @dataclass(slots=True)
@@ -50,6 +52,7 @@ class Reading:
     facts: list[Hit]
     cues: list[Hit]
     wholes: set[tuple[int, int]]  # (sentence, token) of the M in "two of the M"
+    by_kind: dict[tuple[int, str], list[Hit]]  # (sentence, cue kind) -> its cues
 
     def sentence_text(self, k: int) -> str:
         toks = self.sentences[k].tokens
@@ -81,29 +84,31 @@ def sentences_of(text: str, lang: str) -> list[Sentence]:
 
 
 def _sentence(toks: list) -> Sentence:
-    norms, marks, values, clauses, segments = [], [], [], [], []
-    clause = segment = 0
-    for tok in toks:
-        kind = tok.kind
-        if kind in (PAUSE, CLAUSE, SYMBOL):
-            mark = M_PUNCT
-            clause += kind != SYMBOL
-            segment += kind == CLAUSE
-        elif kind == NONCOUNT and tok.norm.isdigit():
-            mark = M_CODE  # a number that labels ("strike number 11") or a date's digits
-        else:
-            mark = _MARK_OF.get(kind, M_WORD)
-        norms.append(tok.norm.strip() if kind == PAUSE else tok.norm)
-        marks.append(mark)
-        values.append(tok.value if kind in (NUM, ORD) else (
-            int(tok.norm) if mark == M_CODE and len(tok.norm) < 7 else None))
-        clauses.append(clause)
-        segments.append(segment)
-    return Sentence(norms, marks, values, clauses, segments, toks,
-                    frozenset(n for n, m in zip(norms, marks, strict=True) if m != M_PUNCT))
+    kinds = [t.kind for t in toks]
+    norms = [t.norm for t in toks]
+    marks = [_MARK_OF.get(k, M_WORD) for k in kinds]
+    values = [t.value for t in toks]  # NUM and ORD carry theirs; the others None
+    positions: dict[str, list[int]] = {}
+    for i, kind in enumerate(kinds):
+        if kind == NONCOUNT and norms[i].isdigit():
+            marks[i] = M_CODE  # a number that labels ("strike number 11") or a date's digits
+            if len(norms[i]) < 7:
+                values[i] = int(norms[i])
+        elif kind == PAUSE:
+            norms[i] = norms[i].strip()  # " - "
+        if marks[i] != M_PUNCT:
+            positions.setdefault(norms[i], []).append(i)
+    clauses = list(accumulate(kind in _CLAUSE_ENDS for kind in kinds))
+    segments = list(accumulate(kind == CLAUSE for kind in kinds))
+    starts: dict[int, int] = {}
+    for i, c in enumerate(clauses):
+        if c not in starts and marks[i] == M_WORD:
+            starts[c] = i
+    return Sentence(norms, marks, values, clauses, segments, toks, frozenset(positions),
+                    positions, starts)
 
 
-_SLOT_MARK = {"N": M_NUM, "ORD": M_ORD, "NO": M_CODE}
+_CLAUSE_ENDS = frozenset((PAUSE, CLAUSE))
 
 
 def _wholes(s: Sentence, k: int, tab: Table) -> set[tuple[int, int]]:
@@ -121,29 +126,28 @@ def _wholes(s: Sentence, k: int, tab: Table) -> set[tuple[int, int]]:
     return out
 
 
-def _match_figures(s: Sentence, k: int, tab: Table, hits: list[Hit]) -> None:
+def _match_figures(s: Sentence, k: int, tab: Index, hits: list[Hit]) -> None:
+    """Each figure tries the patterns whose key words the sentence holds and whose
+    neighbours of the figure it has (three set operations in C), then their reach, then
+    the match itself."""
     norms, marks = s.norms, s.marks
     n = len(norms)
-    figs: dict[int, list[int]] = {}
-    for i, m in enumerate(marks):
-        if m in (M_NUM, M_ORD, M_CODE):
-            figs.setdefault(m, []).append(i)
-    if not figs:
-        return
-    candidates = set(tab.figure_unkeyed)
-    keys = tab.figure_keys
-    for w in s.words:
-        found = keys.get(w)
-        if found:
-            candidates.update(found)
+    keyed: set[int] | None = None
     patterns = tab.figure_patterns
-    for j in sorted(candidates):
-        rule, pat = patterns[j]
-        at = figs.get(_SLOT_MARK[pat.slot])
-        if not at:
+    empty: frozenset[int] = frozenset()
+    for i, m in enumerate(marks):
+        if m not in _FIGURE_MARKS:
             continue
-        nr, pr = pat.next_reach, pat.prev_reach
-        for i in at:
+        if keyed is None:
+            keyed = set(tab.figure_unkeyed)
+            for w in s.words & tab.key_words:
+                keyed.update(tab.figure_keys[w])
+        prev = tab.prev_index.get(m, {}).get(norms[i - 1], empty) if i else empty
+        nxt = tab.next_index.get(m, {}).get(norms[i + 1], empty) if i + 1 < n else empty
+        cands = keyed & (prev | tab.prev_any.get(m, empty)) & (nxt | tab.next_any.get(m, empty))
+        for j in sorted(cands):
+            rule, pat = patterns[j]
+            nr, pr = pat.next_reach, pat.prev_reach
             if nr is not None and not reach_ok(nr, norms, i + 1, i + 1 + nr[0]):
                 continue
             if pr is not None and not reach_ok(pr, norms, i - pr[0], i):
@@ -151,22 +155,28 @@ def _match_figures(s: Sentence, k: int, tab: Table, hits: list[Hit]) -> None:
             span = pat.match(s, i)
             if span is not None:
                 hits.append(Hit(rule, pat, k, span[0], span[1], i, s.values[i]))
-        if n == 0:
-            break
 
 
-def _match_anchored(s: Sentence, k: int, tab: Table, hits: list[Hit]) -> None:
+_FIGURE_MARKS = frozenset((M_NUM, M_ORD, M_CODE))
+
+
+def _match_anchored(s: Sentence, k: int, tab: Index, hits: list[Hit]) -> None:
     norms = s.norms
     words = s.words
     by_word, by_pair = tab.by_word, tab.by_pair
     last = len(norms) - 1
-    for i, w in enumerate(norms):
-        for rule, pat in by_word.get(w, ()):
-            _try_anchored(s, k, i, rule, pat, words, hits)
-        if i < last:
-            for rule, pat in by_pair.get((w, norms[i + 1]), ()):
+    for w in words & tab.anchor_words:  # the few anchors the sentence holds
+        for i in s.positions[w]:
+            for rule, pat in by_word.get(w, ()):
                 _try_anchored(s, k, i, rule, pat, words, hits)
-        for rule, pat in tab.by_suffix:
+            if i < last:
+                for rule, pat in by_pair.get((w, norms[i + 1]), ()):
+                    _try_anchored(s, k, i, rule, pat, words, hits)
+                if i + 1 < last:
+                    for rule, pat in by_pair.get((w, norms[i + 1], norms[i + 2]), ()):
+                        _try_anchored(s, k, i, rule, pat, words, hits)
+    for rule, pat in tab.by_suffix:
+        for i, w in enumerate(norms):
             if w.endswith(pat.anchor.suffixes):  # type: ignore[union-attr]
                 _try_anchored(s, k, i, rule, pat, words, hits)
 
@@ -176,9 +186,8 @@ def _try_anchored(s: Sentence, k: int, i: int, rule: Rule, pat: Pattern,
     if pat.key is not None and words.isdisjoint(pat.key):
         return
     span = pat.match(s, i)
-    if span is not None:
-        fig = next((j for j in range(span[0], span[1]) if s.marks[j] == M_NUM), -1)
-        hits.append(Hit(rule, pat, k, span[0], span[1], fig, rule.value))
+    if span is not None:  # a shape without a figure read ("a lone survivor", "since")
+        hits.append(Hit(rule, pat, k, span[0], span[1], -1, rule.value))
 
 
 @lru_cache(maxsize=1024)
@@ -187,17 +196,27 @@ def reading(text: str, lang: str) -> Reading:
     and extract_facts of one item read it once)."""
     tab = table(lang)
     sentences = sentences_of(text, tab.lang)
-    hits: list[Hit] = []
+    facts: list[Hit] = []
+    cues: list[Hit] = []
     wholes: set[tuple[int, int]] = set()
     for k, s in enumerate(sentences):
         if not s.norms:
             continue
-        wholes |= _wholes(s, k, tab)
-        _match_figures(s, k, tab, hits)
-        _match_anchored(s, k, tab, hits)
-    facts = [h for h in hits if h.rule.fact and _keeps(h, wholes)]
-    cues = [h for h in hits if h.rule.cue and (h.value is None or h.value >= h.rule.min)]
-    return Reading(text, sentences, _best_per_figure(facts), cues, wholes)
+        before = len(facts)
+        _match_figures(s, k, tab.facts, facts)
+        _match_anchored(s, k, tab.facts, facts)
+        if len(facts) > before:  # cues only matter beside a figure read
+            wholes |= _wholes(s, k, tab)
+            _match_figures(s, k, tab.cues, cues)
+            _match_anchored(s, k, tab.cues, cues)
+        if k == 0:
+            _match_anchored(s, k, tab.lede, cues)
+    facts = [h for h in facts if _keeps(h, wholes)]
+    cues = [h for h in cues if h.value is None or h.value >= h.rule.min]
+    by_kind: dict[tuple[int, str], list[Hit]] = {}
+    for c in cues:
+        by_kind.setdefault((c.sent, c.rule.cue), []).append(c)
+    return Reading(text, sentences, _best_per_figure(facts), cues, wholes, by_kind)
 
 
 def _keeps(h: Hit, wholes: set[tuple[int, int]]) -> bool:

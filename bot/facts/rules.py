@@ -37,7 +37,9 @@ from functools import cache
 from typing import Any
 
 from ..text import LANGUAGES, fold, language, read_data, words_of
-from .matcher import Pattern, WordSet
+from .matcher import M_CODE, M_NUM, M_ORD, Pattern, WordSet
+
+SLOT_MARKS = {"N": M_NUM, "ORD": M_ORD, "NO": M_CODE}
 
 FACT_KINDS = frozenset(("deaths", "injured", "missing", "survivors", "strikes"))
 CUE_KINDS = frozenset(("campaign", "prior", "lead", "before", "increment", "subseries",
@@ -69,22 +71,89 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class Index:
+    """Patterns ready to be tried: those anchored on a figure, in table order, with the key
+    words that admit them to a sentence; those anchored on a word, by their first word (or
+    first two words of a phrase: "in total" is not tried at every "in") or word ending."""
+
+    figure_patterns: tuple[tuple[Rule, Pattern], ...]
+    figure_keys: dict[str, tuple[int, ...]]
+    figure_unkeyed: frozenset[int]
+    by_word: dict[str, tuple[tuple[Rule, Pattern], ...]]
+    by_pair: dict[tuple[str, ...], tuple[tuple[Rule, Pattern], ...]]  # 2 or 3 first words
+    by_suffix: tuple[tuple[Rule, Pattern], ...]
+    anchor_words: frozenset[str]  # every first word of by_word and by_pair
+    key_words: frozenset[str]  # every key word of figure_keys
+    # by what a figure reads (M_NUM, M_ORD, M_CODE): the patterns the word right before
+    # (after) the figure admits, and those that admit any word there
+    prev_index: dict[int, dict[str, frozenset[int]]]
+    prev_any: dict[int, frozenset[int]]
+    next_index: dict[int, dict[str, frozenset[int]]]
+    next_any: dict[int, frozenset[int]]
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     lang: str
     rules: tuple[Rule, ...]
     classes: dict[str, WordSet]
     partitive: WordSet
-    # figure-anchored patterns by what the figure slot reads; word-anchored ones by their
-    # anchor's first words, and those anchored on a word ending ("*ment")
-    by_slot: dict[str, tuple[tuple[Rule, Pattern], ...]]
-    # the figure-anchored patterns in table order, and their indexes by their key words: a
-    # sentence tries only the patterns whose rarest compulsory words it holds
-    figure_patterns: tuple[tuple[Rule, Pattern], ...]
-    figure_keys: dict[str, tuple[int, ...]]
-    figure_unkeyed: frozenset[int]
-    by_word: dict[str, tuple[tuple[Rule, Pattern], ...]]
-    by_pair: dict[tuple[str, str], tuple[tuple[Rule, Pattern], ...]]
-    by_suffix: tuple[tuple[Rule, Pattern], ...]
+    facts: Index  # the rules, tried in every sentence
+    cues: Index  # the cues, tried only where a rule read a figure
+    lede: Index  # the happening cues, tried in the title and first sentence
+
+
+def _index(rules: list[Rule]) -> Index:
+    by_word: dict[str, list[tuple[Rule, Pattern]]] = {}
+    by_pair: dict[tuple[str, ...], list[tuple[Rule, Pattern]]] = {}
+    by_suffix: list[tuple[Rule, Pattern]] = []
+    figure_patterns: list[tuple[Rule, Pattern]] = []
+    for r in rules:
+        for p in r.patterns:
+            if p.slot:
+                figure_patterns.append((r, p))
+                continue
+            assert p.anchor is not None
+            for phrases in p.anchor.by_first.values():
+                for ph in phrases:
+                    # a phrase by its first two or three words: "of the day" is not tried
+                    # at every "of the"
+                    entry = by_word.setdefault(ph[0], []) if len(ph) == 1 else \
+                        by_pair.setdefault(ph[:3], [])
+                    if (r, p) not in entry:
+                        entry.append((r, p))
+            if p.anchor.suffixes:
+                by_suffix.append((r, p))
+    keys: dict[str, list[int]] = {}
+    unkeyed = set()
+    for k, (_, p) in enumerate(figure_patterns):
+        if p.key is None:
+            unkeyed.add(k)
+        for w in p.key or ():
+            keys.setdefault(w, []).append(k)
+    prev_index, prev_any = _adjacency(figure_patterns, "prev_first")
+    next_index, next_any = _adjacency(figure_patterns, "next_first")
+    return Index(tuple(figure_patterns), {k: tuple(v) for k, v in keys.items()},
+                 frozenset(unkeyed), {k: tuple(v) for k, v in by_word.items()},
+                 {k: tuple(v) for k, v in by_pair.items()}, tuple(by_suffix),
+                 frozenset(by_word) | frozenset(key[0] for key in by_pair), frozenset(keys),
+                 prev_index, prev_any, next_index, next_any)
+
+
+def _adjacency(patterns: list[tuple[Rule, Pattern]], side: str) -> tuple[
+        dict[int, dict[str, frozenset[int]]], dict[int, frozenset[int]]]:
+    index: dict[int, dict[str, set[int]]] = {}
+    anywhere: dict[int, set[int]] = {}
+    for k, (_, p) in enumerate(patterns):
+        mark = SLOT_MARKS[p.slot]
+        first = getattr(p, side)
+        if first is None or first[2]:  # any word, or a word ending ("*ly"): no index
+            anywhere.setdefault(mark, set()).add(k)
+            continue
+        for w in first[1]:
+            index.setdefault(mark, {}).setdefault(w, set()).add(k)
+    return ({m: {w: frozenset(v) for w, v in d.items()} for m, d in index.items()},
+            {m: frozenset(v) for m, v in anywhere.items()})
 
 
 def _class_resolver(lang: str, raw: dict[str, Any]) -> Any:
@@ -172,38 +241,7 @@ def table(lang: str) -> Table:
     if len(ids) != len(set(ids)):
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         raise ValueError(f"{where}: rule ids repeat: {repeated}")
-    by_slot: dict[str, list[tuple[Rule, Pattern]]] = {}
-    by_word: dict[str, list[tuple[Rule, Pattern]]] = {}
-    by_pair: dict[tuple[str, str], list[tuple[Rule, Pattern]]] = {}
-    by_suffix: list[tuple[Rule, Pattern]] = []
-    for r in rules:
-        for p in r.patterns:
-            if p.slot:
-                by_slot.setdefault(p.slot, []).append((r, p))
-                continue
-            assert p.anchor is not None
-            # a phrase is looked up by its first two words: "in total" is not tried at
-            # every "in"
-            for phrases in p.anchor.by_first.values():
-                for ph in phrases:
-                    if len(ph) == 1:
-                        entry = by_word.setdefault(ph[0], [])
-                    else:
-                        entry = by_pair.setdefault((ph[0], ph[1]), [])
-                    if (r, p) not in entry:
-                        entry.append((r, p))
-            if p.anchor.suffixes:
-                by_suffix.append((r, p))
     partitive = WordSet(words_of(str(w)) for w in data.get("partitive") or ())
-    figure_patterns = tuple(rp for r in rules for rp in ((r, p) for p in r.patterns) if rp[1].slot)
-    keys: dict[str, list[int]] = {}
-    unkeyed = set()
-    for k, (_, p) in enumerate(figure_patterns):
-        if p.key is None:
-            unkeyed.add(k)
-        for w in p.key or ():
-            keys.setdefault(w, []).append(k)
-    return Table(lang, rules, built, partitive, {k: tuple(v) for k, v in by_slot.items()},
-                 figure_patterns, {k: tuple(v) for k, v in keys.items()}, frozenset(unkeyed),
-                 {k: tuple(v) for k, v in by_word.items()},
-                 {k: tuple(v) for k, v in by_pair.items()}, tuple(by_suffix))
+    return Table(lang, rules, built, partitive, _index([r for r in rules if r.fact]),
+                 _index([r for r in rules if r.cue and r.cue != "happening"]),
+                 _index([r for r in rules if r.cue == "happening"]))

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .matcher import M_WORD, Sentence
+from .matcher import Sentence
 from .mentions import Hit, Reading
 from .rules import Table
 
@@ -65,8 +65,7 @@ def _clauses(s: Sentence, h: Hit, tab: Table) -> tuple[int, int]:
     lo, hi = s.clauses[h.start], s.clauses[h.end - 1]
     participle = tab.classes.get("participle")
     while lo > 0 and participle is not None:
-        first = next((i for i, c in enumerate(s.clauses) if c == lo and s.marks[i] == M_WORD),
-                     None)
+        first = s.clause_starts.get(lo)
         if first is None or not participle.lengths_at(s.norms, first):
             break
         lo -= 1
@@ -90,10 +89,13 @@ def _leads(s: Sentence, c: Hit) -> bool:
 
 
 def _cues(ctx: _Ctx, h: Hit, kinds: tuple[str, ...]) -> Iterator[Hit]:
+    """The cues of these kinds in the mention's sentence."""
     lede = ctx.source == "title" or h.sent == 0
-    for c in ctx.reading.cues:
-        if c.sent == h.sent and c.rule.cue in kinds and (c.rule.lede or not lede):
-            yield c
+    by_kind = ctx.reading.by_kind
+    for kind in kinds:
+        for c in by_kind.get((h.sent, kind), ()):
+            if c.rule.lede or not lede:
+                yield c
 
 
 def _text(ctx: _Ctx, c: Hit) -> str:
