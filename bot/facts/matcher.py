@@ -118,6 +118,7 @@ class Sentence:
     words: frozenset[str]
     positions: dict[str, list[int]]  # where each word stands
     clause_starts: dict[int, int]  # clause number -> the index of its first word
+    figures: list[int]  # where a figure (count, ordinal, label) stands
 
 
 class Pattern:

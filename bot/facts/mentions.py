@@ -104,8 +104,9 @@ def _sentence(toks: list) -> Sentence:
     for i, c in enumerate(clauses):
         if c not in starts and marks[i] == M_WORD:
             starts[c] = i
+    figures = [i for i, m in enumerate(marks) if m in _FIGURE_MARKS]
     return Sentence(norms, marks, values, clauses, segments, toks, frozenset(positions),
-                    positions, starts)
+                    positions, starts, figures)
 
 
 _CLAUSE_ENDS = frozenset((PAUSE, CLAUSE))
@@ -130,33 +131,37 @@ def _match_figures(s: Sentence, k: int, tab: Index, hits: list[Hit]) -> None:
     """Each figure tries the patterns whose key words the sentence holds and whose
     neighbours of the figure it has (three set operations in C), then their reach, then
     the match itself."""
+    if not s.figures:
+        return
     norms, marks = s.norms, s.marks
     n = len(norms)
-    keyed: set[int] | None = None
+    keyed = set(tab.figure_unkeyed)
+    for w in s.words & tab.key_words:
+        keyed.update(tab.figure_keys[w])
+    if not keyed:
+        return
     patterns = tab.figure_patterns
-    empty: frozenset[int] = frozenset()
-    for i, m in enumerate(marks):
-        if m not in _FIGURE_MARKS:
-            continue
-        if keyed is None:
-            keyed = set(tab.figure_unkeyed)
-            for w in s.words & tab.key_words:
-                keyed.update(tab.figure_keys[w])
-        prev = tab.prev_index.get(m, {}).get(norms[i - 1], empty) if i else empty
-        nxt = tab.next_index.get(m, {}).get(norms[i + 1], empty) if i + 1 < n else empty
-        cands = keyed & (prev | tab.prev_any.get(m, empty)) & (nxt | tab.next_any.get(m, empty))
-        for j in sorted(cands):
+    for i in s.figures:
+        m = marks[i]
+        prev = tab.prev_index.get(m, _NO_INDEX).get(norms[i - 1], _NONE) if i else _NONE
+        nxt = tab.next_index.get(m, _NO_INDEX).get(norms[i + 1], _NONE) if i + 1 < n else _NONE
+        cands = keyed & (prev | tab.prev_any.get(m, _NONE)) & (nxt | tab.next_any.get(m, _NONE))
+        for j in cands:
             rule, pat = patterns[j]
             nr, pr = pat.next_reach, pat.prev_reach
-            if nr is not None and not reach_ok(nr, norms, i + 1, i + 1 + nr[0]):
+            if nr is not None and (not reach_ok(nr, norms, i + 1, i + 1 + nr[0]) if nr[2]
+                                   else nr[1].isdisjoint(norms[i + 1:i + 1 + nr[0]])):
                 continue
-            if pr is not None and not reach_ok(pr, norms, i - pr[0], i):
+            if pr is not None and (not reach_ok(pr, norms, i - pr[0], i) if pr[2]
+                                   else pr[1].isdisjoint(norms[max(i - pr[0], 0):i])):
                 continue
             span = pat.match(s, i)
             if span is not None:
                 hits.append(Hit(rule, pat, k, span[0], span[1], i, s.values[i]))
 
 
+_NONE: frozenset[int] = frozenset()
+_NO_INDEX: dict[str, frozenset[int]] = {}
 _FIGURE_MARKS = frozenset((M_NUM, M_ORD, M_CODE))
 
 

@@ -19,7 +19,7 @@ The evidence is the cues of the tables (bot.facts.rules) in reach of the mention
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .matcher import Sentence
 from .mentions import Hit, Reading
@@ -58,6 +58,14 @@ class _Ctx:
     reading: Reading
     tab: Table
     source: str
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(hit) -> clauses
+
+    def clauses(self, h: Hit) -> tuple[int, int]:
+        """The clause numbers the mention spans (see _clauses), worked out once."""
+        rng = self.spans.get(id(h))
+        if rng is None:
+            rng = self.spans[id(h)] = _clauses(self.reading.sentences[h.sent], h, self.tab)
+        return rng
 
 
 def _clauses(s: Sentence, h: Hit, tab: Table) -> tuple[int, int]:
@@ -106,7 +114,7 @@ def _in_reach(ctx: _Ctx, h: Hit, kinds: tuple[str, ...], leading: bool = False) 
     """A cue of these kinds in the mention's clauses (or, with `leading`, opening the part of
     the sentence the mention is in: "Prior to Thursday's strike, ...")."""
     s = ctx.reading.sentences[h.sent]
-    rng = _clauses(s, h, ctx.tab)
+    rng = ctx.clauses(h)
     for c in _cues(ctx, h, kinds):
         if c.rule.reach == "sentence" or _overlaps(rng, _cue_clauses(s, c)):
             return c
@@ -119,7 +127,7 @@ def _in_reach(ctx: _Ctx, h: Hit, kinds: tuple[str, ...], leading: bool = False) 
 def _campaign(ctx: _Ctx, h: Hit, mentions: list[Hit]) -> Hit | None:
     """A campaign cue that reaches the mention (see the module's docstring)."""
     s = ctx.reading.sentences[h.sent]
-    rng = _clauses(s, h, ctx.tab)
+    rng = ctx.clauses(h)
     one_event = _in_reach(ctx, h, ("one_event",)) is not None
     blocked = [c for c in _cues(ctx, h, ("not_campaign",))]
     for c in _cues(ctx, h, ("campaign", "previous")):
@@ -218,7 +226,7 @@ def _dropping(ctx: _Ctx, h: Hit) -> str:
             return f"hedge: {_text(ctx, c)}"  # "1,000 feared dead", "could reach 20,000"
     for c in _cues(ctx, h, ("lead",)):
         s = ctx.reading.sentences[h.sent]
-        if c.start < h.start and _overlaps(_clauses(s, h, ctx.tab), _cue_clauses(s, c)):
+        if c.start < h.start and _overlaps(ctx.clauses(h), _cue_clauses(s, c)):
             return f"earlier event: {_text(ctx, c)}"
     return ""
 
