@@ -153,8 +153,8 @@ class Pattern:
         # how near the anchor figure the first compulsory word after (before) it must stand,
         # and which words it may be: a cheap test that rules most patterns out before any
         # matching
-        self.next_reach = _reach(self.after) if slots else None
-        self.prev_reach = _reach(self.before, backward=True)
+        self.next_reach = _reach(self.after, common=common) if slots else None
+        self.prev_reach = _reach(self.before, backward=True, common=common)
         # the words the token right after (before) the figure may be: one lookup rules out
         # most figures ("{kill_verb} {det}? {qualifier}* N" needs one of those words there)
         self.next_first = _adjacent(self.after)
@@ -242,16 +242,24 @@ def _element(part: str, classes: Callable[[str], WordSet], gap_stop: WordSet | N
 Reach = tuple[int, frozenset[str], tuple[str, ...]]
 
 
-def _reach(elems: list[Elem], backward: bool = False) -> Reach | None:
-    """(d, words, endings): the first compulsory word element stands within d tokens and
-    is one of these words (or ends so); None when nothing short can be said."""
+def _reach(elems: list[Elem], backward: bool = False,
+           common: frozenset[str] = frozenset()) -> Reach | None:
+    """(d, words, endings): the first compulsory word element stands within d tokens, and
+    one of these words (a telling word of one of its phrases: "muerte" of "la muerte de",
+    not "de") or a word ending so stands there; None when nothing short can be said."""
     d = 0
     for e in elems:
         if e.kind == BOUNDARY:
             continue
         if e.kind == WORDS and e.words is not None:
             if e.lo > 0:
-                return d + 1, (e.words.lasts if backward else e.words.firsts), e.words.suffixes
+                phrases = [p for v in e.words.by_first.values() for p in v]
+                longest = max((len(p) for p in phrases), default=1)
+                telling: set[str] = set()
+                for p in phrases:
+                    rare = [w for w in p if w not in common]
+                    telling.update(rare or p)
+                return d + longest, frozenset(telling), e.words.suffixes
             d += e.hi * max((len(p) for v in e.words.by_first.values() for p in v), default=1)
         elif e.kind == MARK and e.lo > 0:
             return d + 1, frozenset((e.slot,)), ()
