@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import yaml
 
 from .errors import ConfigError
-from .model import FACT_NAMES
+from .model import DEFAULT_TRACK, FACT_NAMES
 
 ENV_CONFIG = "VIGIA_CONFIG"
 
@@ -136,8 +136,9 @@ class WatchlistConfig:
         "an item containing any of these never matches"))
     languages: tuple[str, ...] = field(default=(), metadata=_doc(
         "languages accepted; empty means all", "language"))
-    track: tuple[str, ...] = field(default=FACT_NAMES, metadata=_doc(
-        "facts tracked and alerted: deaths, survivors, deaths_total, strikes_total", "fact"))
+    track: tuple[str, ...] = field(default=DEFAULT_TRACK, metadata=_doc(
+        "facts tracked and alerted, of: deaths, injured, missing, survivors, deaths_total, "
+        "strikes_total", "fact"))
     description: str = field(default="", metadata=_doc("one line shown by /watchlists"))
     topic: str = field(default="", metadata=_doc(
         "the vocabulary of the watchlist's subject, read by the grouper beside the general "

@@ -11,9 +11,12 @@ from datetime import datetime
 from typing import Literal
 
 # The fact names of design.md; outside tools rely on them.
-STORY_FACTS = ("deaths", "survivors")
+STORY_FACTS = ("deaths", "injured", "missing", "survivors")
 WATCHLIST_FACTS = ("deaths_total", "strikes_total")
 FACT_NAMES = STORY_FACTS + WATCHLIST_FACTS
+# What a watchlist tracks when its config says nothing (design.md): injured and missing are
+# read and stored for every item, and told only to the watchlists that ask for them.
+DEFAULT_TRACK = ("deaths", "survivors", "deaths_total", "strikes_total")
 
 
 @dataclass(frozen=True, slots=True)

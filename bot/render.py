@@ -11,11 +11,13 @@ from .model import Change, Story
 
 LABELS = {
     "deaths": "killed",
+    "injured": "injured",
+    "missing": "missing",
     "survivors": "survivors",
     "deaths_total": "campaign toll",
     "strikes_total": "strikes so far",
 }
-ORDER = ("deaths", "survivors", "deaths_total", "strikes_total")
+ORDER = ("deaths", "injured", "missing", "survivors", "deaths_total", "strikes_total")
 
 
 def describe_change(c: Change) -> str:

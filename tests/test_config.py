@@ -72,7 +72,7 @@ BROKEN = [
     ("duplicate feed", "feeds:\n  - url: https://a.test/rss\n  - url: HTTPS://A.test:443/rss#x\n",
      "feeds[1].url", 3, "duplicate feed"),
     ("bad port", "feeds:\n  - url: https://a.test:99999/rss\n", "feeds[0].url", 2, "port"),
-    ("unknown fact", "watchlists:\n  - name: w\n    include: [x]\n    track: [deaths, injured]\n",
+    ("unknown fact", "watchlists:\n  - name: w\n    include: [x]\n    track: [deaths, toll]\n",
      "watchlists[0].track[1]", 4, "unknown fact"),
     ("empty include", "watchlists:\n  - name: w\n    include: []\n", "watchlists[0].include",
      3, "at least one term"),

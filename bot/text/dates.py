@@ -43,8 +43,21 @@ def _calendar(pub: date | None, month: int, day: int, year: int | None) -> date 
         return None
 
 
+def _undated(pub: date | None, month: int, day: int, year: int | None) -> bool:
+    """A calendar day read without the publication day to place it ("on 2 September" in a
+    text read alone): its numbers are still no counts, though no Day can be given."""
+    if pub is not None:
+        return False
+    try:
+        date(year or 2000, month, day)  # 2000: a leap year, so 29 February is a day
+    except ValueError:
+        return False
+    return True
+
+
 def _day_number(tok: Token) -> int | None:
-    if tok.kind not in (NUM, ORD) or tok.value is None or not 1 <= tok.value <= 31:
+    # NONCOUNT with a value: a day already read as one (tokens are read once, days per call)
+    if tok.kind not in (NUM, ORD, NONCOUNT) or tok.value is None or not 1 <= tok.value <= 31:
         return None
     # digits ("15", "2nd", "1er"), or the first ("premier", "primero") as days are written
     return tok.value if tok.norm[:1].isdigit() or tok.value == 1 else None
@@ -79,9 +92,10 @@ def find(tokens: list[Token], lang: Language, published: date | None) -> list[Da
             if j < n and words[j] in months:
                 year, used = _year(tokens, j + 1, lang)
                 when = _calendar(published, months[words[j]], d, year)
-                if when is not None:
-                    tok.kind, tok.value = NONCOUNT, None
-                    days.append(Day(when, i, j + used, True))
+                if when is not None or _undated(published, months[words[j]], d, year):
+                    tok.kind = NONCOUNT  # its value stays: read again, it is still a day
+                    if when is not None:
+                        days.append(Day(when, i, j + used, True))
                     i = j + used + 1
                     continue
         if tok.kind == WORD:
@@ -90,9 +104,10 @@ def find(tokens: list[Token], lang: Language, published: date | None) -> list[Da
             if w in months and i + 1 < n and (d := _day_number(tokens[i + 1])) is not None:
                 year, used = _year(tokens, i + 2, lang)
                 when = _calendar(published, months[w], d, year)
-                if when is not None:
-                    tokens[i + 1].kind, tokens[i + 1].value = NONCOUNT, None
-                    days.append(Day(when, i, i + 1 + used, True))
+                if when is not None or _undated(published, months[w], d, year):
+                    tokens[i + 1].kind = NONCOUNT
+                    if when is not None:
+                        days.append(Day(when, i, i + 1 + used, True))
                     i += 2 + used
                     continue
             if w in weekdays and published is not None:

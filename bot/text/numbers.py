@@ -1,6 +1,6 @@
 """Numbers: digits and words become figures, and figures that count nothing are marked.
 
-    "1,200", "1.200", "1 200" -> 1200      "twenty-one", "veintiún", "vingt et un" -> 21
+    "1,200", "1.200", "1 200", "1'200" -> 1200      "twenty-one", "veintiún", "vingt et un" -> 21
     "21st", "5o", "10e", "third", "quinta", "vingt-et-unième" -> ordinals
     "2 million" -> 2000000                  "3 to 5", "entre 3 y 5" -> 3 (the lower figure)
     years, times, sums, ages, shares, measures, codes ("F-35") -> NONCOUNT
@@ -46,7 +46,7 @@ def _digits(tok: Token, lang: Language, prev: Token | None) -> None:
         tok.kind = NONCOUNT  # a decimal: a share, a magnitude, a measure
         tok.value = None
         return
-    digits = raw.replace(",", "").replace(".", "").replace(" ", "")
+    digits = raw.replace(",", "").replace(".", "").replace(" ", "").replace("'", "")
     value = int(digits) if digits.isdigit() and len(digits) <= 12 else None
     if suffix:
         if suffix in lang.ordinal_suffixes or suffix in _EN_SUFFIXES:
@@ -183,21 +183,34 @@ def _merged(tokens: list[Token], i: int, j: int, kind: int, value: int) -> Token
 
 # ------------------------------------------------------------------------- what counts
 def _scale(tokens: list[Token], lang: Language) -> None:
-    """'2 million', '3 mil', '1.5 millones': the digits times the scale word after them."""
+    """'2 million', '3 mil', '1.5 millones': the digits times the scale word after them;
+    '2 mil 300' (as Mexican news writes 2,300): the hundreds after a thousand added."""
+    n = len(tokens)
     for i, tok in enumerate(tokens[:-1]):
         nxt = tokens[i + 1]
         if tok.kind == NUM and tok.value is not None and nxt.kind == NUM \
                 and nxt.value in (1000, 1_000_000) and nxt.norm.isalpha():
-            tok.value *= nxt.value
+            scale = nxt.value
+            tok.value *= scale
             tok.end = nxt.end
             nxt.kind, nxt.value = NONCOUNT, None
             nxt.norm = ""
+            rest = tokens[i + 2] if i + 2 < n else None
+            if scale == 1000 and rest is not None and rest.kind == NUM \
+                    and rest.norm.isdigit() and len(rest.norm) == 3 and rest.start == nxt.end + 1:
+                tok.value += int(rest.norm)  # "2 mil 300"
+                tok.end = rest.end
+                rest.kind, rest.value, rest.norm = NONCOUNT, None, ""
 
 
 def _mark_not_counts(tokens: list[Token], lang: Language) -> None:
     words = [t.norm for t in tokens]
     n = len(tokens)
     for i, tok in enumerate(tokens):
+        # "more than 2000 dead": a figure that looks like a year after these is a count
+        if tok.kind == NONCOUNT and tok.value is not None and i > 0 \
+                and lang.count_before.ending(words, i - 1)[0]:
+            tok.kind = NUM
         if tok.kind != NUM:
             continue
         if tok.value is None or tok.value > MAX_COUNT:
@@ -227,7 +240,7 @@ def _mark_not_counts(tokens: list[Token], lang: Language) -> None:
 
 def _ranges(tokens: list[Token], lang: Language) -> list[Token]:
     """'3 to 5', '3-5', '3 or 4', 'between 3 and 5' -> one figure, the lower one; but 'from
-    20 to 27' is a rise, and stays two figures."""
+    20 to 27' ('sube de 20 a 27') is a rise, and stays two figures."""
     out: list[Token] = []
     i, n = 0, len(tokens)
     while i < n:
@@ -238,7 +251,11 @@ def _ranges(tokens: list[Token], lang: Language) -> list[Token]:
             lead = before in lang.range_lead
             is_range = gap.kind == WORD and (
                 gap.norm in lang.range_words or (lead and gap.norm in lang.connectors))
-            if is_range and before not in lang.rise_from:
+            # "from 20 to 27" is a rise; where the table names the verbs of a rise ("sube de
+            # 20 a 27"), "de 3 a 5" after any other word is a range ("dejó de 3 a 5 muertos")
+            rise = before in lang.rise_from and (
+                not lang.rise_verbs or i > 1 and tokens[i - 2].norm in lang.rise_verbs)
+            if is_range and not rise:
                 b = tokens[i + 2]
                 out.append(Token(tok.start, b.end, f"{tok.norm} {gap.norm} {b.norm}", NUM,
                                  min(tok.value, b.value), tok.cap, tok.first))  # type: ignore

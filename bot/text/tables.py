@@ -145,8 +145,10 @@ class Language:
     range_words: frozenset[str]
     range_lead: frozenset[str]
     rise_from: frozenset[str]
+    rise_verbs: frozenset[str]
     not_count_after: Phrases
     not_count_before: Phrases
+    count_before: Phrases
     months: dict[str, int]
     weekdays: dict[str, int]
     relative_days: Phrases
@@ -195,8 +197,10 @@ def language(code: str) -> Language:
         range_words=frozenset(str(s) for s in num.get("range_words") or ()),
         range_lead=frozenset(str(s) for s in num.get("range_lead") or ()),
         rise_from=frozenset(str(s) for s in num.get("rise_from") or ()),
+        rise_verbs=frozenset(str(s) for s in num.get("rise_verbs") or ()),
         not_count_after=phrases(num.get("not_count_after") or ()),
         not_count_before=phrases(num.get("not_count_before") or ()),
+        count_before=phrases(num.get("count_before") or ()),
         months=_folded_keys(dates.get("months"), where),
         weekdays=_folded_keys(dates.get("weekdays"), where),
         relative_days=numbered(dates.get("relative_days")),

@@ -1,0 +1,131 @@
+"""Reading the figures that matter out of one item: killed, injured, missing, survivors of the
+story's event, and the running totals of a campaign (deaths, strikes).
+
+    extract_facts(title, summary, language) -> [Fact]       at most one per name
+    explain(title, summary, language) -> [Reading]          each fact with its evidence
+    mentions(title, summary, language) -> [Mention]         every figure read, with its scope
+
+One small engine over per-language tables (bot/data/facts/<code>.yaml, see bot.facts.rules);
+the knowledge of a language is in its table, each row with the example sentences it exists
+for. Three steps:
+
+1. *Mentions* (bot.facts.mentions): the text layer (bot.text) reads each text into tokens
+   with their figures; the matcher (bot.facts.matcher) finds where a rule's phrase shape
+   holds around a figure ("{kill_verb} {qualifier}? N", "N {dead_noun}", "{toll_noun}
+   {rise_verb} to N"), and where a cue holds ("since September", "the first strike").
+   Each figure keeps the longest shape that reads it.
+2. *Scope* (bot.facts.scope): a mention is the story's own, a running total over a series
+   (campaign evidence in reach: "since September", "so far", "in 21 strikes", "the strikes
+   have killed", a toll brought up from this event's smaller one), or dropped (an earlier
+   event recalled, an increment, a few strikes of one operation, a survivor nobody found).
+   A plain "death toll rises to 27" is the story's own toll, for any topic.
+3. *Choice* (here): at most one Fact per name; story facts from the title first, then the
+   summary, in reading order ("among the six killed" names the whole over its part);
+   ``deaths_total`` and ``strikes_total`` the highest running figure read (the latest
+   count is the largest one quoted), a tally older than this event only when no other is.
+
+For the grouper, ``mentions()`` gives every figure with its noun: ``Mention.kind`` (deaths,
+injured, missing, survivors, strikes), ``value``, ``scope`` ("story", "total" or
+"dropped"), ``source`` ("title" or "summary"), ``span`` and ``sentence``. Two reports of one
+event share their story figures; a "total" is a series' count and says nothing of which
+event an item reports. Results are cached per text, so the grouper and the facts pay once.
+
+Pure: no I/O, no clock. When unsure, a figure is left out: a missing fact only delays an
+alert, a wrong one sends a false "toll now 87" to every subscriber.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Fact
+from ..text import LANGUAGES, guess_language
+from .mentions import reading
+from .rules import table
+from .scope import STORY, TOTAL, Mention, read_scope, rounded
+
+__all__ = ["Mention", "Reading", "explain", "extract_facts", "mentions"]
+
+STORY_KINDS = ("deaths", "injured", "missing", "survivors")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One fact read, with its evidence (what `vigia explain` prints)."""
+
+    fact: str
+    value: int
+    source: str  # "title" or "summary"
+    sentence: str
+    span: str
+    rule: str  # the table row that read the figure
+    scope: str  # why the figure is the story's own, or a running total
+
+
+def _lang(language: str | None, title: str, summary: str) -> str:
+    code = (language or "").lower()[:2]
+    return code if code in LANGUAGES else guess_language(f"{title} {summary}")
+
+
+def mentions(title: str, summary: str, language: str | None) -> list[Mention]:
+    """Every figure the item's texts state, title first, with what it counts and whose it is."""
+    title, summary = (title or "").strip(), (summary or "").strip()
+    if not title and not summary:
+        return []
+    lang = _lang(language, title, summary)
+    texts = [(src, reading(text, lang)) for src, text in (("title", title),
+                                                            ("summary", summary)) if text]
+    return read_scope(texts, table(lang))
+
+
+def _choose(found: list[Mention]) -> list[tuple[str, Mention]]:
+    totals = [m for m in found if m.kind == "deaths" and m.scope == TOTAL]
+    # The lede carries the news: an item whose title and first sentence state no figure of
+    # its event recalls, in a later sentence, a figure of something else (the floods that
+    # killed 229, in a report on a protest against the response to them).
+    # (A count of strikes in the lede names its happening too: "its third strike".)
+    lede = any(m.lede for m in found if m.scope == STORY and m.kind in STORY_KINDS
+               or m.kind == "strikes" and m.scope == TOTAL and not m.older)
+    current = [m for m in totals if not m.older] or totals
+    chosen: list[tuple[str, Mention]] = []
+    total_values = {m.value for m in totals}
+    for kind in STORY_KINDS:
+        story = [m for m in found if m.kind == kind and m.scope == STORY and lede]
+        if kind == "deaths":
+            # a figure the item also gives as the campaign's total is that total, said
+            # loosely ("'more than 80 killed' in US strikes" over "80 dead since September")
+            story = [m for m in story if m.value not in total_values]
+        preferred = [m for m in story if m.prefer]
+        if story:
+            chosen.append((kind, _stated((preferred or story)[0], story)))
+    if current:
+        chosen.append(("deaths_total", max(current, key=lambda m: (m.value, -m.order))))
+    strikes = [m for m in found if m.kind == "strikes" and m.scope == TOTAL]
+    strikes = [m for m in strikes if not m.older] or strikes
+    if strikes:
+        chosen.append(("strikes_total", max(strikes, key=lambda m: (m.value, -m.order))))
+    return chosen
+
+
+def _stated(pick: Mention, story: list[Mention]) -> Mention:
+    """A title rounds a figure that its summary states, or gives one its summary says has
+    since risen ("hay dos muertos" / "sube a 13 el número de muertos"): take the summary's."""
+    if pick.source != "title":
+        return pick
+    for m in story:
+        if m.source == "summary" and (rounded(pick.value, m.value)
+                                      or m.toll and m.value > pick.value):
+            return m
+    return pick
+
+
+def explain(title: str, summary: str, language: str | None) -> list[Reading]:
+    """Each fact the item gives, with the sentence, the rule and why its scope."""
+    return [Reading(name, m.value, m.source, m.sentence, m.span, m.rule, m.reason)
+            for name, m in _choose(mentions(title, summary, language))]
+
+
+def extract_facts(title: str, summary: str, language: str | None) -> list[Fact]:
+    """The figures this item states: at most one Fact per name, each with its text span."""
+    return [Fact(name, m.value, m.span) for name, m in _choose(mentions(title, summary,
+                                                                          language))]

@@ -1,0 +1,373 @@
+"""Scope: whose figure a mention is. The story's own (its event's toll, injured, missing,
+survivors), a running total over a series (the campaign's deaths, the count of strikes),
+or neither (an earlier event recalled, an increment, a count of one operation's parts).
+
+The evidence is the cues of the tables (bot.facts.rules) in reach of the mention:
+
+- same clause: a cue shares a clause with the mention (clauses end at , ; : and brackets);
+  a clause that opens on a participle ("..., killing 83") shares the clause before it
+- a cue that opens its sentence ("Since September, ...") reaches the first mention of
+  each kind after it; a ``previous`` cue ("..., according to official figures") the
+  mention just before it
+- a running count of strikes reaches the deaths of its whole sentence ("at least 83
+  killed in 21 strikes"), unless the deaths' clause is about one event
+- a toll "brought to" (or "rising to") a figure after a smaller toll of this item's own
+  event is the running total that event added to ("killing six and bringing the toll
+  to 46"); alone, it is the story's own toll ("death toll rises to 27").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .matcher import Sentence
+from .mentions import Hit, Reading
+from .rules import Table
+
+STORY, TOTAL, DROPPED = "story", "total", "dropped"
+
+# A count of strikes with no campaign cue counts the campaign from this size on: one
+# operation ("three strikes on four boats killed 14") has had at most four strikes, while a
+# campaign tally quoted without "since ..." ("sept frappes, 32 morts") is larger.
+CARDINAL_STRIKES_MIN = 5
+
+
+@dataclass(slots=True)
+class Mention:
+    """A figure read, with what it counts and whose it is (see bot.facts: the grouper
+    reads these as the item's figures with their nouns)."""
+
+    kind: str  # deaths, injured, missing, survivors, strikes
+    value: int
+    scope: str  # "story", "total" or "dropped"
+    source: str  # "title" or "summary"
+    sentence: str  # the sentence it was read in
+    span: str  # the words that say it
+    rule: str  # the table row that read it
+    reason: str  # why this scope
+    order: int = 0  # reading order in the item: the title's first
+    lede: bool = False  # read in the title or the summary's first sentence
+    older: bool = False  # a tally from before this event ("prior to Thursday's strike")
+    prefer: bool = False  # a whole named beside its part ("among the six killed")
+    toll: str = ""
+
+
+@dataclass(slots=True)
+class _Ctx:
+    reading: Reading
+    tab: Table
+    source: str
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(hit) -> clauses
+
+    def clauses(self, h: Hit) -> tuple[int, int]:
+        """The clause numbers the mention spans (see _clauses), worked out once."""
+        rng = self.spans.get(id(h))
+        if rng is None:
+            rng = self.spans[id(h)] = _clauses(self.reading.sentences[h.sent], h, self.tab)
+        return rng
+
+
+def _clauses(s: Sentence, h: Hit, tab: Table) -> tuple[int, int]:
+    """The clause numbers the mention spans, reaching back over a participle's link."""
+    lo, hi = s.clauses[h.start], s.clauses[h.end - 1]
+    participle = tab.classes.get("participle")
+    while lo > 0 and participle is not None:
+        first = s.clause_starts.get(lo)
+        if first is None or not participle.lengths_at(s.norms, first):
+            break
+        lo -= 1
+    return lo, hi
+
+
+def _cue_clauses(s: Sentence, c: Hit) -> tuple[int, int]:
+    return s.clauses[c.start], s.clauses[c.end - 1]
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _leads(s: Sentence, c: Hit) -> bool:
+    """Whether the cue is in the first clause of its sentence, or of the part of it after a
+    ";" or ":" ("Since September, ...", "Avec ces frappes, ...")."""
+    seg = s.segments[c.start]
+    first = next(cl for cl, g in zip(s.clauses, s.segments, strict=True) if g == seg)
+    return s.clauses[c.start] == first and s.clauses[c.end - 1] == first
+
+
+def _cues(ctx: _Ctx, h: Hit, kinds: tuple[str, ...]) -> Iterator[Hit]:
+    """The cues of these kinds in the mention's sentence."""
+    lede = ctx.source == "title" or h.sent == 0
+    by_kind = ctx.reading.by_kind
+    for kind in kinds:
+        for c in by_kind.get((h.sent, kind), ()):
+            if c.rule.lede or not lede:
+                yield c
+
+
+def _text(ctx: _Ctx, c: Hit) -> str:
+    return f"{c.rule.id} ({ctx.reading.span_text(c)!r})"
+
+
+def _in_reach(ctx: _Ctx, h: Hit, kinds: tuple[str, ...], leading: bool = False) -> Hit | None:
+    """A cue of these kinds in the mention's clauses (or, with `leading`, opening the part of
+    the sentence the mention is in: "Prior to Thursday's strike, ...")."""
+    s = ctx.reading.sentences[h.sent]
+    rng = ctx.clauses(h)
+    for c in _cues(ctx, h, kinds):
+        if c.rule.reach == "sentence" or _overlaps(rng, _cue_clauses(s, c)):
+            return c
+        if leading and c.end <= h.start and s.segments[c.start] == s.segments[h.start] \
+                and _leads(s, c):
+            return c
+    return None
+
+
+def _campaign(ctx: _Ctx, h: Hit, mentions: list[Hit]) -> Hit | None:
+    """A campaign cue that reaches the mention (see the module's docstring)."""
+    s = ctx.reading.sentences[h.sent]
+    rng = ctx.clauses(h)
+    one_event = _in_reach(ctx, h, ("one_event",)) is not None
+    blocked = [c for c in _cues(ctx, h, ("not_campaign",))]
+    for c in _cues(ctx, h, ("campaign", "previous")):
+        if any(b.start <= c.start < b.end for b in blocked):
+            continue
+        if h.rule.toll and h.start - 3 <= c.start <= h.end + 3 and c.rule.cue == "campaign" \
+                and s.clauses[c.start] == s.clauses[h.end - 1]:
+            return c  # the toll's own words say whose ("the toll of the campaign")
+        if c.rule.weak and one_event:
+            continue
+        if any(m is not h and m.sent == c.sent and m.start <= c.start and c.end <= m.end
+               for m in mentions):
+            continue  # a cue inside another figure's words is that figure's ("killing six
+            # and bringing the campaign's toll to 46": the campaign's is the 46)
+        if c.rule.cue == "previous":
+            before = [m for m in mentions if m.sent == h.sent and m.fig < c.start
+                      and m.rule.fact == h.rule.fact]
+            if before and before[-1] is h:
+                return c
+            continue
+        if _overlaps(rng, _cue_clauses(s, c)):
+            return c
+        if _leads(s, c):
+            after = [m for m in mentions if m.sent == h.sent and m.start >= c.end
+                     and m.rule.fact == h.rule.fact
+                     and s.segments[m.start] == s.segments[c.start]]
+            if after and after[0] is h:
+                return c
+    return None
+
+
+def read_scope(readings: list[tuple[str, Reading]], tab: Table) -> list[Mention]:
+    """The mentions of an item's texts (title first), each with its scope and why."""
+    out: list[Mention] = []
+    for source, reading in readings:
+        ctx = _Ctx(reading, tab, source)
+        facts = reading.facts
+        strikes: list[tuple[Hit, Mention]] = []
+        for h in facts:
+            if h.rule.fact == "strikes":
+                m = _strikes(ctx, h, facts)
+                strikes.append((h, m))
+                out.append(m)
+        for h in facts:
+            if h.rule.fact != "strikes":
+                out.append(_people(ctx, h, facts, strikes, out))
+    for k, m in enumerate(out):
+        m.order = k
+    _tolls_of_the_series(out)
+    if any(c.rule.cue == "happening" and (src == "title" or c.sent == 0)
+           for src, reading in readings for c in reading.cues):
+        # the lede names the happening: the figures of later sentences are its too
+        for m in out:
+            m.lede = True
+    out.sort(key=lambda m: (m.source != "title", m.order))
+    return out
+
+
+def _tolls_of_the_series(found: list[Mention]) -> None:
+    """In an item that counts a series (a running total, a strike's number), a toll named
+    as such and larger than the event's own figure ("the death toll rises to over 100")
+    is that series' toll: the item speaks of the series, and its event's figure is the one
+    said with the event ("killing five")."""
+    series = next((m for m in found if m.kind in ("deaths", "strikes") and m.scope == TOTAL),
+                  None)
+    if series is None:
+        return
+    own = max((o.value for o in found if o.kind == "deaths" and o.scope == STORY
+               and not o.toll), default=None)
+    for m in found:
+        if m.kind == "deaths" and m.scope == STORY and m.toll and own is not None \
+                and m.value > own:
+            m.scope = TOTAL
+            m.reason = f"a toll in an item on a series (counted: {series.span!r})"
+
+
+def _mention(ctx: _Ctx, h: Hit, scope: str, reason: str, **kw: object) -> Mention:
+    r = ctx.reading
+    return Mention(h.rule.fact, int(h.value or 0), scope, ctx.source, r.sentence_text(h.sent),
+                   r.span_text(h), h.rule.id, reason, prefer=h.rule.prefer, toll=h.rule.toll,
+                   lede=ctx.source == "title" or h.sent == 0, **kw)  # type: ignore[arg-type]
+
+
+def _dropping(ctx: _Ctx, h: Hit) -> str:
+    """Why a mention belongs to no one here: an earlier event, a part, a fear."""
+    for c in _cues(ctx, h, ("part",)):
+        if c.fig == h.fig:
+            return f"a part of the toll: {_text(ctx, c)}"
+    c = _in_reach(ctx, h, ("prior",))
+    if c is not None:
+        return f"prior: {_text(ctx, c)}"
+    s = ctx.reading.sentences[h.sent]
+    for c in _cues(ctx, h, ("hedge",)):
+        if h.start - 2 <= c.start and c.end <= h.end + 2 and _overlaps(
+                (s.clauses[h.start], s.clauses[h.end - 1]), _cue_clauses(s, c)):
+            return f"hedge: {_text(ctx, c)}"  # "1,000 feared dead", "could reach 20,000"
+    for c in _cues(ctx, h, ("lead",)):
+        s = ctx.reading.sentences[h.sent]
+        if c.start < h.start and _overlaps(ctx.clauses(h), _cue_clauses(s, c)):
+            return f"earlier event: {_text(ctx, c)}"
+    return ""
+
+
+def _strikes(ctx: _Ctx, h: Hit, facts: list[Hit]) -> Mention:
+    labour = next(iter(_cues(ctx, h, ("labour",))), None)
+    if labour is not None:
+        return _mention(ctx, h, DROPPED, f"a labour strike: {_text(ctx, labour)}")
+    if h.pattern.slot in ("ORD", "NO"):
+        s = ctx.reading.sentences[h.sent]
+        for c in _cues(ctx, h, ("subseries",)):
+            if c.start >= h.fig and s.clauses[c.start] in (s.clauses[h.fig], s.clauses[h.end - 1]):
+                return _mention(ctx, h, DROPPED, f"a part of the series: {_text(ctx, c)}")
+        return _mention(ctx, h, TOTAL, "an ordinal counts the series up to this one")
+    why = _dropping(ctx, h)
+    for c in _cues(ctx, h, ("increment",)):
+        if c.fig == h.fig:  # "four more strikes": an increment, not the count
+            return _mention(ctx, h, DROPPED, f"an increment: {_text(ctx, c)}")
+    older = why.startswith("prior") or _in_reach(ctx, h, ("before",), leading=True) is not None
+    if why and not older:
+        return _mention(ctx, h, DROPPED, why)
+    if h.rule.total:
+        return _mention(ctx, h, TOTAL, "a running count by its wording", older=older)
+    c = _campaign(ctx, h, facts)
+    if c is not None:
+        return _mention(ctx, h, TOTAL, f"campaign: {_text(ctx, c)}", older=older)
+    if (h.value or 0) >= CARDINAL_STRIKES_MIN:
+        return _mention(ctx, h, TOTAL, f"{h.value} strikes: more than one operation has",
+                        older=older)
+    return _mention(ctx, h, DROPPED, "a few strikes: one operation's")
+
+
+def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mention]],
+            earlier: list[Mention]) -> Mention:
+    kind = h.rule.fact
+    if kind == "survivors":
+        c = next(iter(_cues(ctx, h, ("not_found",))), None)
+        if c is not None:
+            return _mention(ctx, h, DROPPED, f"not found: {_text(ctx, c)}")
+    earlier_event = _dropping(ctx, h)
+    before = _in_reach(ctx, h, ("before",), leading=True)
+    series = _series(ctx, h, facts, strikes, earlier)
+    if series:
+        if kind != "deaths":
+            return _mention(ctx, h, DROPPED, f"a running total of {kind}: {series}")
+        increment = _in_reach(ctx, h, ("increment",))
+        if increment is not None:  # "since then, four more strikes have killed 14"
+            return _mention(ctx, h, DROPPED, f"an increment: {_text(ctx, increment)}")
+        older = earlier_event or (f"before: {_text(ctx, before)}" if before else "")
+        return _mention(ctx, h, TOTAL, series + (f"; older ({older})" if older else ""),
+                        older=bool(older))
+    if before is not None:
+        if kind != "deaths":
+            return _mention(ctx, h, DROPPED, f"before this event: {_text(ctx, before)}")
+        return _mention(ctx, h, TOTAL, f"a tally up to an earlier point: {_text(ctx, before)}",
+                        older=True)
+    if earlier_event:
+        return _mention(ctx, h, DROPPED, earlier_event)
+    return _mention(ctx, h, STORY, "this event's (no campaign cue in reach)")
+
+
+def _series(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mention]],
+            earlier: list[Mention]) -> str:
+    """Why the figure is a running total over a series, or ""."""
+    if h.rule.total:
+        return "a running total by its wording"
+    c = _campaign(ctx, h, facts)
+    if c is not None:
+        return f"campaign: {_text(ctx, c)}"
+    if h.rule.fact != "deaths":
+        return ""
+    c = _count_beside(ctx, h, strikes)
+    if c is not None:
+        return f"beside a running count of strikes: {_text(ctx, c)}"
+    if h.rule.toll:
+        m = _smaller_toll(ctx, h, earlier)
+        if m is not None:
+            return f"a toll brought up from this event's {m.value} ({m.span!r})"
+    return _continued(ctx, h, facts, strikes, earlier)
+
+
+def _continued(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mention]],
+               earlier: list[Mention]) -> str:
+    """A larger toll alone after a ";" continues the campaign cue of the part before it ("two
+    were killed. It was the eighth strike since September; 34 have been killed")."""
+    s = ctx.reading.sentences[h.sent]
+    seg = s.segments[h.start]
+    if seg == 0:
+        return ""
+    before = [c for c in ctx.reading.cues if c.sent == h.sent and c.rule.cue == "campaign"
+              and s.segments[c.start] == seg - 1]
+    before += [sh for sh, sm in strikes if sh.sent == h.sent and sm.scope == TOTAL
+               and s.segments[sh.fig] == seg - 1]
+    if not before or any(f.rule.fact == "deaths" and f.sent == h.sent and f is not h
+                         and s.segments[f.fig] in (seg, seg - 1) for f in facts):
+        return ""
+    smaller = [m for m in earlier if m.kind == "deaths" and m.scope == STORY
+               and m.value < (h.value or 0)]
+    if not smaller:
+        return ""
+    return f"continues the cue before the ';': {_text(ctx, before[0])}"
+
+
+def _count_beside(ctx: _Ctx, h: Hit, strikes: list[tuple[Hit, Mention]]) -> Hit | None:
+    """A running count of strikes in the sentence dates the deaths beside it ("at least 83
+    killed in 21 strikes"), unless the deaths' clause is about one event ("a strike kills
+    three and takes the count to 10"). Beside a toll wording, an ordinal does too ("with
+    this eighth strike, the number killed has reached 34")."""
+    s = ctx.reading.sentences[h.sent]
+    if any(f.rule.fact == "survivors" and f.sent == h.sent for f in ctx.reading.facts):
+        return None  # survivors are one event's: "3 killed, 1 survives, 10 strikes so far"
+    for sh, sm in strikes:
+        if sh.sent != h.sent or sm.scope != TOTAL:
+            continue
+        if sm.older and s.segments[sh.fig] != s.segments[h.fig]:
+            continue  # an older count dates only the deaths of its own part of the sentence
+        if sh.pattern.slot == "N" and _in_reach(ctx, h, ("one_event",)) is None:
+            return sh
+        if sh.pattern.slot != "N" and h.rule.toll:
+            return sh
+    return None
+
+
+def _smaller_toll(ctx: _Ctx, h: Hit, earlier: list[Mention]) -> Mention | None:
+    """This item's own smaller toll read before a toll wording: the toll is then the one
+    this event was added to. "rise" wordings need it in the same sentence; a title's round
+    figure ("more than 11,000 dead") is this toll said loosely, not a smaller one."""
+    sentence = ctx.reading.sentence_text(h.sent)
+    for m in earlier:
+        if m.kind == "deaths" and m.scope == STORY and m.value < (h.value or 0) \
+                and not rounded(m.value, h.value or 0) and (
+                h.rule.toll == "bring" or m.source == ctx.source and m.sentence == sentence):
+            return m
+    return None
+
+
+def rounded(a: int, b: int) -> bool:
+    """Whether `a` is `b` rounded, as a title does ("over 20,000 dead" for 20,319)."""
+    def zeros(v: int) -> int:
+        n = 0
+        while v and v % 10 == 0:
+            v, n = v // 10, n + 1
+        return n
+    return a >= 10 and zeros(a) > zeros(b) and abs(a - b) <= 0.2 * b

@@ -1,0 +1,28 @@
+"""The facts tables read what each of their rows says they read: every example sentence of
+every rule and cue (bot/data/facts/<code>.yaml) gives exactly its `facts`. This is the test of
+the tables; the sentences are written for them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.facts import extract_facts
+from bot.facts.rules import table
+from bot.text import LANGUAGES
+
+ROWS = [(code, rule.id, ex) for code in LANGUAGES for rule in table(code).rules
+        for ex in rule.examples]
+
+
+@pytest.mark.parametrize(("lang", "rule", "example"), ROWS,
+                         ids=[f"{c}:{r}:{e['text'][:30]}" for c, r, e in ROWS])
+def test_each_example_row_reads_as_its_table_says(lang, rule, example):
+    got = {f.name: f.value for f in extract_facts(example.get("title", ""), example["text"],
+                                                   lang)}
+    assert got == example.get("facts", {}), rule
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_row_of_every_table_has_an_example(lang):
+    bare = [r.id for r in table(lang).rules if not r.examples]
+    assert bare == []

@@ -1,0 +1,146 @@
+"""Figures of any topic, in three languages: an earthquake whose toll rises, a flood with
+people missing, a protest with people hurt, a crash; a running total in a story about
+something else; a labour strike that counts no military strikes. Every sentence is written
+for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.facts import explain, extract_facts, mentions
+
+
+def facts(summary: str, lang: str, title: str = "") -> dict[str, int]:
+    return {f.name: f.value for f in extract_facts(title, summary, lang)}
+
+
+# -- a toll that rises is the story's own toll -----------------------------------------------
+
+
+@pytest.mark.parametrize("title, summary, lang, want", [
+    ("Andes earthquake death toll rises to 27", "Rescuers are still digging in two towns.",
+     "en", 27),
+    ("La cifra de muertos por el sismo en los Andes sube a 40",
+     "Los rescatistas siguen buscando en dos pueblos.", "es", 40),
+    ("Séisme dans les Andes : le bilan s'alourdit à 31 morts",
+     "Les secours fouillent encore deux villages.", "fr", 31),
+])
+def test_a_rising_toll_is_the_storys_toll(title, summary, lang, want):
+    assert facts(summary, lang, title) == {"deaths": want}
+
+
+@pytest.mark.parametrize("title, summary, lang", [
+    ("Quake kills 20 in the Andes", "By Tuesday evening the death toll had risen to 27.", "en"),
+    ("Un sismo deja 20 muertos en los Andes", "Sube a 27 la cifra de muertos.", "es"),
+    ("Un séisme fait 20 morts dans les Andes", "Le bilan s'élève désormais à 27 morts.", "fr"),
+])
+def test_the_summarys_newer_toll_wins_over_the_titles(title, summary, lang):
+    assert facts(summary, lang, title)["deaths"] == 27
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("At least 12 dead as a bus plunges into a ravine", "en"),
+    ("Al menos 12 muertos al caer un autobús a un barranco", "es"),
+    ("Au moins 12 morts dans la chute d'un car dans un ravin", "fr"),
+])
+def test_a_crash_toll_in_a_headline(text, lang):
+    assert facts("", lang, text) == {"deaths": 12}
+
+
+# -- people missing, injured, survivors ------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Flash floods swept the valley on Sunday, killing nine people; 20 are still missing.",
+     "en"),
+    ("Las riadas arrasaron el valle el domingo: nueve muertos y 20 desaparecidos.", "es"),
+    ("Des crues ont dévasté la vallée dimanche, faisant neuf morts et 20 disparus.", "fr"),
+])
+def test_a_flood_with_people_missing(text, lang):
+    assert facts(text, lang) == {"deaths": 9, "missing": 20}
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Police fired tear gas at the march; 35 people were injured, organisers said.", "en"),
+    ("La policía lanzó gases contra la marcha; 35 personas resultaron heridas.", "es"),
+    ("La police a tiré des gaz sur le cortège ; 35 personnes ont été blessées.", "fr"),
+])
+def test_a_protest_with_people_injured(text, lang):
+    assert facts(text, lang) == {"injured": 35}
+
+
+@pytest.mark.parametrize("text, lang, want", [
+    ("The ferry sank with no survivors.", "en", 0),
+    ("El ferry se hundió sin supervivientes.", "es", 0),
+    ("Le ferry a sombré sans survivant.", "fr", 0),
+    ("The plane crashed; a lone survivor was found in the wreckage.", "en", 1),
+])
+def test_no_survivors_is_zero_and_a_lone_survivor_one(text, lang, want):
+    assert facts(text, lang) == {"survivors": want}
+
+
+# -- a running total is not the story's toll ------------------------------------------------
+
+
+@pytest.mark.parametrize("title, summary, lang", [
+    ("Parliament votes to extend the state of emergency",
+     "The vote came as the protests, now in their fifth week, have left at least 23 dead.",
+     "en"),
+    ("El Parlamento prorroga el estado de emergencia",
+     "La votación llega cuando las protestas, en su quinta semana, han dejado al menos 23 "
+     "muertos.", "es"),
+    ("Le Parlement prolonge l'état d'urgence",
+     "Le vote intervient alors que les manifestations ont fait au moins 23 morts depuis le "
+     "début du mouvement.", "fr"),
+])
+def test_a_running_total_in_a_story_about_something_else(title, summary, lang):
+    got = facts(summary, lang, title)
+    assert got == {"deaths_total": 23}
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("A new quake killed four people; the three quakes have killed 430 since May.", "en"),
+    ("Un nuevo sismo mató a cuatro personas; desde mayo los sismos han dejado 430 muertos.",
+     "es"),
+    ("Un nouveau séisme a tué quatre personnes ; depuis mai, ces séismes ont fait 430 morts.",
+     "fr"),
+])
+def test_a_storys_toll_beside_the_series_total(text, lang):
+    assert facts(text, lang) == {"deaths": 4, "deaths_total": 430}
+
+
+# -- a labour strike is no military strike ---------------------------------------------------
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Dock workers walked out again on Monday, the fifth strike this year over pay.", "en"),
+    ("It was the 12th strike by teachers since January, the union said.", "en"),
+    ("Los maestros cumplen su quinta huelga desde enero por los salarios.", "es"),
+    ("Les cheminots entament leur cinquième grève depuis janvier pour les salaires.", "fr"),
+])
+def test_a_labour_strike_counts_no_strikes(text, lang):
+    assert "strikes_total" not in facts(text, lang)
+
+
+# -- explain and mentions ---------------------------------------------------------------------
+
+
+def test_explain_gives_each_fact_with_its_sentence_rule_and_scope():
+    readings = explain("Quake kills 4 in the Andes",
+                       "The three quakes have killed 430 people since May. Rescuers dig on.",
+                       "en")
+    by_fact = {r.fact: r for r in readings}
+    assert by_fact["deaths"].value == 4 and by_fact["deaths"].source == "title"
+    total = by_fact["deaths_total"]
+    assert total.value == 430
+    assert total.sentence == "The three quakes have killed 430 people since May"
+    assert total.rule.startswith("en-") and "campaign" in total.scope
+
+
+def test_mentions_give_every_figure_with_its_noun_and_scope():
+    found = mentions("Protest turns violent, 30 injured",
+                     "Police said two officers died; the first march had left 5 dead.", "en")
+    got = {(m.kind, m.value, m.scope, m.source) for m in found}
+    assert ("injured", 30, "story", "title") in got
+    assert ("deaths", 2, "story", "summary") in got
+    assert ("deaths", 5, "dropped", "summary") in got
