@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .config import Config
 from .errors import UsageError
-from .facts import extract_facts
+from .facts import explain as facts_explain
 from .grouping import Grouper
 from .grouping import evidence as ev
 from .model import Item
@@ -132,23 +132,17 @@ def _before(records: Sequence[Record], index: int, config: Config) -> Iterable[R
 
 
 def explain_item(record: Record) -> str:
-    """The figures an item gave, each with the sentence it came from."""
+    """The figures an item gave, each with the sentence it came from, the table row that
+    read it and why it is the story's own or a running total."""
     item = record.item
-    facts = extract_facts(item.title, item.summary, item.language)
+    readings = facts_explain(item.title, item.summary, item.language)
     lines = [_heading("item", record), ""]
-    if not facts:
-        lines.append("No figure read: no toll, survivors, injured, missing or running total "
+    if not readings:
+        lines.append("No figure read: no toll, injured, missing, survivors or running total "
                      "stated in the title or the summary.")
-    for f in facts:
-        lines.append(f"  {f.name:14} {f.value:>8}  from: {_sentence(item, f.span)}")
+    for r in readings:
+        lines.append(f"  {r.fact:14} {r.value:>8}  in the {r.source}: {r.sentence.strip()}")
+        lines.append(f"  {'':14} {'':>8}  read by {r.rule}; {r.scope}")
     return "\n".join(lines)
 
 
-def _sentence(item: Item, span: str) -> str:
-    for text in (item.title, item.summary):
-        at = text.find(span) if span else -1
-        if at >= 0:
-            start = max(text.rfind(". ", 0, at) + 2, 0) if text.rfind(". ", 0, at) >= 0 else 0
-            end = text.find(". ", at + len(span))
-            return text[start:end + 1 if end >= 0 else len(text)].strip()
-    return span
