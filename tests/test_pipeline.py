@@ -415,3 +415,59 @@ def test_distinct_events_on_the_same_day_in_the_same_city_are_kept_apart(pipelin
                                    outlet="Post", minutes=45), T0 + timedelta(minutes=45))
     assert protest.story.id != fire.story.id
     assert [a.kind for a in protest.alerts if a.watchlist == "venezuela"] == ["new_story"]
+
+
+QUAKE = """
+watchlists:
+  - name: quake
+    include: [earthquake, quake, sismo, terremoto, séisme, seisme]
+"""
+
+
+def test_a_toll_that_rises_across_outlets_and_languages_is_one_story_with_updates():
+    pipeline = Pipeline(parse_config(QUAKE))
+    reports = [
+        (0, "en", "Wire", "Peru earthquake: at least 12 people killed",
+         "A magnitude 7.5 earthquake struck northern Peru on Sunday, killing at least 12 "
+         "people, officials said."),
+        (5 * 60, "en", "Post", "Peru earthquake death toll rises to 27",
+         "The toll of Sunday's magnitude 7.5 earthquake in northern Peru rose to 27 as "
+         "rescuers searched collapsed homes."),
+        (20 * 60, "es", "Diario", "Terremoto en Perú: la cifra de muertos sube a 40",
+         "La cifra de fallecidos por el sismo de magnitud 7,5 del domingo en el norte de Perú "
+         "subió a 40, según Defensa Civil."),
+        (30 * 60, "fr", "Journal", "Séisme au Pérou : le bilan s'alourdit à 52 morts",
+         "Le bilan du séisme de magnitude 7,5 qui a frappé dimanche le nord du Pérou s'est "
+         "alourdi à 52 morts."),
+    ]
+    stories, told = set(), []
+    for n, (minutes, lang, outlet, title, summary) in enumerate(reports):
+        d = pipeline.decide(item(n, title, summary, outlet=outlet, minutes=minutes,
+                                 language=lang), T0 + timedelta(minutes=minutes))
+        stories.add(d.story.id)
+        told += [(a.kind, [(c.fact, c.old, c.new) for c in a.changes]) for a in d.alerts]
+    assert len(stories) == 1
+    assert told == [("new_story", [("deaths", None, 12)]),
+                    ("update", [("deaths", 12, 27)]),
+                    ("update", [("deaths", 27, 40)]),
+                    ("update", [("deaths", 40, 52)])]
+
+
+@pytest.mark.parametrize(("title", "summary", "lang"), [
+    ("Trump says Venezuela's airspace should be considered closed",
+     "Trump's post came after US strikes on boats in the Caribbean killed at least 83 people "
+     "since September.", "en"),
+    ("Trump declara cerrado el espacio aéreo de Venezuela",
+     "Los ataques de Estados Unidos contra lanchas en el Caribe han dejado al menos 83 muertos "
+     "desde septiembre.", "es"),
+    ("Trump déclare fermé l'espace aérien du Venezuela",
+     "Depuis septembre, les frappes américaines contre des bateaux dans les Caraïbes ont fait "
+     "au moins 83 morts.", "fr"),
+])
+def test_a_campaign_total_in_a_story_about_something_else_is_not_its_toll(pipeline, title,
+                                                                         summary, lang):
+    d = pipeline.decide(item(1, title, summary, language=lang), T0)
+    assert {f.name: f.value for f in d.facts}.get("deaths") is None
+    assert {f.name: f.value for f in d.facts}.get("deaths_total") == 83
+    [alert] = [a for a in d.alerts if a.watchlist == "venezuela"]
+    assert "killed: 83" not in alert.text and "campaign toll: 83" in alert.text
