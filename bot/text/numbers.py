@@ -110,7 +110,9 @@ def _joinable(prev: int, nxt: int) -> bool:
     "soixante dix") rather than two ("three or five")."""
     if prev in _SCALES or nxt in _SCALES:
         return nxt >= prev or prev in _SCALES
-    tens = prev >= 20 and prev % 10 == 0
+    if prev >= 100 and prev % 100 == 0:  # "doscientos diez", "trescientas veintidós"
+        return nxt < 100
+    tens = 20 <= prev < 100 and prev % 10 == 0
     return tens and (nxt < 10 or (prev in (60, 80) and nxt < 20))
 
 
