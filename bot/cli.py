@@ -61,6 +61,18 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--replay", metavar="DIR",
                    help="read the items from a `vigia replay` output folder, not the store")
     e.add_argument("items", nargs="+", metavar="ITEM", help="one or two items (id or link)")
+    st = sub.add_parser("stories", help="the latest stories told, with figures and outlets")
+    with_config(st)
+    st.add_argument("--watchlist", action="append", metavar="W",
+                    help="only stories told to this watchlist (may be repeated)")
+    st.add_argument("--since", metavar="DURATION", help="only stories that changed in the last "
+                    "DURATION (2d, 12h)")
+    st.add_argument("--limit", type=int, default=20, metavar="N", help="at most N (20)")
+    sy = sub.add_parser("story", help="a story's timeline; --chart draws its figures as a PNG")
+    with_config(sy)
+    sy.add_argument("id", metavar="ID", help="the story's id (or its first characters)")
+    sy.add_argument("--chart", metavar="FILE.png",
+                    help="write a chart of the figures that rose (needs vigia[charts])")
     h = sub.add_parser("health", help="exit 0 when a daemon runs on the store and is not stuck")
     with_config(h)
     b = sub.add_parser("backup", help="copy the store safely, even while the daemon runs")
@@ -240,6 +252,69 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_stories(args: argparse.Namespace) -> int:
+    from .app import utcnow
+    from .config import parse_duration
+    from .stories import latest
+    from .timeline import stories_text
+
+    config = _config(args)
+    for name in args.watchlist or ():
+        if config.watchlist(name) is None:
+            raise UsageError(f"no watchlist {name!r} in {config.source}")
+    try:
+        since = utcnow() - parse_duration(args.since) if args.since else None
+    except ValueError as exc:
+        raise UsageError(f"--since: {exc}") from None
+    if args.limit < 1:
+        raise UsageError("--limit must be 1 or more")
+    store = _open_store(config)
+    try:
+        found = latest(store, args.watchlist, args.limit, since)
+    finally:
+        store.close()
+    which = ", ".join(args.watchlist) if args.watchlist else "every watchlist"
+    span = f" in the last {args.since}" if args.since else ""
+    if not found.stories:
+        print(f"No stories told for {which}{span}.")
+        return EXIT_OK
+    print(stories_text(found.stories, found.figures,
+                       f"{len(found.stories)} latest stories ({which}){span}, newest first:"))
+    return EXIT_OK
+
+
+def cmd_story(args: argparse.Namespace) -> int:
+    from . import chart
+    from .stories import NoSuchStory, find, look
+    from .timeline import timeline_text
+
+    config = _config(args)
+    if args.chart and not chart.available():
+        raise UsageError(f"--chart: {chart.NEEDS}")
+    store = _open_store(config)
+    try:
+        try:
+            seen = look(store, find(store, args.id))
+        except NoSuchStory as exc:
+            raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    charted = [s.fact for s in seen.series] if args.chart else []
+    print(timeline_text(seen.story, seen.entries, charted=charted, limit=10_000))
+    if args.chart:
+        if not seen.series:
+            print(f"No chart: no figure of this story rose; {args.chart} not written.",
+                  file=sys.stderr)
+            return EXIT_FAIL
+        png = chart.draw(seen.story.title, seen.series)
+        try:
+            Path(args.chart).write_bytes(png)
+        except OSError as exc:
+            raise VigiaError(f"cannot write {args.chart}: {exc.strerror or exc}") from None
+        print(f"Chart written to {args.chart} ({len(png) // 1024} kB).")
+    return EXIT_OK
+
+
 def cmd_health(args: argparse.Namespace) -> int:
     from .app import health
 
@@ -250,7 +325,7 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 _COMMANDS = {"check": cmd_check, "replay": cmd_replay, "demo": cmd_demo, "run": cmd_run,
              "feeds": cmd_feeds, "backup": cmd_backup, "health": cmd_health,
-             "explain": cmd_explain}
+             "explain": cmd_explain, "stories": cmd_stories, "story": cmd_story}
 
 if __name__ == "__main__":
     sys.exit(main())
