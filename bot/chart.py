@@ -37,11 +37,11 @@ _lock = threading.Lock()
 
 
 def available() -> bool:
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether matplotlib is installed; found without importing it (the bot asks on the
+    event loop, where an import would hold it up)."""
+    import importlib.util
+
+    return importlib.util.find_spec("matplotlib") is not None
 
 
 def series_data(series: Sequence[Series]) -> list[dict[str, Any]]:
@@ -57,7 +57,7 @@ def figure(title: str, series: Sequence[Series]) -> Any:
     try:
         from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
         from matplotlib.figure import Figure
-    except ImportError:
+    except ImportError:  # the extra is not installed: one line, never a traceback
         raise UsageError(NEEDS) from None
     if not series:
         raise ValueError("no figure rose: nothing to chart")
@@ -93,9 +93,9 @@ def figure(title: str, series: Sequence[Series]) -> Any:
 def draw(title: str, series: Sequence[Series]) -> bytes:
     """The chart as PNG bytes, with its data in a `vigia:series` text chunk."""
     with _lock:
+        fig = figure(title, series)  # first: it says so when matplotlib is missing
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-        fig = figure(title, series)
         FigureCanvasAgg(fig)
         out = io.BytesIO()
         fig.savefig(out, format="png", metadata={
