@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config, load_bundled, load_config
 from .errors import ConfigError, UsageError, VigiaError
-from .store import DAMAGED, Store
+from .store import DAMAGED, Store, lock_path
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -52,10 +52,15 @@ def _parser() -> argparse.ArgumentParser:
     with_config(c)
     c.add_argument("--fetch", action="store_true", help="fetch each feed once and report")
     sub.add_parser("demo", help="replay a bundled sample and print the alerts (offline)")
-    f = sub.add_parser("feeds", help="list the feeds with their health; `enable URL` again")
+    f = sub.add_parser("feeds", help="list the feeds with their health; `enable URL` again; "
+                       "`import FILE.opml` into --config; `export` as OPML")
     with_config(f)
-    f.add_argument("action", nargs="?", choices=["list", "enable"], default="list")
-    f.add_argument("url", nargs="?", help="with enable: the feed's URL")
+    f.add_argument("action", nargs="?", choices=["list", "enable", "import", "export"],
+                   default="list")
+    f.add_argument("url", nargs="?", metavar="URL|FILE",
+                   help="with enable: the feed's URL; with import: the OPML file")
+    f.add_argument("-o", "--output", metavar="FILE",
+                   help="with export: write the OPML here instead of to standard output")
     e = sub.add_parser("explain", help="why two items were (not) grouped; an item's figures")
     with_config(e)
     e.add_argument("--replay", metavar="DIR",
@@ -192,7 +197,11 @@ def _open_store(config: Config) -> Store:
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
+    if args.action == "import":
+        return _feeds_import(args)
     config = _config(args)
+    if args.action == "export":
+        return _feeds_export(args, config)
     store = _open_store(config)
     try:
         if args.action == "enable":
@@ -216,6 +225,65 @@ def cmd_feeds(args: argparse.Namespace) -> int:
                 print(f"{'':33}last error: {st.last_error}")
     finally:
         store.close()
+    return EXIT_OK
+
+
+def _feeds_import(args: argparse.Namespace) -> int:
+    """`vigia feeds import FILE.opml`: the OPML's feeds added to the config file, comments
+    kept; the running daemon polls them after a SIGHUP."""
+    from . import opml
+
+    if not args.url:
+        raise UsageError("feeds import needs the OPML file: vigia feeds import FILE.opml "
+                         "--config my.yaml")
+    target = args.config or os.environ.get("VIGIA_CONFIG")
+    if not target:
+        raise UsageError("feeds import writes into your config file: name it with --config "
+                         "(the bundled one is not yours to edit)")
+    config = load_config(target)  # a broken config is reported before anything is added
+    source = Path(args.url)
+    try:
+        with open(source, "rb") as f:
+            data = f.read(opml.MAX_BYTES + 1)  # never the whole of a huge file
+    except OSError as exc:
+        raise UsageError(f"{source}: cannot read: {exc.strerror or exc}") from None
+    merge = opml.new_feeds(config, opml.read_opml(data, str(source)))
+    for feed, reason in merge.refused:
+        print(f"  skipped {feed.url}: {reason}", file=sys.stderr)
+    if merge.added:
+        try:
+            opml.replace_file(Path(target), opml.add_to_config(Path(target), merge.added))
+        except ConfigError as exc:
+            raise ConfigError(f"the imported feeds would make it invalid, nothing written: "
+                              f"{exc.detail}", file=exc.file, key=exc.key,
+                              line=exc.line) from None
+        except OSError as exc:
+            raise VigiaError(f"cannot write {target}: {exc.strerror or exc}") from None
+    print(f"{target}: {len(merge.added)} feeds added, {len(merge.present)} already there, "
+          f"{len(merge.refused)} skipped")
+    for feed in merge.added:
+        print(f"  + {feed.title or ''} <{feed.url}>" + (f" [{feed.folder}]" if feed.folder
+                                                        else ""))
+    if merge.added:
+        print("A running daemon polls them once told to reload: kill -HUP <its pid> (in "
+              f"{lock_path(config.storage.path)}).")
+    return EXIT_OK
+
+
+def _feeds_export(args: argparse.Namespace, config: Config) -> int:
+    from datetime import UTC, datetime
+
+    from .opml import export_opml
+
+    text = export_opml(config.feeds, datetime.now(UTC))
+    if not args.output:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise VigiaError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"{len(config.feeds)} feeds written to {args.output}", file=sys.stderr)
     return EXIT_OK
 
 
