@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -178,7 +179,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             "no Telegram token in $%s: alerts are printed here", config.telegram.token_env)
     from .app import all_failed
 
-    reports = asyncio.run(run(config, once=args.once))
+    # SIGHUP's default is to end the process; the daemon takes it as "reload the config"
+    # once its loop runs. Until then (start-up, or a --once run) it is ignored: the config was
+    # read a moment ago.
+    hup = signal.signal(signal.SIGHUP, signal.SIG_IGN) if hasattr(signal, "SIGHUP") else None
+    try:
+        reports = asyncio.run(run(config, once=args.once,
+                                  reload=lambda: load_config(args.config)))
+    finally:
+        if hup is not None:
+            signal.signal(signal.SIGHUP, hup)
     # For cron: a run in which no feed answered is a failure worth a mail.
     return EXIT_FAIL if all_failed(reports) else EXIT_OK
 
