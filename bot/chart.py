@@ -1,9 +1,12 @@
 """A story's figures over time as a PNG, drawn with matplotlib (the `charts` extra).
 
-matplotlib is imported here only, and only when a chart is drawn: the daemon that never
-draws one does not pay its import (about a second) or its memory (some 30 MB). Without it
-`available()` is False; /story then sends the timeline alone and says why, and `vigia story
---chart` fails in one line naming the extra.
+matplotlib is imported here only, and only when a chart is drawn. The daemon draws in a
+child process (`draw_apart`: `python -m bot.chart`, the series in as JSON, the PNG out):
+matplotlib, numpy and Pillow add some 55 MB to a process for good once imported (measured:
+51 -> 105 MB RSS after one chart), on a daemon meant to stay under 150 MB, and a chart that
+hangs or crashes is then the child's problem. `vigia story --chart` draws in its own short
+process. Without matplotlib `available()` is False; /story then sends the timeline alone and
+says why, and `vigia story --chart` fails in one line naming the extra.
 
 The figure is built with matplotlib's object API and the Agg canvas, never pyplot: pyplot
 keeps global state and is not safe in the worker thread the bot draws in; a lock keeps two
@@ -15,15 +18,19 @@ whoever receives the picture (a test, a script) can check it against the story.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
+import os
 import struct
+import sys
 import threading
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from .errors import UsageError
-from .timeline import Series
+from .timeline import Point, Series
 
 EXTRA = "pip install 'vigia[charts]'"
 NEEDS = f"charts need matplotlib: {EXTRA}"
@@ -104,6 +111,57 @@ def draw(title: str, series: Sequence[Series]) -> bytes:
         return out.getvalue()
 
 
+def series_from_data(data: list[dict[str, Any]]) -> list[Series]:
+    """`series_data` read back (the child process's input)."""
+    return [Series(d["fact"], d["label"],
+                   tuple(Point(datetime.fromisoformat(at), v, o) for at, v, o in d["points"]),
+                   tuple((datetime.fromisoformat(at), v) for at, v in d["highest"]))
+            for d in data]
+
+
+class ChartError(Exception):
+    """The child process could not draw the chart; the message says why, in a line."""
+
+
+# A chart takes about a second in a fresh process (imports included); a child still at it
+# after this long is stuck (a font cache rebuilt on a slow disk takes ~10 s the first time).
+CHILD_TIMEOUT = 60.0
+
+
+async def draw_apart(title: str, series: Sequence[Series], *, cache: str | None = None,
+                     timeout: float = CHILD_TIMEOUT) -> bytes:
+    """`draw` in a child process (`python -m bot.chart`), so the caller never imports
+    matplotlib; ChartError if it fails or takes longer than `timeout` seconds. `cache`: a
+    writable folder for matplotlib's font cache, where its default (~/.config) may not be
+    (systemd's DynamicUser has no home): without one it rebuilds the cache on every chart."""
+    payload = json.dumps({"title": title, "series": series_data(series)}).encode()
+    env = dict(os.environ)
+    if cache and "MPLCONFIGDIR" not in env:
+        env["MPLCONFIGDIR"] = cache
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.chart", stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env)
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(payload), timeout)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        raise ChartError(f"the chart took longer than {timeout:.0f} s; stopped") from None
+    if proc.returncode != 0 or not out.startswith(PNG_SIGNATURE):
+        last = (err.decode(errors="replace").strip().splitlines() or ["no output"])[-1]
+        raise ChartError(f"the chart process failed (exit {proc.returncode}): {last[:300]}")
+    return out
+
+
+def main() -> int:
+    """`python -m bot.chart`: {"title", "series"} on stdin, the PNG on stdout."""
+    request = json.loads(sys.stdin.buffer.read())
+    png = draw(request["title"], series_from_data(request["series"]))
+    sys.stdout.buffer.write(png)
+    sys.stdout.buffer.flush()
+    return 0
+
+
 # -- reading a PNG back (tests, and anyone checking a picture) --------------------------------
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -134,3 +192,7 @@ def png_info(data: bytes) -> tuple[int, int, dict[str, str]]:
     if not width or not height:
         raise ValueError("a PNG without an image header")
     return width, height, texts
+
+
+if __name__ == "__main__":
+    sys.exit(main())

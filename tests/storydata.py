@@ -4,7 +4,7 @@ reports in three languages whose toll rises 3 -> 4 -> 6 and whose campaign total
 
     python tests/storydata.py DIR    # DIR/vigia.db and DIR/vigia.yaml, for `vigia story`
 
-(docs/story-chart.png was drawn from it: `vigia story --config DIR/vigia.yaml sf3rrycapsz
+(docs/story-chart.png was drawn from it: `vigia story --config DIR/vigia.yaml sf3rrycapsz1
 --chart docs/story-chart.png`.)
 """
 

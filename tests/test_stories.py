@@ -210,3 +210,27 @@ def test_vigia_story_says_why_there_is_no_chart(cli, invented: Path, tmp_path: P
     assert "Traceback" not in result.err
     # the timeline needs no matplotlib
     assert cli("story", "--config", str(invented), storydata.STORY).code == 0
+
+
+def test_the_daemon_draws_in_a_child_process_and_never_imports_matplotlib(tmp_path):
+    import subprocess
+    import sys
+
+    script = """
+import asyncio, json, sys
+from datetime import UTC, datetime, timedelta
+from bot import chart
+from bot.model import Fact, Item
+from bot.timeline import chart_series, timeline
+t = datetime(2025, 10, 1, tzinfo=UTC)
+rows = [(Item(id=str(v), link="", feed="f", outlet="o", title="t", summary="",
+              published=t + timedelta(hours=v)), t, [Fact("deaths", v)]) for v in (2, 5)]
+png = asyncio.run(chart.draw_apart("A story", chart_series(timeline(rows))))
+_, _, texts = chart.png_info(png)
+print(json.dumps([[p[1] for p in d["points"]] for d in json.loads(texts[chart.SERIES_KEY])]))
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("matplotlib", "numpy", "PIL")))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["[[2, 5]]", "[]"]

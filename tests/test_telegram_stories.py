@@ -157,3 +157,22 @@ def test_telegram_allow_keeps_stories_to_the_chats_it_lists(api: FakeBotAPI,
             assert (await ask(api, 42, "/story 1")).startswith("Story squiet000002")
 
     asyncio.run(main())
+
+
+def test_a_chart_that_fails_is_said_in_the_chat_and_logged(api: FakeBotAPI, store: Store,
+                                                          monkeypatch, caplog) -> None:
+    async def broken(title, series, **kwargs):
+        raise chart.ChartError("the chart process failed (exit 1): MemoryError")
+
+    monkeypatch.setattr(chart, "draw_apart", broken)
+
+    async def main() -> None:
+        async with running(make_config(api), store):
+            await ask(api, 42, f"/story {storydata.STORY}")
+            failed = await wait_for(lambda: len(api.sent(42)) == 2 and api.sent(42)[1].text,
+                                    what="the failure said")
+            assert "could not be drawn" in failed
+
+    asyncio.run(main())
+    assert api.photos() == []
+    assert any("MemoryError" in r.getMessage() for r in caplog.records)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,6 +89,7 @@ class BotContext:
     # chat -> the story ids its last /latest listed, so that /story N means what it showed
     # (in memory: after a restart, N counts in the chat's latest stories as they are then)
     listings: dict[int, list[str]] = field(default_factory=dict)
+    drawing: asyncio.Lock | None = None  # made on the loop, at the first chart
 
 
 def bot_commands() -> list[BotCommand]:
@@ -413,10 +415,17 @@ def _story_of(update: Update, ctx: BotContext, args: list[str]) -> str:
     return stories.find(ctx.store, key).id
 
 
+def _chart_cache(ctx: BotContext) -> str | None:
+    """matplotlib's cache beside the store: the one folder the daemon surely may write."""
+    if ctx.store.path == ":memory:":
+        return None
+    return os.path.join(os.path.dirname(os.path.realpath(ctx.store.path)), "matplotlib")
+
+
 async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A story's timeline (each report: time, outlet, language, figures) and, where a figure
-    rose, its chart as a picture. The chart is drawn in a worker thread: matplotlib takes a
-    second to import and a tenth to draw, which the loop (polls, deliveries) must not wait."""
+    rose, its chart as a picture, drawn in a child process (see chart.py): the loop (polls,
+    deliveries) never waits for it, and the daemon never holds matplotlib's memory."""
     ctx = _ctx(context)
     if refusal := _not_allowed(update, ctx):
         await _answer(update, context, refusal)
@@ -436,10 +445,14 @@ async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer(update, context, text)
     if not draw:
         return
+    if ctx.drawing is None:
+        ctx.drawing = asyncio.Lock()
     try:
-        png = await asyncio.to_thread(chart.draw, seen.story.title, seen.series)
-    except Exception:
-        log.exception("telegram: drawing the chart of story %s failed", seen.story.id)
+        async with ctx.drawing:  # one child process at a time, whoever asks
+            png = await chart.draw_apart(seen.story.title, seen.series,
+                                         cache=_chart_cache(ctx))
+    except chart.ChartError as exc:
+        log.error("telegram: the chart of story %s: %s", seen.story.id, exc)
         await _answer(update, context, CHART_FAILED)
         return
     message = update.effective_message
