@@ -561,7 +561,11 @@ def reload_config(live: _Live, scheduler, service: Service,
         _schedule_feed(scheduler, feed, poll, now, i)
     if change.pipeline:
         # as a restart would: the store's window, so an item already seen stays seen
-        service.reconfigure(change.config, now)
+        try:
+            service.reconfigure(change.config, now)
+        except Exception as exc:  # the store failed: `ingest` rebuilds before the next item
+            log.error("config reload: rebuilding the pipeline failed (%s); it is retried "
+                      "at the next item", exc)
     else:
         service.config = change.config
     if telegram:
