@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from .config import Config, FeedConfig
-from .errors import FeedError
+from .errors import ConfigError, FeedError
 from .fetch import Fetcher, FetchLimits, FetchResult, check_feed_body
 from .metrics import Metrics
 from .model import Alert, Story
@@ -412,9 +412,11 @@ async def check_feeds(config: Config) -> list[PollReport]:
 
 async def run(config: Config, *, once: bool = False,
               sink: Callable[[Alert], None] | None = None,
-              stop: asyncio.Event | None = None) -> list[PollReport]:
+              stop: asyncio.Event | None = None,
+              reload: Callable[[], Config] | None = None) -> list[PollReport]:
     """The daemon: poll every feed at its interval until SIGTERM/SIGINT (or `stop` is set);
-    with `once`, poll each feed one time and return what each poll gave."""
+    with `once`, poll each feed one time and return what each poll gave. `reload` reads the
+    config again: on SIGHUP the daemon takes the new one (see reload.py)."""
     service = Service.open(config, now=utcnow(), lock=True)
     apprise = None
     if config.apprise:
@@ -453,8 +455,8 @@ async def run(config: Config, *, once: bool = False,
                                [s for s in (telegram, apprise) if s])
         if config.metrics.port:
             metrics.serve(config.metrics.port)
-        await _serve(config, service, fetcher, deliver, metrics, stop or asyncio.Event(),
-                     telegram)
+        await _serve(_Live(config, reload), service, fetcher, deliver, metrics,
+                     stop or asyncio.Event(), telegram)
         return []
     finally:
         if telegram:
@@ -480,17 +482,21 @@ async def _once(config: Config, service: Service, fetcher: Fetcher, metrics: Met
     return list(reports)
 
 
-async def _serve(config: Config, service: Service, fetcher: Fetcher,
+@dataclass
+class _Live:
+    """What the running daemon's jobs read at each run: the config a SIGHUP may replace."""
+
+    config: Config
+    load: Callable[[], Config] | None = None  # reads the config file again
+
+
+async def _serve(live: _Live, service: Service, fetcher: Fetcher,
                  deliver: Callable[[], object], metrics: Metrics, stop: asyncio.Event,
                  telegram=None) -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        # Not possible off the main thread (tests) or off Unix; the `stop` event still works.
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
-    deliver()  # alerts queued before a crash or a stop go out first
+    scheduler = AsyncIOScheduler(timezone=UTC)
     in_flight: set[asyncio.Task] = set()
 
     async def poll(feed: FeedConfig) -> None:
@@ -499,15 +505,23 @@ async def _serve(config: Config, service: Service, fetcher: Fetcher,
         task = asyncio.current_task()
         in_flight.add(task)
         try:
-            await poll_feed(service, fetcher, feed, utcnow, config, metrics=metrics,
+            await poll_feed(service, fetcher, feed, utcnow, live.config, metrics=metrics,
                             notify=telegram.notify_admins if telegram else None,
                             grew=telegram.story_grew if telegram else None)
             deliver()
         finally:
             in_flight.discard(task)
 
-    scheduler = AsyncIOScheduler(timezone=UTC)
-    _schedule(scheduler, config, service, poll, utcnow())
+    handlers = {signal.SIGTERM: stop.set, signal.SIGINT: stop.set}
+    if live.load is not None:
+        handlers[signal.SIGHUP] = lambda: reload_config(live, scheduler, service, poll,
+                                                        telegram)
+    for sig, handler in handlers.items():
+        # Not possible off the main thread (tests) or off Unix; the `stop` event still works.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, handler)
+    deliver()  # alerts queued before a crash or a stop go out first
+    _schedule(scheduler, live, service, poll, utcnow())
     scheduler.start()
     try:
         await stop.wait()
@@ -521,24 +535,71 @@ async def _serve(config: Config, service: Service, fetcher: Fetcher,
         deliver()
 
 
-def _schedule(scheduler, config: Config, service: Service,
+def reload_config(live: _Live, scheduler, service: Service,
+                  poll: Callable[[FeedConfig], Awaitable[None]], telegram=None) -> bool:
+    """SIGHUP: read the config again and take it without a restart (new feeds polled,
+    removed ones stopped, watchlists changed) or, when it is bad, say so in one line and
+    keep running the old one. Returns whether the new config was taken."""
+    from .reload import describe, plan
+
+    try:
+        new = live.load()
+    except ConfigError as exc:
+        more = f" (and {len(exc.more)} more mistakes)" if exc.more else ""
+        log.error("config reload failed, still running the previous config: %s%s", exc, more)
+        return False
+    except Exception as exc:  # a config that cannot even be read must not end the daemon
+        log.error("config reload failed, still running the previous config: %s: %s",
+                  type(exc).__name__, exc)
+        return False
+    change = plan(live.config, new)
+    now = utcnow()
+    for feed in (*change.removed, *change.changed):
+        with contextlib.suppress(LookupError):  # APScheduler's JobLookupError is one
+            scheduler.remove_job(feed.url)
+    for i, feed in enumerate((*change.changed, *change.added)):
+        _schedule_feed(scheduler, feed, poll, now, i)
+    if change.pipeline:
+        # as a restart would: the store's window, so an item already seen stays seen
+        try:
+            service.reconfigure(change.config, now)
+        except Exception as exc:  # the store failed: `ingest` rebuilds before the next item
+            log.error("config reload: rebuilding the pipeline failed (%s); it is retried "
+                      "at the next item", exc)
+    else:
+        service.config = change.config
+    if telegram:
+        telegram.reconfigure(change.config)
+    live.config = change.config
+    log.info("%s", describe(change))
+    return True
+
+
+def _schedule_feed(scheduler, feed: FeedConfig, poll: Callable[[FeedConfig], Awaitable[None]],
+                   start: datetime, i: int) -> None:
+    interval = feed.interval.total_seconds()
+    scheduler.add_job(
+        poll, "interval", args=[feed], id=feed.url, seconds=interval,
+        # Up to 10 % of the interval of random delay per run, so that feeds sharing an
+        # interval drift apart instead of firing in the same second forever.
+        jitter=max(1, int(interval * 0.1)), max_instances=1, coalesce=True,
+        misfire_grace_time=int(interval),
+        # First polls spread over up to 30 s: a thousand feeds do not start at once.
+        next_run_time=start + timedelta(seconds=min(30.0, i * 0.03)))
+
+
+def _schedule(scheduler, live: _Live, service: Service,
               poll: Callable[[FeedConfig], Awaitable[None]], start: datetime) -> None:
     """The daemon's jobs: every feed's polls, the daily retention, the heartbeat."""
-    for i, feed in enumerate(config.feeds):
-        interval = feed.interval.total_seconds()
-        scheduler.add_job(
-            poll, "interval", args=[feed], id=feed.url, seconds=interval,
-            # Up to 10 % of the interval of random delay per run, so that feeds sharing an
-            # interval drift apart instead of firing in the same second forever.
-            jitter=max(1, int(interval * 0.1)), max_instances=1, coalesce=True,
-            misfire_grace_time=int(interval),
-            # First polls spread over up to 30 s: a thousand feeds do not start at once.
-            next_run_time=start + timedelta(seconds=min(30.0, i * 0.03)))
+    for i, feed in enumerate(live.config.feeds):
+        _schedule_feed(scheduler, feed, poll, start, i)
+
+    async def daily() -> None:  # the config of the day, after any reload
+        await housekeeping(service.store, live.config)
 
     # Daily, first a minute after start (after the first polls): a daemon that is restarted
     # every day still prunes.
-    scheduler.add_job(housekeeping, "interval", args=[service.store, config],
-                      id="vigia-retention", hours=24,
+    scheduler.add_job(daily, "interval", id="vigia-retention", hours=24,
                       max_instances=1, coalesce=True, misfire_grace_time=3600,
                       next_run_time=start + timedelta(minutes=1))
 

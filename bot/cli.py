@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -18,7 +19,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config, load_bundled, load_config
 from .errors import ConfigError, UsageError, VigiaError
-from .store import DAMAGED, Store
+from .store import DAMAGED, Store, lock_path
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -52,15 +53,32 @@ def _parser() -> argparse.ArgumentParser:
     with_config(c)
     c.add_argument("--fetch", action="store_true", help="fetch each feed once and report")
     sub.add_parser("demo", help="replay a bundled sample and print the alerts (offline)")
-    f = sub.add_parser("feeds", help="list the feeds with their health; `enable URL` again")
+    f = sub.add_parser("feeds", help="list the feeds with their health; `enable URL` again; "
+                       "`import FILE.opml` into --config; `export` as OPML")
     with_config(f)
-    f.add_argument("action", nargs="?", choices=["list", "enable"], default="list")
-    f.add_argument("url", nargs="?", help="with enable: the feed's URL")
+    f.add_argument("action", nargs="?", choices=["list", "enable", "import", "export"],
+                   default="list")
+    f.add_argument("url", nargs="?", metavar="URL|FILE",
+                   help="with enable: the feed's URL; with import: the OPML file")
+    f.add_argument("-o", "--output", metavar="FILE",
+                   help="with export: write the OPML here instead of to standard output")
     e = sub.add_parser("explain", help="why two items were (not) grouped; an item's figures")
     with_config(e)
     e.add_argument("--replay", metavar="DIR",
                    help="read the items from a `vigia replay` output folder, not the store")
     e.add_argument("items", nargs="+", metavar="ITEM", help="one or two items (id or link)")
+    st = sub.add_parser("stories", help="the latest stories told, with figures and outlets")
+    with_config(st)
+    st.add_argument("--watchlist", action="append", metavar="W",
+                    help="only stories told to this watchlist (may be repeated)")
+    st.add_argument("--since", metavar="DURATION", help="only stories that changed in the last "
+                    "DURATION (2d, 12h)")
+    st.add_argument("--limit", type=int, default=20, metavar="N", help="at most N (20)")
+    sy = sub.add_parser("story", help="a story's timeline; --chart draws its figures as a PNG")
+    with_config(sy)
+    sy.add_argument("id", metavar="ID", help="the story's id (or its first characters)")
+    sy.add_argument("--chart", metavar="FILE.png",
+                    help="write a chart of the figures that rose (needs vigia[charts])")
     h = sub.add_parser("health", help="exit 0 when a daemon runs on the store and is not stuck")
     with_config(h)
     b = sub.add_parser("backup", help="copy the store safely, even while the daemon runs")
@@ -161,7 +179,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             "no Telegram token in $%s: alerts are printed here", config.telegram.token_env)
     from .app import all_failed
 
-    reports = asyncio.run(run(config, once=args.once))
+    # SIGHUP's default is to end the process; the daemon takes it as "reload the config"
+    # once its loop runs. Until then (start-up, or a --once run) it is ignored: the config was
+    # read a moment ago.
+    hup = signal.signal(signal.SIGHUP, signal.SIG_IGN) if hasattr(signal, "SIGHUP") else None
+    try:
+        reports = asyncio.run(run(config, once=args.once,
+                                  reload=lambda: load_config(args.config)))
+    finally:
+        if hup is not None:
+            signal.signal(signal.SIGHUP, hup)
     # For cron: a run in which no feed answered is a failure worth a mail.
     return EXIT_FAIL if all_failed(reports) else EXIT_OK
 
@@ -180,7 +207,11 @@ def _open_store(config: Config) -> Store:
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
+    if args.action == "import":
+        return _feeds_import(args)
     config = _config(args)
+    if args.action == "export":
+        return _feeds_export(args, config)
     store = _open_store(config)
     try:
         if args.action == "enable":
@@ -204,6 +235,65 @@ def cmd_feeds(args: argparse.Namespace) -> int:
                 print(f"{'':33}last error: {st.last_error}")
     finally:
         store.close()
+    return EXIT_OK
+
+
+def _feeds_import(args: argparse.Namespace) -> int:
+    """`vigia feeds import FILE.opml`: the OPML's feeds added to the config file, comments
+    kept; the running daemon polls them after a SIGHUP."""
+    from . import opml
+
+    if not args.url:
+        raise UsageError("feeds import needs the OPML file: vigia feeds import FILE.opml "
+                         "--config my.yaml")
+    target = args.config or os.environ.get("VIGIA_CONFIG")
+    if not target:
+        raise UsageError("feeds import writes into your config file: name it with --config "
+                         "(the bundled one is not yours to edit)")
+    config = load_config(target)  # a broken config is reported before anything is added
+    source = Path(args.url)
+    try:
+        with open(source, "rb") as f:
+            data = f.read(opml.MAX_BYTES + 1)  # never the whole of a huge file
+    except OSError as exc:
+        raise UsageError(f"{source}: cannot read: {exc.strerror or exc}") from None
+    merge = opml.new_feeds(config, opml.read_opml(data, str(source)))
+    for feed, reason in merge.refused:
+        print(f"  skipped {feed.url}: {reason}", file=sys.stderr)
+    if merge.added:
+        try:
+            opml.replace_file(Path(target), opml.add_to_config(Path(target), merge.added))
+        except ConfigError as exc:
+            raise ConfigError(f"the imported feeds would make it invalid, nothing written: "
+                              f"{exc.detail}", file=exc.file, key=exc.key,
+                              line=exc.line) from None
+        except OSError as exc:
+            raise VigiaError(f"cannot write {target}: {exc.strerror or exc}") from None
+    print(f"{target}: {len(merge.added)} feeds added, {len(merge.present)} already there, "
+          f"{len(merge.refused)} skipped")
+    for feed in merge.added:
+        print(f"  + {feed.title or ''} <{feed.url}>" + (f" [{feed.folder}]" if feed.folder
+                                                        else ""))
+    if merge.added:
+        print("A running daemon polls them once told to reload: kill -HUP <its pid> (in "
+              f"{lock_path(config.storage.path)}).")
+    return EXIT_OK
+
+
+def _feeds_export(args: argparse.Namespace, config: Config) -> int:
+    from datetime import UTC, datetime
+
+    from .opml import export_opml
+
+    text = export_opml(config.feeds, datetime.now(UTC))
+    if not args.output:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise VigiaError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"{len(config.feeds)} feeds written to {args.output}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -240,6 +330,69 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_stories(args: argparse.Namespace) -> int:
+    from .app import utcnow
+    from .config import parse_duration
+    from .stories import latest
+    from .timeline import stories_text
+
+    config = _config(args)
+    for name in args.watchlist or ():
+        if config.watchlist(name) is None:
+            raise UsageError(f"no watchlist {name!r} in {config.source}")
+    try:
+        since = utcnow() - parse_duration(args.since) if args.since else None
+    except ValueError as exc:
+        raise UsageError(f"--since: {exc}") from None
+    if args.limit < 1:
+        raise UsageError("--limit must be 1 or more")
+    store = _open_store(config)
+    try:
+        found = latest(store, args.watchlist, args.limit, since)
+    finally:
+        store.close()
+    which = ", ".join(args.watchlist) if args.watchlist else "every watchlist"
+    span = f" in the last {args.since}" if args.since else ""
+    if not found.stories:
+        print(f"No stories told for {which}{span}.")
+        return EXIT_OK
+    print(stories_text(found.stories, found.figures,
+                       f"{len(found.stories)} latest stories ({which}){span}, newest first:"))
+    return EXIT_OK
+
+
+def cmd_story(args: argparse.Namespace) -> int:
+    from . import chart
+    from .stories import NoSuchStory, find, look
+    from .timeline import timeline_text
+
+    config = _config(args)
+    if args.chart and not chart.available():
+        raise UsageError(f"--chart: {chart.NEEDS}")
+    store = _open_store(config)
+    try:
+        try:
+            seen = look(store, find(store, args.id))
+        except NoSuchStory as exc:
+            raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    charted = [s.fact for s in seen.series] if args.chart else []
+    print(timeline_text(seen.story, seen.entries, charted=charted, limit=10_000))
+    if args.chart:
+        if not seen.series:
+            print(f"No chart: no figure of this story rose; {args.chart} not written.",
+                  file=sys.stderr)
+            return EXIT_FAIL
+        png = chart.draw(seen.story.title, seen.series)
+        try:
+            Path(args.chart).write_bytes(png)
+        except OSError as exc:
+            raise VigiaError(f"cannot write {args.chart}: {exc.strerror or exc}") from None
+        print(f"Chart written to {args.chart} ({len(png) // 1024} kB).")
+    return EXIT_OK
+
+
 def cmd_health(args: argparse.Namespace) -> int:
     from .app import health
 
@@ -250,7 +403,7 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 _COMMANDS = {"check": cmd_check, "replay": cmd_replay, "demo": cmd_demo, "run": cmd_run,
              "feeds": cmd_feeds, "backup": cmd_backup, "health": cmd_health,
-             "explain": cmd_explain}
+             "explain": cmd_explain, "stories": cmd_stories, "story": cmd_story}
 
 if __name__ == "__main__":
     sys.exit(main())

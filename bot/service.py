@@ -77,6 +77,14 @@ class Service:
         self._restore(now)
         self._stale = False
 
+    def reconfigure(self, config: Config, now: datetime) -> None:
+        """Take a new config (a reload): the pipeline is built for it and given the store's
+        window as of `now`, as a restart would. What was seen stays seen (`ingest` asks the
+        store first), so nothing already told is told again; the new watchlists apply to the
+        reports that come from now on."""
+        self.config = config
+        self._rebuild(now)
+
     def close(self) -> None:
         self.store.close()
 

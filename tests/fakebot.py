@@ -7,6 +7,7 @@
         api.fail("sendMessage", retry_after(1), chat_id=-100123)   # the next such call gets 429
         api.fail("sendMessage", quoting_url(forbidden()))   # ...a 403 quoting the request's URL
         api.sent(42)                              # what chat 42 received, in order
+        api.photos(42)                            # the pictures it received (sendPhoto)
         held = api.hold("sendMessage", nth=4)     # the 4th such call waits, unanswered...
         held.wait()                               # ...until it has arrived
         held.release()                            # answered, or dropped if its client left
@@ -16,10 +17,12 @@ where not plain strings) and are answered {"ok": true, "result": ...} or
 {"ok": false, "error_code": ..., "description": ..., "parameters": {...}} as the real API
 does (core.telegram.org/bots/api#making-requests, #responseparameters). Like the real API it
 refuses HTML it cannot parse, texts over 4,096 characters, edits of unknown messages and
-edits that change nothing. getChatMember answers with the status a test set (`member`),
-"member" otherwise, in the real ChatMember shape of each status. Every call is recorded
-with its arrival time. getUpdates long-polls: it answers as soon as an update is injected,
-or after its timeout.
+edits that change nothing. sendPhoto takes the picture as an upload (multipart/form-data, as
+PTB sends bytes), refuses one that is not a PNG or JPEG and captions over 1,024 characters,
+and keeps the bytes in the call's params for the test to read. getChatMember answers with
+the status a test set (`member`), "member" otherwise, in the real ChatMember shape of each
+status. Every call is recorded with its arrival time. getUpdates long-polls: it answers as
+soon as an update is injected, or after its timeout.
 
 A held call (`hold`) is recorded on arrival as not accepted (status 0) and left unanswered
 until the test releases it. On release the fake first looks at the connection: if the client
@@ -315,11 +318,12 @@ class FakeBotAPI:
             self.members[(chat_id, user_id)] = status
 
     def command(self, chat_id: int, text: str, *, user_id: int | None = None,
-                chat_type: str | None = None, sender_chat: int | None = None) -> dict:
+                chat_type: str | None = None, sender_chat: int | None = None,
+                reply_to: int | None = None) -> dict:
         """Someone posts `text` (a /command) in a chat; in a channel it is a channel_post.
         `sender_chat`: posted on behalf of a chat, in a group: the group's own id is an
         anonymous admin, another id a channel (then `user_id` is ignored, as Telegram hides
-        the person)."""
+        the person). `reply_to`: the id of the bot's message it answers."""
         kind = chat_type or self._chat_type(chat_id)
         first = text.split()[0]
         message = {
@@ -327,6 +331,10 @@ class FakeBotAPI:
             "chat": self._chat(chat_id, kind), "text": text,
             "entities": [{"type": "bot_command", "offset": 0, "length": len(first)}],
         }
+        if reply_to is not None:
+            with self._cond:
+                replied = self.messages.get((chat_id, reply_to), "")
+            message["reply_to_message"] = self._message(chat_id, replied, reply_to)
         if kind == "channel":
             message["sender_chat"] = self._chat(chat_id, kind)
             update = {"channel_post": message}
@@ -367,6 +375,10 @@ class FakeBotAPI:
     def sent(self, chat_id: int | None = None) -> list[Call]:
         """sendMessage calls that Telegram accepted, in arrival order."""
         return self.calls_of("sendMessage", chat_id, ok=True)
+
+    def photos(self, chat_id: int | None = None) -> list[Call]:
+        """sendPhoto calls that Telegram accepted; `params["photo"]` holds the bytes."""
+        return self.calls_of("sendPhoto", chat_id, ok=True)
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -466,6 +478,8 @@ class FakeBotAPI:
             with self._cond:
                 status = self.members.get((chat_id, user_id), "member")
             return 200, {"ok": True, "result": _chat_member(user_id, status)}
+        if method == "sendPhoto":
+            return self._send_photo(p, error)
         if method in ("sendMessage", "editMessageText"):
             chat_id, text = p.get("chat_id"), p.get("text", "")
             if not text:
@@ -490,6 +504,25 @@ class FakeBotAPI:
                 self.messages[key] = text
             return 200, {"ok": True, "result": self._message(chat_id, text, key[1])}
         return error(404, "Not Found: method not found")
+
+    def _send_photo(self, p: dict, error: Callable) -> tuple[int, dict]:
+        """sendPhoto with an uploaded picture (core.telegram.org/bots/api#sendphoto)."""
+        chat_id, photo, caption = p.get("chat_id"), p.get("photo"), p.get("caption", "")
+        if not isinstance(photo, bytes):
+            return error(400, "Bad Request: there is no photo in the request")
+        size = _image_size(photo)
+        if size is None:
+            return error(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        if visible_length(caption, p.get("parse_mode")) > 1024:
+            return error(400, "Bad Request: message caption is too long")
+        msg = self._message(chat_id, "")
+        del msg["text"]
+        msg["photo"] = [{"file_id": f"photo-{msg['message_id']}",
+                         "file_unique_id": f"u{msg['message_id']}", "width": size[0],
+                         "height": size[1], "file_size": len(photo)}]
+        if caption:
+            msg["caption"] = caption
+        return 200, {"ok": True, "result": msg}
 
     def _handle(self, path: str, body: bytes, content_type: str,
                 connection: socket.socket | None = None) -> tuple[int, dict] | None:
@@ -594,12 +627,44 @@ def _decode(body: bytes, content_type: str) -> dict[str, Any]:
     if content_type.startswith("application/json"):
         return json.loads(body)
     if content_type.startswith("multipart/"):
-        raise AssertionError("the fake Bot API does not take uploads")
+        return _decode_multipart(body, content_type)
     fields = {k: v[-1] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
     for key in JSON_FIELDS & fields.keys():
         with contextlib.suppress(ValueError):  # e.g. chat_id "@channelname" stays text
             fields[key] = json.loads(fields[key])
     return fields
+
+
+def _decode_multipart(body: bytes, content_type: str) -> dict[str, Any]:
+    """A multipart/form-data request (an upload): text fields as `_decode` reads them, files
+    as their bytes."""
+    import email.parser
+    import email.policy
+
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        if part.get_filename() is not None:
+            fields[name] = data
+            continue
+        value: Any = data.decode()
+        if name in JSON_FIELDS:
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        fields[name] = value
+    return fields
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG, (1, 1) for a JPEG (enough to tell it is one), else None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data.startswith(b"\xff\xd8\xff"):
+        return 1, 1
+    return None
 
 
 # -- judging the pacing the server saw -----------------------------------------------------------

@@ -13,7 +13,7 @@ It imports the model and nothing of the decision core: it saves what the core de
 
 from .chats import Edit
 from .feeds import FeedState
-from .items import ItemState, SeenItem, StoredItem, Window
+from .items import ItemState, Report, SeenItem, StoredItem, Window
 from .outbox import (
     APPRISE,
     PRUNED_TABLES,
@@ -30,4 +30,4 @@ from .store import DAMAGED, Store, lock_path
 
 __all__ = ["APPRISE", "DAMAGED", "MIGRATIONS", "PRUNED_TABLES", "TELEGRAM", "Backoff",
            "Deliveries", "Delivery", "Edit", "FeedState", "Head", "ItemState", "Pending",
-           "SeenItem", "SentMessage", "Store", "StoredItem", "Window", "lock_path"]
+           "Report", "SeenItem", "SentMessage", "Store", "StoredItem", "Window", "lock_path"]

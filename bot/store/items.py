@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from ..keys import content_digest, item_key
-from ..model import Decision, Item, LedgerRow, Story
+from ..model import Decision, Fact, Item, LedgerRow, Story
 from .outbox import insert_alert
 from .schema import from_iso, iso, transaction
 
@@ -37,6 +37,14 @@ class SeenItem(NamedTuple):
     item: Item  # with the entry's own guid as its id
     story: str
     seen: datetime
+
+
+class Report(NamedTuple):
+    """One item of a story with the figures read from it: a row of a story's timeline."""
+
+    item: Item  # with the entry's own guid as its id
+    seen: datetime
+    facts: tuple[Fact, ...]
 
 
 class Window(NamedTuple):
@@ -104,16 +112,50 @@ class Items:
                               (story_id,)).fetchone()
         return _story(r) if r else None
 
-    def latest_stories(self, watchlists: Iterable[str], limit: int = 10) -> list[Story]:
-        """The stories told to any of `watchlists` that changed last, newest first."""
-        names = list(watchlists)
-        if not names:
+    def latest_stories(self, watchlists: Iterable[str] | None, limit: int = 10,
+                       since: datetime | None = None) -> list[Story]:
+        """The stories told to any of `watchlists` (None: to any watchlist at all) that
+        changed last, newest first; with `since`, only those that changed since then."""
+        names = None if watchlists is None else list(watchlists)
+        if names == []:
             return []
-        marks = ",".join("?" * len(names))
+        told = (f"value IN ({','.join('?' * len(names))})" if names is not None
+                else "1")  # a story no watchlist was told of is an unmatched entry's
+        after = " AND last_seen >= ?" if since is not None else ""
         return [_story(r) for r in self.conn.execute(
             f"SELECT {_STORY_COLUMNS} FROM stories s WHERE EXISTS"
-            f" (SELECT 1 FROM json_each(s.data, '$.watchlists') WHERE value IN ({marks}))"
-            " ORDER BY last_seen DESC LIMIT ?", (*names, limit))]
+            f" (SELECT 1 FROM json_each(s.data, '$.watchlists') WHERE {told}){after}"
+            " ORDER BY last_seen DESC LIMIT ?",
+            (*(names or ()), *((iso(since),) if since is not None else ()), limit))]
+
+    def stories_by_prefix(self, prefix: str, limit: int = 2) -> list[Story]:
+        """Stories whose id starts with `prefix` (an id as a person copies it, shortened):
+        a range over the primary key, never a scan."""
+        return [_story(r) for r in self.conn.execute(
+            f"SELECT {_STORY_COLUMNS} FROM stories WHERE id >= ? AND id < ? ORDER BY id"
+            " LIMIT ?", (prefix, prefix + "\U0010ffff", limit))]
+
+    def reports(self, story_id: str) -> list[Report]:
+        """Every item of a story with its facts, in published order (then as seen)."""
+        facts: dict[str, list[Fact]] = {}
+        for key, name, value, span in self.conn.execute(
+                "SELECT f.item, f.name, f.value, f.span FROM items i JOIN facts f"
+                " ON f.item = i.id WHERE i.story = ? ORDER BY f.rowid", (story_id,)):
+            facts.setdefault(key, []).append(Fact(name, value, span))
+        return [Report(_item(r), from_iso(r[9]), tuple(facts.get(r[10], ())))
+                for r in self.conn.execute(
+                    f"SELECT {_ITEM_COLUMNS}, seen_at, id FROM items WHERE story = ?"
+                    " ORDER BY published, seen_at, rowid", (story_id,))]
+
+    def fact_rows(self, story_ids: Iterable[str]) -> list[tuple[str, str, int]]:
+        """(story, fact, value) of every figure read from the items of these stories; through
+        items.story (indexed), as `facts` has no index on its story column."""
+        ids = list(story_ids)
+        if not ids:
+            return []
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT i.story, f.name, f.value FROM items i JOIN facts f ON f.item = i.id"
+            f" WHERE i.story IN ({','.join('?' * len(ids))}) ORDER BY f.rowid", ids)]
 
     def window(self, since: datetime) -> Window:
         """What the pipeline needs after a restart: stories and items touched since `since`,

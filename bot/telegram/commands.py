@@ -13,7 +13,9 @@ waiting for their turn (a burst of commands) has its further commands dropped by
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,8 +35,10 @@ from telegram.ext import (
     filters,
 )
 
+from .. import chart, stories
 from ..config import Config, parse_duration
 from ..store import APPRISE, TELEGRAM, Store
+from ..timeline import chart_caption, stories_text, timeline_text
 from .html import clip
 from .sender import Sender
 
@@ -49,7 +53,9 @@ COMMANDS = [
     ("subscribe", "follow a watchlist: /subscribe <name>"),
     ("unsubscribe", "stop following: /unsubscribe <name>"),
     ("list", "what this chat follows"),
-    ("latest", "the latest stories of what this chat follows"),
+    ("latest", "the latest stories of what this chat follows: /latest [watchlist]"),
+    ("story", "a story's timeline and chart: /story N (as /latest lists it), or reply to an "
+              "alert"),
     ("mute", "pause alerts for a while: /mute 2h"),
     ("unmute", "resume alerts"),
     ("id", "this chat's id and yours, for the bot's config"),
@@ -80,6 +86,10 @@ class BotContext:
     sender: Sender
     # chat -> when (monotonic) its commands were last said to be dropped
     dropping: dict[int, float] = field(default_factory=dict)
+    # chat -> the story ids its last /latest listed, so that /story N means what it showed
+    # (in memory: after a restart, N counts in the chat's latest stories as they are then)
+    listings: dict[int, list[str]] = field(default_factory=dict)
+    drawing: asyncio.Lock | None = None  # made on the loop, at the first chart
 
 
 def bot_commands() -> list[BotCommand]:
@@ -96,7 +106,7 @@ def register_handlers(app: Application, ctx: BotContext) -> None:
         ("start", start), ("help", help_), ("watchlists", watchlists),
         ("subscribe", subscribe), ("unsubscribe", unsubscribe), ("list", list_),
         ("mute", mute), ("unmute", unmute), ("status", status), ("feeds", feeds),
-        ("latest", latest), ("id", id_),
+        ("latest", latest), ("story", story), ("id", id_),
     ]:
         app.add_handler(CommandHandler(name, handler, filters=posts))
     app.add_handler(CallbackQueryHandler(button, pattern=r"^(sub|unsub):"))
@@ -334,23 +344,121 @@ async def id_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 LATEST = 10  # stories /latest lists
 
 
+def _followed(ctx: BotContext, chat: int) -> list[str]:
+    """The watchlists whose stories /latest lists for a chat: those it follows, else all."""
+    return ctx.store.chats.subscriptions(chat) or [w.name for w in ctx.config.watchlists]
+
+
+def _remember(ctx: BotContext, chat: int, ids: list[str]) -> None:
+    if len(ctx.listings) > 10_000:  # bounded: one entry per chat that ever asked
+        ctx.listings.clear()
+    ctx.listings[chat] = ids
+
+
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The latest stories of the watchlists this chat follows (all of them if none), newest
-    first, with their links: where a poll's summary ("37 more stories") points."""
+    """The latest stories of the watchlists named, else of those this chat follows (all of
+    them if none), newest first and numbered for /story N, with their figures, outlet counts
+    and links: where a poll's summary ("37 more stories") points."""
     ctx = _ctx(context)
-    names = ctx.store.chats.subscriptions(_chat(update)) or [w.name for w in ctx.config.watchlists]
-    stories = ctx.store.items.latest_stories(names, LATEST)
-    if not stories:
+    if refusal := _not_allowed(update, ctx):
+        await _answer(update, context, refusal)
+        return
+    chat = _chat(update)
+    if unknown_ := [n for n in context.args or () if ctx.config.watchlist(n) is None]:
+        known = ", ".join(w.name for w in ctx.config.watchlists) or "none configured"
+        await _answer(update, context, f"There is no watchlist called “{unknown_[0]}”. "
+                                       f"Watchlists: {known}.")
+        return
+    names = list(dict.fromkeys(context.args or ())) or _followed(ctx, chat)
+    found = stories.latest(ctx.store, names, LATEST)
+    if not found.stories:
         await _answer(update, context, "No stories yet for " + ", ".join(names or ["you"]) + ".")
         return
-    lines = [f"The latest {len(stories)} {'story' if len(stories) == 1 else 'stories'} "
-             f"({', '.join(names)}), newest first:"]
-    for story in stories:
-        url = story.links[0][1] if story.links else ""
-        n = len(story.outlets)
-        lines.append(f"• {_stamp(story.last_seen)}: {story.title} ({n} "
-                     f"{'outlet' if n == 1 else 'outlets'}) {url}".rstrip())
-    await _answer(update, context, "\n".join(lines))
+    _remember(ctx, chat, [s.id for s in found.stories])
+    n = len(found.stories)
+    header = (f"The latest {n} {'story' if n == 1 else 'stories'} ({', '.join(names)}), "
+              "newest first:")
+    await _answer(update, context, stories_text(found.stories, found.figures, header)
+                  + "\n\n/story N: a story's timeline, and a chart of the figures that rose.")
+
+
+STORY_USAGE = ("Which story? /story N, N as /latest lists them; /story <id>; or reply to an "
+               "alert with /story.")
+NOT_AN_ALERT = ("That message is not an alert about one story (a combined message, or one "
+                "older than the bot keeps). Try /latest, then /story N.")
+NO_CHARTS = ("(No chart: this bot cannot draw one; its operator can add it with "
+             f"{chart.EXTRA}.)")
+CHART_FAILED = "(The chart could not be drawn; the operator's log says why.)"
+
+
+def _story_of(update: Update, ctx: BotContext, args: list[str]) -> str:
+    """The id of the story /story names; NoSuchStory with what to say otherwise."""
+    chat = _chat(update)
+    message = update.effective_message
+    replied = message.reply_to_message if message else None
+    if not args and replied is not None:
+        found = ctx.store.outbox.deliveries(TELEGRAM).story_of_message(chat, replied.message_id)
+        if found is None:
+            raise stories.NoSuchStory(NOT_AN_ALERT)
+        return found
+    if not args:
+        raise stories.NoSuchStory(STORY_USAGE)
+    key = args[0].lstrip("#")
+    if key.isdigit():
+        listed = ctx.listings.get(chat) or [
+            s.id for s in stories.latest(ctx.store, _followed(ctx, chat), LATEST).stories]
+        if not 1 <= int(key) <= len(listed):
+            raise stories.NoSuchStory(f"/latest lists {len(listed)} stories here: /story 1 to "
+                                      f"/story {len(listed)}." if listed else
+                                      "No stories yet: /latest lists them when there are.")
+        return listed[int(key) - 1]
+    return stories.find(ctx.store, key).id
+
+
+def _chart_cache(ctx: BotContext) -> str | None:
+    """matplotlib's cache beside the store: the one folder the daemon surely may write."""
+    if ctx.store.path == ":memory:":
+        return None
+    return os.path.join(os.path.dirname(os.path.realpath(ctx.store.path)), "matplotlib")
+
+
+async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A story's timeline (each report: time, outlet, language, figures) and, where a figure
+    rose, its chart as a picture, drawn in a child process (see chart.py): the loop (polls,
+    deliveries) never waits for it, and the daemon never holds matplotlib's memory."""
+    ctx = _ctx(context)
+    if refusal := _not_allowed(update, ctx):
+        await _answer(update, context, refusal)
+        return
+    try:
+        seen = stories.look(ctx.store, stories.find(ctx.store, _story_of(
+            update, ctx, list(context.args or ()))))
+    except stories.NoSuchStory as exc:
+        text = str(exc)
+        await _answer(update, context, text[:1].upper() + text[1:])
+        return
+    draw = bool(seen.series) and chart.available()
+    text = timeline_text(seen.story, seen.entries,
+                         charted=[s.fact for s in seen.series] if draw else ())
+    if seen.series and not draw:
+        text += "\n\n" + NO_CHARTS
+    await _answer(update, context, text)
+    if not draw:
+        return
+    if ctx.drawing is None:
+        ctx.drawing = asyncio.Lock()
+    try:
+        async with ctx.drawing:  # one child process at a time, whoever asks
+            png = await chart.draw_apart(seen.story.title, seen.series,
+                                         cache=_chart_cache(ctx))
+    except chart.ChartError as exc:
+        log.error("telegram: the chart of story %s: %s", seen.story.id, exc)
+        await _answer(update, context, CHART_FAILED)
+        return
+    message = update.effective_message
+    _ctx(context).sender.answer_photo(
+        _chat(update), png, chart_caption(seen.story, seen.series),
+        thread_id=message.message_thread_id if message and message.is_topic_message else None)
 
 
 async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -82,6 +82,9 @@ class Pacing:
                 or waited > self.max_delay)
 
 
+# Telegram's limit for a photo's caption, in characters (core.telegram.org/bots/api#sendphoto).
+MAX_CAPTION = 1024
+
 # Answers to commands waiting for their chat's turn, at most, per chat. A person types a few
 # commands in a row; a script sends a thousand, and the answers would queue for a thousand
 # seconds (Telegram allows a private chat about one message a second). Commands past this
@@ -100,6 +103,7 @@ class Note:
     markup: object = None  # an InlineKeyboardMarkup
     thread_id: int | None = None  # the forum topic the command came from
     edit: int | None = None
+    photo: bytes | None = None  # a picture (PNG) sent with `text` as its caption
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,14 @@ class Sender:
         """An answer to a command, paced with the chat's alerts (and before them)."""
         self._notes.append(Note("answer", chat_id, clip(text, MAX_MESSAGE), markup, thread_id,
                                 edit))
+        self._wake.set()
+
+    def answer_photo(self, chat_id: int, png: bytes, caption: str, *,
+                     thread_id: int | None = None) -> None:
+        """A picture answering a command (a story's chart), paced like the other answers.
+        Kept in memory like them: tens of kB, at most MAX_PENDING_ANSWERS per chat."""
+        self._notes.append(Note("answer", chat_id, clip(caption, MAX_CAPTION), None,
+                                thread_id, photo=png))
         self._wake.set()
 
     @property
@@ -389,6 +401,10 @@ class Sender:
             except BadRequest as exc:
                 if "not modified" not in exc.message.lower():
                     raise
+            return
+        if note.photo is not None:
+            await self.bot.send_photo(note.chat_id, note.photo, caption=note.text,
+                                      filename="story.png", message_thread_id=note.thread_id)
             return
         await self.bot.send_message(note.chat_id, note.text, reply_markup=note.markup,
                                     message_thread_id=note.thread_id,

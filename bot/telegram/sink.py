@@ -206,6 +206,15 @@ class TelegramSink:
 
     # -- what the daemon calls -----------------------------------------------------------------
 
+    def reconfigure(self, config: Config) -> None:
+        """A reloaded config: the commands and the fan-out read it from now on (watchlists,
+        admins, allow, channels). The token, the Bot API's URL and the pacing stay as they
+        started (reload.py keeps them so). A channel that was unreachable is tried again:
+        the operator may just have fixed it."""
+        self.config = config
+        self.app.bot_data["vigia"].config = config
+        self._unreachable_channels.clear()
+
     def dispatch(self) -> int:
         """Queue every pending alert for its chats in the outbox (one transaction per alert,
         with marking it dispatched) and wake the sender. Returns the deliveries queued."""
