@@ -43,9 +43,11 @@ class Service:
 
     @classmethod
     def open(cls, config: Config, path: str | None = None, *, now: datetime | None = None,
-             lock: bool = False) -> Service:
+             lock: bool = False,
+             make_pipeline: Callable[[Config], Pipeline] = Pipeline) -> Service:
         """Open the store and rebuild the pipeline's window from it (as of `now`). With `lock`,
-        claim the store for this process (the daemon) and check it, or fail with StoreError."""
+        claim the store for this process (the daemon) and check it, or fail with StoreError.
+        `make_pipeline` builds the pipeline (the same factory serves a rebuild)."""
         store = Store.open(path or config.storage.path)
         if lock:
             try:
@@ -54,7 +56,7 @@ class Service:
             except BaseException:
                 store.close()
                 raise
-        service = cls(config, store)
+        service = cls(config, store, make_pipeline)
         if now is not None:
             stories, items = service._restore(now)
             if stories:

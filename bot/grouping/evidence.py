@@ -436,7 +436,8 @@ def toll_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     that killed three is not the strike that killed two the day before, however alike the
     words (on the dev set, two strikes announced in one template score far above any
     threshold without it). A quake's toll that differs is a toll that rose: no veto."""
-    if not a.title_tolls or a.tally or not story.head_tolls or a.rare_kinds:
+    if not a.title_tolls or a.tally or not story.head_tolls or _rare(a, lex) \
+            or any(_rare(m, lex) for m in story.members):
         return 0.0
     if not set(a.title_tolls).isdisjoint(story.head_tolls):
         return 0.0
@@ -476,6 +477,26 @@ def sea_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     return 0.0
 
 
+def _rare(frame: Frame, lex: Lexicon) -> bool:
+    """Whether a report tells, or names as its context, a kind of event that rarely recurs
+    ("5,300 feared dead after storm bursts dams": the storm's toll, whatever it is now)."""
+    info = lex.kind_info
+    return bool(frame.rare_kinds) or any(
+        k in info and not info[k].serial for k in frame.context_kinds)
+
+
+def _town_in(town: str, tokens: tuple[str, ...]) -> bool:
+    """A town named in other words: the same token, or the same first letters ("p:valence",
+    "p:valencia": towns are written in each language's way)."""
+    head = town[:TOWN_PREFIX]
+    return any(t == town or (t.startswith("p:") and t[:TOWN_PREFIX] == head) for t in tokens)
+
+
+# How many characters of a town's token ("p:" and its first five letters) say it is the same
+# town in another language: Valence/Valencia, Séville/Sevilla, Saragosse/Zaragoza is missed.
+TOWN_PREFIX = 7
+
+
 def towns_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     """A veto: the headline names a town ("in Cumaná") the story never names, and the
     story's headlines name another town the item never names: two towns, two events, however
@@ -484,7 +505,8 @@ def towns_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     if not a.title_towns or any(t in story.counts for t in a.title_towns):
         return 0.0
     theirs = story.title_towns
-    if not theirs or any(t in a.tokens for t in theirs):
+    if not theirs or any(_town_in(t, a.tokens) for t in theirs) \
+            or any(_town_in(t, theirs) for t in a.title_towns):
         return 0.0
     return VETO
 
