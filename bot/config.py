@@ -26,6 +26,8 @@ from .errors import ConfigError
 from .model import FACT_NAMES
 
 ENV_CONFIG = "VIGIA_CONFIG"
+# The languages the bot speaks (bot/i18n: a catalogue each, English the source).
+UI_LANGUAGES = ("en", "es", "fr")
 
 
 def _doc(text: str, kind: str | None = None) -> dict[str, str]:
@@ -85,6 +87,9 @@ class TelegramConfig:
         "fixed destinations besides /subscribe"))
     pacing: PacingConfig = field(default_factory=PacingConfig, metadata=_doc(
         "how fast alerts go out (Telegram's limits by default)"))
+    language: str = field(default="en", metadata=_doc(
+        "the bot's language (en, es, fr) for a chat that has not chosen one with /language "
+        "and whose user's Telegram app is in none of them, and for channels", "ui_language"))
 
 
 @dataclass(frozen=True)
@@ -486,6 +491,8 @@ class _Builder:
                                 "slack://..., discord://..., mailto://... or json://...")
             elif kind == "language" and not re.fullmatch(r"[a-z]{2,3}", text):
                 self.fail(path, f"{text!r} is not a language code such as en, es or fr")
+            elif kind == "ui_language" and text not in UI_LANGUAGES:
+                self.fail(path, f"{text!r}: the bot speaks {', '.join(UI_LANGUAGES)}")
             elif kind == "fact" and text not in FACT_NAMES:
                 self.fail(path, f"unknown fact {text!r} (known: {', '.join(FACT_NAMES)})")
             return text

@@ -199,7 +199,7 @@ def test_status_shows_the_apprise_queue_beside_telegrams(api: FakeBotAPI, store:
         async with running(config, store):
             api.command(ADMIN, "/status")
             reply = await wait_for(lambda: api.sent(ADMIN), what="the answer to /status")
-            assert "Apprise: 1 destinations; 1 to send, 0 sent, 0 failed" in reply[0].text
+            assert "Apprise: 1 destination; 1 to send, 0 sent, 0 failed" in reply[0].text
 
     asyncio.run(story())
 

@@ -98,18 +98,42 @@ class Chats:
         until = from_iso_or_none(row[0]) if row else None
         return until if until and until > now else None
 
+    # -- language ------------------------------------------------------------------------------
+
+    def set_language(self, chat_id: int, code: str | None) -> None:
+        """The language chosen for a chat (/language); None forgets the choice."""
+        self.conn.execute("INSERT INTO chats (chat_id, language) VALUES (?,?)"
+                          " ON CONFLICT(chat_id) DO UPDATE SET language = excluded.language",
+                          (chat_id, code))
+
+    def saw_language(self, chat_id: int, code: str, *, keep: bool = False) -> None:
+        """The language Telegram gave for the chat's user (written only when it changed);
+        with `keep`, only when none is known yet."""
+        self.conn.execute("INSERT INTO chats (chat_id, user_language) VALUES (?,?)"
+                          " ON CONFLICT(chat_id) DO UPDATE SET user_language ="
+                          " excluded.user_language WHERE user_language IS NOT"
+                          " excluded.user_language" + (" AND user_language IS NULL" if keep
+                                                       else ""), (chat_id, code))
+
+    def language(self, chat_id: int) -> tuple[str | None, str | None]:
+        """(chosen, Telegram's) language of a chat; either may be None."""
+        row = self.conn.execute("SELECT language, user_language FROM chats WHERE chat_id = ?",
+                                (chat_id,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
     def migrate(self, old: int, new: int) -> None:
-        """A group became a supergroup: its subscriptions and its mute follow it to the new
-        id (its queued deliveries too: `Deliveries.move`). Edits of its old messages cannot
-        follow (new chat, new ids)."""
+        """A group became a supergroup: its subscriptions, its mute and its settings follow
+        it to the new id (its queued deliveries too: `Deliveries.move`). Edits of its old
+        messages cannot follow (new chat, new ids)."""
         with transaction(self.conn) as c:
             c.execute("INSERT INTO subscriptions (chat_id, watchlist, active, created)"
                       " SELECT ?, watchlist, active, created FROM subscriptions WHERE chat_id = ?"
                       " ON CONFLICT(chat_id, watchlist) DO UPDATE SET"
                       " active = MAX(active, excluded.active)", (new, old))
             c.execute("DELETE FROM subscriptions WHERE chat_id = ?", (old,))
-            c.execute("INSERT OR IGNORE INTO chats (chat_id, muted_until)"
-                      " SELECT ?, muted_until FROM chats WHERE chat_id = ?", (new, old))
+            c.execute("INSERT OR IGNORE INTO chats (chat_id, muted_until, language,"
+                      " user_language) SELECT ?, muted_until, language, user_language"
+                      " FROM chats WHERE chat_id = ?", (new, old))
             c.execute("DELETE FROM chats WHERE chat_id = ?", (old,))
         self.fail_edits(old, f"chat migrated to {new}")
 

@@ -200,6 +200,14 @@ MIGRATIONS: list[str] = [
     CREATE INDEX deliveries_queue ON deliveries(sink, destination, alert_id)
         WHERE state = 'queued'
     """,
+    # 7: the language a chat is spoken to in: `language` as chosen with /language (NULL: not
+    # chosen), `user_language` as Telegram last gave it for the chat's user (a private chat),
+    # or for the admin who subscribed a group. Rows of chats that only set a language are
+    # new in this table, which held mutes alone before.
+    """
+    ALTER TABLE chats ADD COLUMN language TEXT;
+    ALTER TABLE chats ADD COLUMN user_language TEXT
+    """,
 ]
 
 

@@ -41,6 +41,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from ..i18n import ENGLISH, Tr
 from ..store import TELEGRAM, Backoff, Head, Store
 from .html import MAX_MESSAGE, alert_html, clip, digest_html, to_plain
 
@@ -135,9 +136,11 @@ class Sender:
                  unreachable: Callable[[int, str], None],
                  migrated: Callable[[int, int], None] | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 redact: Callable[[str], str] = str) -> None:
+                 redact: Callable[[str], str] = str,
+                 language_of: Callable[[int], Tr] = lambda chat_id: ENGLISH) -> None:
         self.bot = bot
         self.store = store
+        self.language_of = language_of  # the language a chat's alerts are written in
         self.queue = store.outbox.deliveries(TELEGRAM)
         self.pacing = pacing
         # Applied to every text the sender stores or sends that it did not write itself: an
@@ -326,7 +329,8 @@ class Sender:
         if alert is None:
             self.queue.failed(job.alert_id, job.chat_id, "alert no longer stored")
             return
-        markup = alert_html(alert, self.store.items.story(alert.story))
+        tr = self.language_of(job.chat_id)
+        markup = alert_html(alert, self.store.items.story(alert.story), tr=tr)
         reply_to = (self.queue.first_message(job.chat_id, alert.story)
                     if alert.kind == "update" else None)
         reply = (ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
@@ -337,7 +341,10 @@ class Sender:
                                                reply_parameters=reply,
                                                link_preview_options=NO_PREVIEW)
 
-        message = await self._with_plain_fallback(send, markup, alert.text, job)
+        # The stored text is the English one (the console's); another language falls back to
+        # its own markup as plain text.
+        plain = alert.text if tr is ENGLISH else to_plain(markup)
+        message = await self._with_plain_fallback(send, markup, plain, job)
         self.queue.sent(job.alert_id, job.chat_id, time.time(), message.message_id)
 
     async def _digest(self, job: Job) -> None:
@@ -352,7 +359,7 @@ class Sender:
                 alerts.append((alert_id, alert))
         if not alerts:
             return
-        markup, taken = digest_html([a for _, a in alerts])
+        markup, taken = digest_html([a for _, a in alerts], tr=self.language_of(job.chat_id))
 
         async def send(text: str, parse_mode: str | None) -> Message:
             return await self.bot.send_message(job.chat_id, text, parse_mode=parse_mode,

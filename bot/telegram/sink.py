@@ -30,9 +30,11 @@ from telegram.warnings import PTBDeprecationWarning
 
 from ..config import Config
 from ..errors import ConfigError
+from ..i18n import LANGUAGES, translator
 from ..model import Story
 from ..store import Store
 from .commands import BotContext, bot_commands, register_handlers
+from .common import chat_language
 from .html import alert_html, clip
 from .redact import Redaction
 from .sender import Pacing, Sender
@@ -110,7 +112,8 @@ class TelegramSink:
             .job_queue(None).build())
         self.sender = Sender(self.app.bot, store, pacing or pacing_from_config(config),
                              unreachable=self._unreachable, migrated=self._migrated,
-                             redact=self.redaction.filter.redact)
+                             redact=self.redaction.filter.redact,
+                             language_of=lambda chat: chat_language(store, config, chat))
         register_handlers(self.app, BotContext(config, store, now, self.sender))
         self._starter: asyncio.Task | None = None
         self._moved: dict[int, int] = {}  # configured group id -> its supergroup's id
@@ -158,7 +161,12 @@ class TelegramSink:
                                         allowed_updates=ALLOWED_UPDATES,
                                         error_callback=self._polling_error)
         try:
-            await app.bot.set_my_commands(bot_commands())
+            # The menu in each language, and in `telegram.language` for the others.
+            await app.bot.set_my_commands(bot_commands(translator(
+                self.config.telegram.language)))
+            for code in LANGUAGES:
+                await app.bot.set_my_commands(bot_commands(translator(code)),
+                                              language_code=code)
         except TelegramError as exc:  # the command menu is a nicety; never fatal
             log.warning("telegram: cannot set the command menu: %s", exc)
         log.info("telegram: online as @%s", app.bot.username)
@@ -274,15 +282,17 @@ class TelegramSink:
         """More outlets joined an alerted story: queue an edit of every first message sent
         about it (coalesced per message). Returns the edits queued."""
         queued = 0
-        texts: dict[int, str] = {}
+        texts: dict[tuple[int, str], str] = {}  # (alert, language) -> its new text
         for sent in self.sender.queue.first_messages(story.id):
-            if sent.alert_id not in texts:
+            tr = self.sender.language_of(sent.destination)
+            key = (sent.alert_id, tr.code)
+            if key not in texts:
                 alert = self.store.outbox.alert(sent.alert_id)
                 if alert is None:
                     continue
-                texts[sent.alert_id] = alert_html(alert, story)
+                texts[key] = alert_html(alert, story, tr=tr)
             queued += self.store.chats.queue_edit(sent.destination, sent.message_id,
-                                                  sent.alert_id, texts[sent.alert_id])
+                                                  sent.alert_id, texts[key])
         if queued:
             self.sender.wake()
         return queued
