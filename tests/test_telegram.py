@@ -114,13 +114,16 @@ _ids = itertools.count(1)
 def queue_alert(store: Store, *, story: str = "s1", kind: str = "new_story",
                 watchlist: str = "venezuela", title: str = "US strike on a boat off Venezuela",
                 outlets: list[tuple[str, str]] | None = None,
-                changes: tuple[Change, ...] = (), languages: tuple[str, ...] = ("en",)) -> int:
-    """Save an alert through the store's real decision path; returns its outbox id."""
-    now = datetime.now(UTC)
+                changes: tuple[Change, ...] = (), languages: tuple[str, ...] = ("en",),
+                summary: str = "", at: datetime | None = None) -> int:
+    """Save an alert through the store's real decision path (its report in the first of
+    `languages`, decided `at`, by default now); returns its outbox id."""
+    now = at or datetime.now(UTC)
     n = next(_ids)
     outlets = outlets or [("Reuters", f"https://reuters.test/{n}")]
     item = Item(id=f"item-{n}", link=outlets[-1][1], feed="https://wire.test/rss",
-                outlet=outlets[-1][0], title=title, summary="", published=now, language="en")
+                outlet=outlets[-1][0], title=title, summary=summary, published=now,
+                language=languages[0] if languages else None)
     st = Story(id=story, title=title, first_seen=now, last_seen=now, items=[item.id],
                outlets=[o for o, _ in outlets], links=list(outlets), languages=list(languages),
                watchlists=[watchlist])

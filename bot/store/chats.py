@@ -7,11 +7,13 @@ what only Telegram has.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import NamedTuple
 
+from ..model import Filters
 from .schema import from_iso_or_none, iso, iso_or_none, seconds, transaction, wall
 
 
@@ -98,6 +100,32 @@ class Chats:
         until = from_iso_or_none(row[0]) if row else None
         return until if until and until > now else None
 
+    # -- filters -------------------------------------------------------------------------------
+
+    def filters(self, chat_id: int, watchlist: str) -> Filters:
+        row = self.conn.execute(f"SELECT {_FILTER_COLUMNS} FROM filters"
+                                " WHERE chat_id = ? AND watchlist = ?",
+                                (chat_id, watchlist)).fetchone()
+        return _filters(row) if row else Filters()
+
+    def filters_of(self, watchlist: str) -> dict[int, Filters]:
+        """The chats that filter `watchlist`'s alerts, and how."""
+        return {r[0]: _filters(r[1:]) for r in self.conn.execute(
+            f"SELECT chat_id, {_FILTER_COLUMNS} FROM filters WHERE watchlist = ?",
+            (watchlist,))}
+
+    def set_filters(self, chat_id: int, watchlist: str, f: Filters) -> None:
+        """Keep a chat's filters for a watchlist; the defaults are kept as no row."""
+        if f == Filters():
+            self.conn.execute("DELETE FROM filters WHERE chat_id = ? AND watchlist = ?",
+                              (chat_id, watchlist))
+            return
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO filters (chat_id, watchlist, {_FILTER_COLUMNS})"
+            " VALUES (?,?,?,?,?,?,?)",
+            (chat_id, watchlist, f.min_killed, int(f.updates), json.dumps(f.languages),
+             json.dumps(f.include), json.dumps(f.exclude)))
+
     # -- language ------------------------------------------------------------------------------
 
     def set_language(self, chat_id: int, code: str | None) -> None:
@@ -135,6 +163,8 @@ class Chats:
                       " user_language) SELECT ?, muted_until, language, user_language"
                       " FROM chats WHERE chat_id = ?", (new, old))
             c.execute("DELETE FROM chats WHERE chat_id = ?", (old,))
+            c.execute("UPDATE OR IGNORE filters SET chat_id = ? WHERE chat_id = ?", (new, old))
+            c.execute("DELETE FROM filters WHERE chat_id = ?", (old,))
         self.fail_edits(old, f"chat migrated to {new}")
 
     # -- edits of sent messages ----------------------------------------------------------------
@@ -181,3 +211,11 @@ class Chats:
         """Fail the queued edits of a chat that cannot be reached, or has moved."""
         self.conn.execute("UPDATE edits SET state = 'failed', error = ?"
                           " WHERE chat_id = ? AND state = 'queued'", (error, chat_id))
+
+
+_FILTER_COLUMNS = "min_killed, updates, languages, include, exclude"
+
+
+def _filters(r: tuple) -> Filters:
+    return Filters(min_killed=r[0], updates=bool(r[1]), languages=tuple(json.loads(r[2])),
+                   include=tuple(json.loads(r[3])), exclude=tuple(json.loads(r[4])))

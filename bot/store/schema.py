@@ -208,6 +208,22 @@ MIGRATIONS: list[str] = [
     ALTER TABLE chats ADD COLUMN language TEXT;
     ALTER TABLE chats ADD COLUMN user_language TEXT
     """,
+    # 8: what a chat lets through of each watchlist (/filters); a row only where it differs
+    # from the defaults (let everything through). Lists are JSON arrays. Indexed by
+    # watchlist: fanning an alert out reads the filters of its watchlist's chats.
+    """
+    CREATE TABLE filters (
+        chat_id INTEGER NOT NULL,
+        watchlist TEXT NOT NULL,
+        min_killed INTEGER NOT NULL DEFAULT 0,
+        updates INTEGER NOT NULL DEFAULT 1,
+        languages TEXT NOT NULL DEFAULT '[]',
+        include TEXT NOT NULL DEFAULT '[]',
+        exclude TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (chat_id, watchlist)
+    );
+    CREATE INDEX filters_watchlist ON filters(watchlist)
+    """,
 ]
 
 

@@ -34,7 +34,7 @@ from telegram.ext import (
 from ..config import parse_duration
 from ..i18n import N_, Tr
 from ..store import APPRISE, TELEGRAM
-from . import settings
+from . import filtering, settings
 from .common import (
     CANNOT_CHECK,
     ONLY_GROUP_ADMINS,
@@ -66,6 +66,7 @@ COMMANDS = [
     ("latest", N_("the latest stories of what this chat follows")),
     ("mute", N_("pause alerts for a while: /mute 2h")),
     ("unmute", N_("resume alerts")),
+    ("filters", N_("what reaches this chat of each watchlist: /filters")),
     ("language", N_("the language I write in: /language es")),
     ("id", N_("this chat's id and yours, for the bot's config")),
 ]
@@ -94,10 +95,12 @@ def register_handlers(app: Application, ctx: BotContext) -> None:
         ("subscribe", subscribe), ("unsubscribe", unsubscribe), ("list", list_),
         ("mute", mute), ("unmute", unmute), ("status", status), ("feeds", feeds),
         ("latest", latest), ("id", id_), ("language", settings.language),
+        ("filters", filtering.filters_),
     ]:
         app.add_handler(CommandHandler(name, handler, filters=posts))
     app.add_handler(CallbackQueryHandler(button, pattern=r"^(sub|unsub):"))
     app.add_handler(CallbackQueryHandler(settings.language_button, pattern=r"^lang:"))
+    app.add_handler(CallbackQueryHandler(filtering.filters_button, pattern=r"^flt:"))
     app.add_handler(MessageHandler(posts & filters.COMMAND, unknown))
     app.add_error_handler(on_error)
 

@@ -2,7 +2,7 @@
 who may change a chat's settings.
 
 The handlers themselves are in commands.py (following, reading, admin), settings.py (the
-language, time zone, quiet hours and digest of a chat) and filters.py (what a subscription
+language, time zone, quiet hours and digest of a chat) and filtering.py (what a subscription
 lets through); commands.py registers them all.
 """
 

@@ -31,8 +31,9 @@ from telegram.warnings import PTBDeprecationWarning
 from ..config import Config
 from ..errors import ConfigError
 from ..i18n import LANGUAGES, translator
-from ..model import Story
+from ..model import Alert, Story
 from ..store import Store
+from ..subscribers.filters import REPORTS_READ, passes, report_of
 from .commands import BotContext, bot_commands, register_handlers
 from .common import chat_language
 from .html import alert_html, clip
@@ -226,12 +227,23 @@ class TelegramSink:
                 watchlist = pending.alert.watchlist
                 chats = self.store.chats.recipients(watchlist, self.channels_for(watchlist), now,
                                                     allowed=allowed)
+                chats = self._filtered(pending.alert, chats)
                 queued += len(self.sender.queue.queue(pending.id, chats, dispatch=True))
         if queued:
             self.sender.wake()
         elif fanned:
             self._warn_if_nobody()
         return queued
+
+    def _filtered(self, alert: Alert, chats: list[int]) -> list[int]:
+        """The chats whose /filters let `alert` through (read from the store only when one
+        of them has filters for its watchlist)."""
+        rules = self.store.chats.filters_of(alert.watchlist)
+        if not any(chat in rules for chat in chats):
+            return chats
+        report = report_of(alert, self.store.items.figures(alert.story),
+                           self.store.items.reports(alert.items[-REPORTS_READ:]))
+        return [chat for chat in chats if chat not in rules or passes(rules[chat], report)]
 
     def allowed(self) -> set[int] | None:
         """The chats `telegram.allow` lets receive alerts (with the admins' own chats; the
