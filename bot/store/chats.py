@@ -28,6 +28,14 @@ class Edit(NamedTuple):
     due: float  # wall-clock seconds from when it may be tried (0: at once)
 
 
+class Times(NamedTuple):
+    """When a chat is told, as its commands wrote it (None: not set)."""
+
+    timezone: str | None
+    digest: str | None
+    quiet: str | None
+
+
 class Chats:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -149,6 +157,28 @@ class Chats:
                                 (chat_id,)).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
+    # -- times ---------------------------------------------------------------------------------
+
+    def times(self, chat_id: int) -> Times:
+        row = self.conn.execute("SELECT timezone, digest, quiet FROM chats WHERE chat_id = ?",
+                                (chat_id,)).fetchone()
+        return Times(*row) if row else Times(None, None, None)
+
+    def timed(self) -> dict[int, Times]:
+        """The chats with a digest or quiet hours, whose deliveries wait for their time."""
+        return {r[0]: Times(*r[1:]) for r in self.conn.execute(
+            "SELECT chat_id, timezone, digest, quiet FROM chats"
+            " WHERE digest IS NOT NULL OR quiet IS NOT NULL")}
+
+    def set_times(self, chat_id: int, **values: str | None) -> None:
+        """Set some of a chat's `timezone`, `digest`, `quiet` (None: unset)."""
+        for column, value in values.items():
+            if column not in Times._fields:
+                raise ValueError(column)
+            self.conn.execute(f"INSERT INTO chats (chat_id, {column}) VALUES (?,?)"
+                              f" ON CONFLICT(chat_id) DO UPDATE SET {column} ="
+                              f" excluded.{column}", (chat_id, value))
+
     def migrate(self, old: int, new: int) -> None:
         """A group became a supergroup: its subscriptions, its mute and its settings follow
         it to the new id (its queued deliveries too: `Deliveries.move`). Edits of its old
@@ -159,9 +189,8 @@ class Chats:
                       " ON CONFLICT(chat_id, watchlist) DO UPDATE SET"
                       " active = MAX(active, excluded.active)", (new, old))
             c.execute("DELETE FROM subscriptions WHERE chat_id = ?", (old,))
-            c.execute("INSERT OR IGNORE INTO chats (chat_id, muted_until, language,"
-                      " user_language) SELECT ?, muted_until, language, user_language"
-                      " FROM chats WHERE chat_id = ?", (new, old))
+            c.execute(f"INSERT OR IGNORE INTO chats (chat_id, {_CHAT_COLUMNS})"
+                      f" SELECT ?, {_CHAT_COLUMNS} FROM chats WHERE chat_id = ?", (new, old))
             c.execute("DELETE FROM chats WHERE chat_id = ?", (old,))
             c.execute("UPDATE OR IGNORE filters SET chat_id = ? WHERE chat_id = ?", (new, old))
             c.execute("DELETE FROM filters WHERE chat_id = ?", (old,))
@@ -213,6 +242,8 @@ class Chats:
                           " WHERE chat_id = ? AND state = 'queued'", (error, chat_id))
 
 
+# What a chat's row holds besides its id: all of it follows a group that became a supergroup.
+_CHAT_COLUMNS = "muted_until, language, user_language, timezone, digest, quiet"
 _FILTER_COLUMNS = "min_killed, updates, languages, include, exclude"
 
 

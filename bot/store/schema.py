@@ -224,6 +224,28 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX filters_watchlist ON filters(watchlist)
     """,
+    # 9: when a chat is told: its time zone, digest ("daily 08:00", "every 6h") and quiet
+    # hours ("22:00-07:00"), as /timezone, /digest and /quiet write them (NULL: the config's
+    # zone, no digest, no quiet hours); the partial index is the few chats whose deliveries
+    # the sender must time. Each message that carried several alerts is recorded in
+    # `digests` (why: a digest, quiet hours, or a queue too long for its pacing), and the
+    # deliveries it carried point to it, all in the transaction that marks them sent.
+    """
+    ALTER TABLE chats ADD COLUMN timezone TEXT;
+    ALTER TABLE chats ADD COLUMN digest TEXT;
+    ALTER TABLE chats ADD COLUMN quiet TEXT;
+    CREATE INDEX chats_timed ON chats(chat_id) WHERE digest IS NOT NULL OR quiet IS NOT NULL;
+    CREATE TABLE digests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        sink TEXT NOT NULL,
+        destination NOT NULL,
+        reason TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        message_id INTEGER,
+        alerts INTEGER NOT NULL
+    );
+    ALTER TABLE deliveries ADD COLUMN digest INTEGER REFERENCES digests(id)
+    """,
 ]
 
 

@@ -67,6 +67,9 @@ COMMANDS = [
     ("mute", N_("pause alerts for a while: /mute 2h")),
     ("unmute", N_("resume alerts")),
     ("filters", N_("what reaches this chat of each watchlist: /filters")),
+    ("digest", N_("one message a day or every few hours: /digest daily 08:00")),
+    ("quiet", N_("hold alerts at night, send them after: /quiet 22:00-07:00")),
+    ("timezone", N_("the time zone of those times: /timezone Europe/Madrid")),
     ("language", N_("the language I write in: /language es")),
     ("id", N_("this chat's id and yours, for the bot's config")),
 ]
@@ -95,7 +98,8 @@ def register_handlers(app: Application, ctx: BotContext) -> None:
         ("subscribe", subscribe), ("unsubscribe", unsubscribe), ("list", list_),
         ("mute", mute), ("unmute", unmute), ("status", status), ("feeds", feeds),
         ("latest", latest), ("id", id_), ("language", settings.language),
-        ("filters", filtering.filters_),
+        ("filters", filtering.filters_), ("digest", settings.digest),
+        ("quiet", settings.quiet), ("timezone", settings.timezone),
     ]:
         app.add_handler(CommandHandler(name, handler, filters=posts))
     app.add_handler(CallbackQueryHandler(button, pattern=r"^(sub|unsub):"))
@@ -382,6 +386,9 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
              failed=q["failed"]),
         tr._("Subscribed chats: {n}", n=ctx.store.chats.subscriber_count()),
     ]
+    if held := len(ctx.sender.holding):
+        lines.append(tr.n_("Held for a digest or quiet hours: {n} chat's messages",
+                           "Held for a digest or quiet hours: {n} chats' messages", held))
     if ctx.config.apprise:
         a = ctx.store.outbox.deliveries(APPRISE).counts()
         lines.append(tr.n_("Apprise: {n} destination; {queued} to send, {sent} sent, "

@@ -13,8 +13,9 @@ import re
 from collections.abc import Sequence
 
 from ..i18n import ENGLISH, Tr
-from ..i18n.labels import change_text
+from ..i18n.labels import ORDER, change_text, rise_text
 from ..model import Alert, Change, Story
+from ..subscribers.digest import Entry
 
 MAX_MESSAGE = 4096  # Telegram's limit on a message's text, after entity parsing
 MAX_TITLE = 400  # a runaway title must not crowd out the figures and the outlets
@@ -187,3 +188,47 @@ def digest_html(alerts: Sequence[Alert], *, limit: int = MAX_MESSAGE,
         "{n} alerts at once, newest first: they came faster than this chat can be sent "
         "messages one by one.", len(lines)))
     return "\n".join([head, *reversed(lines)]), len(lines)
+
+
+def _entry_html(entry: Entry, tr: Tr) -> str:
+    """A story in a digest: its title linked, its watchlists, what its figures did."""
+    if entry.latest.kind == "summary":
+        return "⏩ " + esc(clip(_summary_title(entry.latest, tr), 300)) + " · /latest"
+    mark = "🆕" if entry.new else "📈"
+    title = link(clip(entry.title, 200), entry.link)
+    lines = [f"{mark} <b>{title}</b> · <i>{esc(', '.join(entry.watchlists))}</i>"]
+    rank = {fact: i for i, fact in enumerate(ORDER)}
+    figures = sorted(entry.figures, key=lambda f: rank.get(f[0], len(ORDER)))
+    if figures:
+        lines.append("    " + esc(" · ".join(rise_text(tr, fact, old, new)
+                                               for fact, old, new in figures)))
+    return "\n".join(lines)
+
+
+def held_html(entries: list[Entry], *, tr: Tr = ENGLISH, reason: str = "digest",
+              max_stories: int = 20, limit: int = MAX_MESSAGE) -> tuple[str, int]:
+    """A chat's digest, or what its quiet hours held, as one message: the stories (newest
+    first) up to `max_stories` and `limit`, each once. Returns the message and how many
+    entries it took (at least one); the rest are for the next message."""
+    blocks: list[str] = []
+    used = 300  # the header, and the line saying more follow
+    for entry in entries[:max_stories]:
+        block = _entry_html(entry, tr)
+        if utf16_len(block) > limit - 400:  # a pathological title: plain and short
+            block = esc(clip(entry.title, 300))
+        if blocks and used + utf16_len(block) + 2 > limit:
+            break
+        blocks.append(block)
+        used += utf16_len(block) + 2
+    n = len(blocks)
+    if reason == "quiet":
+        head = tr.n_("While your quiet hours lasted: {n} story, newest first",
+                     "While your quiet hours lasted: {n} stories, newest first", n)
+    else:
+        head = tr.n_("Digest: {n} story, newest first", "Digest: {n} stories, newest first", n)
+    parts = [f"🗞 <b>{esc(head)}</b>", *blocks]
+    if len(entries) > n:
+        parts.append("… " + esc(tr.n_("{n} more story in the next message.",
+                                      "{n} more stories in the next message.",
+                                      len(entries) - n)))
+    return "\n\n".join(parts), n

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -34,6 +35,7 @@ from ..i18n import LANGUAGES, translator
 from ..model import Alert, Story
 from ..store import Store
 from ..subscribers.filters import REPORTS_READ, passes, report_of
+from ..subscribers.schedule import Plan
 from .commands import BotContext, bot_commands, register_handlers
 from .common import chat_language
 from .html import alert_html, clip
@@ -87,6 +89,11 @@ def one_line(exc: Exception, base_url: str) -> str:
     return clip(" ".join(str(exc).split()), 300)
 
 
+# Each pick of the sender reads the timed chats; their few distinct specs parse once.
+_plan = functools.lru_cache(maxsize=4096)(
+    lambda digest, quiet, timezone: Plan.of(digest=digest, quiet=quiet, timezone=timezone))
+
+
 class TelegramSink:
     def __init__(self, config: Config, store: Store, token: str, *,
                  pacing: Pacing | None = None, poll_timeout: int = 30,
@@ -114,7 +121,9 @@ class TelegramSink:
         self.sender = Sender(self.app.bot, store, pacing or pacing_from_config(config),
                              unreachable=self._unreachable, migrated=self._migrated,
                              redact=self.redaction.filter.redact,
-                             language_of=lambda chat: chat_language(store, config, chat))
+                             language_of=lambda chat: chat_language(store, config, chat),
+                             plans=self.plans, wall=now,
+                             digest_stories=config.telegram.digest.max_stories)
         register_handlers(self.app, BotContext(config, store, now, self.sender))
         self._starter: asyncio.Task | None = None
         self._moved: dict[int, int] = {}  # configured group id -> its supergroup's id
@@ -235,6 +244,18 @@ class TelegramSink:
             self._warn_if_nobody()
         return queued
 
+    def plans(self) -> dict[int, Plan]:
+        """The chats with a digest or quiet hours (/digest, /quiet), in their time zones."""
+        out = {}
+        for chat, times in self.store.chats.timed().items():
+            try:
+                out[chat] = _plan(times.digest, times.quiet,
+                                  times.timezone or self.config.telegram.timezone)
+            except ValueError:  # a zone the system no longer knows: as if none were set
+                log.warning("telegram: chat %s: cannot read its times %s; sending its alerts "
+                            "as they come", chat, times)
+        return out
+
     def _filtered(self, alert: Alert, chats: list[int]) -> list[int]:
         """The chats whose /filters let `alert` through (read from the store only when one
         of them has filters for its watchlist)."""
@@ -270,8 +291,10 @@ class TelegramSink:
         False when some are still waiting (a retry later than `timeout`, or offline)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            if (not self.sender.queue.queued_count() and not self.store.chats.edits_queued()
-                    and self.sender.idle):
+            # What waits for a digest or the end of quiet hours is settled for now.
+            waiting = [h for h in self.sender.queue.heads()
+                       if h.destination not in self.sender.holding]
+            if not waiting and not self.store.chats.edits_queued() and self.sender.idle:
                 return True
             if asyncio.get_running_loop().time() >= deadline:
                 return False
