@@ -48,6 +48,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+# A token of the real shape, with "SECRET" in it for the tests that hunt for leaks.
+TOKEN = "123456789:AAH-test-SECRET-token_0123456789abcdef"
 BOT_ID = 999000111
 BOT_USERNAME = "vigia_test_bot"
 # Who Telegram names as the sender of a message posted on behalf of a chat: the group itself

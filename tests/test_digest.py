@@ -12,12 +12,13 @@ import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import rss
-from fakebot import FakeBotAPI, wait_for
+from fakebot import TOKEN, FakeBotAPI, wait_for
 from httpserver import Reply, serve
-from test_telegram import FAST, TOKEN, ask, make_config, queue_alert
+from test_telegram import FAST, ask, make_config, queue_alert
 
 from bot.app import run
 from bot.config import Config, parse_config
@@ -42,21 +43,8 @@ class Clock:
 
 
 def madrid(text: str) -> datetime:
-    from zoneinfo import ZoneInfo
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Europe/Madrid")).astimezone(UTC)
 
-
-@pytest.fixture
-def api():
-    with FakeBotAPI(TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store.open(tmp_path / "vigia.db")
-    yield s
-    s.close()
 
 
 @contextlib.asynccontextmanager

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from fakebot import FakeBotAPI, wait_for
-from test_telegram import GROUP, TOKEN, ask, make_config, queue_alert, running, settled
+from test_telegram import GROUP, ask, make_config, queue_alert, running, settled
 
 from bot.i18n import translator
 from bot.model import Alert, Change, Filters
@@ -20,18 +19,6 @@ from bot.telegram.filtering import Refused, changed, toggle_language
 
 EN = translator("en")
 
-
-@pytest.fixture
-def api():
-    with FakeBotAPI(TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store.open(tmp_path / "vigia.db")
-    yield s
-    s.close()
 
 
 def report(kind: str = "new_story", killed: int | None = None, languages: str = "en",

@@ -7,34 +7,19 @@ import asyncio
 import gettext
 import io
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from fakebot import FakeBotAPI, wait_for
-from test_telegram import TOKEN, ask, make_config, running, settled
+from test_telegram import ask, make_config, running, settled
 
 from bot import render
 from bot.i18n import LANGUAGES, locale_dir, supported, translator
 from bot.i18n.catalog import extract, problems, template
-from bot.i18n.labels import change_text
+from bot.i18n.labels import change_text, fact_label
 from bot.i18n.po import mo_bytes, parse
 from bot.model import Change, Item
 from bot.service import Service
 from bot.store import Store
-
-
-@pytest.fixture
-def api():
-    with FakeBotAPI(TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store.open(tmp_path / "vigia.db")
-    yield s
-    s.close()
-
 
 # -- the catalogues ------------------------------------------------------------------------------
 
@@ -64,7 +49,6 @@ def test_a_rise_is_told_in_each_language(lang: str, update: str, first: str) -> 
 def test_every_fact_has_a_label_in_every_language(fact: str) -> None:
     labels = {translator(lang).p_("fact", "x") for lang in LANGUAGES}
     assert labels == {"x"}  # an unknown text is itself...
-    from bot.i18n.labels import fact_label
     told = [fact_label(translator(lang), fact) for lang in LANGUAGES]
     assert len(set(told)) == len(LANGUAGES), told  # ...and each fact is said three ways
 

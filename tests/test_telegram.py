@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from conftest import rss
 from fakebot import (
+    TOKEN,
     FakeBotAPI,
     bad_gateway,
     bad_html,
@@ -50,7 +51,6 @@ from bot.telegram import Pacing, TelegramSink, alert_html
 from bot.telegram.commands import CANNOT_CHECK, ONLY_GROUP_ADMINS
 from bot.telegram.html import MAX_MESSAGE, utf16_len
 
-TOKEN = "123456789:AAH-test-SECRET-token_0123456789abcdef"
 ADMIN = 1
 GROUP = -4012345  # a basic group: group pacing
 SUPERGROUP = -1005550001111
@@ -77,24 +77,6 @@ watchlists:
     description: conflict in the Sahel
     include: [mali, burkina]
 """)
-
-
-@pytest.fixture
-def api():
-    with FakeBotAPI(TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "vigia.db"
-
-
-@pytest.fixture
-def store(db: Path):
-    s = Store.open(db)
-    yield s
-    s.close()
 
 
 @contextlib.asynccontextmanager

@@ -7,8 +7,6 @@ console and replay keep render.py, Telegram speaks through here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from ..model import Change
 from . import Tr
 
@@ -44,10 +42,3 @@ def rise_text(tr: Tr, fact: str, old: int | None, new: int) -> str:
     if old is None or old == new:
         return tr._("{label}: {value}", label=label, value=new)
     return tr._("{label} {old} → {new}", label=label, old=old, new=new)
-
-
-def figures_text(tr: Tr, figures: Mapping[str, int]) -> str:
-    known = [name for name in ORDER if name in figures]
-    known += sorted(set(figures) - set(ORDER))
-    return " · ".join(tr._("{label}: {value}", label=fact_label(tr, name), value=figures[name])
-                      for name in known)
