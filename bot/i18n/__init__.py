@@ -60,10 +60,13 @@ def locale_dir() -> Path:
     return Path(str(resources.files("bot") / "locale"))
 
 
-@cache
 def translator(code: str | None) -> Tr:
     """The texts of `code` ("es", "es-419", "fr-CA"), English for any other."""
-    lang = supported(code) or DEFAULT
+    return _translator(supported(code) or DEFAULT)
+
+
+@cache  # one per supported language: read once, at its first use
+def _translator(lang: str) -> Tr:
     if lang == DEFAULT:
         return Tr(lang, gettext.NullTranslations())
     return Tr(lang, load(locale_dir() / f"{lang}.po"))

@@ -165,7 +165,8 @@ def _digest_line(alert: Alert, tr: Tr) -> str:
     if alert.kind == "update":
         changes = "; ".join(esc(change_text(tr, c)) for c in alert.changes)
         return f"📈 {title}" + (f": {changes}" if changes else "")
-    first = alert.text.split("\n", 1)[0] if tr is ENGLISH else _summary_title(alert, tr)
+    first = (alert.text.split("\n", 1)[0] if tr.code == ENGLISH.code
+             else _summary_title(alert, tr))
     return f"⏩ {esc(clip(first, 300))}"
 
 
@@ -222,10 +223,10 @@ def held_html(entries: list[Entry], *, tr: Tr = ENGLISH, reason: str = "digest",
         used += utf16_len(block) + 2
     n = len(blocks)
     if reason == "quiet":
-        head = tr.n_("While your quiet hours lasted: {n} story, newest first",
+        head = tr.n_("While your quiet hours lasted: {n} story",
                      "While your quiet hours lasted: {n} stories, newest first", n)
     else:
-        head = tr.n_("Digest: {n} story, newest first", "Digest: {n} stories, newest first", n)
+        head = tr.n_("Digest: {n} story", "Digest: {n} stories, newest first", n)
     parts = [f"🗞 <b>{esc(head)}</b>", *blocks]
     if len(entries) > n:
         parts.append("… " + esc(tr.n_("{n} more story in the next message.",

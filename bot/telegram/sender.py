@@ -384,7 +384,7 @@ class Sender:
 
         # The stored text is the English one (the console's); another language falls back to
         # its own markup as plain text.
-        plain = alert.text if tr is ENGLISH else to_plain(markup)
+        plain = alert.text if tr.code == ENGLISH.code else to_plain(markup)
         message = await self._with_plain_fallback(send, markup, plain, job)
         self.queue.sent(job.alert_id, job.chat_id, time.time(), message.message_id)
 
