@@ -228,7 +228,7 @@ def test_a_long_digest_goes_out_in_as_many_messages_as_it_needs(api: FakeBotAPI,
 telegram:
   base_url: {api.base_url}
   timezone: America/Caracas
-  digest: {{max_stories: 3}}
+  digest: {{max_stories: 3, min_every: 3h}}
 watchlists:
   - name: venezuela
     include: [venezuela]
@@ -238,6 +238,8 @@ watchlists:
     async def main() -> None:
         async with running(config, store, clock) as sink:
             await ask(api, MINE, "/subscribe venezuela")
+            refused = await ask(api, MINE, "/digest every 2h")
+            assert "not a digest" in refused and "every 3 hours" in refused
             said = await ask(api, MINE, "/digest every 6h")
             assert "every 6 hours" in said and "America/Caracas" in said
             for n in range(7):

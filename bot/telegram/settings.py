@@ -187,8 +187,10 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
     tr = _tr(update, ctx)
     least = int(ctx.config.telegram.digest.min_every.total_seconds() // 3600)
-    usage = tr._("Use /digest daily 08:00, /digest every {n}h (every {least} hours at "
-                 "least), or /digest off.", n=max(least, 6), least=least)
+    usage = tr._("Use /digest daily 08:00, /digest every {n}h or /digest off.",
+                 n=max(least, 6))
+    if least > 1:
+        usage += " " + tr._("(Not more often than every {n} hours.)", n=least)
     if not context.args:
         await _answer(update, context, _times_text(tr, ctx, _chat(update)) + "\n" + usage)
         return

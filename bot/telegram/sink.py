@@ -128,6 +128,7 @@ class TelegramSink:
         self._starter: asyncio.Task | None = None
         self._moved: dict[int, int] = {}  # configured group id -> its supergroup's id
         self._unreachable_channels: set[int] = set()
+        self._unreadable_times: set[int] = set()
         self._nobody_warned = False
 
     @classmethod
@@ -252,8 +253,10 @@ class TelegramSink:
                 out[chat] = _plan(times.digest, times.quiet,
                                   times.timezone or self.config.telegram.timezone)
             except ValueError:  # a zone the system no longer knows: as if none were set
-                log.warning("telegram: chat %s: cannot read its times %s; sending its alerts "
-                            "as they come", chat, times)
+                if chat not in self._unreadable_times:  # said once, not at every pick
+                    self._unreadable_times.add(chat)
+                    log.warning("telegram: chat %s: cannot read its times %s; sending its "
+                                "alerts as they come", chat, times)
         return out
 
     def _filtered(self, alert: Alert, chats: list[int]) -> list[int]:
