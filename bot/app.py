@@ -413,11 +413,14 @@ async def check_feeds(config: Config) -> list[PollReport]:
 async def run(config: Config, *, once: bool = False,
               sink: Callable[[Alert], None] | None = None,
               stop: asyncio.Event | None = None,
-              reload: Callable[[], Config] | None = None) -> list[PollReport]:
+              reload: Callable[[], Config] | None = None,
+              clock: Callable[[], datetime] = utcnow) -> list[PollReport]:
     """The daemon: poll every feed at its interval until SIGTERM/SIGINT (or `stop` is set);
     with `once`, poll each feed one time and return what each poll gave. `reload` reads the
-    config again: on SIGHUP the daemon takes the new one (see reload.py)."""
-    service = Service.open(config, now=utcnow(), lock=True)
+    config again: on SIGHUP the daemon takes the new one (see reload.py). `clock` is the time
+    decisions are taken at (items seen, alerts decided, digests and quiet hours); the polls'
+    rhythm and retention keep the real one."""
+    service = Service.open(config, now=clock(), lock=True)
     apprise = None
     if config.apprise:
         from .apprise_sink import AppriseSink
@@ -431,7 +434,7 @@ async def run(config: Config, *, once: bool = False,
     if sink is None:
         from .telegram import TelegramSink
 
-        telegram = TelegramSink.from_config(config, service.store)
+        telegram = TelegramSink.from_config(config, service.store, now=clock)
     console = sink or ConsoleSink()
     primary = telegram.dispatch if telegram else (lambda: service.dispatch(console))
 
@@ -452,11 +455,11 @@ async def run(config: Config, *, once: bool = False,
             await telegram.start()
         if once:
             return await _once(config, service, fetcher, metrics, deliver,
-                               [s for s in (telegram, apprise) if s])
+                               [s for s in (telegram, apprise) if s], clock)
         if config.metrics.port:
             metrics.serve(config.metrics.port)
         await _serve(_Live(config, reload), service, fetcher, deliver, metrics,
-                     stop or asyncio.Event(), telegram)
+                     stop or asyncio.Event(), telegram, clock)
         return []
     finally:
         if telegram:
@@ -470,9 +473,10 @@ async def run(config: Config, *, once: bool = False,
 
 
 async def _once(config: Config, service: Service, fetcher: Fetcher, metrics: Metrics,
-                deliver: Callable[[], object], sinks: list) -> list[PollReport]:
+                deliver: Callable[[], object], sinks: list,
+                clock: Callable[[], datetime] = utcnow) -> list[PollReport]:
     """`vigia run --once`: each feed polled one time, what it gave delivered."""
-    reports = await asyncio.gather(*(poll_feed(service, fetcher, f, utcnow, config,
+    reports = await asyncio.gather(*(poll_feed(service, fetcher, f, clock, config,
                                                metrics=metrics) for f in config.feeds))
     log.info("%s", summary(reports))  # one line for whoever reads a cron mail
     deliver()
@@ -492,7 +496,7 @@ class _Live:
 
 async def _serve(live: _Live, service: Service, fetcher: Fetcher,
                  deliver: Callable[[], object], metrics: Metrics, stop: asyncio.Event,
-                 telegram=None) -> None:
+                 telegram=None, clock: Callable[[], datetime] = utcnow) -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     loop = asyncio.get_running_loop()
@@ -505,7 +509,7 @@ async def _serve(live: _Live, service: Service, fetcher: Fetcher,
         task = asyncio.current_task()
         in_flight.add(task)
         try:
-            await poll_feed(service, fetcher, feed, utcnow, live.config, metrics=metrics,
+            await poll_feed(service, fetcher, feed, clock, live.config, metrics=metrics,
                             notify=telegram.notify_admins if telegram else None,
                             grew=telegram.story_grew if telegram else None)
             deliver()

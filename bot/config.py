@@ -13,6 +13,7 @@ import os
 import re
 import types
 import typing
+import zoneinfo
 from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import resources
@@ -26,6 +27,8 @@ from .errors import ConfigError
 from .model import DEFAULT_TRACK, FACT_NAMES
 
 ENV_CONFIG = "VIGIA_CONFIG"
+# The languages the bot speaks (bot/i18n: a catalogue each, English the source).
+UI_LANGUAGES = ("en", "es", "fr")
 
 
 def _doc(text: str, kind: str | None = None) -> dict[str, str]:
@@ -70,6 +73,16 @@ class PacingConfig:
 
 
 @dataclass(frozen=True)
+class DigestConfig:
+    max_stories: int = field(default=20, metadata=_doc(
+        "most stories one digest message lists (each with its figures); more go out in "
+        "further messages right after"))
+    min_every: timedelta = field(default=timedelta(hours=1), metadata=_doc(
+        "the shortest period a chat may ask for with /digest every (whole hours)",
+        "duration"))
+
+
+@dataclass(frozen=True)
 class TelegramConfig:
     token_env: str = field(default="VIGIA_TELEGRAM_TOKEN", metadata=_doc(
         "environment variable holding the bot token (never put the token in the file)"))
@@ -85,6 +98,14 @@ class TelegramConfig:
         "fixed destinations besides /subscribe"))
     pacing: PacingConfig = field(default_factory=PacingConfig, metadata=_doc(
         "how fast alerts go out (Telegram's limits by default)"))
+    language: str = field(default="en", metadata=_doc(
+        "the bot's language (en, es, fr) for a chat that has not chosen one with /language "
+        "and whose user's Telegram app is in none of them, and for channels", "ui_language"))
+    timezone: str = field(default="UTC", metadata=_doc(
+        "the time zone of /digest and /quiet times in a chat that has not set one with "
+        "/timezone (an IANA name such as Europe/Madrid)", "timezone"))
+    digest: DigestConfig = field(default_factory=DigestConfig, metadata=_doc(
+        "digests (/digest)"))
 
 
 @dataclass(frozen=True)
@@ -196,6 +217,15 @@ class Config:
         base = Path(self.source).parent if self.source and not self.source.startswith("<") \
             else Path.cwd()
         return str(base / w.topic)
+
+
+def known_timezone(name: str) -> bool:
+    """Whether zoneinfo knows `name` (an IANA name: UTC, Europe/Madrid, America/Caracas)."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 # --- durations ------------------------------------------------------------------------------
@@ -487,6 +517,10 @@ class _Builder:
                                 "slack://..., discord://..., mailto://... or json://...")
             elif kind == "language" and not re.fullmatch(r"[a-z]{2,3}", text):
                 self.fail(path, f"{text!r} is not a language code such as en, es or fr")
+            elif kind == "ui_language" and text not in UI_LANGUAGES:
+                self.fail(path, f"{text!r}: the bot speaks {', '.join(UI_LANGUAGES)}")
+            elif kind == "timezone" and not known_timezone(text):
+                self.fail(path, f"{text!r} is not a time zone such as UTC or Europe/Madrid")
             elif kind == "fact" and text not in FACT_NAMES:
                 self.fail(path, f"unknown fact {text!r} (known: {', '.join(FACT_NAMES)})")
             return text
@@ -585,6 +619,12 @@ def _check(cfg: Config, b: _Builder) -> None:
         b.report(("telegram", "pacing", "overall_per_s"), "must be 1 or more")
     if cfg.fetch.max_bytes < 1024:
         b.report(("fetch", "max_bytes"), "must be at least 1024")
+    digest = cfg.telegram.digest
+    if digest.max_stories < 1:
+        b.report(("telegram", "digest", "max_stories"), "must be 1 or more")
+    if digest.min_every % timedelta(hours=1) or not \
+            timedelta(hours=1) <= digest.min_every <= timedelta(hours=24):
+        b.report(("telegram", "digest", "min_every"), "must be whole hours from 1h to 24h")
 
 
 def _check_terms(w: WatchlistConfig, i: int, b: _Builder) -> None:

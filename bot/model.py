@@ -112,3 +112,15 @@ class Decision:
     ledger: dict[str, list[LedgerRow]] = field(default_factory=dict)  # touched scopes, full rows
     evicted: list[str] = field(default_factory=list)  # stories that left the window
     edited: bool = False  # a known item whose text changed
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a chat lets through of one watchlist's alerts (/filters). The defaults let
+    everything through; bot/subscribers/filters.py decides."""
+
+    min_killed: int = 0  # only stories with at least this many killed (0: any)
+    updates: bool = True  # False: new stories only
+    languages: tuple[str, ...] = ()  # only reports in these languages (empty: any)
+    include: tuple[str, ...] = ()  # words of which one must be there, beside the watchlist's
+    exclude: tuple[str, ...] = ()  # words that keep an alert out

@@ -14,7 +14,9 @@ from .model import Item
 from .text import fold, words_of
 
 
-def _pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
+def terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern finding any of `terms` at the start of a word, in folded text (also
+    what a chat's /filters words are matched with)."""
     # a term of no word at all (a lone accent, which the config refuses) would match anywhere
     folded = sorted({fold(t).strip() for t in terms if words_of(t)}, key=len, reverse=True)
     if not folded:
@@ -25,7 +27,8 @@ def _pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
 
 class WatchlistMatcher:
     def __init__(self, watchlists: Sequence[WatchlistConfig]) -> None:
-        self._rules = [(w.name, set(w.languages), _pattern(w.include), _pattern(w.exclude))
+        self._rules = [(w.name, set(w.languages), terms_pattern(w.include),
+                        terms_pattern(w.exclude))
                        for w in watchlists]
 
     def match(self, item: Item) -> list[str]:

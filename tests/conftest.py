@@ -10,8 +10,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+from fakebot import TOKEN, FakeBotAPI
 
 from bot.cli import main
+from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,6 +61,26 @@ def cli(capsys: pytest.CaptureFixture[str]):
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def api():
+    """The Bot API stand-in on 127.0.0.1 (tests/fakebot.py), for TOKEN."""
+    with FakeBotAPI(TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "vigia.db"
+
+
+@pytest.fixture
+def store(db: Path):
+    """A real SQLite store in a file of its own."""
+    s = Store.open(db)
+    yield s
+    s.close()
 
 
 @pytest.fixture

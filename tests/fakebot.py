@@ -51,6 +51,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+# A token of the real shape, with "SECRET" in it for the tests that hunt for leaks.
+TOKEN = "123456789:AAH-test-SECRET-token_0123456789abcdef"
 BOT_ID = 999000111
 BOT_USERNAME = "vigia_test_bot"
 # Who Telegram names as the sender of a message posted on behalf of a chat: the group itself
@@ -319,11 +321,13 @@ class FakeBotAPI:
 
     def command(self, chat_id: int, text: str, *, user_id: int | None = None,
                 chat_type: str | None = None, sender_chat: int | None = None,
-                reply_to: int | None = None) -> dict:
+                reply_to: int | None = None, language: str | None = None) -> dict:
         """Someone posts `text` (a /command) in a chat; in a channel it is a channel_post.
         `sender_chat`: posted on behalf of a chat, in a group: the group's own id is an
         anonymous admin, another id a channel (then `user_id` is ignored, as Telegram hides
-        the person). `reply_to`: the id of the bot's message it answers."""
+        the person). `reply_to`: the id of the bot's message it answers. `language`: the
+        user's `language_code` (their Telegram app's), which Telegram sends only when it
+        knows it."""
         kind = chat_type or self._chat_type(chat_id)
         first = text.split()[0]
         message = {
@@ -345,12 +349,12 @@ class FakeBotAPI:
             update = {"message": message}
         else:
             uid = user_id if user_id is not None else chat_id
-            message["from"] = {"id": uid, "is_bot": False, "first_name": f"user{uid}"}
+            message["from"] = _user(uid, language)
             update = {"message": message}
         return self._push(update)
 
-    def press(self, chat_id: int, data: str, *, message_id: int, user_id: int | None = None
-              ) -> dict:
+    def press(self, chat_id: int, data: str, *, message_id: int, user_id: int | None = None,
+              language: str | None = None) -> dict:
         """Someone presses an inline button of the bot's message `message_id`."""
         uid = user_id if user_id is not None else chat_id
         kind = self._chat_type(chat_id)
@@ -361,8 +365,7 @@ class FakeBotAPI:
                    "text": self.messages.get((chat_id, message_id), "")}
         return self._push({"callback_query": {
             "id": str(next(self._update_ids) * 7919), "chat_instance": "ci",
-            "from": {"id": uid, "is_bot": False, "first_name": f"user{uid}"},
-            "message": message, "data": data}})
+            "from": _user(uid, language), "message": message, "data": data}})
 
     def calls_of(self, method: str, chat_id: int | None = None, *, ok: bool | None = None
                  ) -> list[Call]:
@@ -589,6 +592,13 @@ class FakeBotAPI:
                 pass
 
         return Handler
+
+
+def _user(user_id: int, language: str | None) -> dict[str, Any]:
+    user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
+    if language:
+        user["language_code"] = language
+    return user
 
 
 def _chat_member(user_id: int, status: str) -> dict[str, Any]:

@@ -246,7 +246,7 @@ def test_prune_deletes_exactly_the_old_records_no_longer_needed(aged, chunk):
     store, a, path = aged
     before = rows(store)
     assert store.outbox.prune(BEFORE, OPEN_SINCE, chunk=chunk) == {
-        "deliveries": 5, "edits": 1, "alerts": 2}
+        "deliveries": 5, "edits": 1, "alerts": 2, "digests": 0}
     after = rows(store)
     assert after["alerts"] == before["alerts"] - {a["closed"], a["closed+"]}
     # A story with a delivery still queued, on any sink, keeps its records (the outbox is

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from conftest import rss
 from fakebot import (
+    TOKEN,
     FakeBotAPI,
     bad_gateway,
     bad_html,
@@ -50,7 +51,6 @@ from bot.telegram import Pacing, TelegramSink, alert_html
 from bot.telegram.commands import CANNOT_CHECK, ONLY_GROUP_ADMINS
 from bot.telegram.html import MAX_MESSAGE, utf16_len
 
-TOKEN = "123456789:AAH-test-SECRET-token_0123456789abcdef"
 ADMIN = 1
 GROUP = -4012345  # a basic group: group pacing
 SUPERGROUP = -1005550001111
@@ -79,24 +79,6 @@ watchlists:
 """)
 
 
-@pytest.fixture
-def api():
-    with FakeBotAPI(TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "vigia.db"
-
-
-@pytest.fixture
-def store(db: Path):
-    s = Store.open(db)
-    yield s
-    s.close()
-
-
 @contextlib.asynccontextmanager
 async def running(config: Config, store: Store, pacing: Pacing = FAST) -> AsyncIterator[
         TelegramSink]:
@@ -114,13 +96,16 @@ _ids = itertools.count(1)
 def queue_alert(store: Store, *, story: str = "s1", kind: str = "new_story",
                 watchlist: str = "venezuela", title: str = "US strike on a boat off Venezuela",
                 outlets: list[tuple[str, str]] | None = None,
-                changes: tuple[Change, ...] = (), languages: tuple[str, ...] = ("en",)) -> int:
-    """Save an alert through the store's real decision path; returns its outbox id."""
-    now = datetime.now(UTC)
+                changes: tuple[Change, ...] = (), languages: tuple[str, ...] = ("en",),
+                summary: str = "", at: datetime | None = None) -> int:
+    """Save an alert through the store's real decision path (its report in the first of
+    `languages`, decided `at`, by default now); returns its outbox id."""
+    now = at or datetime.now(UTC)
     n = next(_ids)
     outlets = outlets or [("Reuters", f"https://reuters.test/{n}")]
     item = Item(id=f"item-{n}", link=outlets[-1][1], feed="https://wire.test/rss",
-                outlet=outlets[-1][0], title=title, summary="", published=now, language="en")
+                outlet=outlets[-1][0], title=title, summary=summary, published=now,
+                language=languages[0] if languages else None)
     st = Story(id=story, title=title, first_seen=now, last_seen=now, items=[item.id],
                outlets=[o for o, _ in outlets], links=list(outlets), languages=list(languages),
                watchlists=[watchlist])
@@ -199,7 +184,7 @@ def test_status_shows_the_apprise_queue_beside_telegrams(api: FakeBotAPI, store:
         async with running(config, store):
             api.command(ADMIN, "/status")
             reply = await wait_for(lambda: api.sent(ADMIN), what="the answer to /status")
-            assert "Apprise: 1 destinations; 1 to send, 0 sent, 0 failed" in reply[0].text
+            assert "Apprise: 1 destination; 1 to send, 0 sent, 0 failed" in reply[0].text
 
     asyncio.run(story())
 

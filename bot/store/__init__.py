@@ -11,7 +11,7 @@
 It imports the model and nothing of the decision core: it saves what the core decided.
 """
 
-from .chats import Edit
+from .chats import Edit, Times
 from .feeds import FeedState
 from .items import ItemState, Report, SeenItem, StoredItem, Window
 from .outbox import (
@@ -30,4 +30,5 @@ from .store import DAMAGED, Store, lock_path
 
 __all__ = ["APPRISE", "DAMAGED", "MIGRATIONS", "PRUNED_TABLES", "TELEGRAM", "Backoff",
            "Deliveries", "Delivery", "Edit", "FeedState", "Head", "ItemState", "Pending",
-           "Report", "SeenItem", "SentMessage", "Store", "StoredItem", "Window", "lock_path"]
+           "Report", "SeenItem", "SentMessage", "Store", "StoredItem", "Times", "Window",
+           "lock_path"]

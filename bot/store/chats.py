@@ -7,11 +7,13 @@ what only Telegram has.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import NamedTuple
 
+from ..model import Filters
 from .schema import from_iso_or_none, iso, iso_or_none, seconds, transaction, wall
 
 
@@ -24,6 +26,14 @@ class Edit(NamedTuple):
     version: int  # a newer text for the same message replaces it (edits coalesce)
     attempts: int
     due: float  # wall-clock seconds from when it may be tried (0: at once)
+
+
+class Times(NamedTuple):
+    """When a chat is told, as its commands wrote it (None: not set)."""
+
+    timezone: str | None
+    digest: str | None
+    quiet: str | None
 
 
 class Chats:
@@ -98,19 +108,92 @@ class Chats:
         until = from_iso_or_none(row[0]) if row else None
         return until if until and until > now else None
 
+    # -- filters -------------------------------------------------------------------------------
+
+    def filters(self, chat_id: int, watchlist: str) -> Filters:
+        row = self.conn.execute(f"SELECT {_FILTER_COLUMNS} FROM filters"
+                                " WHERE chat_id = ? AND watchlist = ?",
+                                (chat_id, watchlist)).fetchone()
+        return _filters(row) if row else Filters()
+
+    def filters_of(self, watchlist: str) -> dict[int, Filters]:
+        """The chats that filter `watchlist`'s alerts, and how."""
+        return {r[0]: _filters(r[1:]) for r in self.conn.execute(
+            f"SELECT chat_id, {_FILTER_COLUMNS} FROM filters WHERE watchlist = ?",
+            (watchlist,))}
+
+    def set_filters(self, chat_id: int, watchlist: str, f: Filters) -> None:
+        """Keep a chat's filters for a watchlist; the defaults are kept as no row."""
+        if f == Filters():
+            self.conn.execute("DELETE FROM filters WHERE chat_id = ? AND watchlist = ?",
+                              (chat_id, watchlist))
+            return
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO filters (chat_id, watchlist, {_FILTER_COLUMNS})"
+            " VALUES (?,?,?,?,?,?,?)",
+            (chat_id, watchlist, f.min_killed, int(f.updates), json.dumps(f.languages),
+             json.dumps(f.include), json.dumps(f.exclude)))
+
+    # -- language ------------------------------------------------------------------------------
+
+    def set_language(self, chat_id: int, code: str | None) -> None:
+        """The language chosen for a chat (/language); None forgets the choice."""
+        self.conn.execute("INSERT INTO chats (chat_id, language) VALUES (?,?)"
+                          " ON CONFLICT(chat_id) DO UPDATE SET language = excluded.language",
+                          (chat_id, code))
+
+    def saw_language(self, chat_id: int, code: str, *, keep: bool = False) -> None:
+        """The language Telegram gave for the chat's user (written only when it changed);
+        with `keep`, only when none is known yet."""
+        self.conn.execute("INSERT INTO chats (chat_id, user_language) VALUES (?,?)"
+                          " ON CONFLICT(chat_id) DO UPDATE SET user_language ="
+                          " excluded.user_language WHERE user_language IS NOT"
+                          " excluded.user_language" + (" AND user_language IS NULL" if keep
+                                                       else ""), (chat_id, code))
+
+    def language(self, chat_id: int) -> tuple[str | None, str | None]:
+        """(chosen, Telegram's) language of a chat; either may be None."""
+        row = self.conn.execute("SELECT language, user_language FROM chats WHERE chat_id = ?",
+                                (chat_id,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    # -- times ---------------------------------------------------------------------------------
+
+    def times(self, chat_id: int) -> Times:
+        row = self.conn.execute("SELECT timezone, digest, quiet FROM chats WHERE chat_id = ?",
+                                (chat_id,)).fetchone()
+        return Times(*row) if row else Times(None, None, None)
+
+    def timed(self) -> dict[int, Times]:
+        """The chats with a digest or quiet hours, whose deliveries wait for their time."""
+        return {r[0]: Times(*r[1:]) for r in self.conn.execute(
+            "SELECT chat_id, timezone, digest, quiet FROM chats"
+            " WHERE digest IS NOT NULL OR quiet IS NOT NULL")}
+
+    def set_times(self, chat_id: int, **values: str | None) -> None:
+        """Set some of a chat's `timezone`, `digest`, `quiet` (None: unset)."""
+        for column, value in values.items():
+            if column not in Times._fields:
+                raise ValueError(column)
+            self.conn.execute(f"INSERT INTO chats (chat_id, {column}) VALUES (?,?)"
+                              f" ON CONFLICT(chat_id) DO UPDATE SET {column} ="
+                              f" excluded.{column}", (chat_id, value))
+
     def migrate(self, old: int, new: int) -> None:
-        """A group became a supergroup: its subscriptions and its mute follow it to the new
-        id (its queued deliveries too: `Deliveries.move`). Edits of its old messages cannot
-        follow (new chat, new ids)."""
+        """A group became a supergroup: its subscriptions, its mute and its settings follow
+        it to the new id (its queued deliveries too: `Deliveries.move`). Edits of its old
+        messages cannot follow (new chat, new ids)."""
         with transaction(self.conn) as c:
             c.execute("INSERT INTO subscriptions (chat_id, watchlist, active, created)"
                       " SELECT ?, watchlist, active, created FROM subscriptions WHERE chat_id = ?"
                       " ON CONFLICT(chat_id, watchlist) DO UPDATE SET"
                       " active = MAX(active, excluded.active)", (new, old))
             c.execute("DELETE FROM subscriptions WHERE chat_id = ?", (old,))
-            c.execute("INSERT OR IGNORE INTO chats (chat_id, muted_until)"
-                      " SELECT ?, muted_until FROM chats WHERE chat_id = ?", (new, old))
+            c.execute(f"INSERT OR IGNORE INTO chats (chat_id, {_CHAT_COLUMNS})"
+                      f" SELECT ?, {_CHAT_COLUMNS} FROM chats WHERE chat_id = ?", (new, old))
             c.execute("DELETE FROM chats WHERE chat_id = ?", (old,))
+            c.execute("UPDATE OR IGNORE filters SET chat_id = ? WHERE chat_id = ?", (new, old))
+            c.execute("DELETE FROM filters WHERE chat_id = ?", (old,))
         self.fail_edits(old, f"chat migrated to {new}")
 
     # -- edits of sent messages ----------------------------------------------------------------
@@ -157,3 +240,13 @@ class Chats:
         """Fail the queued edits of a chat that cannot be reached, or has moved."""
         self.conn.execute("UPDATE edits SET state = 'failed', error = ?"
                           " WHERE chat_id = ? AND state = 'queued'", (error, chat_id))
+
+
+# What a chat's row holds besides its id: all of it follows a group that became a supergroup.
+_CHAT_COLUMNS = "muted_until, language, user_language, timezone, digest, quiet"
+_FILTER_COLUMNS = "min_killed, updates, languages, include, exclude"
+
+
+def _filters(r: tuple) -> Filters:
+    return Filters(min_killed=r[0], updates=bool(r[1]), languages=tuple(json.loads(r[2])),
+                   include=tuple(json.loads(r[3])), exclude=tuple(json.loads(r[4])))

@@ -112,6 +112,22 @@ class Items:
                               (story_id,)).fetchone()
         return _story(r) if r else None
 
+    def figures(self, story_id: str) -> dict[str, int]:
+        """A story's own figures as told so far (the ledger's; none once it left the
+        window)."""
+        return dict(self.conn.execute(
+            "SELECT fact, MAX(value) FROM ledger WHERE scope = ? AND outlet = ''"
+            " GROUP BY fact", (f"story:{story_id}",)).fetchall())
+
+    def texts(self, ids: Iterable[str]) -> list[tuple[str | None, str, str]]:
+        """(language, title, summary) of the items of these ids (their own guids, as the
+        decision and its alerts name them, or keys)."""
+        ids = list(ids)
+        marks = ",".join("?" * len(ids))
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT language, title, summary FROM items"
+            f" WHERE id IN ({marks}) OR guid IN ({marks})", (*ids, *ids))] if ids else []
+
     def latest_stories(self, watchlists: Iterable[str] | None, limit: int = 10,
                        since: datetime | None = None) -> list[Story]:
         """The stories told to any of `watchlists` (None: to any watchlist at all) that

@@ -79,6 +79,7 @@ class Delivery(NamedTuple):
     attempts: int
     message_id: int | None  # the service's id for the message, where it gives one
     error: str | None
+    digest: int | None = None  # the digest (`digests.id`) that carried it, if one did
 
 
 class SentMessage(NamedTuple):
@@ -98,7 +99,7 @@ _TOLD = ("SELECT 1 FROM deliveries d JOIN alerts b ON b.id = d.alert_id"
          " AND (b.kind = 'new_story' OR b.changes = ?) LIMIT 1")
 
 # The tables whose rows `prune` deletes, the keys of what it returns.
-PRUNED_TABLES = ("deliveries", "edits", "alerts")
+PRUNED_TABLES = ("deliveries", "edits", "alerts", "digests")
 
 
 class Outbox:
@@ -194,6 +195,11 @@ class Outbox:
                     " AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = alerts.id)"
                     " AND NOT EXISTS (SELECT 1 FROM edits WHERE alert_id = alerts.id)",
                     (*ids, newest)).rowcount
+                # A digest's record goes with the last delivery it carried.
+                total["digests"] += c.execute(
+                    "DELETE FROM digests WHERE sent_at < ? AND NOT EXISTS"
+                    " (SELECT 1 FROM deliveries WHERE digest = digests.id)",
+                    (iso(before),)).rowcount
             yield dict(total)
 
 
@@ -263,6 +269,24 @@ class Deliveries:
         (None for a Telegram message that combined several alerts: no story's own)."""
         self._update("state = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1,"
                      " error = NULL", (message_id, _stamp(now)), alert_id, destination)
+
+    def sent_together(self, destination: Destination, alert_ids: Iterable[int], now: float,
+                      message_id: int | None, reason: str) -> int:
+        """One message carried these alerts (a digest): record it, and mark their deliveries
+        sent by it, in one transaction, so that after a crash either the digest and all it
+        carried are recorded or none. Returns the digest's id."""
+        ids = list(alert_ids)
+        with transaction(self.conn) as c:
+            digest = c.execute(
+                "INSERT INTO digests (sink, destination, reason, sent_at, message_id, alerts)"
+                " VALUES (?,?,?,?,?,?)", (self.sink, destination, reason, _stamp(now),
+                                          message_id, len(ids))).lastrowid
+            for alert_id in ids:
+                c.execute("UPDATE deliveries SET state = 'sent', sent_at = ?, digest = ?,"
+                          " attempts = attempts + 1, error = NULL WHERE sink = ?"
+                          " AND destination = ? AND alert_id = ? AND state = 'queued'",
+                          (_stamp(now), digest, self.sink, destination, alert_id))
+        return digest
 
     def retry(self, alert_id: int, destination: Destination, at: float, error: str, *,
               count: bool = True) -> None:
@@ -343,8 +367,8 @@ class Deliveries:
         """Every row (of one alert), oldest alert first."""
         only = "" if alert_id is None else " AND alert_id = ?"
         return [Delivery(*r) for r in self.conn.execute(
-            "SELECT alert_id, destination, state, attempts, message_id, error FROM deliveries"
-            f" WHERE sink = ?{only} ORDER BY alert_id, destination",
+            "SELECT alert_id, destination, state, attempts, message_id, error, digest"
+            f" FROM deliveries WHERE sink = ?{only} ORDER BY alert_id, destination",
             (self.sink, *(() if alert_id is None else (alert_id,))))]
 
     def queued_count(self) -> int:

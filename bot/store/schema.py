@@ -200,6 +200,52 @@ MIGRATIONS: list[str] = [
     CREATE INDEX deliveries_queue ON deliveries(sink, destination, alert_id)
         WHERE state = 'queued'
     """,
+    # 7: the language a chat is spoken to in: `language` as chosen with /language (NULL: not
+    # chosen), `user_language` as Telegram last gave it for the chat's user (a private chat),
+    # or for the admin who subscribed a group. Rows of chats that only set a language are
+    # new in this table, which held mutes alone before.
+    """
+    ALTER TABLE chats ADD COLUMN language TEXT;
+    ALTER TABLE chats ADD COLUMN user_language TEXT
+    """,
+    # 8: what a chat lets through of each watchlist (/filters); a row only where it differs
+    # from the defaults (let everything through). Lists are JSON arrays. Indexed by
+    # watchlist: fanning an alert out reads the filters of its watchlist's chats.
+    """
+    CREATE TABLE filters (
+        chat_id INTEGER NOT NULL,
+        watchlist TEXT NOT NULL,
+        min_killed INTEGER NOT NULL DEFAULT 0,
+        updates INTEGER NOT NULL DEFAULT 1,
+        languages TEXT NOT NULL DEFAULT '[]',
+        include TEXT NOT NULL DEFAULT '[]',
+        exclude TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (chat_id, watchlist)
+    );
+    CREATE INDEX filters_watchlist ON filters(watchlist)
+    """,
+    # 9: when a chat is told: its time zone, digest ("daily 08:00", "every 6h") and quiet
+    # hours ("22:00-07:00"), as /timezone, /digest and /quiet write them (NULL: the config's
+    # zone, no digest, no quiet hours); the partial index is the few chats whose deliveries
+    # the sender must time. Each message that carried several alerts is recorded in
+    # `digests` (why: a digest, quiet hours, or a queue too long for its pacing), and the
+    # deliveries it carried point to it, all in the transaction that marks them sent.
+    """
+    ALTER TABLE chats ADD COLUMN timezone TEXT;
+    ALTER TABLE chats ADD COLUMN digest TEXT;
+    ALTER TABLE chats ADD COLUMN quiet TEXT;
+    CREATE INDEX chats_timed ON chats(chat_id) WHERE digest IS NOT NULL OR quiet IS NOT NULL;
+    CREATE TABLE digests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        sink TEXT NOT NULL,
+        destination NOT NULL,
+        reason TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        message_id INTEGER,
+        alerts INTEGER NOT NULL
+    );
+    ALTER TABLE deliveries ADD COLUMN digest INTEGER REFERENCES digests(id)
+    """,
 ]
 
 

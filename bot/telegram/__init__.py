@@ -1,9 +1,15 @@
 """Telegram: the bot's commands and the delivery of alerts (python-telegram-bot 22).
 
-    sink.py      TelegramSink: the Application on the daemon's loop, fan-out, story edits
-    commands.py  every command handler, registered in one function
-    sender.py    the one sender: pacing, 429/403/400/5xx handling, retries with backoff
-    html.py      alerts as escaped Telegram HTML within 4,096 characters
+    sink.py      TelegramSink: the Application on the daemon's loop, fan-out (with each
+                 chat's /filters), story edits
+    commands.py  the command handlers, every one registered in one function
+    settings.py  a chat's /language, /timezone, /quiet and /digest
+    filtering.py /filters and its buttons
+    common.py    what the handlers share: answering, a chat's language, who may change it
+    sender.py    the one sender: pacing, digests and quiet hours, 429/403/400/5xx handling,
+                 retries with backoff
+    html.py      alerts and digests as escaped Telegram HTML within 4,096 characters, in
+                 the chat's language
     redact.py    the token never reaches a log line
 
 Telegram types stay in here; the core never sees them.

@@ -1,11 +1,12 @@
 """The bot's commands: every handler registered in `register_handlers`, each one a small
-async function that reads its arguments, calls the store, and answers in plain text.
+async function that reads its arguments, calls the store, and answers in plain text, in the
+chat's language (common.py says which).
 
 Groups and channels are chats like any other: a command posted in a channel (a
 `channel_post`) subscribes the channel. In a group, what changes the whole group's alerts
-(/subscribe, /unsubscribe, their buttons, /mute, /unmute) is for the group's own admins and
-`telegram.admins` only; reading (/list, /watchlists) is for everyone. Admin commands check
-`telegram.admins` by user id.
+(/subscribe, /unsubscribe, their buttons, /mute, /unmute and the settings) is for the
+group's own admins and `telegram.admins` only; reading (/list, /watchlists) is for everyone.
+Admin commands check `telegram.admins` by user id.
 
 Answers go through the sender, paced like alerts; a chat whose earlier answers are still
 waiting for their turn (a burst of commands) has its further commands dropped by `gate`.
@@ -17,13 +18,10 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import TelegramError
+from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -36,64 +34,63 @@ from telegram.ext import (
 )
 
 from .. import chart, stories
-from ..config import Config, parse_duration
-from ..store import APPRISE, TELEGRAM, Store
+from ..config import parse_duration
+from ..i18n import N_, Tr
+from ..store import APPRISE, TELEGRAM
 from ..timeline import chart_caption, stories_text, timeline_text
+from . import filtering, settings
+from .common import (
+    CANNOT_CHECK,
+    ONLY_GROUP_ADMINS,
+    BotContext,
+    _answer,
+    _chat,
+    _ctx,
+    _is_admin,
+    _refusal,
+    _tr,
+    remember_language,
+)
 from .html import clip
-from .sender import Sender
 
 log = logging.getLogger(__name__)
+
+__all__ = ["CANNOT_CHECK", "ONLY_GROUP_ADMINS", "BotContext", "bot_commands",
+           "register_handlers"]
 
 MAX_MUTE = timedelta(days=30)
 
 COMMANDS = [
-    ("start", "what this bot does"),
-    ("help", "the commands"),
-    ("watchlists", "the watchlists you can follow"),
-    ("subscribe", "follow a watchlist: /subscribe <name>"),
-    ("unsubscribe", "stop following: /unsubscribe <name>"),
-    ("list", "what this chat follows"),
-    ("latest", "the latest stories of what this chat follows: /latest [watchlist]"),
-    ("story", "a story's timeline and chart: /story N (as /latest lists it), or reply to an "
-              "alert"),
-    ("mute", "pause alerts for a while: /mute 2h"),
-    ("unmute", "resume alerts"),
-    ("id", "this chat's id and yours, for the bot's config"),
+    ("start", N_("what this bot does")),
+    ("help", N_("the commands")),
+    ("watchlists", N_("the watchlists you can follow")),
+    ("subscribe", N_("follow a watchlist: /subscribe <name>")),
+    ("unsubscribe", N_("stop following: /unsubscribe <name>")),
+    ("list", N_("what this chat follows")),
+    ("latest", N_("the latest stories of what this chat follows: /latest [watchlist]")),
+    ("story", N_("a story's timeline and chart: /story N (as /latest lists it), or reply "
+                 "to an alert")),
+    ("mute", N_("pause alerts for a while: /mute 2h")),
+    ("unmute", N_("resume alerts")),
+    ("filters", N_("what reaches this chat of each watchlist: /filters")),
+    ("digest", N_("one message a day or every few hours: /digest daily 08:00")),
+    ("quiet", N_("hold alerts at night, send them after: /quiet 22:00-07:00")),
+    ("timezone", N_("the time zone of those times: /timezone Europe/Madrid")),
+    ("language", N_("the language I write in: /language es")),
+    ("id", N_("this chat's id and yours, for the bot's config")),
 ]
 ADMIN_COMMANDS = [
-    ("status", "feeds, errors, queue, last alert (admins)"),
-    ("feeds", "every feed and its health (admins)"),
+    ("status", N_("feeds, errors, queue, last alert (admins)")),
+    ("feeds", N_("every feed and its health (admins)")),
 ]
 
-GROUP_CHATS = {ChatType.GROUP, ChatType.SUPERGROUP}
-GROUP_MANAGERS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
-ONLY_GROUP_ADMINS = "Only this group's admins can change what it follows."
-CANNOT_CHECK = ("I could not check whether you are an admin of this group. "
-                "Please try again in a minute.")
 
-HELP = "\n".join(f"/{name} — {what}" for name, what in COMMANDS)
-ADMIN_HELP = "\n".join(f"/{name} — {what}" for name, what in ADMIN_COMMANDS)
+def help_text(tr: Tr, commands: list[tuple[str, str]] = COMMANDS) -> str:
+    return "\n".join(f"/{name} — {tr._(what)}" for name, what in commands)
 
 
-@dataclass
-class BotContext:
-    """What the handlers may use: the config, the store, the clock, and the sender that
-    paces their answers."""
-
-    config: Config
-    store: Store
-    now: Callable[[], datetime]
-    sender: Sender
-    # chat -> when (monotonic) its commands were last said to be dropped
-    dropping: dict[int, float] = field(default_factory=dict)
-    # chat -> the story ids its last /latest listed, so that /story N means what it showed
-    # (in memory: after a restart, N counts in the chat's latest stories as they are then)
-    listings: dict[int, list[str]] = field(default_factory=dict)
-    drawing: asyncio.Lock | None = None  # made on the loop, at the first chart
-
-
-def bot_commands() -> list[BotCommand]:
-    return [BotCommand(name, what) for name, what in COMMANDS]
+def bot_commands(tr: Tr) -> list[BotCommand]:
+    return [BotCommand(name, tr._(what)) for name, what in COMMANDS]
 
 
 def register_handlers(app: Application, ctx: BotContext) -> None:
@@ -106,19 +103,19 @@ def register_handlers(app: Application, ctx: BotContext) -> None:
         ("start", start), ("help", help_), ("watchlists", watchlists),
         ("subscribe", subscribe), ("unsubscribe", unsubscribe), ("list", list_),
         ("mute", mute), ("unmute", unmute), ("status", status), ("feeds", feeds),
-        ("latest", latest), ("story", story), ("id", id_),
+        ("latest", latest), ("story", story), ("id", id_), ("language", settings.language),
+        ("filters", filtering.filters_), ("digest", settings.digest),
+        ("quiet", settings.quiet), ("timezone", settings.timezone),
     ]:
         app.add_handler(CommandHandler(name, handler, filters=posts))
     app.add_handler(CallbackQueryHandler(button, pattern=r"^(sub|unsub):"))
+    app.add_handler(CallbackQueryHandler(settings.language_button, pattern=r"^lang:"))
+    app.add_handler(CallbackQueryHandler(filtering.filters_button, pattern=r"^flt:"))
     app.add_handler(MessageHandler(posts & filters.COMMAND, unknown))
     app.add_error_handler(on_error)
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-def _ctx(context: ContextTypes.DEFAULT_TYPE) -> BotContext:
-    return context.bot_data["vigia"]
-
 
 # A chat whose commands are being dropped is logged at most this often (seconds): a script
 # can keep a burst going for hours.
@@ -128,10 +125,11 @@ DROPPING_LOGGED_EVERY = 600.0
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Drop the update when its chat already has answers waiting for their turn: a burst of
     commands (or button presses) is answered a few times, at the chat's pace, not a
-    thousand times."""
+    thousand times. What it lets through has its user's language noted (common.py)."""
     chat = update.effective_chat
     ctx = _ctx(context)
     if chat is None or ctx.sender.may_answer(chat.id):
+        remember_language(update, ctx)
         return
     now = time.monotonic()
     if now - ctx.dropping.get(chat.id, -DROPPING_LOGGED_EVERY) >= DROPPING_LOGGED_EVERY:
@@ -144,65 +142,15 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop
 
 
-async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
-                  markup: InlineKeyboardMarkup | None = None) -> None:
-    message = update.effective_message
-    _ctx(context).sender.answer(
-        update.effective_chat.id, text, markup=markup,
-        thread_id=message.message_thread_id if message and message.is_topic_message else None)
-
-
-def _is_admin(update: Update, ctx: BotContext) -> bool:
-    user = update.effective_user
-    return user is not None and user.id in ctx.config.telegram.admins
-
-
-async def _refusal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
-    """None when the sender may change this chat's subscriptions and mute; else what to
-    answer. A private chat is its sender's own, and a channel's posts come from its admins
-    by construction; in a group, only its administrators and creator, or `telegram.admins`.
-
-    Nothing is cached: asking Telegram costs one getChatMember per command or button press,
-    which people type at human speed, and a cache would let a demoted admin keep the power
-    for as long as it lived."""
-    chat = update.effective_chat
-    if chat is None or chat.type not in GROUP_CHATS:
-        return None
-    # `update.message`, not `effective_message`: on a button press that is the bot's own.
-    message = update.message
-    if message is not None and message.sender_chat is not None:
-        # Posted on behalf of a chat: the group itself means an anonymous admin; another
-        # chat (a linked channel, a member posting as their channel) is not an admin of it.
-        return None if message.sender_chat.id == chat.id else ONLY_GROUP_ADMINS
-    user = update.effective_user
-    if user is None:
-        return ONLY_GROUP_ADMINS
-    if user.id in _ctx(context).config.telegram.admins:
-        return None
-    try:
-        member = await context.bot.get_chat_member(chat.id, user.id)
-    except Exception as exc:
-        # Network, 400, 403, or an answer PTB cannot read (a member shape newer than it):
-        # refuse, and say it may work later.
-        log.warning("telegram: cannot check whether user %s is an admin of chat %s: %s",
-                    user.id, chat.id, exc, exc_info=not isinstance(exc, TelegramError))
-        return CANNOT_CHECK
-    return None if member.status in GROUP_MANAGERS else ONLY_GROUP_ADMINS
-
-
-def _not_allowed(update: Update, ctx: BotContext) -> str | None:
+def _not_allowed(update: Update, ctx: BotContext, tr: Tr) -> str | None:
     """None when this chat may subscribe: anyone may, unless `telegram.allow` lists the
     chats that may (the admins' own chats may always)."""
     t = ctx.config.telegram
     chat = update.effective_chat
     if not t.allow or chat.id in t.allow or chat.id in t.admins:
         return None
-    return (f"This bot serves only the chats its operator lists. To be added, send them this "
-            f"chat's id, {chat.id} (for telegram.allow).")
-
-
-def _chat(update: Update) -> int:
-    return update.effective_chat.id
+    return tr._("This bot serves only the chats its operator lists. To be added, send them "
+                "this chat's id, {chat} (for telegram.allow).", chat=chat.id)
 
 
 def _stamp(dt: datetime) -> str:
@@ -214,100 +162,119 @@ def _keyboard(action: str, names: list[str]) -> InlineKeyboardMarkup:
                                  for n in names])
 
 
-def _subscribe(ctx: BotContext, chat: int, name: str) -> str:
+def _subscribe(ctx: BotContext, tr: Tr, chat: int, name: str) -> str:
     if ctx.config.watchlist(name) is None:
-        known = ", ".join(w.name for w in ctx.config.watchlists) or "none configured"
-        return f"There is no watchlist called “{name}”. Watchlists: {known}."
+        known = ", ".join(w.name for w in ctx.config.watchlists) or tr._("none configured")
+        return tr._("There is no watchlist called “{name}”. Watchlists: {known}.", name=name,
+                    known=known)
     if ctx.store.chats.subscribe(chat, name, ctx.now()):
-        return f"Subscribed to {name}. You will hear about each new story once, and again " \
-               "only when a figure changes. /unsubscribe " + name + " to stop."
-    return f"This chat already follows {name}."
+        return tr._("Subscribed to {name}. You will hear about each new story once, and "
+                    "again only when a figure changes. /unsubscribe {name} to stop.",
+                    name=name)
+    return tr._("This chat already follows {name}.", name=name)
 
 
-def _unsubscribe(ctx: BotContext, chat: int, name: str) -> str:
+def _unsubscribe(ctx: BotContext, tr: Tr, chat: int, name: str) -> str:
     if ctx.store.chats.unsubscribe(chat, name):
-        return f"Unsubscribed from {name}."
-    return f"This chat does not follow “{name}”. /list shows what it follows."
+        return tr._("Unsubscribed from {name}.", name=name)
+    return tr._("This chat does not follow “{name}”. /list shows what it follows.", name=name)
+
+
+def _follows_nothing(tr: Tr) -> str:
+    return tr._("This chat follows no watchlist. /watchlists lists them.")
 
 
 # -- the handlers ------------------------------------------------------------------------------
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    tr = _tr(update, _ctx(context))
     await _answer(update, context,
-                  "vigia watches news feeds and tells you once per story — then again only "
-                  "when a number changes (a death toll, a strike count).\n\n"
-                  "Start with /watchlists, then /subscribe <name>.\n\n" + HELP)
+                  tr._("vigia watches news feeds and tells you once per story — then again "
+                       "only when a number changes (a death toll, a strike count).")
+                  + "\n\n" + tr._("Start with /watchlists, then /subscribe <name>.")
+                  + "\n\n" + help_text(tr))
 
 
 async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    text = HELP
-    if _is_admin(update, _ctx(context)):
-        text += "\n\nAdmin:\n" + ADMIN_HELP
+    ctx = _ctx(context)
+    tr = _tr(update, ctx)
+    text = help_text(tr)
+    if _is_admin(update, ctx):
+        text += "\n\n" + tr._("Admin:") + "\n" + help_text(tr, ADMIN_COMMANDS)
     await _answer(update, context, text)
 
 
 async def watchlists(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
+    tr = _tr(update, ctx)
     if not ctx.config.watchlists:
-        await _answer(update, context, "No watchlists are configured yet.")
+        await _answer(update, context, tr._("No watchlists are configured yet."))
         return
     mine = set(ctx.store.chats.subscriptions(_chat(update)))
     lines = []
     for w in ctx.config.watchlists:
-        mark = " (subscribed)" if w.name in mine else ""
-        lines.append(f"• {w.name}{mark} — {w.description or 'no description'}")
-    await _answer(update, context, "Watchlists:\n" + "\n".join(lines)
-                  + "\n\n/subscribe <name> to follow one.")
+        mark = " " + tr._("(subscribed)") if w.name in mine else ""
+        lines.append(f"• {w.name}{mark} — {w.description or tr._('no description')}")
+    await _answer(update, context, tr._("Watchlists:") + "\n" + "\n".join(lines)
+                  + "\n\n" + tr._("/subscribe <name> to follow one."))
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
-    if refusal := _not_allowed(update, ctx) or await _refusal(update, context):
+    tr = _tr(update, ctx)
+    if refusal := _not_allowed(update, ctx, tr) or await _refusal(update, context):
         await _answer(update, context, refusal)
         return
+    remember_language(update, ctx, subscribing=True)
     if not context.args:
         mine = set(ctx.store.chats.subscriptions(_chat(update)))
         names = [w.name for w in ctx.config.watchlists if w.name not in mine]
         if not names:
-            await _answer(update, context, "This chat already follows every watchlist."
-                          if ctx.config.watchlists else "No watchlists are configured yet.")
+            await _answer(update, context, tr._("This chat already follows every watchlist.")
+                          if ctx.config.watchlists
+                          else tr._("No watchlists are configured yet."))
             return
-        await _answer(update, context, "Which watchlist? (or /subscribe <name>)",
+        await _answer(update, context, tr._("Which watchlist? (or /subscribe <name>)"),
                       _keyboard("sub", names))
         return
     await _answer(update, context,
-                  "\n".join(_subscribe(ctx, _chat(update), n) for n in context.args))
+                  "\n".join(_subscribe(ctx, tr, _chat(update), n) for n in context.args))
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
+    tr = _tr(update, ctx)
     if refusal := await _refusal(update, context):
         await _answer(update, context, refusal)
         return
     if not context.args:
         names = ctx.store.chats.subscriptions(_chat(update))
         if not names:
-            await _answer(update, context,
-                          "This chat follows no watchlist. /watchlists lists them.")
+            await _answer(update, context, _follows_nothing(tr))
             return
-        await _answer(update, context, "Stop which one? (or /unsubscribe <name>)",
+        await _answer(update, context, tr._("Stop which one? (or /unsubscribe <name>)"),
                       _keyboard("unsub", names))
         return
     await _answer(update, context,
-                  "\n".join(_unsubscribe(ctx, _chat(update), n) for n in context.args))
+                  "\n".join(_unsubscribe(ctx, tr, _chat(update), n) for n in context.args))
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
+    tr = _tr(update, ctx)
     query = update.callback_query
-    refusal = _not_allowed(update, ctx) if (query.data or "").startswith("sub:") else None
+    subscribing = (query.data or "").startswith("sub:")
+    refusal = _not_allowed(update, ctx, tr) if subscribing else None
     if refusal := refusal or await _refusal(update, context):
         # A popup for the one who pressed; the buttons stay for an admin to use.
         await query.answer(refusal, show_alert=True)
         return
     action, _, name = (query.data or "").partition(":")
     chat = query.message.chat.id if query.message else query.from_user.id
-    text = _subscribe(ctx, chat, name) if action == "sub" else _unsubscribe(ctx, chat, name)
+    if subscribing:
+        remember_language(update, ctx, subscribing=True)
+    text = (_subscribe(ctx, tr, chat, name) if action == "sub"
+            else _unsubscribe(ctx, tr, chat, name))
     await query.answer(clip(text, 200))
     if query.message:
         ctx.sender.answer(chat, text, edit=query.message.message_id)
@@ -315,29 +282,32 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def list_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
+    tr = _tr(update, ctx)
     chat = _chat(update)
     names = ctx.store.chats.subscriptions(chat)
-    text = ("This chat follows: " + ", ".join(names) if names
-            else "This chat follows no watchlist. /watchlists lists them.")
+    text = (tr._("This chat follows: {names}", names=", ".join(names)) if names
+            else _follows_nothing(tr))
     until = ctx.store.chats.muted_until(chat, ctx.now())
     if until:
-        text += f"\nMuted until {_stamp(until)} (/unmute to resume)."
+        text += "\n" + tr._("Muted until {when} (/unmute to resume).", when=_stamp(until))
     await _answer(update, context, text)
 
 
 async def id_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The ids the config asks for: this chat's (telegram.channels, telegram.allow) and the
     sender's (telegram.admins). Open to anyone: it is how one finds them."""
+    tr = _tr(update, _ctx(context))
     chat, user = update.effective_chat, update.effective_user
     if chat.type == ChatType.PRIVATE:
-        text = (f"Your id: {chat.id} (a private chat's id is its user's). Put it in "
-                "telegram.admins to use the admin commands, or in telegram.allow.")
+        text = tr._("Your id: {id} (a private chat's id is its user's). Put it in "
+                    "telegram.admins to use the admin commands, or in telegram.allow.",
+                    id=chat.id)
     else:
-        text = (f"This chat's id: {chat.id}. Put it in telegram.channels to send alerts here "
-                "(in a channel, the bot must be an admin allowed to post), or in "
-                "telegram.allow.")
+        text = tr._("This chat's id: {id}. Put it in telegram.channels to send alerts here "
+                    "(in a channel, the bot must be an admin allowed to post), or in "
+                    "telegram.allow.", id=chat.id)
         if user is not None and not user.is_bot:
-            text += f"\nYour user id: {user.id} (for telegram.admins)."
+            text += "\n" + tr._("Your user id: {id} (for telegram.admins).", id=user.id)
     await _answer(update, context, text)
 
 
@@ -360,7 +330,8 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     them if none), newest first and numbered for /story N, with their figures, outlet counts
     and links: where a poll's summary ("37 more stories") points."""
     ctx = _ctx(context)
-    if refusal := _not_allowed(update, ctx):
+    tr = _tr(update, ctx)
+    if refusal := _not_allowed(update, ctx, tr):
         await _answer(update, context, refusal)
         return
     chat = _chat(update)
@@ -372,12 +343,13 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     names = list(dict.fromkeys(context.args or ())) or _followed(ctx, chat)
     found = stories.latest(ctx.store, names, LATEST)
     if not found.stories:
-        await _answer(update, context, "No stories yet for " + ", ".join(names or ["you"]) + ".")
+        await _answer(update, context, tr._("No stories yet for {names}.",
+                                            names=", ".join(names) or tr._("you")))
         return
     _remember(ctx, chat, [s.id for s in found.stories])
-    n = len(found.stories)
-    header = (f"The latest {n} {'story' if n == 1 else 'stories'} ({', '.join(names)}), "
-              "newest first:")
+    header = tr.n_("The latest {n} story ({names}), newest first:",
+                   "The latest {n} stories ({names}), newest first:", len(found.stories),
+                   names=", ".join(names))
     await _answer(update, context, stories_text(found.stories, found.figures, header)
                   + "\n\n/story N: a story's timeline, and a chart of the figures that rose.")
 
@@ -427,7 +399,7 @@ async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rose, its chart as a picture, drawn in a child process (see chart.py): the loop (polls,
     deliveries) never waits for it, and the daemon never holds matplotlib's memory."""
     ctx = _ctx(context)
-    if refusal := _not_allowed(update, ctx):
+    if refusal := _not_allowed(update, ctx, _tr(update, ctx)):
         await _answer(update, context, refusal)
         return
     try:
@@ -463,84 +435,111 @@ async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
+    tr = _tr(update, ctx)
     if refusal := await _refusal(update, context):
         await _answer(update, context, refusal)
         return
-    usage = "For how long? For example /mute 2h, /mute 30m or /mute 1d."
+    usage = tr._("For how long? For example /mute 2h, /mute 30m or /mute 1d.")
     if not context.args:
         await _answer(update, context, usage)
         return
     try:
         span = parse_duration("".join(context.args))
     except ValueError:
-        await _answer(update, context, f"“{' '.join(context.args)}” is not a duration. {usage}")
+        await _answer(update, context, tr._("“{text}” is not a duration.",
+                                            text=" ".join(context.args)) + " " + usage)
         return
     span = min(span, MAX_MUTE)
     until = ctx.now() + span
     ctx.store.chats.set_mute(_chat(update), until)
-    await _answer(update, context, f"Muted until {_stamp(until)}: alerts meanwhile are "
-                  "skipped, not saved for later. /unmute to resume sooner.")
+    await _answer(update, context, tr._("Muted until {when}: alerts meanwhile are skipped, "
+                                        "not saved for later. /unmute to resume sooner.",
+                                        when=_stamp(until)))
 
 
 async def unmute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
+    tr = _tr(update, ctx)
     if refusal := await _refusal(update, context):
         await _answer(update, context, refusal)
         return
     chat = _chat(update)
     was = ctx.store.chats.muted_until(chat, ctx.now())
     ctx.store.chats.set_mute(chat, None)
-    await _answer(update, context, "Alerts resumed." if was else "This chat was not muted.")
+    await _answer(update, context, tr._("Alerts resumed.") if was
+                  else tr._("This chat was not muted."))
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
+    tr = _tr(update, ctx)
     if not _is_admin(update, ctx):
-        await _answer(update, context, "/status is for the bot's admins (telegram.admins).")
+        await _answer(update, context, tr._("/{command} is for the bot's admins "
+                                            "(telegram.admins).", command="status"))
         return
     feeds_ = ctx.store.feeds.all()
     failing = [f for f in feeds_ if f.errors and not f.disabled]
     disabled = [f for f in feeds_ if f.disabled]
     q = ctx.store.outbox.deliveries(TELEGRAM).counts()
     lines = [
-        f"Feeds: {len(ctx.config.feeds)} configured, {len(failing)} failing, "
-        f"{len(disabled)} disabled",
-        f"Queue: {ctx.store.outbox.pending_count()} alerts to fan out, {q['queued']} messages "
-        f"and {ctx.store.chats.edits_queued()} edits to send; {q['sent']} sent, "
-        f"{q['failed']} failed",
-        f"Subscribed chats: {ctx.store.chats.subscriber_count()}",
+        tr._("Feeds: {configured} configured, {failing} failing, {disabled} disabled",
+             configured=len(ctx.config.feeds), failing=len(failing), disabled=len(disabled)),
+        tr._("Queue: {pending} alerts to fan out, {queued} messages and {edits} edits to "
+             "send; {sent} sent, {failed} failed", pending=ctx.store.outbox.pending_count(),
+             queued=q["queued"], edits=ctx.store.chats.edits_queued(), sent=q["sent"],
+             failed=q["failed"]),
+        tr._("Subscribed chats: {n}", n=ctx.store.chats.subscriber_count()),
     ]
+    if held := len(ctx.sender.holding):
+        lines.append(tr.n_("Held for a digest or quiet hours: {n} chat's messages",
+                           "Held for a digest or quiet hours: {n} chats' messages", held))
     if ctx.config.apprise:
         a = ctx.store.outbox.deliveries(APPRISE).counts()
-        lines.append(f"Apprise: {len(ctx.config.apprise)} destinations; {a['queued']} to send, "
-                     f"{a['sent']} sent, {a['failed']} failed")
+        lines.append(tr.n_("Apprise: {n} destination; {queued} to send, {sent} sent, "
+                           "{failed} failed",
+                           "Apprise: {n} destinations; {queued} to send, {sent} sent, "
+                           "{failed} failed", len(ctx.config.apprise), queued=a["queued"],
+                           sent=a["sent"], failed=a["failed"]))
     for f in failing[:5]:
-        lines.append(f"• failing ({f.errors}×): {f.url} — {f.last_error}")
+        lines.append("• " + tr._("failing ({errors}×): {url} — {error}", errors=f.errors,
+                                 url=f.url, error=f.last_error))
     last = ctx.store.outbox.last()
     if last:
-        lines.append(f"Last alert: {_stamp(last.at)} {last.kind} [{last.watchlist}] "
-                     f"{last.title}")
+        lines.append(tr._("Last alert: {when} {kind} [{watchlist}] {title}",
+                          when=_stamp(last.at), kind=last.kind, watchlist=last.watchlist,
+                          title=last.title))
     else:
-        lines.append("Last alert: none yet")
+        lines.append(tr._("Last alert: none yet"))
     await _answer(update, context, "\n".join(lines))
+
+
+def _feed_state(tr: Tr, st) -> str:
+    if st.disabled:
+        return tr._("disabled")
+    if st.errors:
+        return tr._("failing ({errors}×)", errors=st.errors)
+    return tr._("ok") if st.last_ok else tr._("not fetched yet")
 
 
 async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = _ctx(context)
+    tr = _tr(update, ctx)
     if not _is_admin(update, ctx):
-        await _answer(update, context, "/feeds is for the bot's admins (telegram.admins).")
+        await _answer(update, context, tr._("/{command} is for the bot's admins "
+                                            "(telegram.admins).", command="feeds"))
         return
     if not ctx.config.feeds:
-        await _answer(update, context, "No feeds are configured.")
+        await _answer(update, context, tr._("No feeds are configured."))
         return
     lines = []
     for feed in ctx.config.feeds:
         st = ctx.store.feeds.get(feed.url)
-        state = ("disabled" if st.disabled else f"failing ({st.errors}×)" if st.errors
-                 else "ok" if st.last_ok else "not fetched yet")
-        last = _stamp(st.last_ok) if st.last_ok else "never"
-        lines.append(f"• {feed.name or st.title or feed.url}: {state}, last ok {last}, "
-                     f"{st.items_seen} items\n  {feed.url}")
+        last = _stamp(st.last_ok) if st.last_ok else tr._("never")
+        lines.append("• " + tr.n_("{name}: {state}, last ok {last}, {n} item",
+                                  "{name}: {state}, last ok {last}, {n} items", st.items_seen,
+                                  name=feed.name or st.title or feed.url,
+                                  state=_feed_state(tr, st), last=last)
+                     + f"\n  {feed.url}")
     await _answer(update, context, "\n".join(lines))
 
 
@@ -552,7 +551,9 @@ async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ours = bool(target) and target.lower() == (context.bot.username or "").lower()
     if update.effective_chat.type != ChatType.PRIVATE and not ours:
         return
-    await _answer(update, context, f"I don't know {name}. The commands are:\n{HELP}")
+    tr = _tr(update, _ctx(context))
+    await _answer(update, context, tr._("I don't know {command}. The commands are:",
+                                        command=name) + "\n" + help_text(tr))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -29,7 +29,7 @@ import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from telegram import LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
@@ -41,8 +41,12 @@ from telegram.error import (
     TelegramError,
 )
 
+from ..i18n import ENGLISH, Tr
+from ..model import Alert
 from ..store import TELEGRAM, Backoff, Head, Store
-from .html import MAX_MESSAGE, alert_html, clip, digest_html, to_plain
+from ..subscribers.digest import compose
+from ..subscribers.schedule import Plan, decide
+from .html import MAX_MESSAGE, alert_html, clip, digest_html, held_html, to_plain
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +112,7 @@ class Note:
 
 @dataclass(frozen=True)
 class Job:
-    kind: str  # "notice" | "answer" | "send" | "digest" | "edit"
+    kind: str  # "notice" | "answer" | "send" | "digest" | "held" | "edit"
     chat_id: int
     alert_id: int = 0
     message_id: int = 0
@@ -116,9 +120,12 @@ class Job:
     version: int = 0
     attempts: int = 0
     note: Note | None = None
+    reason: str = ""  # of a "held" job: "digest" or "quiet"
 
 
-_PRIORITY = {"notice": 0, "answer": 0, "send": 1, "digest": 1, "edit": 2}
+_PRIORITY = {"notice": 0, "answer": 0, "send": 1, "digest": 1, "held": 1, "edit": 2}
+# The queue a held chat's digest reads at most; more goes in the next one, right after.
+HELD_READ = 1000
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -139,9 +146,21 @@ class Sender:
                  unreachable: Callable[[int, str], None],
                  migrated: Callable[[int, int], None] | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 redact: Callable[[str], str] = str) -> None:
+                 redact: Callable[[str], str] = str,
+                 language_of: Callable[[int], Tr] = lambda chat_id: ENGLISH,
+                 plans: Callable[[], dict[int, Plan]] = dict,
+                 wall: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 digest_stories: int = 20) -> None:
         self.bot = bot
         self.store = store
+        self.language_of = language_of  # the language a chat's alerts are written in
+        # The chats whose alerts wait for a digest or past quiet hours, and how (read for
+        # each pick: a /digest takes effect at once); the decision clock their times and the
+        # alerts' ages are read on (the daemon's, which a test may set).
+        self.plans = plans
+        self.wall = wall
+        self.digest_stories = digest_stories
+        self.holding: dict[int, datetime] = {}  # chat -> when its held alerts go out
         self.queue = store.outbox.deliveries(TELEGRAM)
         self.pacing = pacing
         # Applied to every text the sender stores or sends that it did not write itself: an
@@ -239,16 +258,14 @@ class Sender:
         candidates: list[tuple[Job, float]] = []
         for note in self._notes:
             candidates.append((Job(note.kind, note.chat_id, text=note.text, note=note), 0.0))
-        for head in self.queue.heads():
-            kind = "digest" if self.pacing.too_late(head, now_wall) else "send"
-            candidates.append((Job(kind, head.destination, alert_id=head.alert_id,
-                                   attempts=head.attempts), head.due - now_wall))
+        heads, delay = self._heads()
+        candidates += [(job, due - now_wall) for job, due in heads]
         for edit in self.store.chats.queued_edits():
             candidates.append((Job("edit", edit.chat_id, message_id=edit.message_id,
                                    text=edit.html, version=edit.version,
                                    attempts=edit.attempts), edit.due - now_wall))
         best: tuple | None = None
-        delay = idle
+        delay = min(delay, idle)
         for job, not_before in candidates:
             if job.chat_id in self._busy:
                 continue
@@ -262,6 +279,31 @@ class Sender:
             if best is None or key < best[0]:
                 best = (key, job)
         return (best[1], 0.0) if best else (None, delay)
+
+    def _heads(self) -> tuple[list[tuple[Job, float]], float]:
+        """Each chat's next delivery job with the wall-clock time it is due, and how long
+        until the first held chat's alerts go out. A chat with a digest or quiet hours has
+        its queue held until its time (`holding`), then sent as one message ("held")."""
+        plans, now = self.plans(), self.wall()
+        jobs, delay, holding = [], float("inf"), {}
+        for head in self.queue.heads():
+            since = datetime.fromtimestamp(head.since, UTC)
+            what, until = decide(plans.get(head.destination), since, now)
+            if what == "wait":
+                holding[head.destination] = until
+                delay = min(delay, max((until - now).total_seconds(), 0.001))
+                continue
+            if what == "digest":
+                plan = plans[head.destination]
+                job = Job("held", head.destination, alert_id=head.alert_id,
+                          attempts=head.attempts, reason="digest" if plan.digest else "quiet")
+            else:
+                kind = "digest" if self.pacing.too_late(head, now.timestamp()) else "send"
+                job = Job(kind, head.destination, alert_id=head.alert_id,
+                          attempts=head.attempts)
+            jobs.append((job, head.due))
+        self.holding = holding
+        return jobs, delay
 
     def _launch(self, job: Job) -> None:
         now = self.clock()
@@ -292,6 +334,8 @@ class Sender:
                 await self._deliver(job)
             elif job.kind == "digest":
                 await self._digest(job)
+            elif job.kind == "held":
+                await self._held(job)
             elif job.kind == "edit":
                 await self._edit(job)
             else:
@@ -338,7 +382,8 @@ class Sender:
         if alert is None:
             self.queue.failed(job.alert_id, job.chat_id, "alert no longer stored")
             return
-        markup = alert_html(alert, self.store.items.story(alert.story))
+        tr = self.language_of(job.chat_id)
+        markup = alert_html(alert, self.store.items.story(alert.story), tr=tr)
         reply_to = (self.queue.first_message(job.chat_id, alert.story)
                     if alert.kind == "update" else None)
         reply = (ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
@@ -349,33 +394,59 @@ class Sender:
                                                reply_parameters=reply,
                                                link_preview_options=NO_PREVIEW)
 
-        message = await self._with_plain_fallback(send, markup, alert.text, job)
+        # The stored text is the English one (the console's); another language falls back to
+        # its own markup as plain text.
+        plain = alert.text if tr.code == ENGLISH.code else to_plain(markup)
+        message = await self._with_plain_fallback(send, markup, plain, job)
         self.queue.sent(job.alert_id, job.chat_id, time.time(), message.message_id)
 
-    async def _digest(self, job: Job) -> None:
-        """What is queued for the chat, as one message (see Pacing.too_late). Each alert in
-        it is marked sent; those that did not fit stay queued, for the next one."""
+    def _queued_alerts(self, chat_id: int, limit: int = 200) -> list[tuple[int, Alert]]:
+        """The alerts queued for a chat, oldest first (a row whose alert is gone is failed)."""
         alerts = []
-        for alert_id in self.queue.queued(job.chat_id):
+        for alert_id in self.queue.queued(chat_id, limit):
             alert = self.store.outbox.alert(alert_id)
             if alert is None:
-                self.queue.failed(alert_id, job.chat_id, "alert no longer stored")
+                self.queue.failed(alert_id, chat_id, "alert no longer stored")
             else:
                 alerts.append((alert_id, alert))
-        if not alerts:
-            return
-        markup, taken = digest_html([a for _, a in alerts])
+        return alerts
 
+    async def _send_together(self, job: Job, markup: str, alert_ids: list[int],
+                             reason: str) -> None:
+        """One message for several alerts; they are marked sent with its record in one
+        transaction, after Telegram took it (a crash in between sends it again)."""
         async def send(text: str, parse_mode: str | None) -> Message:
             return await self.bot.send_message(job.chat_id, text, parse_mode=parse_mode,
                                                link_preview_options=NO_PREVIEW)
 
-        await self._with_plain_fallback(send, markup, to_plain(markup), job)
-        now = time.time()
-        for alert_id, _ in alerts[:taken]:
-            self.queue.sent(alert_id, job.chat_id, now)
+        message = await self._with_plain_fallback(send, markup, to_plain(markup), job)
+        self.queue.sent_together(job.chat_id, alert_ids, time.time(), message.message_id,
+                                 reason)
+
+    async def _digest(self, job: Job) -> None:
+        """What is queued for the chat, as one message (see Pacing.too_late). Those that did
+        not fit stay queued, for the next one."""
+        alerts = self._queued_alerts(job.chat_id)
+        if not alerts:
+            return
+        markup, taken = digest_html([a for _, a in alerts], tr=self.language_of(job.chat_id))
+        await self._send_together(job, markup, [i for i, _ in alerts[:taken]], "pacing")
         log.info("telegram: %d alerts to %s combined in one message (its queue was long)",
                  taken, job.chat_id)
+
+    async def _held(self, job: Job) -> None:
+        """A chat's digest, or what its quiet hours held: every story queued, once each,
+        newest first. The stories that do not fit (telegram.digest.max_stories, the length
+        of a message) stay queued and go out in the next message, right after."""
+        entries = compose(self._queued_alerts(job.chat_id, HELD_READ))
+        if not entries:
+            return
+        markup, taken = held_html(entries, tr=self.language_of(job.chat_id),
+                                  reason=job.reason, max_stories=self.digest_stories)
+        ids = [i for entry in entries[:taken] for i in entry.alert_ids]
+        await self._send_together(job, markup, ids, job.reason)
+        log.info("telegram: %s to %s: %d stories of %d alerts in one message", job.reason,
+                 job.chat_id, taken, len(ids))
 
     async def _edit(self, job: Job) -> None:
         async def edit(text: str, parse_mode: str | None) -> Message | bool:
@@ -442,7 +513,7 @@ class Sender:
 
     def _fail(self, job: Job, error: str) -> None:
         error = self.redact(error)
-        if job.kind in ("send", "digest"):  # a digest's failure is its head's
+        if job.kind in ("send", "digest", "held"):  # a digest's failure is its head's
             self.queue.failed(job.alert_id, job.chat_id, error)
         elif job.kind == "edit":
             self.store.chats.edit_done(job.chat_id, job.message_id, job.version, error,
@@ -452,7 +523,7 @@ class Sender:
 
     def _retry(self, job: Job, at: float, error: str, *, count: bool = True) -> None:
         error = self.redact(error)
-        if job.kind in ("send", "digest"):
+        if job.kind in ("send", "digest", "held"):
             self.queue.retry(job.alert_id, job.chat_id, at, error, count=count)
         elif job.kind == "edit":
             self.store.chats.edit_retry(job.chat_id, job.message_id, job.version, at, error,

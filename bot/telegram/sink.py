@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -30,9 +31,13 @@ from telegram.warnings import PTBDeprecationWarning
 
 from ..config import Config
 from ..errors import ConfigError
-from ..model import Story
+from ..i18n import LANGUAGES, translator
+from ..model import Alert, Story
 from ..store import Store
+from ..subscribers.filters import REPORTS_READ, passes, report_of
+from ..subscribers.schedule import Plan
 from .commands import BotContext, bot_commands, register_handlers
+from .common import chat_language
 from .html import alert_html, clip
 from .redact import Redaction
 from .sender import Pacing, Sender
@@ -84,6 +89,11 @@ def one_line(exc: Exception, base_url: str) -> str:
     return clip(" ".join(str(exc).split()), 300)
 
 
+# Each pick of the sender reads the timed chats; their few distinct specs parse once.
+_plan = functools.lru_cache(maxsize=4096)(
+    lambda digest, quiet, timezone: Plan.of(digest=digest, quiet=quiet, timezone=timezone))
+
+
 class TelegramSink:
     def __init__(self, config: Config, store: Store, token: str, *,
                  pacing: Pacing | None = None, poll_timeout: int = 30,
@@ -110,11 +120,15 @@ class TelegramSink:
             .job_queue(None).build())
         self.sender = Sender(self.app.bot, store, pacing or pacing_from_config(config),
                              unreachable=self._unreachable, migrated=self._migrated,
-                             redact=self.redaction.filter.redact)
+                             redact=self.redaction.filter.redact,
+                             language_of=lambda chat: chat_language(store, config, chat),
+                             plans=self.plans, wall=now,
+                             digest_stories=config.telegram.digest.max_stories)
         register_handlers(self.app, BotContext(config, store, now, self.sender))
         self._starter: asyncio.Task | None = None
         self._moved: dict[int, int] = {}  # configured group id -> its supergroup's id
         self._unreachable_channels: set[int] = set()
+        self._unreadable_times: set[int] = set()
         self._nobody_warned = False
 
     @classmethod
@@ -158,7 +172,12 @@ class TelegramSink:
                                         allowed_updates=ALLOWED_UPDATES,
                                         error_callback=self._polling_error)
         try:
-            await app.bot.set_my_commands(bot_commands())
+            # The menu in each language, and in `telegram.language` for the others.
+            await app.bot.set_my_commands(bot_commands(translator(
+                self.config.telegram.language)))
+            for code in LANGUAGES:
+                await app.bot.set_my_commands(bot_commands(translator(code)),
+                                              language_code=code)
         except TelegramError as exc:  # the command menu is a nicety; never fatal
             log.warning("telegram: cannot set the command menu: %s", exc)
         log.info("telegram: online as @%s", app.bot.username)
@@ -227,12 +246,37 @@ class TelegramSink:
                 watchlist = pending.alert.watchlist
                 chats = self.store.chats.recipients(watchlist, self.channels_for(watchlist), now,
                                                     allowed=allowed)
+                chats = self._filtered(pending.alert, chats)
                 queued += len(self.sender.queue.queue(pending.id, chats, dispatch=True))
         if queued:
             self.sender.wake()
         elif fanned:
             self._warn_if_nobody()
         return queued
+
+    def plans(self) -> dict[int, Plan]:
+        """The chats with a digest or quiet hours (/digest, /quiet), in their time zones."""
+        out = {}
+        for chat, times in self.store.chats.timed().items():
+            try:
+                out[chat] = _plan(times.digest, times.quiet,
+                                  times.timezone or self.config.telegram.timezone)
+            except ValueError:  # a zone the system no longer knows: as if none were set
+                if chat not in self._unreadable_times:  # said once, not at every pick
+                    self._unreadable_times.add(chat)
+                    log.warning("telegram: chat %s: cannot read its times %s; sending its "
+                                "alerts as they come", chat, times)
+        return out
+
+    def _filtered(self, alert: Alert, chats: list[int]) -> list[int]:
+        """The chats whose /filters let `alert` through (read from the store only when one
+        of them has filters for its watchlist)."""
+        rules = self.store.chats.filters_of(alert.watchlist)
+        if not any(chat in rules for chat in chats):
+            return chats
+        report = report_of(alert, self.store.items.figures(alert.story),
+                           self.store.items.texts(alert.items[-REPORTS_READ:]))
+        return [chat for chat in chats if chat not in rules or passes(rules[chat], report)]
 
     def allowed(self) -> set[int] | None:
         """The chats `telegram.allow` lets receive alerts (with the admins' own chats; the
@@ -259,8 +303,10 @@ class TelegramSink:
         False when some are still waiting (a retry later than `timeout`, or offline)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            if (not self.sender.queue.queued_count() and not self.store.chats.edits_queued()
-                    and self.sender.idle):
+            # What waits for a digest or the end of quiet hours is settled for now.
+            waiting = [h for h in self.sender.queue.heads()
+                       if h.destination not in self.sender.holding]
+            if not waiting and not self.store.chats.edits_queued() and self.sender.idle:
                 return True
             if asyncio.get_running_loop().time() >= deadline:
                 return False
@@ -283,15 +329,17 @@ class TelegramSink:
         """More outlets joined an alerted story: queue an edit of every first message sent
         about it (coalesced per message). Returns the edits queued."""
         queued = 0
-        texts: dict[int, str] = {}
+        texts: dict[tuple[int, str], str] = {}  # (alert, language) -> its new text
         for sent in self.sender.queue.first_messages(story.id):
-            if sent.alert_id not in texts:
+            tr = self.sender.language_of(sent.destination)
+            key = (sent.alert_id, tr.code)
+            if key not in texts:
                 alert = self.store.outbox.alert(sent.alert_id)
                 if alert is None:
                     continue
-                texts[sent.alert_id] = alert_html(alert, story)
+                texts[key] = alert_html(alert, story, tr=tr)
             queued += self.store.chats.queue_edit(sent.destination, sent.message_id,
-                                                  sent.alert_id, texts[sent.alert_id])
+                                                  sent.alert_id, texts[key])
         if queued:
             self.sender.wake()
         return queued
