@@ -52,7 +52,9 @@ class Change:
     sources: tuple[str, ...] = ()  # outlets that reported the new value
 
 
-AlertKind = Literal["new_story", "update"]
+# "summary": the daemon's one message for the stories of a poll past alerts.max_per_poll
+# (never in `vigia replay`'s output, whose kinds are the contract's two)
+AlertKind = Literal["new_story", "update", "summary"]
 
 
 @dataclass(frozen=True, slots=True)
