@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.grouping.features import analyze, tokens
-from bot.text import read_data
+from bot.text import read_data, words_of
+from bot.text.tables import all_stop_words
 
 # A Tuesday: "Monday" in its text is the day before.
 TUESDAY = datetime(2026, 3, 17, 9, 0, tzinfo=UTC)
@@ -173,10 +174,11 @@ def test_carrying_out_a_strike_is_no_cargo():
         assert "c:carry" in tokens(text, lang), text
 
 
-# The lexicon's own example rows (bot/data/events.yaml, concepts.yaml, places.yaml): each row
-# is a headline, its language and what the grouper must read in it.
+# The lexicon's own example rows (bot/data/events.yaml, concepts.yaml, news.yaml, places.yaml):
+# each row is a headline, its language and what the grouper must read in it.
 KIND_ROWS = read_data("events.yaml")["examples"]
-TOKEN_ROWS = read_data("concepts.yaml")["examples"] + read_data("places.yaml")["examples"]
+TOKEN_ROWS = (read_data("concepts.yaml")["examples"] + read_data("news.yaml")["examples"]
+              + read_data("places.yaml")["examples"])
 
 
 @pytest.mark.parametrize(("lang", "title", "kinds"), KIND_ROWS,
@@ -233,3 +235,27 @@ def test_a_broken_topic_file_is_one_line_naming_it(cli, config_file, tmp_path):
                           "m.yaml")
     result = cli("check", "--config", str(missing))
     assert result.code == 2 and "no such topic" in result.err
+
+
+def test_the_news_vocabulary_names_no_stop_word():
+    """A stop word is dropped before the vocabulary is read (bot/data/lang/<code>.yaml)."""
+    stop = all_stop_words()
+    for key, forms in read_data("news.yaml")["concepts"].items():
+        for form in forms:
+            words = words_of(str(form).rstrip("*"))
+            assert not (len(words) == 1 and words[0] in stop), (key, form)
+
+
+@pytest.mark.parametrize(("text", "lang", "absent"), [
+    ("au cœur de la ville", "fr", "c:court"),  # "cœur" folds to "cour"
+    ("la mayor parte de los heridos", "es", "c:mayor"),
+    ("il est en train de partir car il pleut", "fr", "c:vehicle"),
+    ("fifty miles from the coast", "en", "c:thousands"),
+    ("hundreds of people", "en", "c:sink"),  # "hund*" (hundir) is no "hundreds"
+    ("the US Geological Survey said", "en", "c:survey"),
+    ("a drug interdiction operation", "en", "c:ban"),
+    ("Caen et Rennes", "fr", "c:decrease"),
+    ("Nevada", "en", "c:snow"),
+])
+def test_words_of_another_meaning_stay_out_of_the_news_vocabulary(text, lang, absent):
+    assert absent not in tokens(text, lang)

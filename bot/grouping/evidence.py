@@ -62,7 +62,6 @@ class Frame:
 
     lang: str
     when: datetime
-    source: str  # the feed it came from
     # the words (and concepts) of the headline, the lead and the whole text; the kinds,
     # places, figures and days are weighed apart below, so the words are words only
     title: tuple[str, ...]
@@ -89,7 +88,7 @@ class Frame:
     subject: tuple[str, ...]  # the headline's first name or place group ("Trinidad PM")
 
     @classmethod
-    def of(cls, doc: Doc, when: datetime, lex: Lexicon, source: str = "") -> Frame:
+    def of(cls, doc: Doc, when: datetime, lex: Lexicon) -> Frame:
         info = lex.kind_info
         places = doc.places - lex.seas
         tokens = tuple(dict.fromkeys(doc.title + doc.body))
@@ -98,7 +97,7 @@ class Frame:
         horizon = when.date() + timedelta(days=1)
         days = tuple(sorted(d.isoformat() for d in doc.dates if d <= horizon))
         return cls(
-            lang=doc.lang, when=when, source=source,
+            lang=doc.lang, when=when,
             title=tuple(t for t in dict.fromkeys(doc.title) if _is_word(t)),
             lead=tuple(sorted(t for t in doc.lead if _is_word(t))),
             text=tuple(t for t in tokens if _is_word(t)),
@@ -211,12 +210,6 @@ def title_wording(p: Pair) -> float:
     if p.a.lang != p.b.lang:
         return 0.0
     return fuzz.token_sort_ratio(p.a.title_text, p.b.title_text) / 100.0
-
-
-def same_source(p: Pair) -> float:
-    """Both from one feed: an outlet seldom reports one event twice, and what its reports
-    share may be its own boilerplate ("our correspondent reports")."""
-    return float(bool(p.a.source) and p.a.source == p.b.source)
 
 
 def other_language(p: Pair) -> float:
@@ -397,8 +390,7 @@ def another(p: Pair) -> float:
 
 
 EVIDENCE: tuple[Callable[[Pair], float], ...] = (
-    title_words, no_title_word, lead_words, text_words, title_wording, same_source,
-    other_language,
+    title_words, no_title_word, lead_words, text_words, title_wording, other_language,
     related_kind, rare_kind, kinds_differ,
     same_town, seas_differ, rare_kind_and_place, recurring_kind_place_day,
     recurring_kind_place_other_day,
@@ -486,15 +478,17 @@ def _rare(frame: Frame, lex: Lexicon) -> bool:
 
 
 def _town_in(town: str, tokens: tuple[str, ...]) -> bool:
-    """A town named in other words: the same token, or the same first letters ("p:valence",
-    "p:valencia": towns are written in each language's way)."""
-    head = town[:TOWN_PREFIX]
-    return any(t == town or (t.startswith("p:") and t[:TOWN_PREFIX] == head) for t in tokens)
+    """A town named in other words: the same token, or one spelled nearly alike ("p:valence",
+    "p:valencia", "p:sevilla", "p:seville": towns are written in each language's way), but
+    not "Puerto Ayacucho" for "Puerto La Cruz"."""
+    return any(t == town or (t.startswith("p:") and fuzz.ratio(t, town) >= TOWN_LIKENESS)
+               for t in tokens)
 
 
-# How many characters of a town's token ("p:" and its first five letters) say it is the same
-# town in another language: Valence/Valencia, Séville/Sevilla, Saragosse/Zaragoza is missed.
-TOWN_PREFIX = 7
+# How alike two towns' tokens must be (rapidfuzz ratio) to be one town in two languages:
+# Valence/Valencia 84, Séville/Sevilla 89; Maracaibo/Maracay 80 and Puerto Ayacucho/Puerto La
+# Cruz 73 are two towns each.
+TOWN_LIKENESS = 82
 
 
 def towns_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:

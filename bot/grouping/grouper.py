@@ -45,17 +45,16 @@ from .features import Doc, analyze
 # The fitted weights of the evidence (bench/fit_grouping.py prints them and the figures of
 # each labelled set when it is left out of the fit; bench/README.md, "Grouping").
 WEIGHTS: dict[str, float] = {
-    "title_words": 1.62, "no_title_word": -0.11, "lead_words": 5.73, "text_words": 3.87,
-    "title_wording": 0.83, "same_source": 0.29, "other_language": 1.15, "related_kind": 0.22,
-    "rare_kind": -0.05, "kinds_differ": -1.65, "same_town": 1.77, "seas_differ": -2.73,
-    "rare_kind_and_place": 0.13, "recurring_kind_place_day": -0.35,
-    "recurring_kind_place_other_day": -1.05, "same_day": 0.58, "days_differ": -1.23,
-    "days_apart": -0.66, "published_same_day": 0.58, "rare_event_days_apart": 0.52,
-    "shared_names": 0.67, "subjects_differ": -0.78, "recurring_tolls_differ": -1.9,
-    "rare_kind_tolls": 0.55, "shared_numbers": 0.81, "magnitudes_differ": -1.98,
-    "another": -0.81,
+    "title_words": 1.68, "no_title_word": -0.08, "lead_words": 5.98, "text_words": 4.61,
+    "title_wording": 0.34, "other_language": 0.84, "related_kind": 0.19, "rare_kind": -0.05,
+    "kinds_differ": -1.65, "same_town": 1.71, "seas_differ": -2.71, "rare_kind_and_place": 0.14,
+    "recurring_kind_place_day": -0.39, "recurring_kind_place_other_day": -1.11, "same_day": 0.59,
+    "days_differ": -1.21, "days_apart": -0.65, "published_same_day": 0.56,
+    "rare_event_days_apart": 0.52, "shared_names": 0.5, "subjects_differ": -0.77,
+    "recurring_tolls_differ": -2.0, "rare_kind_tolls": 0.54, "shared_numbers": 0.76,
+    "magnitudes_differ": -1.87, "another": -0.81,
 }
-INTERCEPT = -2.49
+INTERCEPT = -2.36
 
 
 def story_id_for(item_id: str) -> str:
@@ -166,7 +165,7 @@ class Grouper:
         return analyze(item.title, item.summary, item.language, item.published, self.topics)
 
     def _frame(self, item: Item, doc: Doc | None = None) -> Frame:
-        return Frame.of(doc or self.analyze(item), item.published, self.lex, item.feed)
+        return Frame.of(doc or self.analyze(item), item.published, self.lex)
 
     def assign(self, item: Item, now: datetime, doc: Doc | None = None) -> tuple[str, bool]:
         """The story for `item` and whether it is new. `now` is the caller's clock; `doc`
