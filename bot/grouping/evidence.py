@@ -39,15 +39,20 @@ def _is_word(token: str) -> bool:
 
 def _subject(doc: Doc, lex: Lexicon) -> tuple[str, ...]:
     """The names and places the headline starts with ("Trinidad and Tobago prime minister
-    praises ..." -> the country), if it starts so. A capitalised first word is no name
-    here: headlines start with verbs too ("Suman 324 muertos ...")."""
+    praises ..." -> the country), after a title or role if one comes first ("President
+    Piñera calls for peace" -> Piñera). A capitalised first word is no name here: headlines
+    start with verbs too ("Suman 324 muertos ...")."""
     run: list[str] = []
-    for tok in doc.title:
+    for k, tok in enumerate(doc.title):
         if tok in doc.names or (tok.startswith(("p:", "n:")) and tok not in lex.seas):
             run.append(tok)
-        else:
+        elif run or k >= SUBJECT_REACH or not tok.startswith("c:"):
             break
     return tuple(dict.fromkeys(run))
+
+
+# A headline's subject may follow this many words of role or title ("Former Defence Minister")
+SUBJECT_REACH = 2
 
 
 # Magnitudes of one quake differ by a few tenths between agencies (7.7, 7.8).
