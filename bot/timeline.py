@@ -211,6 +211,19 @@ def chart_caption(story: Story, series: Sequence[Series], *, tr: Tr = ENGLISH) -
     return f"{story.title[:300]}\n" + "\n".join(steps)
 
 
+def chart_words(tr: Tr = ENGLISH) -> dict[str, str]:
+    """The chart's own words, for its legend and time axis (chart.figure draws them), and the
+    strftime formats of its dates that name a month: matplotlib's own in English ("Oct-15",
+    "2025-Oct-15"), numbers elsewhere, as the bot writes dates ("10-15", "2025-10-15"),
+    since a month's name would be English whatever the reader's language."""
+    return {"highest": tr._("highest reported"), "each": tr._("each report"),
+            "time": tr._("time of report (UTC)"),
+            "month": tr.p_("chart date", "%b"), "day": tr.p_("chart date", "%b-%d"),
+            "month_offset": tr.p_("chart date", "%Y-%b"),
+            "day_offset": tr.p_("chart date", "%Y-%b-%d"),
+            "minute_offset": tr.p_("chart date", "%Y-%b-%d %H:%M")}
+
+
 def stories_text(stories: Sequence[Story], figures: Mapping[str, Mapping[str, int]],
                  header: str, *, tr: Tr = ENGLISH) -> str:
     """A numbered list of stories, newest first: what /latest and `vigia stories` print."""

@@ -198,6 +198,8 @@ READ_IN = {
         "chart": "Chart: killed, campaign toll over time.",
         "caption": f"{storydata.TITLE}\nkilled: 3 → 4 → 6\ncampaign toll: 80 → 81 → 83 → 86",
         "labels": ["killed", "campaign toll"],
+        "words": {"highest": "highest reported", "each": "each report",
+                  "time": "time of report (UTC)"},
     },
     "es": {
         "header": "Las últimas 3 noticias (venezuela, sahel), de la más reciente a la más "
@@ -218,6 +220,8 @@ READ_IN = {
         "caption": f"{storydata.TITLE}\nmuertos: 3 → 4 → 6\n"
                    "balance de la campaña: 80 → 81 → 83 → 86",
         "labels": ["muertos", "balance de la campaña"],
+        "words": {"highest": "máximo publicado", "each": "cada artículo",
+                  "time": "hora de publicación (UTC)"},
     },
     "fr": {
         "header": "Les 3 dernières histoires (venezuela, sahel), de la plus récente à la plus "
@@ -238,14 +242,24 @@ READ_IN = {
         "caption": f"{storydata.TITLE}\ntués : 3 → 4 → 6\n"
                    "bilan de la campagne : 80 → 81 → 83 → 86",
         "labels": ["tués", "bilan de la campagne"],
+        "words": {"highest": "maximum publié", "each": "chaque article",
+                  "time": "heure de publication (UTC)"},
     },
 }
 
 
 @pytest.mark.parametrize("code, lang", [("en", "en"), ("es", "es"), ("fr-FR", "fr")])
 def test_latest_and_story_speak_the_users_language(api: FakeBotAPI, store: Store, code: str,
-                                                   lang: str) -> None:
+                                                   lang: str, monkeypatch) -> None:
     want = READ_IN[lang]
+    asked = []
+    draw_apart = chart.draw_apart
+
+    async def drawing(title, series, **kwargs):
+        asked.append(kwargs["words"])
+        return await draw_apart(title, series, **kwargs)
+
+    monkeypatch.setattr(chart, "draw_apart", drawing)
 
     async def main() -> tuple[str, str, str, bytes]:
         async with running(make_config(api), store):
@@ -266,6 +280,11 @@ def test_latest_and_story_speak_the_users_language(api: FakeBotAPI, store: Store
     assert caption == want["caption"]
     _, _, texts = chart.png_info(png)
     assert [d["label"] for d in json.loads(texts[chart.SERIES_KEY])] == want["labels"]
+    # the legend's and the time axis's words, and its dates: numbers, but in English
+    [words] = asked
+    assert {k: words[k] for k in want["words"]} == want["words"]
+    assert (words["day"], words["day_offset"]) == (
+        ("%b-%d", "%Y-%b-%d") if lang == "en" else ("%m-%d", "%Y-%m-%d"))
 
 
 def test_what_story_says_when_it_cannot_show_one_is_in_spanish(api: FakeBotAPI, store: Store,

@@ -37,7 +37,7 @@ from .. import chart, stories
 from ..config import parse_duration
 from ..i18n import N_, Tr
 from ..store import APPRISE, TELEGRAM
-from ..timeline import chart_caption, stories_text, timeline_text
+from ..timeline import chart_caption, chart_words, stories_text, timeline_text
 from . import filtering, settings
 from .common import (
     CANNOT_CHECK,
@@ -425,7 +425,7 @@ async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         async with ctx.drawing:  # one child process at a time, whoever asks
             png = await chart.draw_apart(seen.story.title, seen.series,
-                                         cache=_chart_cache(ctx))
+                                         words=chart_words(tr), cache=_chart_cache(ctx))
     except chart.ChartError as exc:
         log.error("telegram: the chart of story %s: %s", seen.story.id, exc)
         await _answer(update, context, tr._(CHART_FAILED))
