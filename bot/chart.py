@@ -25,12 +25,12 @@ import os
 import struct
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from .errors import UsageError
-from .timeline import Point, Series
+from .timeline import Point, Series, chart_words
 
 EXTRA = "pip install 'vigia[charts]'"
 NEEDS = f"charts need matplotlib: {EXTRA}"
@@ -58,9 +58,10 @@ def series_data(series: Sequence[Series]) -> list[dict[str, Any]]:
              "highest": [[at.isoformat(), v] for at, v in s.highest]} for s in series]
 
 
-def figure(title: str, series: Sequence[Series]) -> Any:
+def figure(title: str, series: Sequence[Series], words: Mapping[str, str] | None = None) -> Any:
     """The matplotlib Figure: one panel per figure, sharing the time axis; each report's
-    value as a dot, the highest known value as a step line."""
+    value as a dot, the highest known value as a step line. `words`: the legend's and the
+    time axis's (timeline.chart_words, in the reader's language; English without)."""
     try:
         from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
         from matplotlib.figure import Figure
@@ -68,6 +69,7 @@ def figure(title: str, series: Sequence[Series]) -> Any:
         raise UsageError(NEEDS) from None
     if not series:
         raise ValueError("no figure rose: nothing to chart")
+    words = {**chart_words(), **(words or {})}
     fig = Figure(figsize=(WIDTH_IN, 1.2 + ROW_IN * len(series)), dpi=DPI,
                  layout="constrained")
     axes = fig.subplots(len(series), 1, sharex=True, squeeze=False)[:, 0]
@@ -79,9 +81,9 @@ def figure(title: str, series: Sequence[Series]) -> Any:
         if last > times[-1]:
             times, values = [*times, last], [*values, values[-1]]
         ax.step(times, values, where="post", color="#c0392b", linewidth=2,
-                label="highest reported")
+                label=words["highest"])
         ax.plot([p.at for p in s.points], [p.value for p in s.points], "o", color="#34495e",
-                markersize=5, label="each report")
+                markersize=5, label=words["each"])
         for at, v in s.highest:
             ax.annotate(str(v), (at, v), textcoords="offset points", xytext=(0, 6),
                         ha="center", fontsize=9)
@@ -91,16 +93,20 @@ def figure(title: str, series: Sequence[Series]) -> Any:
         ax.legend(loc="upper left", fontsize=8, frameon=False)
     locator = AutoDateLocator()
     axes[-1].xaxis.set_major_locator(locator)
-    axes[-1].xaxis.set_major_formatter(ConciseDateFormatter(locator))
-    axes[-1].set_xlabel("time of report (UTC)")
+    axes[-1].xaxis.set_major_formatter(ConciseDateFormatter(
+        locator, formats=["%Y", words["month"], "%d", "%H:%M", "%H:%M", "%S.%f"],
+        zero_formats=["", "%Y", words["month"], words["day"], "%H:%M", "%H:%M"],
+        offset_formats=["", "%Y", words["month_offset"], words["day_offset"],
+                        words["day_offset"], words["minute_offset"]]))
+    axes[-1].set_xlabel(words["time"])
     fig.suptitle(title if len(title) <= 90 else title[:89] + "…", fontsize=11)
     return fig
 
 
-def draw(title: str, series: Sequence[Series]) -> bytes:
+def draw(title: str, series: Sequence[Series], words: Mapping[str, str] | None = None) -> bytes:
     """The chart as PNG bytes, with its data in a `vigia:series` text chunk."""
     with _lock:
-        fig = figure(title, series)  # first: it says so when matplotlib is missing
+        fig = figure(title, series, words)  # first: it says so when matplotlib is missing
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         FigureCanvasAgg(fig)
@@ -128,13 +134,15 @@ class ChartError(Exception):
 CHILD_TIMEOUT = 60.0
 
 
-async def draw_apart(title: str, series: Sequence[Series], *, cache: str | None = None,
+async def draw_apart(title: str, series: Sequence[Series], *,
+                     words: Mapping[str, str] | None = None, cache: str | None = None,
                      timeout: float = CHILD_TIMEOUT) -> bytes:
     """`draw` in a child process (`python -m bot.chart`), so the caller never imports
     matplotlib; ChartError if it fails or takes longer than `timeout` seconds. `cache`: a
     writable folder for matplotlib's font cache, where its default (~/.config) may not be
     (systemd's DynamicUser has no home): without one it rebuilds the cache on every chart."""
-    payload = json.dumps({"title": title, "series": series_data(series)}).encode()
+    payload = json.dumps({"title": title, "series": series_data(series),
+                          "words": dict(words or {})}).encode()
     env = dict(os.environ)
     if cache and "MPLCONFIGDIR" not in env:
         env["MPLCONFIGDIR"] = cache
@@ -154,9 +162,9 @@ async def draw_apart(title: str, series: Sequence[Series], *, cache: str | None 
 
 
 def main() -> int:
-    """`python -m bot.chart`: {"title", "series"} on stdin, the PNG on stdout."""
+    """`python -m bot.chart`: {"title", "series", "words"} on stdin, the PNG on stdout."""
     request = json.loads(sys.stdin.buffer.read())
-    png = draw(request["title"], series_from_data(request["series"]))
+    png = draw(request["title"], series_from_data(request["series"]), request.get("words"))
     sys.stdout.buffer.write(png)
     sys.stdout.buffer.flush()
     return 0

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from .i18n import ENGLISH, Tr
 from .model import Story
 from .store import Store
 from .timeline import Entry, Series, chart_series, figures_by_story, timeline
@@ -42,24 +43,27 @@ def latest(store: Store, watchlists: Sequence[str] | None, limit: int,
     return Latest(stories, figures_by_story(rows))
 
 
-def find(store: Store, key: str) -> Story:
-    """A story by its id, or by the start of it (at least MIN_PREFIX characters)."""
+def find(store: Store, key: str, *, tr: Tr = ENGLISH) -> Story:
+    """A story by its id, or by the start of it (at least MIN_PREFIX characters); NoSuchStory
+    says otherwise in `tr`'s language (English for the shell)."""
     key = key.strip()
     story = store.items.story(key)
     if story is not None:
         return story
     if len(key) < MIN_PREFIX:
-        raise NoSuchStory(f"no story {key!r}: give a story's id (as /latest or `vigia stories` "
-                          "show it), or its first few characters")
+        raise NoSuchStory(tr._("no story {key!r}: give a story's id (as /latest or `vigia "
+                               "stories` show it), or its first few characters", key=key))
     found = store.items.stories_by_prefix(key)
     if len(found) == 1:
         return found[0]
     if found:
-        raise NoSuchStory(f"more than one story starts with {key!r}: give more of its id")
-    raise NoSuchStory(f"no story {key!r}: give a story's id as /latest or `vigia stories` "
-                      "show it")
+        raise NoSuchStory(tr._("more than one story starts with {key!r}: give more of its id",
+                               key=key))
+    raise NoSuchStory(tr._("no story {key!r}: give a story's id as /latest or `vigia stories` "
+                           "show it", key=key))
 
 
-def look(store: Store, story: Story) -> Look:
+def look(store: Store, story: Story, *, tr: Tr = ENGLISH) -> Look:
+    """The story's timeline and the series of its chart, labelled in `tr`'s language."""
     entries = timeline([(r.item, r.seen, r.facts) for r in store.items.reports(story.id)])
-    return Look(story, entries, chart_series(entries))
+    return Look(story, entries, chart_series(entries, tr=tr))

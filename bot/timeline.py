@@ -10,8 +10,9 @@ rises when a report gives a value above the highest of every earlier report; a l
 value is stale or disputed, shown but never a rise.
 
 Every text a reader sees is built by one function here (`story_heading`, `entry_line`,
-`timeline_text`, `stories_text`, `chart_caption`), so a later message catalogue has one place
-per message to take over.
+`timeline_text`, `stories_text`, `chart_caption`, and the chart's labels), in the language of
+the `Tr` it is given: the chat's on Telegram, English (the default) for `vigia stories` and
+`vigia story`. The words are the catalogue's (bot/locale), the fact labels the alerts'.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .i18n import ENGLISH, Tr
+from .i18n.labels import ORDER, fact_label
 from .model import Fact, Item, Story
-from .render import LABELS, ORDER
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,60 +100,70 @@ def figures_by_story(rows: Iterable[tuple[str, str, int]]) -> dict[str, dict[str
     return {story: story_figures(values) for story, values in grouped.items()}
 
 
-def chart_series(entries: Sequence[Entry]) -> list[Series]:
+def chart_series(entries: Sequence[Entry], *, tr: Tr = ENGLISH) -> list[Series]:
     """The figures worth a chart: those that rose after their first report (a figure told
-    once, or only repeated, is a number, not a curve), in the alerts' order of facts."""
+    once, or only repeated, is a number, not a curve), in the alerts' order of facts, each
+    labelled in `tr`'s language."""
     out = []
-    names = sorted({n for e in entries for n in e.figures},
-                   key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
-    for name in names:
+    for name in _ordered({n for e in entries for n in e.figures}):
         points = tuple(Point(e.at, e.figures[name], e.outlet) for e in entries
                        if name in e.figures)
         highest = tuple((e.at, e.figures[name]) for e in entries if name in e.rose)
         if len(highest) >= 2:
-            out.append(Series(name, LABELS.get(name, name), points, highest))
+            out.append(Series(name, fact_label(tr, name), points, highest))
     return out
 
 
+def _ordered(names: Iterable[str]) -> list[str]:
+    """Fact names in the alerts' order of facts, any unknown one after them."""
+    return sorted(names, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
+
+
 # -- texts ---------------------------------------------------------------------------------------
+# Each takes the reader's `Tr` (English, the default, for the shell): the chat's language on
+# Telegram. Fact labels are the alerts' (i18n/labels.py); times are UTC, written as the rest
+# of the bot writes them.
 
 def _stamp(at: datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def describe(figures: Mapping[str, int]) -> str:
+def describe(figures: Mapping[str, int], *, tr: Tr = ENGLISH) -> str:
     """'killed: 5 · campaign toll: 87', in the alerts' order of facts."""
-    names = sorted(figures, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
-    return " · ".join(f"{LABELS.get(n, n)}: {figures[n]}" for n in names)
+    return " · ".join(tr._("{label}: {value}", label=fact_label(tr, n), value=figures[n])
+                      for n in _ordered(figures))
 
 
-def _count(n: int, noun: str, plural: str) -> str:
-    return f"{n} {noun if n == 1 else plural}"
-
-
-def story_heading(story: Story, figures: Mapping[str, int], reports: int) -> str:
-    languages = ", ".join(story.languages)
-    lines = [f"Story {story.id}: {story.title}",
-             f"{_count(reports, 'report', 'reports')} from "
-             f"{_count(len(set(story.outlets)), 'outlet', 'outlets')}"
-             + (f" ({languages})" if languages else "")
-             + f", {_stamp(story.first_seen)} to {_stamp(story.last_seen)}"]
+def story_heading(story: Story, figures: Mapping[str, int], reports: int, *,
+                  tr: Tr = ENGLISH) -> str:
+    values = {"reports": tr.n_("{n} report", "{n} reports", reports),
+              "outlets": tr.n_("{n} outlet", "{n} outlets", len(set(story.outlets))),
+              "first": _stamp(story.first_seen), "last": _stamp(story.last_seen)}
+    lines = [tr._("Story {id}: {title}", id=story.id, title=story.title)]
+    if story.languages:
+        lines.append(tr._("{reports} from {outlets} ({languages}), {first} to {last}",
+                          languages=", ".join(story.languages), **values))
+    else:
+        lines.append(tr._("{reports} from {outlets}, {first} to {last}", **values))
     if figures:
-        lines.append("Figures (highest reported): " + describe(figures))
+        lines.append(tr._("Figures (highest reported): {figures}",
+                          figures=describe(figures, tr=tr)))
     return "\n".join(lines)
 
 
-def entry_line(e: Entry, title_width: int = 70) -> str:
+def entry_line(e: Entry, title_width: int = 70, *, tr: Tr = ENGLISH) -> str:
     """'2025-10-02 18:10  AP (en)  killed: 5 (rose from 3)  — Title'."""
     said = []
-    for name in sorted(e.figures, key=lambda n: (ORDER.index(n) if n in ORDER else 9, n)):
-        text = f"{LABELS.get(name, name)}: {e.figures[name]}"
+    for name in _ordered(e.figures):
+        label, value = fact_label(tr, name), e.figures[name]
         if name in e.rose and e.rose[name] is not None:
-            text += f" (rose from {e.rose[name]})"
-        said.append(text)
+            said.append(tr._("{label}: {value} (rose from {old})", label=label, value=value,
+                             old=e.rose[name]))
+        else:
+            said.append(tr._("{label}: {value}", label=label, value=value))
     title = e.title if len(e.title) <= title_width else e.title[:title_width - 1] + "…"
     return (f"{e.at:%Y-%m-%d %H:%M}  {e.outlet} ({e.language or '?'})  "
-            f"{'; '.join(said) or 'no figures'}  — {title}")
+            f"{'; '.join(said) or tr._('no figures')}  — {title}")
 
 
 # A timeline longer than this shows the first report, every report that raised a figure and
@@ -174,38 +186,54 @@ def pick(entries: Sequence[Entry], limit: int = MAX_ENTRIES) -> list[int]:
 
 
 def timeline_text(story: Story, entries: Sequence[Entry], *, charted: Sequence[str] = (),
-                  limit: int = MAX_ENTRIES) -> str:
+                  limit: int = MAX_ENTRIES, tr: Tr = ENGLISH) -> str:
     """The story's timeline as /story and `vigia story` print it."""
     figures = story_figures((n, v) for e in entries for n, v in e.figures.items())
-    lines = [story_heading(story, figures, len(entries)), "", "Timeline (UTC):"]
+    lines = [story_heading(story, figures, len(entries), tr=tr), "", tr._("Timeline (UTC):")]
     shown = pick(entries, limit)
     last = -1
     for i in shown:
         if i > last + 1:
-            lines.append(f"  … {_count(i - last - 1, 'report', 'reports')} with no new figure")
-        lines.append(entry_line(entries[i]))
+            lines.append("  … " + tr.n_("{n} report with no new figure",
+                                        "{n} reports with no new figure", i - last - 1))
+        lines.append(entry_line(entries[i], tr=tr))
         last = i
     if charted:
-        lines += ["", "Chart: " + ", ".join(LABELS.get(n, n) for n in charted) + " over time."]
+        lines += ["", tr._("Chart: {figures} over time.",
+                           figures=", ".join(fact_label(tr, n) for n in charted))]
     return "\n".join(lines)
 
 
-def chart_caption(story: Story, series: Sequence[Series]) -> str:
+def chart_caption(story: Story, series: Sequence[Series], *, tr: Tr = ENGLISH) -> str:
     """The picture's caption (Telegram allows 1,024 characters): each figure's told steps."""
-    steps = [f"{s.label}: " + " → ".join(str(v) for _, v in s.highest) for s in series]
+    steps = [tr._("{label}: {value}", label=fact_label(tr, s.fact),
+                  value=" → ".join(str(v) for _, v in s.highest)) for s in series]
     return f"{story.title[:300]}\n" + "\n".join(steps)
 
 
+def chart_words(tr: Tr = ENGLISH) -> dict[str, str]:
+    """The chart's own words, for its legend and time axis (chart.figure draws them), and the
+    strftime formats of its dates that name a month: matplotlib's own in English ("Oct-15",
+    "2025-Oct-15"), numbers elsewhere, as the bot writes dates ("10-15", "2025-10-15"),
+    since a month's name would be English whatever the reader's language."""
+    return {"highest": tr._("highest reported"), "each": tr._("each report"),
+            "time": tr._("time of report (UTC)"),
+            "month": tr.p_("chart date", "%b"), "day": tr.p_("chart date", "%b-%d"),
+            "month_offset": tr.p_("chart date", "%Y-%b"),
+            "day_offset": tr.p_("chart date", "%Y-%b-%d"),
+            "minute_offset": tr.p_("chart date", "%Y-%b-%d %H:%M")}
+
+
 def stories_text(stories: Sequence[Story], figures: Mapping[str, Mapping[str, int]],
-                 header: str) -> str:
+                 header: str, *, tr: Tr = ENGLISH) -> str:
     """A numbered list of stories, newest first: what /latest and `vigia stories` print."""
     lines = [header]
     for n, story in enumerate(stories, 1):
-        outlets = len(set(story.outlets))
-        figs = describe(figures.get(story.id, {}))
+        outlets = tr.n_("{n} outlet", "{n} outlets", len(set(story.outlets)))
+        figs = describe(figures.get(story.id, {}), tr=tr)
         link = story.links[0][1] if story.links else ""
         lines.append(f"{n}. {_stamp(story.last_seen)}: {story.title} — "
                      + (f"{figs} — " if figs else "")
-                     + f"{_count(outlets, 'outlet', 'outlets')} [{story.id}]"
+                     + f"{outlets} [{story.id}]"
                      + (f"\n   {link}" if link else ""))
     return "\n".join(lines)

@@ -12,10 +12,18 @@ import pytest
 import storydata
 
 from bot import chart
+from bot.i18n import translator
 from bot.model import Fact, Item
 from bot.store import Store
 from bot.stories import NoSuchStory, find, latest, look
-from bot.timeline import chart_series, figures_by_story, pick, timeline, timeline_text
+from bot.timeline import (
+    chart_series,
+    chart_words,
+    figures_by_story,
+    pick,
+    timeline,
+    timeline_text,
+)
 
 T0 = datetime(2025, 10, 1, 12, 0, tzinfo=UTC)
 
@@ -97,6 +105,46 @@ def test_the_chart_draws_the_series_values_on_labelled_date_axes():
 
     assert [num2date(x) for x in dots.get_xdata(orig=False)] == [p.at for p in series[0].points]
     assert "ConciseDateFormatter" in type(ax.xaxis.get_major_formatter()).__name__
+
+
+def test_the_chart_speaks_the_readers_language():
+    es = translator("es")
+    entries = timeline([report(0, "A", {"deaths": 3}), report(3, "B", {"deaths": 5})])
+    fig = chart.figure("Una noticia", chart_series(entries, tr=es), chart_words(es))
+    [ax] = fig.axes
+    assert ax.get_ylabel() == "muertos" and ax.get_xlabel() == "hora de publicación (UTC)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["máximo publicado",
+                                                                   "cada artículo"]
+    # its dates in numbers, as the bot writes them, not an English month's name
+    dates = ax.xaxis.get_major_formatter()
+    assert (dates.zero_formats[3], dates.offset_formats[3]) == ("%m-%d", "%Y-%m-%d")
+    assert not any("%b" in f for f in [*dates.formats, *dates.zero_formats,
+                                       *dates.offset_formats])
+    english = chart.figure("A story", chart_series(entries)).axes[0].xaxis
+    assert english.get_major_formatter().zero_formats[3] == "%b-%d"  # matplotlib's own
+
+
+def test_the_chart_process_reads_the_words_it_is_sent(monkeypatch):
+    import io
+    import sys
+
+    drawn = {}
+
+    def figure(title, series, words=None):
+        drawn.update(title=title, labels=[s.label for s in series], words=words)
+        raise SystemExit(0)  # what was asked is all this test wants
+
+    entries = timeline([report(0, "A", {"deaths": 3}), report(3, "B", {"deaths": 5})])
+    fr = translator("fr")
+    request = {"title": "Une histoire", "series": chart.series_data(chart_series(entries, tr=fr)),
+               "words": chart_words(fr)}
+    stdin = io.TextIOWrapper(io.BytesIO(json.dumps(request).encode()))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    monkeypatch.setattr(chart, "figure", figure)
+    with pytest.raises(SystemExit):
+        chart.main()
+    assert drawn == {"title": "Une histoire", "labels": ["tués"], "words": chart_words(fr)}
+    assert drawn["words"]["time"] == "heure de publication (UTC)"
 
 
 def test_the_png_is_valid_and_carries_the_values_it_draws():
@@ -220,6 +268,7 @@ def test_the_daemon_draws_in_a_child_process_and_never_imports_matplotlib(tmp_pa
 import asyncio, json, sys
 from datetime import UTC, datetime, timedelta
 from bot import chart
+from bot.i18n import translator
 from bot.model import Fact, Item
 from bot.timeline import chart_series, timeline
 t = datetime(2025, 10, 1, tzinfo=UTC)

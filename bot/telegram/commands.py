@@ -37,7 +37,7 @@ from .. import chart, stories
 from ..config import parse_duration
 from ..i18n import N_, Tr
 from ..store import APPRISE, TELEGRAM
-from ..timeline import chart_caption, stories_text, timeline_text
+from ..timeline import chart_caption, chart_words, stories_text, timeline_text
 from . import filtering, settings
 from .common import (
     CANNOT_CHECK,
@@ -336,9 +336,10 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     chat = _chat(update)
     if unknown_ := [n for n in context.args or () if ctx.config.watchlist(n) is None]:
-        known = ", ".join(w.name for w in ctx.config.watchlists) or "none configured"
-        await _answer(update, context, f"There is no watchlist called “{unknown_[0]}”. "
-                                       f"Watchlists: {known}.")
+        known = ", ".join(w.name for w in ctx.config.watchlists) or tr._("none configured")
+        await _answer(update, context, tr._("There is no watchlist called “{name}”. "
+                                            "Watchlists: {known}.", name=unknown_[0],
+                                            known=known))
         return
     names = list(dict.fromkeys(context.args or ())) or _followed(ctx, chat)
     found = stories.latest(ctx.store, names, LATEST)
@@ -350,20 +351,20 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     header = tr.n_("The latest {n} story ({names}), newest first:",
                    "The latest {n} stories ({names}), newest first:", len(found.stories),
                    names=", ".join(names))
-    await _answer(update, context, stories_text(found.stories, found.figures, header)
-                  + "\n\n/story N: a story's timeline, and a chart of the figures that rose.")
+    await _answer(update, context, stories_text(found.stories, found.figures, header, tr=tr)
+                  + "\n\n" + tr._("/story N: a story's timeline, and a chart of the figures "
+                                  "that rose."))
 
 
-STORY_USAGE = ("Which story? /story N, N as /latest lists them; /story <id>; or reply to an "
-               "alert with /story.")
-NOT_AN_ALERT = ("That message is not an alert about one story (a combined message, or one "
-                "older than the bot keeps). Try /latest, then /story N.")
-NO_CHARTS = ("(No chart: this bot cannot draw one; its operator can add it with "
-             f"{chart.EXTRA}.)")
-CHART_FAILED = "(The chart could not be drawn; the operator's log says why.)"
+STORY_USAGE = N_("Which story? /story N, N as /latest lists them; /story <id>; or reply to "
+                 "an alert with /story.")
+NOT_AN_ALERT = N_("That message is not an alert about one story (a combined message, or one "
+                  "older than the bot keeps). Try /latest, then /story N.")
+NO_CHARTS = N_("(No chart: this bot cannot draw one; its operator can add it with {extra}.)")
+CHART_FAILED = N_("(The chart could not be drawn; the operator's log says why.)")
 
 
-def _story_of(update: Update, ctx: BotContext, args: list[str]) -> str:
+def _story_of(update: Update, ctx: BotContext, tr: Tr, args: list[str]) -> str:
     """The id of the story /story names; NoSuchStory with what to say otherwise."""
     chat = _chat(update)
     message = update.effective_message
@@ -371,20 +372,21 @@ def _story_of(update: Update, ctx: BotContext, args: list[str]) -> str:
     if not args and replied is not None:
         found = ctx.store.outbox.deliveries(TELEGRAM).story_of_message(chat, replied.message_id)
         if found is None:
-            raise stories.NoSuchStory(NOT_AN_ALERT)
+            raise stories.NoSuchStory(tr._(NOT_AN_ALERT))
         return found
     if not args:
-        raise stories.NoSuchStory(STORY_USAGE)
+        raise stories.NoSuchStory(tr._(STORY_USAGE))
     key = args[0].lstrip("#")
     if key.isdigit():
         listed = ctx.listings.get(chat) or [
             s.id for s in stories.latest(ctx.store, _followed(ctx, chat), LATEST).stories]
         if not 1 <= int(key) <= len(listed):
-            raise stories.NoSuchStory(f"/latest lists {len(listed)} stories here: /story 1 to "
-                                      f"/story {len(listed)}." if listed else
-                                      "No stories yet: /latest lists them when there are.")
+            raise stories.NoSuchStory(
+                tr.n_("/latest lists {n} story here: /story 1.",
+                      "/latest lists {n} stories here: /story 1 to /story {n}.", len(listed))
+                if listed else tr._("No stories yet: /latest lists them when there are."))
         return listed[int(key) - 1]
-    return stories.find(ctx.store, key).id
+    return stories.find(ctx.store, key, tr=tr).id
 
 
 def _chart_cache(ctx: BotContext) -> str | None:
@@ -399,21 +401,22 @@ async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rose, its chart as a picture, drawn in a child process (see chart.py): the loop (polls,
     deliveries) never waits for it, and the daemon never holds matplotlib's memory."""
     ctx = _ctx(context)
-    if refusal := _not_allowed(update, ctx, _tr(update, ctx)):
+    tr = _tr(update, ctx)
+    if refusal := _not_allowed(update, ctx, tr):
         await _answer(update, context, refusal)
         return
     try:
         seen = stories.look(ctx.store, stories.find(ctx.store, _story_of(
-            update, ctx, list(context.args or ()))))
+            update, ctx, tr, list(context.args or ())), tr=tr), tr=tr)
     except stories.NoSuchStory as exc:
         text = str(exc)
         await _answer(update, context, text[:1].upper() + text[1:])
         return
     draw = bool(seen.series) and chart.available()
     text = timeline_text(seen.story, seen.entries,
-                         charted=[s.fact for s in seen.series] if draw else ())
+                         charted=[s.fact for s in seen.series] if draw else (), tr=tr)
     if seen.series and not draw:
-        text += "\n\n" + NO_CHARTS
+        text += "\n\n" + tr._(NO_CHARTS, extra=chart.EXTRA)
     await _answer(update, context, text)
     if not draw:
         return
@@ -422,14 +425,14 @@ async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         async with ctx.drawing:  # one child process at a time, whoever asks
             png = await chart.draw_apart(seen.story.title, seen.series,
-                                         cache=_chart_cache(ctx))
+                                         words=chart_words(tr), cache=_chart_cache(ctx))
     except chart.ChartError as exc:
         log.error("telegram: the chart of story %s: %s", seen.story.id, exc)
-        await _answer(update, context, CHART_FAILED)
+        await _answer(update, context, tr._(CHART_FAILED))
         return
     message = update.effective_message
     _ctx(context).sender.answer_photo(
-        _chat(update), png, chart_caption(seen.story, seen.series),
+        _chat(update), png, chart_caption(seen.story, seen.series, tr=tr),
         thread_id=message.message_thread_id if message and message.is_topic_message else None)
 
 
