@@ -513,6 +513,11 @@ async def _serve(live: _Live, service: Service, fetcher: Fetcher,
                             notify=telegram.notify_admins if telegram else None,
                             grew=telegram.story_grew if telegram else None)
             deliver()
+        except asyncio.CancelledError:
+            if not stop.is_set():
+                raise
+            # cut short at a stop after its 5 s: what it fetched is fetched again next time
+            log.info("poll of %s stopped before it ended", feed.url)
         finally:
             in_flight.discard(task)
 
@@ -531,11 +536,14 @@ async def _serve(live: _Live, service: Service, fetcher: Fetcher,
         await stop.wait()
         log.info("stopping: no new polls; waiting up to 5 s for %d in flight", len(in_flight))
     finally:
-        scheduler.shutdown(wait=False)
+        # No new runs, then the polls in flight get their 5 s: the scheduler's shutdown
+        # cancels the coroutines it runs, which would cut them short and log a traceback.
+        scheduler.pause()
         if in_flight:
             _, pending = await asyncio.wait(list(in_flight), timeout=5)
             for task in pending:
                 task.cancel()
+        scheduler.shutdown(wait=False)
         deliver()
 
 
