@@ -746,3 +746,56 @@ def test_a_toll_said_to_be_of_a_separate_matter_is_not_this_events(text, lang):
 ])
 def test_wordings_a_review_found_misread(title, summary, lang, want):
     assert {f.name: f.value for f in extract_facts(title, summary, lang)} == want
+
+
+# -- a toll recalled in a report of another happening ------------------------------------------
+
+
+@pytest.mark.parametrize("title, summary, lang", [
+    # the headline reports a happening that kills nobody (an aid package, a resignation, a
+    # deployment, arrests), even beside the disaster that is its cause
+    ("Government unveils a relief package for the storm-hit coast",
+     "The cabinet approved 2 billion for the coast on Tuesday. The storm has killed 61 people.",
+     "en"),
+    ("Regional governor resigns over his handling of the wildfires",
+     "The governor stepped down on Friday; the fires, which killed 34 people, burned for a week.",
+     "en"),
+    ("El Gobierno anuncia ayudas para los pueblos afectados por el temporal",
+     "El consejo de ministros aprobó 300 millones; el temporal deja ya 48 fallecidos.", "es"),
+    ("Detienen a tres constructores por el derrumbe de un edificio",
+     "La fiscalía acusa a los constructores de usar materiales baratos. El derrumbe dejó 19 "
+     "muertos.", "es"),
+    ("Le gouvernement déploie 2 000 militaires dans la région sinistrée",
+     "Les soldats aideront au déblaiement ; la tempête a fait 27 morts et 300 blessés.", "fr"),
+    # a protest recalls the toll of the disaster it is about
+    ("Thousands march against the mayor in the flooded town",
+     "Marchers demanded answers over the floods that killed 80 people and left 12 missing.",
+     "en"),
+    ("Des milliers de manifestants contre le maire après le séisme",
+     "Ils dénoncent la lenteur des secours ; le séisme a fait 112 morts.", "fr"),
+])
+def test_a_toll_recalled_below_the_headline_of_another_happening_is_not_its_own(
+        title, summary, lang):
+    assert facts(summary, lang, title=title) == {}
+
+
+@pytest.mark.parametrize("title, summary, lang, want", [
+    # the headline states the toll itself, or reports the happening that kills
+    ("Death toll climbs as the president visits the flooded valley",
+     "Officials counted 40 dead on Monday; the president promised aid.", "en", {"deaths": 40}),
+    ("El Gobierno envía ayuda; la cifra de muertos por el temporal sube",
+     "Las autoridades cuentan 48 fallecidos.", "es", {"deaths": 48}),
+    ("Rescuers search the rubble after the quake",
+     "The quake killed 73 people; teams pulled out two children overnight.", "en",
+     {"deaths": 73}),
+    # a protest's own dead: the report names no other happening that kills
+    ("Protesters march on the palace",
+     "Police fired on the crowd, and five protesters were killed.", "en", {"deaths": 5}),
+    ("Manifestation devant le palais : affrontements avec la police",
+     "Trois manifestants ont été tués lors des heurts.", "fr", {"deaths": 3}),
+    # a headline that names no kind: nothing is said
+    ("Officials under pressure", "Officials said on Monday that 40 people have died.", "en",
+     {"deaths": 40}),
+])
+def test_a_toll_below_a_headline_of_its_own_happening_stays(title, summary, lang, want):
+    assert facts(summary, lang, title=title) == want

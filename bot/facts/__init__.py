@@ -40,9 +40,11 @@ from dataclasses import dataclass
 
 from ..model import Fact
 from ..text import LANGUAGES, guess_language
-from .mentions import reading
+from ..text.happenings import headline
+from ..text.lexicon import lexicon
+from .mentions import reading, tokens_of
 from .rules import table
-from .scope import STORY, TOTAL, Mention, read_scope, rounded
+from .scope import DROPPED, STORY, TOTAL, Mention, read_scope, recalled, rounded, states_toll
 
 __all__ = ["Mention", "Reading", "explain", "extract_facts", "mentions"]
 
@@ -75,7 +77,16 @@ def mentions(title: str, summary: str, language: str | None) -> list[Mention]:
     lang = _lang(language, title, summary)
     texts = [(src, reading(text, lang)) for src, text in (("title", title),
                                                             ("summary", summary)) if text]
-    return read_scope(texts, table(lang))
+    found = read_scope(texts, table(lang))
+    below = [m for m in found if m.scope == STORY and m.source == "summary"
+             and m.kind in STORY_KINDS]
+    if below:
+        head = headline(*(tokens_of(text, lang) for text in (title, summary)), lang,
+                        lexicon())
+        why = "" if states_toll(texts, found, head.from_lead) else recalled(head, lexicon())
+        for m in below if why else ():
+            m.scope, m.reason = DROPPED, why
+    return found
 
 
 def _choose(found: list[Mention]) -> list[tuple[str, Mention]]:

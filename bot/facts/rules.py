@@ -22,8 +22,10 @@ those rows, tests/test_facts_rules.py):
   inside it is none: "the deadliest since 2001"), ``part`` (a figure of a part: "55 in
   Morelos, 11 in Puebla", "of whom 202"), ``hedge`` (a figure feared, not counted: "up to
   1,000 feared dead"), ``happening`` (a happening named: in the title or the first
-  sentence, it makes the later sentences' figures its own). ``weak: true`` marks a campaign cue that
-  a one-event clause overrides; ``reach: sentence`` a cue that reaches every mention of its
+  sentence, it makes the later sentences' figures its own), ``toll`` (a toll named, with or
+  without its figure: "death toll rises"; in the title it says the item reports a happening
+  that kills, see bot.facts.scope.recalled). ``weak: true`` marks a campaign cue that a
+  one-event clause overrides; ``reach: sentence`` a cue that reaches every mention of its
   sentence (not only of its clause); ``lede: false`` a cue that says nothing in the title
   or the first sentence (an earlier event named there is the one the item reports).
 
@@ -44,8 +46,10 @@ SLOT_MARKS = {"N": M_NUM, "ORD": M_ORD, "NO": M_CODE}
 FACT_KINDS = frozenset(("deaths", "injured", "missing", "survivors", "strikes"))
 CUE_KINDS = frozenset(("campaign", "prior", "lead", "before", "increment", "subseries",
                        "not_found", "labour", "one_event", "previous", "not_campaign", "part",
-                       "hedge", "happening"))
+                       "hedge", "happening", "toll"))
 TOLLS = frozenset(("rise", "bring"))
+# cues tried in the title and the first sentence only, whether or not a figure is read there
+LEDE_CUES = frozenset(("happening", "toll"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +104,7 @@ class Table:
     partitive: WordSet
     facts: Index  # the rules, tried in every sentence
     cues: Index  # the cues, tried only where a rule read a figure
-    lede: Index  # the happening cues, tried in the title and first sentence
+    lede: Index  # the happening and toll cues, tried in the title and first sentence
 
 
 def _index(rules: list[Rule]) -> Index:
@@ -243,5 +247,5 @@ def table(lang: str) -> Table:
         raise ValueError(f"{where}: rule ids repeat: {repeated}")
     partitive = WordSet(words_of(str(w)) for w in data.get("partitive") or ())
     return Table(lang, rules, built, partitive, _index([r for r in rules if r.fact]),
-                 _index([r for r in rules if r.cue and r.cue != "happening"]),
-                 _index([r for r in rules if r.cue == "happening"]))
+                 _index([r for r in rules if r.cue and r.cue not in LEDE_CUES]),
+                 _index([r for r in rules if r.cue in LEDE_CUES]))

@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..text.happenings import Headline
+from ..text.lexicon import MAYBE_TOLL, NO_TOLL, OWN_TOLL, Lexicon
 from .matcher import Sentence
 from .mentions import Hit, Reading
 from .rules import Table
@@ -47,6 +49,7 @@ class Mention:
     rule: str  # the table row that read it
     reason: str  # why this scope
     order: int = 0  # reading order in the item: the title's first
+    sent: int = 0  # its sentence's number in its text
     lede: bool = False  # read in the title or the summary's first sentence
     older: bool = False  # a tally from before this event ("prior to Thursday's strike")
     prefer: bool = False  # a whole named beside its part ("among the six killed")
@@ -208,7 +211,7 @@ def _mention(ctx: _Ctx, h: Hit, scope: str, reason: str, **kw: object) -> Mentio
     r = ctx.reading
     return Mention(h.rule.fact, int(h.value or 0), scope, ctx.source, r.sentence_text(h.sent),
                    r.span_text(h), h.rule.id, reason, prefer=h.rule.prefer, toll=h.rule.toll,
-                   lede=ctx.source == "title" or h.sent == 0, **kw)  # type: ignore[arg-type]
+                   lede=ctx.source == "title" or h.sent == 0, sent=h.sent, **kw)  # type: ignore[arg-type]
 
 
 def _dropping(ctx: _Ctx, h: Hit) -> str:
@@ -371,3 +374,44 @@ def rounded(a: int, b: int) -> bool:
             v, n = v // 10, n + 1
         return n
     return a >= 10 and zeros(a) > zeros(b) and abs(a - b) <= 0.2 * b
+
+
+def states_toll(readings: list[tuple[str, Reading]], found: list[Mention],
+                lead: bool) -> bool:
+    """Whether the title (with `lead`, the summary's first sentence too) states a toll: a
+    figure of people, or a toll named ("death toll rises")."""
+    def headline(source: str, sentence: int) -> bool:
+        return source == "title" or lead and sentence == 0
+
+    return any(m.kind != "strikes" and headline(m.source, m.sent) for m in found) or any(
+        c.rule.cue == "toll" and headline(src, c.sent)
+        for src, reading in readings for c in reading.cues)
+
+
+def recalled(head: Headline, lex: Lexicon) -> str:
+    """Why the figures of people below a headline that states no toll are another
+    happening's, recalled in passing, or "" (events.yaml, `tolls`). A headline that reports
+    a happening that kills nobody (a vote, an aid package, an arrest) recalls the toll of
+    another, even when it names it as its cause ("aid for flood-hit regions"); one that
+    reports a happening that kills at times (a protest) recalls the toll of a happening that
+    kills which the report names and the protest cannot be one with (the floods it is about;
+    clashes may be the protest's own). With no kind in the headline or the lead, nothing is
+    said."""
+    info = lex.kind_info
+    kinds = {k: info[k] for k in head.reported if k in info}
+    if not kinds:
+        return ""
+    tolls = {k.toll for k in kinds.values()}
+    if NO_TOLL in tolls and MAYBE_TOLL not in tolls:
+        named = ", ".join(sorted(k.name for k in kinds.values() if k.toll == NO_TOLL))
+        return f"recalled: the headline reports {named}, which kills nobody"
+    maybe = [k for k, v in kinds.items() if v.toll == MAYBE_TOLL]
+    if not maybe:
+        return ""  # it reports a happening that kills
+    for other in sorted(head.named | head.context | head.reported):
+        kind = info.get(other)
+        if kind is not None and kind.toll == OWN_TOLL and not any(
+                lex.kinds_meet(other, k) for k in maybe):
+            return (f"recalled: the headline reports {', '.join(info[k].name for k in maybe)}"
+                    f", the report names {kind.name}, another happening that kills")
+    return ""

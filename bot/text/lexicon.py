@@ -25,12 +25,16 @@ import yaml
 from .fold import fold
 from .tables import LANGUAGES, Phrases, read_data, words_of
 
+# Kind.toll: whether a report of the kind gives a toll of its own (events.yaml, `tolls`)
+OWN_TOLL, MAYBE_TOLL, NO_TOLL = "own", "maybe", ""
+
 
 @dataclass(frozen=True, slots=True)
 class Kind:
     name: str
     family: str
     serial: bool
+    toll: str = NO_TOLL
 
 
 @dataclass(slots=True)
@@ -102,6 +106,8 @@ def _kinds(lex: Lexicon, data: dict) -> None:
     lex.context = {lang: frozenset(str(w) for w in words)
                    for lang, words in (data.get("context") or {}).items()}
     families = data.get("families") or {}
+    tolls = data.get("tolls") or {}
+    own, maybe = set(tolls.get("own") or ()), set(tolls.get("maybe") or ())
     lex.compatible = frozenset(
         pair for a, b in families.get("compatible") or () for pair in ((a, b), (b, a)))
     lex.distinct = frozenset(families.get("distinct") or ())
@@ -113,8 +119,10 @@ def _kinds(lex: Lexicon, data: dict) -> None:
         lex.weak_kinds.setdefault(lang, Phrases())
     for name, spec in (data.get("kinds") or {}).items():
         token = sys.intern(f"e:{name}")
-        lex.kind_info[token] = Kind(name, str(spec.get("family", name)),
-                                    bool(spec.get("serial", False)))
+        family = str(spec.get("family", name))
+        toll = OWN_TOLL if own & {name, family} else MAYBE_TOLL if maybe & {name, family} \
+            else NO_TOLL
+        lex.kind_info[token] = Kind(name, family, bool(spec.get("serial", False)), toll)
         for section, target in (("words", lex.kinds), ("weak", lex.weak_kinds)):
             for lang, forms in (spec.get(section) or {}).items():
                 for form in forms:
@@ -196,4 +204,5 @@ def kind_words(lang: str, topics: Sequence[str] = ()) -> Phrases:
     return lexicon(tuple(topics)).kinds.get(lang, Phrases())
 
 
-__all__ = ["Kind", "Lexicon", "TopicError", "lexicon", "kind_words", "fold"]
+__all__ = ["MAYBE_TOLL", "NO_TOLL", "OWN_TOLL", "Kind", "Lexicon", "TopicError", "lexicon",
+           "kind_words", "fold"]

@@ -1,0 +1,98 @@
+"""What a report says happened: the kinds of events.yaml its headline reports, those it names
+only as the context ("aid after the quake"), and whether a happening of those kinds gives a
+toll of its own. The grouper compares the kinds (bot.grouping.features); the facts ask whose
+toll a figure is (bot.facts).
+
+    headline(title, summary, lang, lex) -> Headline   the kinds of the headline, else the lead
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable
+
+from .lexicon import Lexicon
+from .names import Mention, mentions
+from .tables import Language, language
+from .tokens import NONCOUNT, WORD, Token
+
+# How many words before a kind may make it the headline's context ("aid after the deadly
+# quake": the quake is why, the aid is what is reported).
+CONTEXT_REACH = 3
+
+
+def in_context(tokens: list[Token], k: int, context: frozenset[str]) -> bool:
+    """Whether a context word ("after", "tras", "apres") stands within reach before the
+    kind at tokens[k], in the same clause."""
+    for j in range(k - 1, max(-1, k - 1 - CONTEXT_REACH), -1):
+        t = tokens[j]
+        if t.kind != WORD:
+            return False
+        if t.norm in context:
+            return True
+    return False
+
+
+def lead_end(tokens: list[Token]) -> int:
+    """Where a summary's lead (its first sentence) ends."""
+    return next((k for k, t in enumerate(tokens) if k and t.first), len(tokens))
+
+
+def split_kinds(found: Iterable[Mention], tokens: list[Token], end: int,
+                context: frozenset[str]) -> tuple[set[str], set[str]]:
+    """(reported, context): the kinds named in tokens[:end], apart from those named as the
+    context of what is reported."""
+    reported: set[str] = set()
+    named_as_context: set[str] = set()
+    for m in found:
+        if m.token[0] == "e" and m.first < end:
+            (named_as_context if in_context(tokens, m.first, context) else reported).add(m.token)
+    return reported, named_as_context
+
+
+class Headline:
+    """The kinds a report's headline reports (the lead's when the headline names none), the
+    kinds it names as context, and (read when asked) every kind the report names."""
+
+    __slots__ = ("reported", "context", "from_lead", "_texts", "_named")
+
+    def __init__(self, title: list[Token], summary: list[Token], lang: str, lex: Lexicon):
+        tables = language(lang)
+        self._texts = (title, summary, tables, lex)
+        self._named: frozenset[str] | None = None
+        words = lex.context.get(tables.code, frozenset())
+        reported, context = split_kinds(_kinds(title, tables, lex), title, len(title), words)
+        self.from_lead = not reported
+        if not reported:  # the lead's, when the title reports none
+            lead = summary[:lead_end(summary)]
+            reported, more = split_kinds(_kinds(lead, tables, lex), lead, len(lead), words)
+            context |= more
+            self.from_lead = bool(reported)
+        self.reported = frozenset(reported)
+        self.context = frozenset(context - reported)
+
+    @property
+    def named(self) -> frozenset[str]:
+        if self._named is None:
+            title, summary, tables, lex = self._texts
+            self._named = frozenset(m.token for text in (title, summary)
+                                    for m in _kinds(text, tables, lex))
+        return self._named
+
+
+def headline(title: list[Token], summary: list[Token], lang: str, lex: Lexicon) -> Headline:
+    """The kinds of a report's title and summary, from their tokens (bot.text.read)."""
+    return Headline(title, summary, lang, lex)
+
+
+def _kinds(tokens: list[Token], tables: Language, lex: Lexicon) -> list[Mention]:
+    """The kinds named in tokens; only the kinds are looked up, not the vocabulary (the facts
+    ask this of most items)."""
+    return mentions(tokens, tables, lex, [], vocabulary=False,
+                    skip=_date_words(tokens, tables.months))
+
+
+def _date_words(tokens: list[Token], months: Container[str]) -> list[int]:
+    """The month words of dates ("2 March", "el 2 de marzo"): the text layer marked their day
+    numbers, whether or not a publication day placed them."""
+    return [i for i, t in enumerate(tokens) if t.kind == WORD and t.norm in months and any(
+        0 <= j < len(tokens) and tokens[j].kind == NONCOUNT for j in (i - 2, i - 1, i + 1))]
