@@ -77,12 +77,11 @@ def mentions(title: str, summary: str, language: str | None) -> list[Mention]:
     lang = _lang(language, title, summary)
     texts = [(src, reading(text, lang)) for src, text in (("title", title),
                                                             ("summary", summary)) if text]
-    found = read_scope(texts, table(lang))
+    head = headline(*(tokens_of(text, lang) for text in (title, summary)), lang, lexicon())
+    found = read_scope(texts, table(lang), head)
     below = [m for m in found if m.scope == STORY and m.source == "summary"
              and m.kind in STORY_KINDS]
     if below:
-        head = headline(*(tokens_of(text, lang) for text in (title, summary)), lang,
-                        lexicon())
         why = "" if states_toll(texts, found, head.from_lead) else recalled(head, lexicon())
         for m in below if why else ():
             m.scope, m.reason = DROPPED, why

@@ -27,7 +27,10 @@ those rows, tests/test_facts_rules.py):
   that kills, see bot.facts.scope.recalled). ``weak: true`` marks a campaign cue that a
   one-event clause overrides; ``reach: sentence`` a cue that reaches every mention of its
   sentence (not only of its clause); ``lede: false`` a cue that says nothing in the title
-  or the first sentence (an earlier event named there is the one the item reports).
+  or the first sentence (an earlier event named there is the one the item reports), unless
+  the headline reports one more happening of a series ("new quake shakes ...": the earlier
+  one is then named as such); ``new: true`` a cue that says something only under such a
+  headline ("the Tuesday quake" is an earlier one below "new quake", this one elsewhere).
 
 See bot.facts for how mentions, scope and choice use them.
 """
@@ -70,6 +73,7 @@ class Rule:
     weak: bool = False
     reach: str = "clause"  # cues: "clause", or "sentence" (every mention of the sentence)
     lede: bool = True  # cues: False when it says nothing in the title or first sentence
+    new: bool = False  # cues: True when it says something only under a "new quake" headline
     order: int = 0
     examples: tuple[dict, ...] = field(default=(), compare=False)
 
@@ -222,7 +226,8 @@ def _rule(row: dict, lang: str, order: int, resolve: Any, gap_stop: dict[str, Wo
     return Rule(rid, lang, patterns, fact, cue, None if value is None else int(value), toll,
                 int(row.get("min") or 0), bool(row.get("whole", True)),
                 bool(row.get("prefer")), bool(row.get("total")), bool(row.get("weak")),
-                str(row.get("reach") or "clause"), bool(row.get("lede", True)), order,
+                str(row.get("reach") or "clause"), bool(row.get("lede", True)),
+                bool(row.get("new")), order,
                 tuple(row.get("examples") or ()))
 
 

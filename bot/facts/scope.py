@@ -61,7 +61,12 @@ class _Ctx:
     reading: Reading
     tab: Table
     source: str
+    head: Headline | None = None
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(hit) -> clauses
+
+    def new(self) -> bool:
+        """Whether the headline reports one more of a series ("new quake")."""
+        return self.head is not None and self.head.new
 
     def clauses(self, h: Hit) -> tuple[int, int]:
         """The clause numbers the mention spans (see _clauses), worked out once."""
@@ -105,7 +110,11 @@ def _cues(ctx: _Ctx, h: Hit, kinds: tuple[str, ...]) -> Iterator[Hit]:
     by_kind = ctx.reading.by_kind
     for kind in kinds:
         for c in by_kind.get((h.sent, kind), ()):
-            if c.rule.lede or not lede:
+            if c.rule.new and not ctx.new():
+                continue
+            # under "new quake ...", an earlier one named in the first sentence is no
+            # longer the one the item reports
+            if c.rule.lede or not lede or ctx.source != "title" and ctx.new():
                 yield c
 
 
@@ -162,11 +171,13 @@ def _campaign(ctx: _Ctx, h: Hit, mentions: list[Hit]) -> Hit | None:
     return None
 
 
-def read_scope(readings: list[tuple[str, Reading]], tab: Table) -> list[Mention]:
-    """The mentions of an item's texts (title first), each with its scope and why."""
+def read_scope(readings: list[tuple[str, Reading]], tab: Table,
+               head: Headline | None = None) -> list[Mention]:
+    """The mentions of an item's texts (title first), each with its scope and why; `head`,
+    what the headline reports, for the cues that depend on it."""
     out: list[Mention] = []
     for source, reading in readings:
-        ctx = _Ctx(reading, tab, source)
+        ctx = _Ctx(reading, tab, source, head)
         facts = reading.facts
         strikes: list[tuple[Hit, Mention]] = []
         for h in facts:

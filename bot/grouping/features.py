@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..text import NONCOUNT, NUM, ORD, WORD, Text, guess_language, language, read
-from ..text.happenings import lead_end, split_kinds
+from ..text.happenings import lead_end, novelty, split_kinds
 from ..text.lexicon import Lexicon, lexicon
 from ..text.names import local_places, mentions, names, title_cased
 from ..text.tables import all_stop_words
@@ -42,10 +42,6 @@ MAX_SUMMARY = 600
 # A figure this many tokens (after stop words) from "killed"/"survivors" is that figure:
 # "killed 11 people", "11 personnes tuees", "once muertos", "tuant 14 hommes".
 FIGURE_REACH = 2
-# How many words after a novelty marker may name the event it qualifies ("another deadly
-# strike", "otra lancha", "nouveau séisme"); a farther one is qualified by something else
-# ("new survivors as quake toll rises").
-NOVELTY_REACH = 2
 _FIGURE_TAGS = {"c:killed": "k:", "c:survivor": "v:"}
 _NOVELTY_OF = frozenset(("c:killed", "c:boat", "c:submarine"))
 _EMPTY: frozenset = frozenset()
@@ -230,13 +226,10 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc) -> None:
     if "c:toll" in out:
         acc.tally = True
     for i in range(len(words)):
-        if not words[i]:
-            continue
-        if lang.tally.at(words, i)[0]:
+        if words[i] and lang.tally.at(words, i)[0]:
             acc.tally = True
-        if not acc.new and lang.novelty.at(words, i)[0]:
-            acc.new = any(i < m.first <= i + NOVELTY_REACH and (
-                m.token[0] == "e" or m.token in _NOVELTY_OF) for m in found)
+            break
+    acc.new = novelty(words, found, lang.novelty, _NOVELTY_OF)
 
 
 def _figures(result: list[str], acc: _Acc) -> list[str]:

@@ -12,7 +12,7 @@ from collections.abc import Container, Iterable
 
 from .lexicon import Lexicon
 from .names import Mention, mentions
-from .tables import Language, language
+from .tables import Language, Phrases, language
 from .tokens import NONCOUNT, WORD, Token
 
 # How many words before a kind may make it the headline's context ("aid after the deadly
@@ -30,6 +30,23 @@ def in_context(tokens: list[Token], k: int, context: frozenset[str]) -> bool:
         if t.norm in context:
             return True
     return False
+
+
+# How many words after a novelty marker may name the event it qualifies ("another deadly
+# strike", "otra lancha", "nouveau séisme"); a farther one is qualified by something else
+# ("new survivors as quake toll rises").
+NOVELTY_REACH = 2
+
+
+def novelty(words: list[str], found: Iterable[Mention], markers: Phrases,
+            also: Container[str] = ()) -> bool:
+    """Whether a headline reports one more happening of a series ("another strike", "nuevo
+    sismo", "nouveau séisme"): a novelty marker (bot/data/lang, `markers`) with a kind (or
+    one of `also`) named right after it. `words`: the tokens' folded words ("" for others)."""
+    found = list(found)
+    return any(words[i] and markers.at(words, i)[0] and any(
+        i < m.first <= i + NOVELTY_REACH and (m.token[0] == "e" or m.token in also)
+        for m in found) for i in range(len(words)))
 
 
 def lead_end(tokens: list[Token]) -> int:
@@ -51,24 +68,58 @@ def split_kinds(found: Iterable[Mention], tokens: list[Token], end: int,
 
 class Headline:
     """The kinds a report's headline reports (the lead's when the headline names none), the
-    kinds it names as context, and (read when asked) every kind the report names."""
+    kinds it names as context, whether it reports one more of a series ("new quake"), and
+    every kind the report names. Each is read when first asked (the facts ask few of them
+    of most items)."""
 
-    __slots__ = ("reported", "context", "from_lead", "_texts", "_named")
+    __slots__ = ("_texts", "_title", "_lead", "_named")
 
     def __init__(self, title: list[Token], summary: list[Token], lang: str, lex: Lexicon):
-        tables = language(lang)
-        self._texts = (title, summary, tables, lex)
+        self._texts = (title, summary, language(lang), lex)
+        self._title: tuple[set[str], set[str], bool] | None = None
+        self._lead: tuple[set[str], set[str]] | None = None
         self._named: frozenset[str] | None = None
-        words = lex.context.get(tables.code, frozenset())
-        reported, context = split_kinds(_kinds(title, tables, lex), title, len(title), words)
-        self.from_lead = not reported
-        if not reported:  # the lead's, when the title reports none
+
+    def _read_title(self) -> tuple[set[str], set[str], bool]:
+        if self._title is None:
+            title, _, tables, lex = self._texts
+            found = _kinds(title, tables, lex)
+            reported, context = split_kinds(found, title, len(title),
+                                            lex.context.get(tables.code, frozenset()))
+            new = novelty([t.norm if t.kind == WORD else "" for t in title], found,
+                          tables.novelty)
+            self._title = (reported, context, new)
+        return self._title
+
+    def _read_lead(self) -> tuple[set[str], set[str]]:
+        if self._lead is None:
+            _, summary, tables, lex = self._texts
             lead = summary[:lead_end(summary)]
-            reported, more = split_kinds(_kinds(lead, tables, lex), lead, len(lead), words)
-            context |= more
-            self.from_lead = bool(reported)
-        self.reported = frozenset(reported)
-        self.context = frozenset(context - reported)
+            self._lead = split_kinds(_kinds(lead, tables, lex), lead, len(lead),
+                                     lex.context.get(tables.code, frozenset()))
+        return self._lead
+
+    @property
+    def from_lead(self) -> bool:
+        """The title reports no kind, the lead does: the lead's are the headline's."""
+        return not self._read_title()[0] and bool(self._read_lead()[0])
+
+    @property
+    def reported(self) -> frozenset[str]:
+        return frozenset(self._read_title()[0] or self._read_lead()[0])
+
+    @property
+    def context(self) -> frozenset[str]:
+        reported, context, _ = self._read_title()
+        if not reported:
+            context = context | self._read_lead()[1]
+        return frozenset(context) - self.reported
+
+    @property
+    def new(self) -> bool:
+        """The title reports one more happening of a series: "new quake", "another strike"
+        (the earlier one's toll is then recalled below it)."""
+        return self._read_title()[2]
 
     @property
     def named(self) -> frozenset[str]:
