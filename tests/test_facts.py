@@ -799,3 +799,26 @@ def test_a_toll_recalled_below_the_headline_of_another_happening_is_not_its_own(
 ])
 def test_a_toll_below_a_headline_of_its_own_happening_stays(title, summary, lang, want):
     assert facts(summary, lang, title=title) == want
+
+
+# -- one happening, no series: its "total" is its toll ------------------------------------------
+
+
+@pytest.mark.parametrize("title, summary, lang, want", [
+    # a toll brought up from its parts (places) is the whole toll of one quake
+    ("Quake toll passes 5,000 in two countries",
+     "Officials count 4,100 dead in the north and 900 have died across the border, bringing "
+     "the toll of the quake to 5,000.", "en", {"deaths": 5000}),
+    ("Terremoto: el balance total supera los 5.000 muertos",
+     "Con 4.100 muertos en el norte y cerca de 900 al otro lado de la frontera, el balance "
+     "total supera ya los 5.000.", "es", {"deaths": 5000}),
+    # "according to the latest toll" is the flood's own toll, not a series' tally
+    ("Inondations : plus de 300 morts selon un bilan provisoire",
+     "Plus de 300 personnes sont mortes dans la vallée, selon le dernier bilan officiel.", "fr",
+     {"deaths": 300}),
+    # a series named as such stays a series
+    ("Strikes on the border", "A strike killed six on Monday, bringing the toll to 46.", "en",
+     {"deaths": 6, "deaths_total": 46}),
+])
+def test_the_total_of_one_happening_that_no_series_counts_is_its_toll(title, summary, lang, want):
+    assert facts(summary, lang, title=title) == want

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..text.happenings import Headline
-from ..text.lexicon import MAYBE_TOLL, NO_TOLL, OWN_TOLL, Lexicon
+from ..text.lexicon import CARRY_TOLL, MAYBE_TOLL, NO_TOLL, OWN_TOLL, Lexicon, lexicon
 from .matcher import Sentence
 from .mentions import Hit, Reading
 from .rules import Table
@@ -67,6 +67,10 @@ class _Ctx:
     def new(self) -> bool:
         """Whether the headline reports one more of a series ("new quake")."""
         return self.head is not None and self.head.new
+
+    def one(self) -> bool:
+        """Whether the headline reports one happening, no series (see one_happening)."""
+        return self.head is not None and one_happening(self.head, lexicon())
 
     def clauses(self, h: Hit) -> tuple[int, int]:
         """The clause numbers the mention spans (see _clauses), worked out once."""
@@ -155,6 +159,8 @@ def _campaign(ctx: _Ctx, h: Hit, mentions: list[Hit]) -> Hit | None:
             continue  # a cue inside another figure's words is that figure's ("killing six
             # and bringing the campaign's toll to 46": the campaign's is the 46)
         if c.rule.cue == "previous":
+            if ctx.one():
+                continue  # "according to the latest toll": that happening's own
             before = [m for m in mentions if m.sent == h.sent and m.fig < c.start
                       and m.rule.fact == h.rule.fact]
             if before and before[-1] is h:
@@ -190,7 +196,8 @@ def read_scope(readings: list[tuple[str, Reading]], tab: Table,
                 out.append(_people(ctx, h, facts, strikes, out))
     for k, m in enumerate(out):
         m.order = k
-    _tolls_of_the_series(out)
+    if head is None or not one_happening(head, lexicon()):
+        _tolls_of_the_series(out)
     if any(c.rule.cue == "happening" and (src == "title" or c.sent == 0)
            for src, reading in readings for c in reading.cues):
         # the lede names the happening: the figures of later sentences are its too
@@ -218,17 +225,21 @@ def _tolls_of_the_series(found: list[Mention]) -> None:
             m.reason = f"a toll in an item on a series (counted: {series.span!r})"
 
 
-def _mention(ctx: _Ctx, h: Hit, scope: str, reason: str, **kw: object) -> Mention:
+def _mention(ctx: _Ctx, h: Hit, scope: str, reason: str, prefer: bool = False,
+             **kw: object) -> Mention:
     r = ctx.reading
     return Mention(h.rule.fact, int(h.value or 0), scope, ctx.source, r.sentence_text(h.sent),
-                   r.span_text(h), h.rule.id, reason, prefer=h.rule.prefer, toll=h.rule.toll,
+                   r.span_text(h), h.rule.id, reason, prefer=prefer or h.rule.prefer,
+                   toll=h.rule.toll,
                    lede=ctx.source == "title" or h.sent == 0, sent=h.sent, **kw)  # type: ignore[arg-type]
 
 
 def _dropping(ctx: _Ctx, h: Hit) -> str:
     """Why a mention belongs to no one here: an earlier event, a part, a fear."""
     for c in _cues(ctx, h, ("part",)):
-        if c.fig == h.fig:
+        # a figure named as a part, or a shape without one inside the words of a part ("un
+        # blessé décédé": one of the dead, no count of the injured)
+        if c.fig == h.fig and (h.fig >= 0 or c.start <= h.start < c.end):
             return f"a part of the toll: {_text(ctx, c)}"
     c = _in_reach(ctx, h, ("prior",))
     if c is not None:
@@ -292,6 +303,9 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
         older = earlier_event or (f"before: {_text(ctx, before)}" if before else "")
         return _mention(ctx, h, TOTAL, series + (f"; older ({older})" if older else ""),
                         older=bool(older))
+    if before is not None and ctx.one() and not earlier_event:
+        # one happening's count until then ("jusque-là, 11 morts"): its toll, said earlier
+        return _mention(ctx, h, STORY, f"this happening's earlier count: {_text(ctx, before)}")
     if before is not None:
         if kind != "deaths":
             return _mention(ctx, h, DROPPED, f"before this event: {_text(ctx, before)}")
@@ -299,6 +313,10 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
                         older=True)
     if earlier_event:
         return _mention(ctx, h, DROPPED, earlier_event)
+    part = _smaller_toll(ctx, h, earlier) if h.rule.toll and ctx.one() else None
+    if part is not None:  # "35,418 in Turkey and 5,714 in Syria, bringing the toll to 41,132"
+        return _mention(ctx, h, STORY, f"the toll of one happening, over its part {part.value} "
+                        f"({part.span!r})", prefer=True)
     return _mention(ctx, h, STORY, "this event's (no campaign cue in reach)")
 
 
@@ -315,7 +333,7 @@ def _series(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
     c = _count_beside(ctx, h, strikes)
     if c is not None:
         return f"beside a running count of strikes: {_text(ctx, c)}"
-    if h.rule.toll:
+    if h.rule.toll and not ctx.one():
         m = _smaller_toll(ctx, h, earlier)
         if m is not None:
             return f"a toll brought up from this event's {m.value} ({m.span!r})"
@@ -412,7 +430,7 @@ def recalled(head: Headline, lex: Lexicon) -> str:
     kinds = {k: info[k] for k in head.reported if k in info}
     if not kinds:
         return ""
-    tolls = {k.toll for k in kinds.values()}
+    tolls = {OWN_TOLL if k.toll == CARRY_TOLL else k.toll for k in kinds.values()}
     if NO_TOLL in tolls and MAYBE_TOLL not in tolls:
         named = ", ".join(sorted(k.name for k in kinds.values() if k.toll == NO_TOLL))
         return f"recalled: the headline reports {named}, which kills nobody"
@@ -426,3 +444,15 @@ def recalled(head: Headline, lex: Lexicon) -> str:
             return (f"recalled: the headline reports {', '.join(info[k].name for k in maybe)}"
                     f", the report names {kind.name}, another happening that kills")
     return ""
+
+
+def one_happening(head: Headline, lex: Lexicon) -> bool:
+    """Whether the headline reports one happening that no series counts: the kinds that kill
+    which the title names (as what it reports or as its context) are none of them `serial`
+    (events.yaml: a quake, a flood, a crash; not strikes or protests). A toll "brought to" a
+    larger figure, or given "according to the latest count", is then that happening's whole
+    toll, not a running total over a series (a toll stated as one, "the three quakes have
+    killed 430", still is). With no such kind in the title, nothing is said."""
+    kinds = [lex.kind_info[k] for k in head.in_title if k in lex.kind_info]
+    killers = [k for k in kinds if k.toll in (OWN_TOLL, MAYBE_TOLL)]
+    return bool(killers) and not any(k.serial for k in killers)

@@ -116,6 +116,12 @@ class Headline:
         return frozenset(context) - self.reported
 
     @property
+    def in_title(self) -> frozenset[str]:
+        """The kinds the title names, reported or as context."""
+        reported, context, _ = self._read_title()
+        return frozenset(reported | context)
+
+    @property
     def new(self) -> bool:
         """The title reports one more happening of a series: "new quake", "another strike"
         (the earlier one's toll is then recalled below it)."""

@@ -25,8 +25,9 @@ import yaml
 from .fold import fold
 from .tables import LANGUAGES, Phrases, read_data, words_of
 
-# Kind.toll: whether a report of the kind gives a toll of its own (events.yaml, `tolls`)
-OWN_TOLL, MAYBE_TOLL, NO_TOLL = "own", "maybe", ""
+# Kind.toll: whether a report of the kind gives a toll of its own (events.yaml, `tolls`):
+# it kills, it carries the toll of the happening it goes on from, it kills at times, never
+OWN_TOLL, CARRY_TOLL, MAYBE_TOLL, NO_TOLL = "own", "carry", "maybe", ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,8 @@ def _kinds(lex: Lexicon, data: dict) -> None:
                    for lang, words in (data.get("context") or {}).items()}
     families = data.get("families") or {}
     tolls = data.get("tolls") or {}
-    own, maybe = set(tolls.get("own") or ()), set(tolls.get("maybe") or ())
+    by_toll = [(toll, set(tolls.get(toll) or ())) for toll in (OWN_TOLL, CARRY_TOLL,
+                                                               MAYBE_TOLL)]
     lex.compatible = frozenset(
         pair for a, b in families.get("compatible") or () for pair in ((a, b), (b, a)))
     lex.distinct = frozenset(families.get("distinct") or ())
@@ -120,8 +122,7 @@ def _kinds(lex: Lexicon, data: dict) -> None:
     for name, spec in (data.get("kinds") or {}).items():
         token = sys.intern(f"e:{name}")
         family = str(spec.get("family", name))
-        toll = OWN_TOLL if own & {name, family} else MAYBE_TOLL if maybe & {name, family} \
-            else NO_TOLL
+        toll = next((t for t, names in by_toll if names & {name, family}), NO_TOLL)
         lex.kind_info[token] = Kind(name, family, bool(spec.get("serial", False)), toll)
         for section, target in (("words", lex.kinds), ("weak", lex.weak_kinds)):
             for lang, forms in (spec.get(section) or {}).items():
@@ -204,5 +205,5 @@ def kind_words(lang: str, topics: Sequence[str] = ()) -> Phrases:
     return lexicon(tuple(topics)).kinds.get(lang, Phrases())
 
 
-__all__ = ["MAYBE_TOLL", "NO_TOLL", "OWN_TOLL", "Kind", "Lexicon", "TopicError", "lexicon",
-           "kind_words", "fold"]
+__all__ = ["CARRY_TOLL", "MAYBE_TOLL", "NO_TOLL", "OWN_TOLL", "Kind", "Lexicon", "TopicError",
+           "lexicon", "kind_words", "fold"]
