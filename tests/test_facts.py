@@ -822,3 +822,22 @@ def test_a_toll_below_a_headline_of_its_own_happening_stays(title, summary, lang
 ])
 def test_the_total_of_one_happening_that_no_series_counts_is_its_toll(title, summary, lang, want):
     assert facts(summary, lang, title=title) == want
+
+
+@pytest.mark.parametrize("title, summary, lang, want", [
+    # people pulled out alive are the survivors of the happening
+    ("Quake toll climbs to 80", "Rescuers have pulled 52 people out alive from the rubble.",
+     "en", {"deaths": 80, "survivors": 52}),
+    ("Sube a 80 la cifra de muertos por el terremoto",
+     "Los equipos de emergencia rescataron a 52 personas de los escombros.", "es",
+     {"deaths": 80, "survivors": 52}),
+    ("Séisme : le bilan s'alourdit à 80 morts",
+     "52 personnes ont été retrouvées vivantes sous les décombres.", "fr",
+     {"deaths": 80, "survivors": 52}),
+    # one flood's count of rescues over its days is its own, not a series' tally
+    ("Inondations : le bilan s'alourdit à 15 morts",
+     "Quelque 4 000 personnes ont été secourues depuis le 5 septembre.", "fr",
+     {"deaths": 15, "survivors": 4000}),
+])
+def test_people_pulled_out_alive_are_survivors(title, summary, lang, want):
+    assert facts(summary, lang, title=title) == want

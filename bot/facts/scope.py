@@ -295,6 +295,9 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
     before = _in_reach(ctx, h, ("before",), leading=True)
     series = _series(ctx, h, facts, strikes, earlier)
     if series:
+        if kind != "deaths" and ctx.one() and not earlier_event:
+            # "4,250 rescued since 5 September": one flood's count, over its days
+            return _mention(ctx, h, STORY, f"one happening's count of {kind}: {series}")
         if kind != "deaths":
             return _mention(ctx, h, DROPPED, f"a running total of {kind}: {series}")
         increment = _in_reach(ctx, h, ("increment",))
