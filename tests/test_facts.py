@@ -841,3 +841,20 @@ def test_the_total_of_one_happening_that_no_series_counts_is_its_toll(title, sum
 ])
 def test_people_pulled_out_alive_are_survivors(title, summary, lang, want):
     assert facts(summary, lang, title=title) == want
+
+
+@pytest.mark.parametrize("title, summary, lang, want", [
+    # the headline reports the search after a disaster: the toll further down is its own
+    ("Rescuers race against time in the rubble",
+     "Teams dug through the night in the old town. At least 310 people have died.", "en",
+     {"deaths": 310}),
+    ("Los rescatistas trabajan contra reloj entre los escombros",
+     "Los equipos cavaron toda la noche. Al menos 310 personas murieron.", "es",
+     {"deaths": 310}),
+    ("Les recherches se poursuivent dans les décombres",
+     "Les équipes ont creusé toute la nuit. Au moins 310 personnes sont mortes.", "fr",
+     {"deaths": 310}),
+])
+def test_a_toll_below_the_headline_of_a_search_after_a_disaster_is_its_own(
+        title, summary, lang, want):
+    assert facts(summary, lang, title=title) == want

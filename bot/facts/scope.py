@@ -199,7 +199,8 @@ def read_scope(readings: list[tuple[str, Reading]], tab: Table,
     if head is None or not one_happening(head, lexicon()):
         _tolls_of_the_series(out)
     if any(c.rule.cue == "happening" and (src == "title" or c.sent == 0)
-           for src, reading in readings for c in reading.cues):
+           for src, reading in readings for c in reading.cues) or (
+            head is not None and _reports_a_killer(head, lexicon())):
         # the lede names the happening: the figures of later sentences are its too
         for m in out:
             m.lede = True
@@ -459,3 +460,13 @@ def one_happening(head: Headline, lex: Lexicon) -> bool:
     kinds = [lex.kind_info[k] for k in head.in_title if k in lex.kind_info]
     killers = [k for k in kinds if k.toll in (OWN_TOLL, MAYBE_TOLL)]
     return bool(killers) and not any(k.serial for k in killers)
+
+
+def _reports_a_killer(head: Headline, lex: Lexicon) -> bool:
+    """Whether the headline (else the lead) reports a happening that kills, or the search
+    after one, and no serial one: a quake, a flood, the search for a quake's survivors. Its
+    figures are then the report's, in any sentence (a series' headline, strikes or
+    protests, leaves later figures to their cues: they are often its running totals)."""
+    kinds = [lex.kind_info[k] for k in head.reported if k in lex.kind_info]
+    return any(k.toll != NO_TOLL for k in kinds) and not any(
+        k.serial and k.toll in (OWN_TOLL, MAYBE_TOLL) for k in kinds)
