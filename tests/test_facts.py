@@ -858,3 +858,24 @@ def test_people_pulled_out_alive_are_survivors(title, summary, lang, want):
 def test_a_toll_below_the_headline_of_a_search_after_a_disaster_is_its_own(
         title, summary, lang, want):
     assert facts(summary, lang, title=title) == want
+
+
+@pytest.mark.parametrize("title, summary, lang, want", [
+    # a headline that names its happening by its date reports a later development of it
+    ("Lawmakers see the video of the March 3 bombing",
+     "The committee watched the footage on Thursday; six people were killed in the raid.",
+     "en", {}),
+    ("Un año después del terremoto del 19 de septiembre",
+     "Los vecinos recuerdan a las víctimas; el sismo dejó 370 muertos.", "es", {}),
+    ("Séisme du 8 septembre : les sinistrés toujours sous des tentes",
+     "Dans les villages de l'Atlas, la reconstruction tarde ; le séisme a fait 2 900 morts.",
+     "fr", {}),
+    # ... unless the headline states the toll, or dates only a year
+    ("March 3 bombing: toll rises to 9", "Three of the wounded died overnight.", "en",
+     {"deaths": 9}),
+    ("Videos of the earthquake, February 2024",
+     "The quake killed 2,300 people in the first hours.", "en", {"deaths": 2300}),
+])
+def test_a_toll_below_a_headline_that_dates_its_happening_is_recalled(
+        title, summary, lang, want):
+    assert facts(summary, lang, title=title) == want

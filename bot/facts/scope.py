@@ -428,8 +428,12 @@ def recalled(head: Headline, lex: Lexicon) -> str:
     another, even when it names it as its cause ("aid for flood-hit regions"); one that
     reports a happening that kills at times (a protest) recalls the toll of a happening that
     kills which the report names and the protest cannot be one with (the floods it is about;
-    clashes may be the protest's own). With no kind in the headline or the lead, nothing is
+    clashes may be the protest's own). A headline that names the happening that killed by
+    its date ("the video of the Sept. 2 strike", "one year after the 19 September quake")
+    reports a later development of it. With no kind in the headline or the lead, nothing is
     said."""
+    if head.dated:
+        return "recalled: the headline names its happening by its date, a later development"
     info = lex.kind_info
     kinds = {k: info[k] for k in head.reported if k in info}
     if not kinds:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 
-from .lexicon import Lexicon
+from .lexicon import MAYBE_TOLL, OWN_TOLL, Lexicon
 from .names import Mention, mentions
 from .tables import Language, Phrases, language
 from .tokens import NONCOUNT, WORD, Token
@@ -32,6 +32,9 @@ def in_context(tokens: list[Token], k: int, context: frozenset[str]) -> bool:
     return False
 
 
+# How many tokens from a kind its date may stand ("Sept. 2 boat strike", "the quake of 6
+# February", "el sismo del 19 de septiembre").
+DATE_REACH = 4
 # How many words after a novelty marker may name the event it qualifies ("another deadly
 # strike", "otra lancha", "nouveau séisme"); a farther one is qualified by something else
 # ("new survivors as quake toll rises").
@@ -76,11 +79,11 @@ class Headline:
 
     def __init__(self, title: list[Token], summary: list[Token], lang: str, lex: Lexicon):
         self._texts = (title, summary, language(lang), lex)
-        self._title: tuple[set[str], set[str], bool] | None = None
+        self._title: tuple[set[str], set[str], bool, bool] | None = None
         self._lead: tuple[set[str], set[str]] | None = None
         self._named: frozenset[str] | None = None
 
-    def _read_title(self) -> tuple[set[str], set[str], bool]:
+    def _read_title(self) -> tuple[set[str], set[str], bool, bool]:
         if self._title is None:
             title, _, tables, lex = self._texts
             found = _kinds(title, tables, lex)
@@ -88,7 +91,11 @@ class Headline:
                                             lex.context.get(tables.code, frozenset()))
             new = novelty([t.norm if t.kind == WORD else "" for t in title], found,
                           tables.novelty)
-            self._title = (reported, context, new)
+            dates = _date_words(title, tables.months)
+            dated = any(abs(d - m.first) <= DATE_REACH or abs(d - m.last) <= DATE_REACH
+                        for d in dates for m in found
+                        if lex.kind_info[m.token].toll in (OWN_TOLL, MAYBE_TOLL))
+            self._title = (reported, context, new, dated)
         return self._title
 
     def _read_lead(self) -> tuple[set[str], set[str]]:
@@ -110,7 +117,7 @@ class Headline:
 
     @property
     def context(self) -> frozenset[str]:
-        reported, context, _ = self._read_title()
+        reported, context, *_ = self._read_title()
         if not reported:
             context = context | self._read_lead()[1]
         return frozenset(context) - self.reported
@@ -118,7 +125,7 @@ class Headline:
     @property
     def in_title(self) -> frozenset[str]:
         """The kinds the title names, reported or as context."""
-        reported, context, _ = self._read_title()
+        reported, context, *_ = self._read_title()
         return frozenset(reported | context)
 
     @property
@@ -126,6 +133,12 @@ class Headline:
         """The title reports one more happening of a series: "new quake", "another strike"
         (the earlier one's toll is then recalled below it)."""
         return self._read_title()[2]
+
+    @property
+    def dated(self) -> bool:
+        """The title names the happening that killed with its calendar date ("video of the
+        Sept. 2 boat strike"): it reports a later development of that past happening."""
+        return self._read_title()[3]
 
     @property
     def named(self) -> frozenset[str]:
@@ -149,7 +162,8 @@ def _kinds(tokens: list[Token], tables: Language, lex: Lexicon) -> list[Mention]
 
 
 def _date_words(tokens: list[Token], months: Container[str]) -> list[int]:
-    """The month words of dates ("2 March", "el 2 de marzo"): the text layer marked their day
-    numbers, whether or not a publication day placed them."""
+    """The month words of dates ("2 March", "el 2 de marzo"; not "February 2023"): the text
+    layer marked their day numbers, whether or not a publication day placed them."""
     return [i for i, t in enumerate(tokens) if t.kind == WORD and t.norm in months and any(
-        0 <= j < len(tokens) and tokens[j].kind == NONCOUNT for j in (i - 2, i - 1, i + 1))]
+        0 <= j < len(tokens) and tokens[j].kind == NONCOUNT and len(tokens[j].norm) <= 2
+        for j in (i - 2, i - 1, i + 1))]
