@@ -18,7 +18,12 @@ for. Three steps:
    (campaign evidence in reach: "since September", "so far", "in 21 strikes", "the strikes
    have killed", a toll brought up from this event's smaller one), or dropped (an earlier
    event recalled, an increment, a few strikes of one operation, a survivor nobody found).
-   A plain "death toll rises to 27" is the story's own toll, for any topic.
+   A plain "death toll rises to 27" is the story's own toll, for any topic. What the
+   headline reports (bot.text.happenings: the kinds of events.yaml, and whether they kill)
+   weighs too: below a headline of a happening that kills nobody (aid, a resignation, an
+   arrest) or of one dated in the past, a toll is recalled; below "new quake ...", the
+   earlier one's; below one quake, flood or crash, which no series counts, a "total" is
+   its own toll.
 3. *Choice* (here): at most one Fact per name; story facts from the title first, then the
    summary, in reading order ("among the six killed" names the whole over its part);
    ``deaths_total`` and ``strikes_total`` the highest running figure read (the latest

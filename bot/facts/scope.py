@@ -14,6 +14,12 @@ The evidence is the cues of the tables (bot.facts.rules) in reach of the mention
 - a toll "brought to" (or "rising to") a figure after a smaller toll of this item's own
   event is the running total that event added to ("killing six and bringing the toll
   to 46"); alone, it is the story's own toll ("death toll rises to 27").
+
+and what the headline reports (bot.text.happenings, the `tolls` of events.yaml): whether a
+toll below it is recalled from another happening (`recalled`), whether it reports one more
+of a series ("new quake": the earlier one named by its date or day is recalled), and
+whether it reports one happening that no series counts (`one_happening`: its "total" is its
+own toll).
 """
 
 from __future__ import annotations
@@ -56,13 +62,14 @@ class Mention:
     toll: str = ""
 
 
-@dataclass(slots=True)
-class _Ctx:
-    reading: Reading
-    tab: Table
-    source: str
-    head: Headline | None = None
-    spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(hit) -> clauses
+class _Head:
+    """What the item's headline says, asked of it at most once per item."""
+
+    __slots__ = ("head", "_one")
+
+    def __init__(self, head: Headline | None) -> None:
+        self.head = head
+        self._one: bool | None = None
 
     def new(self) -> bool:
         """Whether the headline reports one more of a series ("new quake")."""
@@ -70,7 +77,24 @@ class _Ctx:
 
     def one(self) -> bool:
         """Whether the headline reports one happening, no series (see one_happening)."""
-        return self.head is not None and one_happening(self.head, lexicon())
+        if self._one is None:
+            self._one = self.head is not None and one_happening(self.head, lexicon())
+        return self._one
+
+
+@dataclass(slots=True)
+class _Ctx:
+    reading: Reading
+    tab: Table
+    source: str
+    head: _Head
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(hit) -> clauses
+
+    def new(self) -> bool:
+        return self.head.new()
+
+    def one(self) -> bool:
+        return self.head.one()
 
     def clauses(self, h: Hit) -> tuple[int, int]:
         """The clause numbers the mention spans (see _clauses), worked out once."""
@@ -182,8 +206,9 @@ def read_scope(readings: list[tuple[str, Reading]], tab: Table,
     """The mentions of an item's texts (title first), each with its scope and why; `head`,
     what the headline reports, for the cues that depend on it."""
     out: list[Mention] = []
+    verdicts = _Head(head)
     for source, reading in readings:
-        ctx = _Ctx(reading, tab, source, head)
+        ctx = _Ctx(reading, tab, source, verdicts)
         facts = reading.facts
         strikes: list[tuple[Hit, Mention]] = []
         for h in facts:
@@ -196,8 +221,7 @@ def read_scope(readings: list[tuple[str, Reading]], tab: Table,
                 out.append(_people(ctx, h, facts, strikes, out))
     for k, m in enumerate(out):
         m.order = k
-    if head is None or not one_happening(head, lexicon()):
-        _tolls_of_the_series(out)
+    _tolls_of_the_series(out, verdicts)
     if any(c.rule.cue == "happening" and (src == "title" or c.sent == 0)
            for src, reading in readings for c in reading.cues) or (
             head is not None and _reports_a_killer(head, lexicon())):
@@ -208,14 +232,14 @@ def read_scope(readings: list[tuple[str, Reading]], tab: Table,
     return out
 
 
-def _tolls_of_the_series(found: list[Mention]) -> None:
+def _tolls_of_the_series(found: list[Mention], head: _Head) -> None:
     """In an item that counts a series (a running total, a strike's number), a toll named
     as such and larger than the event's own figure ("the death toll rises to over 100")
     is that series' toll: the item speaks of the series, and its event's figure is the one
     said with the event ("killing five")."""
     series = next((m for m in found if m.kind in ("deaths", "strikes") and m.scope == TOTAL),
                   None)
-    if series is None:
+    if series is None or head.one():  # one quake's toll "rises": no series is counted
         return
     own = max((o.value for o in found if o.kind == "deaths" and o.scope == STORY
                and not o.toll), default=None)
