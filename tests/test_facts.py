@@ -746,3 +746,136 @@ def test_a_toll_said_to_be_of_a_separate_matter_is_not_this_events(text, lang):
 ])
 def test_wordings_a_review_found_misread(title, summary, lang, want):
     assert {f.name: f.value for f in extract_facts(title, summary, lang)} == want
+
+
+# -- a toll recalled in a report of another happening ------------------------------------------
+
+
+@pytest.mark.parametrize("title, summary, lang", [
+    # the headline reports a happening that kills nobody (an aid package, a resignation, a
+    # deployment, arrests), even beside the disaster that is its cause
+    ("Government unveils a relief package for the storm-hit coast",
+     "The cabinet approved 2 billion for the coast on Tuesday. The storm has killed 61 people.",
+     "en"),
+    ("Regional governor resigns over his handling of the wildfires",
+     "The governor stepped down on Friday; the fires, which killed 34 people, burned for a week.",
+     "en"),
+    ("El Gobierno anuncia ayudas para los pueblos afectados por el temporal",
+     "El consejo de ministros aprobó 300 millones; el temporal deja ya 48 fallecidos.", "es"),
+    ("Detienen a tres constructores por el derrumbe de un edificio",
+     "La fiscalía acusa a los constructores de usar materiales baratos. El derrumbe dejó 19 "
+     "muertos.", "es"),
+    ("Le gouvernement déploie 2 000 militaires dans la région sinistrée",
+     "Les soldats aideront au déblaiement ; la tempête a fait 27 morts et 300 blessés.", "fr"),
+    # a protest recalls the toll of the disaster it is about
+    ("Thousands march against the mayor in the flooded town",
+     "Marchers demanded answers over the floods that killed 80 people and left 12 missing.",
+     "en"),
+    ("Des milliers de manifestants contre le maire après le séisme",
+     "Ils dénoncent la lenteur des secours ; le séisme a fait 112 morts.", "fr"),
+])
+def test_a_toll_recalled_below_the_headline_of_another_happening_is_not_its_own(
+        title, summary, lang):
+    assert facts(summary, lang, title=title) == {}
+
+
+@pytest.mark.parametrize("title, summary, lang, want", [
+    # the headline states the toll itself, or reports the happening that kills
+    ("Death toll climbs as the president visits the flooded valley",
+     "Officials counted 40 dead on Monday; the president promised aid.", "en", {"deaths": 40}),
+    ("El Gobierno envía ayuda; la cifra de muertos por el temporal sube",
+     "Las autoridades cuentan 48 fallecidos.", "es", {"deaths": 48}),
+    ("Rescuers search the rubble after the quake",
+     "The quake killed 73 people; teams pulled out two children overnight.", "en",
+     {"deaths": 73}),
+    # a protest's own dead: the report names no other happening that kills
+    ("Protesters march on the palace",
+     "Police fired on the crowd, and five protesters were killed.", "en", {"deaths": 5}),
+    ("Manifestation devant le palais : affrontements avec la police",
+     "Trois manifestants ont été tués lors des heurts.", "fr", {"deaths": 3}),
+    # a headline that names no kind: nothing is said
+    ("Officials under pressure", "Officials said on Monday that 40 people have died.", "en",
+     {"deaths": 40}),
+])
+def test_a_toll_below_a_headline_of_its_own_happening_stays(title, summary, lang, want):
+    assert facts(summary, lang, title=title) == want
+
+
+# -- one happening, no series: its "total" is its toll ------------------------------------------
+
+
+@pytest.mark.parametrize("title, summary, lang, want", [
+    # a toll brought up from its parts (places) is the whole toll of one quake
+    ("Quake toll passes 5,000 in two countries",
+     "Officials count 4,100 dead in the north and 900 have died across the border, bringing "
+     "the toll of the quake to 5,000.", "en", {"deaths": 5000}),
+    ("Terremoto: el balance total supera los 5.000 muertos",
+     "Con 4.100 muertos en el norte y cerca de 900 al otro lado de la frontera, el balance "
+     "total supera ya los 5.000.", "es", {"deaths": 5000}),
+    # "according to the latest toll" is the flood's own toll, not a series' tally
+    ("Inondations : plus de 300 morts selon un bilan provisoire",
+     "Plus de 300 personnes sont mortes dans la vallée, selon le dernier bilan officiel.", "fr",
+     {"deaths": 300}),
+    # a series named as such stays a series
+    ("Strikes on the border", "A strike killed six on Monday, bringing the toll to 46.", "en",
+     {"deaths": 6, "deaths_total": 46}),
+])
+def test_the_total_of_one_happening_that_no_series_counts_is_its_toll(title, summary, lang, want):
+    assert facts(summary, lang, title=title) == want
+
+
+@pytest.mark.parametrize("title, summary, lang, want", [
+    # people pulled out alive are the survivors of the happening
+    ("Quake toll climbs to 80", "Rescuers have pulled 52 people out alive from the rubble.",
+     "en", {"deaths": 80, "survivors": 52}),
+    ("Sube a 80 la cifra de muertos por el terremoto",
+     "Los equipos de emergencia rescataron a 52 personas de los escombros.", "es",
+     {"deaths": 80, "survivors": 52}),
+    ("Séisme : le bilan s'alourdit à 80 morts",
+     "52 personnes ont été retrouvées vivantes sous les décombres.", "fr",
+     {"deaths": 80, "survivors": 52}),
+    # one flood's count of rescues over its days is its own, not a series' tally
+    ("Inondations : le bilan s'alourdit à 15 morts",
+     "Quelque 4 000 personnes ont été secourues depuis le 5 septembre.", "fr",
+     {"deaths": 15, "survivors": 4000}),
+])
+def test_people_pulled_out_alive_are_survivors(title, summary, lang, want):
+    assert facts(summary, lang, title=title) == want
+
+
+@pytest.mark.parametrize("title, summary, lang, want", [
+    # the headline reports the search after a disaster: the toll further down is its own
+    ("Rescuers race against time in the rubble",
+     "Teams dug through the night in the old town. At least 310 people have died.", "en",
+     {"deaths": 310}),
+    ("Los rescatistas trabajan contra reloj entre los escombros",
+     "Los equipos cavaron toda la noche. Al menos 310 personas murieron.", "es",
+     {"deaths": 310}),
+    ("Les recherches se poursuivent dans les décombres",
+     "Les équipes ont creusé toute la nuit. Au moins 310 personnes sont mortes.", "fr",
+     {"deaths": 310}),
+])
+def test_a_toll_below_the_headline_of_a_search_after_a_disaster_is_its_own(
+        title, summary, lang, want):
+    assert facts(summary, lang, title=title) == want
+
+
+@pytest.mark.parametrize("title, summary, lang, want", [
+    # a headline that names its happening by its date reports a later development of it
+    ("Lawmakers see the video of the March 3 bombing",
+     "The committee watched the footage on Thursday; six people were killed in the raid.",
+     "en", {}),
+    ("Un año después del terremoto del 19 de septiembre",
+     "Los vecinos recuerdan a las víctimas; el sismo dejó 370 muertos.", "es", {}),
+    ("Séisme du 8 septembre : les sinistrés toujours sous des tentes",
+     "Dans les villages de l'Atlas, la reconstruction tarde ; le séisme a fait 2 900 morts.",
+     "fr", {}),
+    # ... unless the headline states the toll, or dates only a year
+    ("March 3 bombing: toll rises to 9", "Three of the wounded died overnight.", "en",
+     {"deaths": 9}),
+    ("Videos of the earthquake, February 2024",
+     "The quake killed 2,300 people in the first hours.", "en", {"deaths": 2300}),
+])
+def test_a_toll_below_a_headline_that_dates_its_happening_is_recalled(
+        title, summary, lang, want):
+    assert facts(summary, lang, title=title) == want

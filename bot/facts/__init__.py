@@ -18,7 +18,12 @@ for. Three steps:
    (campaign evidence in reach: "since September", "so far", "in 21 strikes", "the strikes
    have killed", a toll brought up from this event's smaller one), or dropped (an earlier
    event recalled, an increment, a few strikes of one operation, a survivor nobody found).
-   A plain "death toll rises to 27" is the story's own toll, for any topic.
+   A plain "death toll rises to 27" is the story's own toll, for any topic. What the
+   headline reports (bot.text.happenings: the kinds of events.yaml, and whether they kill)
+   weighs too: below a headline of a happening that kills nobody (aid, a resignation, an
+   arrest) or of one dated in the past, a toll is recalled; below "new quake ...", the
+   earlier one's; below one quake, flood or crash, which no series counts, a "total" is
+   its own toll.
 3. *Choice* (here): at most one Fact per name; story facts from the title first, then the
    summary, in reading order ("among the six killed" names the whole over its part);
    ``deaths_total`` and ``strikes_total`` the highest running figure read (the latest
@@ -40,9 +45,11 @@ from dataclasses import dataclass
 
 from ..model import Fact
 from ..text import LANGUAGES, guess_language
-from .mentions import reading
+from ..text.happenings import headline
+from ..text.lexicon import lexicon
+from .mentions import reading, tokens_of
 from .rules import table
-from .scope import STORY, TOTAL, Mention, read_scope, rounded
+from .scope import DROPPED, STORY, TOTAL, Mention, read_scope, recalled, rounded, states_toll
 
 __all__ = ["Mention", "Reading", "explain", "extract_facts", "mentions"]
 
@@ -75,7 +82,15 @@ def mentions(title: str, summary: str, language: str | None) -> list[Mention]:
     lang = _lang(language, title, summary)
     texts = [(src, reading(text, lang)) for src, text in (("title", title),
                                                             ("summary", summary)) if text]
-    return read_scope(texts, table(lang))
+    head = headline(*(tokens_of(text, lang) for text in (title, summary)), lang, lexicon())
+    found = read_scope(texts, table(lang), head)
+    below = [m for m in found if m.scope == STORY and m.source == "summary"
+             and m.kind in STORY_KINDS]
+    if below:
+        why = "" if states_toll(texts, found, head.from_lead) else recalled(head, lexicon())
+        for m in below if why else ():
+            m.scope, m.reason = DROPPED, why
+    return found
 
 
 def _choose(found: list[Mention]) -> list[tuple[str, Mention]]:

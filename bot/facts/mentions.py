@@ -83,6 +83,12 @@ def sentences_of(text: str, lang: str) -> list[Sentence]:
     return out
 
 
+def tokens_of(text: str, lang: str) -> list:
+    """The tokens of a text as the facts read them (its sentences', quotes and closing marks
+    left out), from the cached sentences."""
+    return [t for s in sentences_of(text, lang) for t in s.tokens] if text else []
+
+
 def _sentence(toks: list) -> Sentence:
     kinds = [t.kind for t in toks]
     norms = [t.norm for t in toks]

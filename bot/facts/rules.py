@@ -22,10 +22,15 @@ those rows, tests/test_facts_rules.py):
   inside it is none: "the deadliest since 2001"), ``part`` (a figure of a part: "55 in
   Morelos, 11 in Puebla", "of whom 202"), ``hedge`` (a figure feared, not counted: "up to
   1,000 feared dead"), ``happening`` (a happening named: in the title or the first
-  sentence, it makes the later sentences' figures its own). ``weak: true`` marks a campaign cue that
-  a one-event clause overrides; ``reach: sentence`` a cue that reaches every mention of its
+  sentence, it makes the later sentences' figures its own), ``toll`` (a toll named, with or
+  without its figure: "death toll rises"; in the title it says the item reports a happening
+  that kills, see bot.facts.scope.recalled). ``weak: true`` marks a campaign cue that a
+  one-event clause overrides; ``reach: sentence`` a cue that reaches every mention of its
   sentence (not only of its clause); ``lede: false`` a cue that says nothing in the title
-  or the first sentence (an earlier event named there is the one the item reports).
+  or the first sentence (an earlier event named there is the one the item reports), unless
+  the headline reports one more happening of a series ("new quake shakes ...": the earlier
+  one is then named as such); ``new: true`` a cue that says something only under such a
+  headline ("the Tuesday quake" is an earlier one below "new quake", this one elsewhere).
 
 See bot.facts for how mentions, scope and choice use them.
 """
@@ -44,8 +49,10 @@ SLOT_MARKS = {"N": M_NUM, "ORD": M_ORD, "NO": M_CODE}
 FACT_KINDS = frozenset(("deaths", "injured", "missing", "survivors", "strikes"))
 CUE_KINDS = frozenset(("campaign", "prior", "lead", "before", "increment", "subseries",
                        "not_found", "labour", "one_event", "previous", "not_campaign", "part",
-                       "hedge", "happening"))
+                       "hedge", "happening", "toll"))
 TOLLS = frozenset(("rise", "bring"))
+# cues tried in the title and the first sentence only, whether or not a figure is read there
+LEDE_CUES = frozenset(("happening", "toll"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +73,7 @@ class Rule:
     weak: bool = False
     reach: str = "clause"  # cues: "clause", or "sentence" (every mention of the sentence)
     lede: bool = True  # cues: False when it says nothing in the title or first sentence
+    new: bool = False  # cues: True when it says something only under a "new quake" headline
     order: int = 0
     examples: tuple[dict, ...] = field(default=(), compare=False)
 
@@ -100,7 +108,7 @@ class Table:
     partitive: WordSet
     facts: Index  # the rules, tried in every sentence
     cues: Index  # the cues, tried only where a rule read a figure
-    lede: Index  # the happening cues, tried in the title and first sentence
+    lede: Index  # the happening and toll cues, tried in the title and first sentence
 
 
 def _index(rules: list[Rule]) -> Index:
@@ -218,7 +226,8 @@ def _rule(row: dict, lang: str, order: int, resolve: Any, gap_stop: dict[str, Wo
     return Rule(rid, lang, patterns, fact, cue, None if value is None else int(value), toll,
                 int(row.get("min") or 0), bool(row.get("whole", True)),
                 bool(row.get("prefer")), bool(row.get("total")), bool(row.get("weak")),
-                str(row.get("reach") or "clause"), bool(row.get("lede", True)), order,
+                str(row.get("reach") or "clause"), bool(row.get("lede", True)),
+                bool(row.get("new")), order,
                 tuple(row.get("examples") or ()))
 
 
@@ -243,5 +252,5 @@ def table(lang: str) -> Table:
         raise ValueError(f"{where}: rule ids repeat: {repeated}")
     partitive = WordSet(words_of(str(w)) for w in data.get("partitive") or ())
     return Table(lang, rules, built, partitive, _index([r for r in rules if r.fact]),
-                 _index([r for r in rules if r.cue and r.cue != "happening"]),
-                 _index([r for r in rules if r.cue == "happening"]))
+                 _index([r for r in rules if r.cue and r.cue not in LEDE_CUES]),
+                 _index([r for r in rules if r.cue in LEDE_CUES]))

@@ -14,6 +14,12 @@ The evidence is the cues of the tables (bot.facts.rules) in reach of the mention
 - a toll "brought to" (or "rising to") a figure after a smaller toll of this item's own
   event is the running total that event added to ("killing six and bringing the toll
   to 46"); alone, it is the story's own toll ("death toll rises to 27").
+
+and what the headline reports (bot.text.happenings, the `tolls` of events.yaml): whether a
+toll below it is recalled from another happening (`recalled`), whether it reports one more
+of a series ("new quake": the earlier one named by its date or day is recalled), and
+whether it reports one happening that no series counts (`one_happening`: its "total" is its
+own toll).
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..text.happenings import Headline
+from ..text.lexicon import CARRY_TOLL, MAYBE_TOLL, NO_TOLL, OWN_TOLL, Lexicon, lexicon
 from .matcher import Sentence
 from .mentions import Hit, Reading
 from .rules import Table
@@ -47,10 +55,31 @@ class Mention:
     rule: str  # the table row that read it
     reason: str  # why this scope
     order: int = 0  # reading order in the item: the title's first
+    sent: int = 0  # its sentence's number in its text
     lede: bool = False  # read in the title or the summary's first sentence
     older: bool = False  # a tally from before this event ("prior to Thursday's strike")
     prefer: bool = False  # a whole named beside its part ("among the six killed")
     toll: str = ""
+
+
+class _Head:
+    """What the item's headline says, asked of it at most once per item."""
+
+    __slots__ = ("head", "_one")
+
+    def __init__(self, head: Headline | None) -> None:
+        self.head = head
+        self._one: bool | None = None
+
+    def new(self) -> bool:
+        """Whether the headline reports one more of a series ("new quake")."""
+        return self.head is not None and self.head.new
+
+    def one(self) -> bool:
+        """Whether the headline reports one happening, no series (see one_happening)."""
+        if self._one is None:
+            self._one = self.head is not None and one_happening(self.head, lexicon())
+        return self._one
 
 
 @dataclass(slots=True)
@@ -58,7 +87,14 @@ class _Ctx:
     reading: Reading
     tab: Table
     source: str
+    head: _Head
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(hit) -> clauses
+
+    def new(self) -> bool:
+        return self.head.new()
+
+    def one(self) -> bool:
+        return self.head.one()
 
     def clauses(self, h: Hit) -> tuple[int, int]:
         """The clause numbers the mention spans (see _clauses), worked out once."""
@@ -102,7 +138,11 @@ def _cues(ctx: _Ctx, h: Hit, kinds: tuple[str, ...]) -> Iterator[Hit]:
     by_kind = ctx.reading.by_kind
     for kind in kinds:
         for c in by_kind.get((h.sent, kind), ()):
-            if c.rule.lede or not lede:
+            if c.rule.new and not ctx.new():
+                continue
+            # under "new quake ...", an earlier one named in the first sentence is no
+            # longer the one the item reports
+            if c.rule.lede or not lede or ctx.source != "title" and ctx.new():
                 yield c
 
 
@@ -143,6 +183,8 @@ def _campaign(ctx: _Ctx, h: Hit, mentions: list[Hit]) -> Hit | None:
             continue  # a cue inside another figure's words is that figure's ("killing six
             # and bringing the campaign's toll to 46": the campaign's is the 46)
         if c.rule.cue == "previous":
+            if ctx.one():
+                continue  # "according to the latest toll": that happening's own
             before = [m for m in mentions if m.sent == h.sent and m.fig < c.start
                       and m.rule.fact == h.rule.fact]
             if before and before[-1] is h:
@@ -159,11 +201,14 @@ def _campaign(ctx: _Ctx, h: Hit, mentions: list[Hit]) -> Hit | None:
     return None
 
 
-def read_scope(readings: list[tuple[str, Reading]], tab: Table) -> list[Mention]:
-    """The mentions of an item's texts (title first), each with its scope and why."""
+def read_scope(readings: list[tuple[str, Reading]], tab: Table,
+               head: Headline | None = None) -> list[Mention]:
+    """The mentions of an item's texts (title first), each with its scope and why; `head`,
+    what the headline reports, for the cues that depend on it."""
     out: list[Mention] = []
+    verdicts = _Head(head)
     for source, reading in readings:
-        ctx = _Ctx(reading, tab, source)
+        ctx = _Ctx(reading, tab, source, verdicts)
         facts = reading.facts
         strikes: list[tuple[Hit, Mention]] = []
         for h in facts:
@@ -176,9 +221,10 @@ def read_scope(readings: list[tuple[str, Reading]], tab: Table) -> list[Mention]
                 out.append(_people(ctx, h, facts, strikes, out))
     for k, m in enumerate(out):
         m.order = k
-    _tolls_of_the_series(out)
+    _tolls_of_the_series(out, verdicts)
     if any(c.rule.cue == "happening" and (src == "title" or c.sent == 0)
-           for src, reading in readings for c in reading.cues):
+           for src, reading in readings for c in reading.cues) or (
+            head is not None and _reports_a_killer(head, lexicon())):
         # the lede names the happening: the figures of later sentences are its too
         for m in out:
             m.lede = True
@@ -186,14 +232,14 @@ def read_scope(readings: list[tuple[str, Reading]], tab: Table) -> list[Mention]
     return out
 
 
-def _tolls_of_the_series(found: list[Mention]) -> None:
+def _tolls_of_the_series(found: list[Mention], head: _Head) -> None:
     """In an item that counts a series (a running total, a strike's number), a toll named
     as such and larger than the event's own figure ("the death toll rises to over 100")
     is that series' toll: the item speaks of the series, and its event's figure is the one
     said with the event ("killing five")."""
     series = next((m for m in found if m.kind in ("deaths", "strikes") and m.scope == TOTAL),
                   None)
-    if series is None:
+    if series is None or head.one():  # one quake's toll "rises": no series is counted
         return
     own = max((o.value for o in found if o.kind == "deaths" and o.scope == STORY
                and not o.toll), default=None)
@@ -204,17 +250,21 @@ def _tolls_of_the_series(found: list[Mention]) -> None:
             m.reason = f"a toll in an item on a series (counted: {series.span!r})"
 
 
-def _mention(ctx: _Ctx, h: Hit, scope: str, reason: str, **kw: object) -> Mention:
+def _mention(ctx: _Ctx, h: Hit, scope: str, reason: str, prefer: bool = False,
+             **kw: object) -> Mention:
     r = ctx.reading
     return Mention(h.rule.fact, int(h.value or 0), scope, ctx.source, r.sentence_text(h.sent),
-                   r.span_text(h), h.rule.id, reason, prefer=h.rule.prefer, toll=h.rule.toll,
-                   lede=ctx.source == "title" or h.sent == 0, **kw)  # type: ignore[arg-type]
+                   r.span_text(h), h.rule.id, reason, prefer=prefer or h.rule.prefer,
+                   toll=h.rule.toll,
+                   lede=ctx.source == "title" or h.sent == 0, sent=h.sent, **kw)  # type: ignore[arg-type]
 
 
 def _dropping(ctx: _Ctx, h: Hit) -> str:
     """Why a mention belongs to no one here: an earlier event, a part, a fear."""
     for c in _cues(ctx, h, ("part",)):
-        if c.fig == h.fig:
+        # a figure named as a part, or a shape without one inside the words of a part ("un
+        # blessé décédé": one of the dead, no count of the injured)
+        if c.fig == h.fig and (h.fig >= 0 or c.start <= h.start < c.end):
             return f"a part of the toll: {_text(ctx, c)}"
     c = _in_reach(ctx, h, ("prior",))
     if c is not None:
@@ -270,6 +320,9 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
     before = _in_reach(ctx, h, ("before",), leading=True)
     series = _series(ctx, h, facts, strikes, earlier)
     if series:
+        if kind != "deaths" and ctx.one() and not earlier_event:
+            # "4,250 rescued since 5 September": one flood's count, over its days
+            return _mention(ctx, h, STORY, f"one happening's count of {kind}: {series}")
         if kind != "deaths":
             return _mention(ctx, h, DROPPED, f"a running total of {kind}: {series}")
         increment = _in_reach(ctx, h, ("increment",))
@@ -278,6 +331,9 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
         older = earlier_event or (f"before: {_text(ctx, before)}" if before else "")
         return _mention(ctx, h, TOTAL, series + (f"; older ({older})" if older else ""),
                         older=bool(older))
+    if before is not None and ctx.one() and not earlier_event:
+        # one happening's count until then ("jusque-là, 11 morts"): its toll, said earlier
+        return _mention(ctx, h, STORY, f"this happening's earlier count: {_text(ctx, before)}")
     if before is not None:
         if kind != "deaths":
             return _mention(ctx, h, DROPPED, f"before this event: {_text(ctx, before)}")
@@ -285,6 +341,10 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
                         older=True)
     if earlier_event:
         return _mention(ctx, h, DROPPED, earlier_event)
+    part = _smaller_toll(ctx, h, earlier) if h.rule.toll and ctx.one() else None
+    if part is not None:  # "35,418 in Turkey and 5,714 in Syria, bringing the toll to 41,132"
+        return _mention(ctx, h, STORY, f"the toll of one happening, over its part {part.value} "
+                        f"({part.span!r})", prefer=True)
     return _mention(ctx, h, STORY, "this event's (no campaign cue in reach)")
 
 
@@ -301,7 +361,7 @@ def _series(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
     c = _count_beside(ctx, h, strikes)
     if c is not None:
         return f"beside a running count of strikes: {_text(ctx, c)}"
-    if h.rule.toll:
+    if h.rule.toll and not ctx.one():
         m = _smaller_toll(ctx, h, earlier)
         if m is not None:
             return f"a toll brought up from this event's {m.value} ({m.span!r})"
@@ -371,3 +431,70 @@ def rounded(a: int, b: int) -> bool:
             v, n = v // 10, n + 1
         return n
     return a >= 10 and zeros(a) > zeros(b) and abs(a - b) <= 0.2 * b
+
+
+def states_toll(readings: list[tuple[str, Reading]], found: list[Mention],
+                lead: bool) -> bool:
+    """Whether the title (with `lead`, the summary's first sentence too) states a toll: a
+    figure of people, or a toll named ("death toll rises")."""
+    def headline(source: str, sentence: int) -> bool:
+        return source == "title" or lead and sentence == 0
+
+    return any(m.kind != "strikes" and headline(m.source, m.sent) for m in found) or any(
+        c.rule.cue == "toll" and headline(src, c.sent)
+        for src, reading in readings for c in reading.cues)
+
+
+def recalled(head: Headline, lex: Lexicon) -> str:
+    """Why the figures of people below a headline that states no toll are another
+    happening's, recalled in passing, or "" (events.yaml, `tolls`). A headline that reports
+    a happening that kills nobody (a vote, an aid package, an arrest) recalls the toll of
+    another, even when it names it as its cause ("aid for flood-hit regions"); one that
+    reports a happening that kills at times (a protest) recalls the toll of a happening that
+    kills which the report names and the protest cannot be one with (the floods it is about;
+    clashes may be the protest's own). A headline that names the happening that killed by
+    its date ("the video of the Sept. 2 strike", "one year after the 19 September quake")
+    reports a later development of it. With no kind in the headline or the lead, nothing is
+    said."""
+    if head.dated:
+        return "recalled: the headline names its happening by its date, a later development"
+    info = lex.kind_info
+    kinds = {k: info[k] for k in head.reported if k in info}
+    if not kinds:
+        return ""
+    tolls = {OWN_TOLL if k.toll == CARRY_TOLL else k.toll for k in kinds.values()}
+    if NO_TOLL in tolls and MAYBE_TOLL not in tolls:
+        named = ", ".join(sorted(k.name for k in kinds.values() if k.toll == NO_TOLL))
+        return f"recalled: the headline reports {named}, which kills nobody"
+    maybe = [k for k, v in kinds.items() if v.toll == MAYBE_TOLL]
+    if not maybe:
+        return ""  # it reports a happening that kills
+    for other in sorted(head.named | head.context | head.reported):
+        kind = info.get(other)
+        if kind is not None and kind.toll == OWN_TOLL and not any(
+                lex.kinds_meet(other, k) for k in maybe):
+            return (f"recalled: the headline reports {', '.join(info[k].name for k in maybe)}"
+                    f", the report names {kind.name}, another happening that kills")
+    return ""
+
+
+def one_happening(head: Headline, lex: Lexicon) -> bool:
+    """Whether the headline reports one happening that no series counts: the kinds that kill
+    which the title names (as what it reports or as its context) are none of them `serial`
+    (events.yaml: a quake, a flood, a crash; not strikes or protests). A toll "brought to" a
+    larger figure, or given "according to the latest count", is then that happening's whole
+    toll, not a running total over a series (a toll stated as one, "the three quakes have
+    killed 430", still is). With no such kind in the title, nothing is said."""
+    kinds = [lex.kind_info[k] for k in head.in_title if k in lex.kind_info]
+    killers = [k for k in kinds if k.toll in (OWN_TOLL, MAYBE_TOLL)]
+    return bool(killers) and not any(k.serial for k in killers)
+
+
+def _reports_a_killer(head: Headline, lex: Lexicon) -> bool:
+    """Whether the headline (else the lead) reports a happening that kills, or the search
+    after one, and no serial one: a quake, a flood, the search for a quake's survivors. Its
+    figures are then the report's, in any sentence (a series' headline, strikes or
+    protests, leaves later figures to their cues: they are often its running totals)."""
+    kinds = [lex.kind_info[k] for k in head.reported if k in lex.kind_info]
+    return any(k.toll != NO_TOLL for k in kinds) and not any(
+        k.serial and k.toll in (OWN_TOLL, MAYBE_TOLL) for k in kinds)

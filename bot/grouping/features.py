@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..text import NONCOUNT, NUM, ORD, WORD, Text, guess_language, language, read
+from ..text.happenings import lead_end, novelty, split_kinds
 from ..text.lexicon import Lexicon, lexicon
 from ..text.names import local_places, mentions, names, title_cased
 from ..text.tables import all_stop_words
@@ -41,13 +42,6 @@ MAX_SUMMARY = 600
 # A figure this many tokens (after stop words) from "killed"/"survivors" is that figure:
 # "killed 11 people", "11 personnes tuees", "once muertos", "tuant 14 hommes".
 FIGURE_REACH = 2
-# How many words before a kind may make it the headline's context ("aid after the deadly
-# quake": the quake is why, the aid is what is reported).
-CONTEXT_REACH = 3
-# How many words after a novelty marker may name the event it qualifies ("another deadly
-# strike", "otra lancha", "nouveau séisme"); a farther one is qualified by something else
-# ("new survivors as quake toll rises").
-NOVELTY_REACH = 2
 _FIGURE_TAGS = {"c:killed": "k:", "c:survivor": "v:"}
 _NOVELTY_OF = frozenset(("c:killed", "c:boat", "c:submarine"))
 _EMPTY: frozenset = frozenset()
@@ -148,8 +142,7 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool) -> list[str]:
     in_day = {k for d in text.days for k in range(d.first, d.last + 1)}
     stop, all_stop = lang.stop, all_stop_words()
     # the lead: the headline, or the summary's first sentence
-    lead_end = len(tokens) if title else next(
-        (k for k, t in enumerate(tokens) if k and t.first), len(tokens))
+    lead = len(tokens) if title else lead_end(tokens)
     out: list[str] = []
     for k, tok in enumerate(tokens):
         start = len(out)
@@ -185,39 +178,26 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool) -> list[str]:
             elif k in first_at:
                 acc.caps.add(stem)
             out.append(stem)
-        if k < lead_end:
+        if k < lead:
             acc.lead.update(out[start:])
-    lead_kinds = title or not acc.kinds  # the first sentence's kinds when the title has none
     for m in found:
-        tok = m.token
-        if tok[0] == "p":
-            acc.places.add(tok)
-        elif tok[0] == "n":
-            acc.names.add(tok)
-        elif tok[0] == "e" and m.first < lead_end:
-            if _in_context(tokens, m.first, lex.context.get(lang.code, _EMPTY)):
-                acc.context_kinds.add(tok)
-            elif lead_kinds:
-                acc.kinds.add(tok)
+        if m.token[0] == "p":
+            acc.places.add(m.token)
+        elif m.token[0] == "n":
+            acc.names.add(m.token)
+    # what the headline reports, apart from its context ("aid after quake": aid); the first
+    # sentence's kinds when the title has none
+    reported, context = split_kinds(found, tokens, lead, lex.context.get(lang.code, _EMPTY))
+    acc.context_kinds |= context
+    if title or not acc.kinds:
+        acc.kinds |= reported
     for m in locals_:
         acc.places.add(m.token)
-        if m.first < lead_end:
+        if m.first < lead:
             acc.locals.add(m.token)
     if title:
         _marks(tokens, lang, out, found, acc)
     return _figures(out, acc)
-
-
-def _in_context(tokens, k: int, context: frozenset[str]) -> bool:
-    """Whether a context word ("after", "tras", "apres") stands within reach before the
-    kind at tokens[k], in the same clause."""
-    for j in range(k - 1, max(-1, k - 1 - CONTEXT_REACH), -1):
-        t = tokens[j]
-        if t.kind != WORD:
-            return False
-        if t.norm in context:
-            return True
-    return False
 
 
 # How far a magnitude word (or an earthquake word: "un séisme de 6,4") may stand from it.
@@ -246,13 +226,10 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc) -> None:
     if "c:toll" in out:
         acc.tally = True
     for i in range(len(words)):
-        if not words[i]:
-            continue
-        if lang.tally.at(words, i)[0]:
+        if words[i] and lang.tally.at(words, i)[0]:
             acc.tally = True
-        if not acc.new and lang.novelty.at(words, i)[0]:
-            acc.new = any(i < m.first <= i + NOVELTY_REACH and (
-                m.token[0] == "e" or m.token in _NOVELTY_OF) for m in found)
+            break
+    acc.new = novelty(words, found, lang.novelty, _NOVELTY_OF)
 
 
 def _figures(result: list[str], acc: _Acc) -> list[str]:

@@ -25,12 +25,17 @@ import yaml
 from .fold import fold
 from .tables import LANGUAGES, Phrases, read_data, words_of
 
+# Kind.toll: whether a report of the kind gives a toll of its own (events.yaml, `tolls`):
+# it kills, it carries the toll of the happening it goes on from, it kills at times, never
+OWN_TOLL, CARRY_TOLL, MAYBE_TOLL, NO_TOLL = "own", "carry", "maybe", ""
+
 
 @dataclass(frozen=True, slots=True)
 class Kind:
     name: str
     family: str
     serial: bool
+    toll: str = NO_TOLL
 
 
 @dataclass(slots=True)
@@ -102,6 +107,9 @@ def _kinds(lex: Lexicon, data: dict) -> None:
     lex.context = {lang: frozenset(str(w) for w in words)
                    for lang, words in (data.get("context") or {}).items()}
     families = data.get("families") or {}
+    tolls = data.get("tolls") or {}
+    by_toll = [(toll, set(tolls.get(toll) or ())) for toll in (OWN_TOLL, CARRY_TOLL,
+                                                               MAYBE_TOLL)]
     lex.compatible = frozenset(
         pair for a, b in families.get("compatible") or () for pair in ((a, b), (b, a)))
     lex.distinct = frozenset(families.get("distinct") or ())
@@ -113,8 +121,9 @@ def _kinds(lex: Lexicon, data: dict) -> None:
         lex.weak_kinds.setdefault(lang, Phrases())
     for name, spec in (data.get("kinds") or {}).items():
         token = sys.intern(f"e:{name}")
-        lex.kind_info[token] = Kind(name, str(spec.get("family", name)),
-                                    bool(spec.get("serial", False)))
+        family = str(spec.get("family", name))
+        toll = next((t for t, names in by_toll if names & {name, family}), NO_TOLL)
+        lex.kind_info[token] = Kind(name, family, bool(spec.get("serial", False)), toll)
         for section, target in (("words", lex.kinds), ("weak", lex.weak_kinds)):
             for lang, forms in (spec.get(section) or {}).items():
                 for form in forms:
@@ -196,4 +205,5 @@ def kind_words(lang: str, topics: Sequence[str] = ()) -> Phrases:
     return lexicon(tuple(topics)).kinds.get(lang, Phrases())
 
 
-__all__ = ["Kind", "Lexicon", "TopicError", "lexicon", "kind_words", "fold"]
+__all__ = ["CARRY_TOLL", "MAYBE_TOLL", "NO_TOLL", "OWN_TOLL", "Kind", "Lexicon", "TopicError",
+           "lexicon", "kind_words", "fold"]

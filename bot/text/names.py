@@ -12,11 +12,12 @@ Reads the tokens of bot.text (with their capitals) against the lexicon (bot.text
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .dates import Day
 from .lexicon import Lexicon
-from .tables import Language
+from .tables import Language, Phrases
 from .tokens import ACRONYM, CAPITAL, LOWER, WORD, Token
 
 # "US Strikes Boat In Pacific": past this share of capitalised words a text is title-cased
@@ -33,22 +34,27 @@ class Mention:
     last: int
 
 
+_NO_PHRASES = Phrases()
+
+
 def title_cased(tokens: list[Token]) -> bool:
     words = [t for t in tokens if t.kind == WORD]
     caps = sum(1 for t in words if t.cap != LOWER)
     return len(words) >= 4 and caps > TITLE_CASE_SHARE * len(words)
 
 
-def mentions(tokens: list[Token], lang: Language, lex: Lexicon,
-             days: list[Day]) -> list[Mention]:
+def mentions(tokens: list[Token], lang: Language, lex: Lexicon, days: list[Day],
+             vocabulary: bool = True, skip: Iterable[int] = ()) -> list[Mention]:
     """The vocabulary's and the kinds' tokens, in order; both may cover the same words
     ("search": a concept and the kind `rescue`). A weak word of a kind ("struck") counts
-    only when the text names no kind otherwise."""
+    only when the text names no kind otherwise. Without `vocabulary`, the kinds alone; the
+    words of the days, and those at `skip`, are none of them."""
     words = [t.norm if t.kind == WORD else "\x00" for t in tokens]
     in_date = {k for d in days for k in range(d.first, d.last + 1)}
+    in_date.update(skip)
     kinds = lex.kinds.get(lang.code)
     weak = lex.weak_kinds.get(lang.code)
-    vocab = lex.vocabulary
+    vocab = lex.vocabulary if vocabulary else _NO_PHRASES
     short = lex.short_places
     out: list[Mention] = []
     weak_found: list[Mention] = []

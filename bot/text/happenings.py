@@ -1,0 +1,169 @@
+"""What a report says happened: the kinds of events.yaml its headline reports, those it names
+only as the context ("aid after the quake"), and whether a happening of those kinds gives a
+toll of its own. The grouper compares the kinds (bot.grouping.features); the facts ask whose
+toll a figure is (bot.facts).
+
+    headline(title, summary, lang, lex) -> Headline   the kinds of the headline, else the lead
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable
+
+from .lexicon import MAYBE_TOLL, OWN_TOLL, Lexicon
+from .names import Mention, mentions
+from .tables import Language, Phrases, language
+from .tokens import NONCOUNT, WORD, Token
+
+# How many words before a kind may make it the headline's context ("aid after the deadly
+# quake": the quake is why, the aid is what is reported).
+CONTEXT_REACH = 3
+
+
+def in_context(tokens: list[Token], k: int, context: frozenset[str]) -> bool:
+    """Whether a context word ("after", "tras", "apres") stands within reach before the
+    kind at tokens[k], in the same clause."""
+    for j in range(k - 1, max(-1, k - 1 - CONTEXT_REACH), -1):
+        t = tokens[j]
+        if t.kind != WORD:
+            return False
+        if t.norm in context:
+            return True
+    return False
+
+
+# How many tokens from a kind its date may stand ("Sept. 2 boat strike", "the quake of 6
+# February", "el sismo del 19 de septiembre").
+DATE_REACH = 4
+# How many words after a novelty marker may name the event it qualifies ("another deadly
+# strike", "otra lancha", "nouveau séisme"); a farther one is qualified by something else
+# ("new survivors as quake toll rises").
+NOVELTY_REACH = 2
+
+
+def novelty(words: list[str], found: Iterable[Mention], markers: Phrases,
+            also: Container[str] = ()) -> bool:
+    """Whether a headline reports one more happening of a series ("another strike", "nuevo
+    sismo", "nouveau séisme"): a novelty marker (bot/data/lang, `markers`) with a kind (or
+    one of `also`) named right after it. `words`: the tokens' folded words ("" for others)."""
+    found = list(found)
+    return any(words[i] and markers.at(words, i)[0] and any(
+        i < m.first <= i + NOVELTY_REACH and (m.token[0] == "e" or m.token in also)
+        for m in found) for i in range(len(words)))
+
+
+def lead_end(tokens: list[Token]) -> int:
+    """Where a summary's lead (its first sentence) ends."""
+    return next((k for k, t in enumerate(tokens) if k and t.first), len(tokens))
+
+
+def split_kinds(found: Iterable[Mention], tokens: list[Token], end: int,
+                context: frozenset[str]) -> tuple[set[str], set[str]]:
+    """(reported, context): the kinds named in tokens[:end], apart from those named as the
+    context of what is reported."""
+    reported: set[str] = set()
+    named_as_context: set[str] = set()
+    for m in found:
+        if m.token[0] == "e" and m.first < end:
+            (named_as_context if in_context(tokens, m.first, context) else reported).add(m.token)
+    return reported, named_as_context
+
+
+class Headline:
+    """The kinds a report's headline reports (the lead's when the headline names none), the
+    kinds it names as context, whether it reports one more of a series ("new quake"), and
+    every kind the report names. Each is read when first asked (the facts ask few of them
+    of most items)."""
+
+    __slots__ = ("_texts", "_title", "_lead", "_named")
+
+    def __init__(self, title: list[Token], summary: list[Token], lang: str, lex: Lexicon):
+        self._texts = (title, summary, language(lang), lex)
+        self._title: tuple[set[str], set[str], bool, bool] | None = None
+        self._lead: tuple[set[str], set[str]] | None = None
+        self._named: frozenset[str] | None = None
+
+    def _read_title(self) -> tuple[set[str], set[str], bool, bool]:
+        if self._title is None:
+            title, _, tables, lex = self._texts
+            found = _kinds(title, tables, lex)
+            reported, context = split_kinds(found, title, len(title),
+                                            lex.context.get(tables.code, frozenset()))
+            new = novelty([t.norm if t.kind == WORD else "" for t in title], found,
+                          tables.novelty)
+            dates = _date_words(title, tables.months)
+            dated = any(abs(d - m.first) <= DATE_REACH or abs(d - m.last) <= DATE_REACH
+                        for d in dates for m in found
+                        if lex.kind_info[m.token].toll in (OWN_TOLL, MAYBE_TOLL))
+            self._title = (reported, context, new, dated)
+        return self._title
+
+    def _read_lead(self) -> tuple[set[str], set[str]]:
+        if self._lead is None:
+            _, summary, tables, lex = self._texts
+            lead = summary[:lead_end(summary)]
+            self._lead = split_kinds(_kinds(lead, tables, lex), lead, len(lead),
+                                     lex.context.get(tables.code, frozenset()))
+        return self._lead
+
+    @property
+    def from_lead(self) -> bool:
+        """The title reports no kind, the lead does: the lead's are the headline's."""
+        return not self._read_title()[0] and bool(self._read_lead()[0])
+
+    @property
+    def reported(self) -> frozenset[str]:
+        return frozenset(self._read_title()[0] or self._read_lead()[0])
+
+    @property
+    def context(self) -> frozenset[str]:
+        reported, context, *_ = self._read_title()
+        if not reported:
+            context = context | self._read_lead()[1]
+        return frozenset(context) - self.reported
+
+    @property
+    def in_title(self) -> frozenset[str]:
+        """The kinds the title names, reported or as context."""
+        reported, context, *_ = self._read_title()
+        return frozenset(reported | context)
+
+    @property
+    def new(self) -> bool:
+        """The title reports one more happening of a series: "new quake", "another strike"
+        (the earlier one's toll is then recalled below it)."""
+        return self._read_title()[2]
+
+    @property
+    def dated(self) -> bool:
+        """The title names the happening that killed with its calendar date ("video of the
+        Sept. 2 boat strike"): it reports a later development of that past happening."""
+        return self._read_title()[3]
+
+    @property
+    def named(self) -> frozenset[str]:
+        if self._named is None:
+            title, summary, tables, lex = self._texts
+            self._named = frozenset(m.token for text in (title, summary)
+                                    for m in _kinds(text, tables, lex))
+        return self._named
+
+
+def headline(title: list[Token], summary: list[Token], lang: str, lex: Lexicon) -> Headline:
+    """The kinds of a report's title and summary, from their tokens (bot.text.read)."""
+    return Headline(title, summary, lang, lex)
+
+
+def _kinds(tokens: list[Token], tables: Language, lex: Lexicon) -> list[Mention]:
+    """The kinds named in tokens; only the kinds are looked up, not the vocabulary (the facts
+    ask this of most items)."""
+    return mentions(tokens, tables, lex, [], vocabulary=False,
+                    skip=_date_words(tokens, tables.months))
+
+
+def _date_words(tokens: list[Token], months: Container[str]) -> list[int]:
+    """The month words of dates ("2 March", "el 2 de marzo"; not "February 2023"): the text
+    layer marked their day numbers, whether or not a publication day placed them."""
+    return [i for i, t in enumerate(tokens) if t.kind == WORD and t.norm in months and any(
+        0 <= j < len(tokens) and tokens[j].kind == NONCOUNT and len(tokens[j].norm) <= 2
+        for j in (i - 2, i - 1, i + 1))]
