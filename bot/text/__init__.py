@@ -57,9 +57,9 @@ def read(text: str, lang: str, published: date | None = None) -> Text:
 @lru_cache(maxsize=256)
 def _tokens(text: str, lang: str) -> list[Token]:
     tables = language(lang)
-    tokens = numbers.read(split(text, fold(text), tables), tables)
-    dates.find(tokens, tables, None)  # the numbers of dates are no counts, placed or not
-    return tokens
+    # every read() then marks the numbers of dates as no counts (dates.find, whatever the
+    # publication day), and the marks are the same whoever reads first
+    return numbers.read(split(text, fold(text), tables), tables)
 
 
 __all__ = [
