@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-file", type=int, default=200)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--profile", action="store_true", help="print where replay's time goes")
+    ap.add_argument("--sort", default="cumulative", help="the profile's order (tottime...)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="vigia-bench-") as tmp:
         folder = Path(tmp) / "feeds"
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
                       "replay_items_per_s": round(result.items / replay_s),
                       "stories": result.stories, "alerts": result.alerts}))
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(30)
     return 0
 
 

@@ -225,8 +225,9 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc) -> None:
     words = [t.norm if t.kind == WORD else "" for t in tokens]
     if "c:toll" in out:
         acc.tally = True
+    tally = lang.tally
     for i in range(len(words)):
-        if words[i] and lang.tally.at(words, i)[0]:
+        if words[i] and tally.may_start(words[i]) and tally.at(words, i)[0]:
             acc.tally = True
             break
     acc.new = novelty(words, found, lang.novelty, _NOVELTY_OF)

@@ -115,8 +115,9 @@ def find(tokens: list[Token], lang: Language, published: date | None) -> list[Da
                 days.append(Day(when, i, i, False))
                 i += 1
                 continue
-            used, back = lang.relative_days.at(words, i)
-            if used and published is not None:
+            used, back = lang.relative_days.at(words, i) \
+                if published is not None and w in lang.relative_days.first_words else (0, 0)
+            if used:
                 days.append(Day(published - timedelta(days=back), i, i + used - 1, False))
                 i += used
                 continue

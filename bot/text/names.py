@@ -12,7 +12,7 @@ Reads the tokens of bot.text (with their capitals) against the lexicon (bot.text
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .dates import Day
@@ -56,12 +56,16 @@ def mentions(tokens: list[Token], lang: Language, lex: Lexicon, days: list[Day],
     weak = lex.weak_kinds.get(lang.code)
     vocab = lex.vocabulary if vocabulary else _NO_PHRASES
     short = lex.short_places
+    starts = _starter(lex, lang.code, vocabulary)
     out: list[Mention] = []
     weak_found: list[Mention] = []
     strong = False
     i, n = 0, len(tokens)
     while i < n:
         if words[i] == "\x00" or i in in_date:
+            i += 1
+            continue
+        if not starts(words[i]):  # most words start nothing: one lookup, not three
             i += 1
             continue
         k1, v1 = vocab.at(words, i)
@@ -79,6 +83,29 @@ def mentions(tokens: list[Token], lang: Language, lex: Lexicon, days: list[Day],
     if weak_found and not strong:
         out = sorted(out + weak_found, key=lambda m: m.first)
     return out
+
+
+# (lexicon, language, vocabulary too) -> word -> whether a phrase of theirs may start there
+_STARTS: dict[tuple[int, str, bool], dict[str, bool]] = {}
+
+
+def _starter(lex: Lexicon, code: str, vocabulary: bool) -> Callable[[str], bool]:
+    """Whether the vocabulary (when asked) or a kind of `code` may start at a word, cached
+    per word: the words of news repeat."""
+    key = (id(lex), code, vocabulary)
+    memo = _STARTS.get(key)
+    if memo is None or len(memo) > 100_000:
+        memo = _STARTS[key] = {}
+    tables = [t for t in (lex.vocabulary if vocabulary else None, lex.kinds.get(code),
+                          lex.weak_kinds.get(code)) if t is not None]
+
+    def starts(word: str) -> bool:
+        hit = memo.get(word)
+        if hit is None:
+            hit = memo[word] = any(t.may_start(word) for t in tables)
+        return hit
+
+    return starts
 
 
 def local_places(tokens: list[Token], lang: Language, covered: set[int]) -> list[Mention]:

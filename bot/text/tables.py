@@ -73,6 +73,12 @@ class Phrases:
     def __contains__(self, words: tuple[str, ...]) -> bool:
         return words in self.values
 
+    def may_start(self, word: str) -> bool:
+        """Whether some phrase could start with `word`: a cheap test before `at`."""
+        if word in self._by_first:
+            return True
+        return bool(self._prefix_lens) and self.at((word,), 0)[0] > 0
+
     def __bool__(self) -> bool:
         return bool(self.values)
 
