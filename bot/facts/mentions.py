@@ -63,7 +63,7 @@ class Reading:
         return self.text[toks[h.start].start:toks[h.end - 1].end]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def sentences_of(text: str, lang: str) -> list[Sentence]:
     """The sentences of a text, each as the matcher reads it (cached: the text layer's
     reading is the larger part of an item's cost, and the grouper reads the same texts).
@@ -201,7 +201,7 @@ def _try_anchored(s: Sentence, k: int, i: int, rule: Rule, pat: Pattern,
         hits.append(Hit(rule, pat, k, span[0], span[1], -1, rule.value))
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def reading(text: str, lang: str) -> Reading:
     """Every rule and cue of `lang`'s table matched in `text` (cached: explain, mentions
     and extract_facts of one item read it once)."""

@@ -54,7 +54,7 @@ def read(text: str, lang: str, published: date | None = None) -> Text:
     return Text(text, tables.code, tokens, dates.find(tokens, tables, published))
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=128)
 def _tokens(text: str, lang: str) -> list[Token]:
     tables = language(lang)
     # every read() then marks the numbers of dates as no counts (dates.find, whatever the

@@ -27,6 +27,9 @@ def words_of(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(fold(text)))
 
 
+_MISS: tuple[int, Any] = (0, None)  # one shared miss: the word caches hold many
+
+
 class Phrases:
     """Word sequences looked up by their first (or last) word, longest first. A phrase whose
     last word was written with a trailing "*" matches any word that starts so ("attack*":
@@ -100,7 +103,7 @@ class Phrases:
         if self._prefix_lens:
             hit = self._cache.get(w)
             if hit is None:
-                hit = (0, None)
+                hit = _MISS
                 for n in self._prefix_lens:
                     if len(w) >= n and (v := self._prefixes.get(w[:n])) is not None:
                         hit = (1, v)
