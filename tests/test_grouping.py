@@ -435,3 +435,41 @@ def test_an_item_naming_no_deadly_act_does_not_join_a_story_of_a_toll():
                 "Trump said four people aboard a boat died on Wednesday off the coast of "
                 "Venezuela.")
     assert g.assign(toll, toll.published) == (out[0][0], False)
+
+
+# An invented quake: magnitude 7.1 off a coast on a Tuesday, a 6.4 aftershock two days later.
+QUAKE_DAY = datetime(2026, 5, 12, 6, 0, tzinfo=UTC)
+MAIN_QUAKE = [
+    item("q-en-1", QUAKE_DAY, "Magnitude 7.1 earthquake strikes off the coast of Peru",
+         "A magnitude 7.1 earthquake struck off the coast of southern Peru on Tuesday, "
+         "damaging houses in Arequipa."),
+    item("q-es-1", QUAKE_DAY + timedelta(hours=3),
+         "Un sismo de magnitud 7,1 sacude el sur de Perú",
+         "Un terremoto de magnitud 7,1 sacudió el martes la costa sur de Perú y dañó "
+         "viviendas en Arequipa.", "es", "Diario"),
+    item("q-fr-1", QUAKE_DAY + timedelta(hours=5),
+         "Pérou : un séisme de magnitude 7,1 frappe le sud du pays",
+         "Un séisme de magnitude 7,1 a frappé mardi la côte sud du Pérou, endommageant des "
+         "maisons à Arequipa.", "fr", "Journal"),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Magnitude 6.4 aftershock rattles southern Peru",
+     "A magnitude 6.4 aftershock shook southern Peru on Thursday, two days after the 7.1 "
+     "earthquake that damaged houses in Arequipa."),
+    ("es", "Una réplica de magnitud 6,4 sacude el sur de Perú",
+     "Una réplica de magnitud 6,4 sacudió el jueves el sur de Perú, dos días después del "
+     "terremoto de 7,1 que dañó viviendas en Arequipa."),
+    ("fr", "Une réplique de magnitude 6,4 secoue le sud du Pérou",
+     "Une réplique de magnitude 6,4 a secoué jeudi le sud du Pérou, deux jours après le "
+     "séisme de magnitude 7,1 qui avait endommagé des maisons à Arequipa."),
+])
+def test_an_aftershock_recalling_the_main_quake_is_another_story(lang, title, summary):
+    # the aftershock's report names the main quake's magnitude too: its headline says which
+    # quake it reports
+    g, decisions = run(MAIN_QUAKE, Grouper())
+    assert [new for _, new in decisions] == [True, False, False]
+    sid, new = g.assign(item(f"q-{lang}-after", QUAKE_DAY + timedelta(days=2), title, summary,
+                             lang), QUAKE_DAY + timedelta(days=2))
+    assert new and sid != decisions[0][0]

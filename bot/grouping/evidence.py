@@ -88,6 +88,9 @@ class Frame:
     tolls: tuple[int, ...]
     numbers: tuple[int, ...]
     magnitudes: tuple[float, ...]
+    # the magnitudes its headline gives: the quake it reports, where its text may recall
+    # another one ("a 6.8 aftershock ... after Monday's 7.6")
+    title_magnitudes: tuple[float, ...]
     new: bool  # "another strike"
     tally: bool  # the headline's figure may be a running total
     subject: tuple[str, ...]  # the headline's first name or place group ("Trinidad PM")
@@ -123,6 +126,8 @@ class Frame:
             tolls=tuple(sorted(doc.killed)),
             numbers=tuple(sorted(doc.numbers)),
             magnitudes=tuple(sorted(doc.magnitudes)),
+            title_magnitudes=tuple(sorted({float(t[2:]) for t in doc.title
+                                           if t.startswith("m:")})),
             new=doc.title_new,
             tally=doc.title_tally,
             subject=_subject(doc, lex),
@@ -512,13 +517,14 @@ def towns_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
 
 def magnitude_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     """A veto: the item's earthquake has another magnitude than any the story's reports
-    give (by more than agencies differ about one quake): an aftershock, or another quake."""
-    if not a.magnitudes:
-        return 0.0
+    give (by more than agencies differ about one quake): an aftershock, or another quake. The
+    headline's magnitude, when it gives one, is the quake the item reports; its text may
+    recall the one before."""
+    mine = a.title_magnitudes or a.magnitudes
     theirs = story.magnitudes
-    if not theirs:
+    if not mine or not theirs:
         return 0.0
-    gap = min(abs(x - y) for x in a.magnitudes for y in theirs)
+    gap = min(abs(x - y) for x in mine for y in theirs)
     return VETO if gap > MAGNITUDE_TOLERANCE else 0.0
 
 
