@@ -473,3 +473,34 @@ def test_an_aftershock_recalling_the_main_quake_is_another_story(lang, title, su
     sid, new = g.assign(item(f"q-{lang}-after", QUAKE_DAY + timedelta(days=2), title, summary,
                              lang), QUAKE_DAY + timedelta(days=2))
     assert new and sid != decisions[0][0]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Peru accepts aid from three countries after the earthquake",
+     "Peru's government said on Wednesday it had accepted offers of aid from Chile, Ecuador "
+     "and Colombia after Tuesday's magnitude 7.1 earthquake near Arequipa."),
+    ("es", "Perú acepta la ayuda de tres países tras el terremoto",
+     "El gobierno de Perú aceptó el miércoles la ayuda ofrecida por Chile, Ecuador y "
+     "Colombia tras el sismo de magnitud 7,1 del martes cerca de Arequipa."),
+    ("fr", "Le Pérou accepte l'aide de trois pays après le séisme",
+     "Le gouvernement péruvien a accepté mercredi l'aide proposée par le Chili, l'Équateur "
+     "et la Colombie après le séisme de magnitude 7,1 de mardi près d'Arequipa."),
+])
+def test_aid_accepted_after_a_quake_is_news_of_its_own(lang, title, summary):
+    # the corpus rule: a later development that is news on its own is its own event; a
+    # rescue is the quake's story, help given or accepted is a decision apart
+    g, decisions = run(MAIN_QUAKE, Grouper())
+    when = QUAKE_DAY + timedelta(days=1)
+    sid, new = g.assign(item(f"q-{lang}-aid", when, title, summary, lang), when)
+    assert new and sid != decisions[0][0]
+
+
+def test_a_rescue_after_a_quake_is_the_quakes_story():
+    g, decisions = run(MAIN_QUAKE, Grouper())
+    when = QUAKE_DAY + timedelta(hours=9)
+    sid, new = g.assign(item("q-en-rescue", when,
+                             "Rescuers search for survivors after magnitude 7.1 quake in Peru",
+                             "Rescue teams searched collapsed houses in Arequipa on Tuesday "
+                             "after the magnitude 7.1 earthquake that struck southern Peru."),
+                        when)
+    assert not new and sid == decisions[0][0]
