@@ -504,3 +504,50 @@ def test_a_rescue_after_a_quake_is_the_quakes_story():
                              "after the magnitude 7.1 earthquake that struck southern Peru."),
                         when)
     assert not new and sid == decisions[0][0]
+
+
+# An invented protest wave: a march in Lyon on Thursday 4 June 2026, another on Saturday.
+THURSDAY = datetime(2026, 6, 4, 6, 0, tzinfo=UTC)
+THURSDAY_MARCH = [
+    item("m-en-1", THURSDAY + timedelta(hours=10),
+         "Thousands march in Lyon against the transport fare rise",
+         "Thousands of people marched through Lyon on Thursday against the rise in public "
+         "transport fares, unions said."),
+    item("m-fr-1", THURSDAY + timedelta(hours=11),
+         "Lyon : des milliers de manifestants contre la hausse des tarifs des transports",
+         "Des milliers de personnes ont défilé jeudi à Lyon contre la hausse des tarifs des "
+         "transports en commun, selon les syndicats.", "fr", "Journal"),
+    item("m-es-1", THURSDAY + timedelta(hours=12),
+         "Miles de personas marchan en Lyon contra la subida de las tarifas del transporte",
+         "Miles de personas marcharon el jueves en Lyon contra la subida de las tarifas del "
+         "transporte público, según los sindicatos.", "es", "Diario"),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Lyon protesters back in the streets against transport fares",
+     "After Thursday's march, thousands of people marched again in Lyon on Saturday against "
+     "the rise in transport fares."),
+    ("es", "Los manifestantes vuelven a las calles de Lyon contra las tarifas del transporte",
+     "Tras la marcha del jueves, miles de personas volvieron a marchar el sábado en Lyon "
+     "contra la subida de las tarifas del transporte."),
+    ("fr", "Lyon : les manifestants de retour dans la rue contre les tarifs des transports",
+     "Après la marche de jeudi, des milliers de personnes ont de nouveau défilé samedi à Lyon "
+     "contre la hausse des tarifs des transports."),
+])
+def test_the_next_march_recalling_the_last_one_is_another_story(lang, title, summary):
+    g, decisions = run(THURSDAY_MARCH, Grouper())
+    assert [new for _, new in decisions] == [True, False, False]
+    saturday = THURSDAY + timedelta(days=2, hours=12)
+    sid, new = g.assign(item(f"m-{lang}-sat", saturday, title, summary, lang), saturday)
+    assert new and sid != decisions[0][0]
+
+
+def test_a_late_report_of_the_same_march_joins_it():
+    g, decisions = run(THURSDAY_MARCH, Grouper())
+    saturday = THURSDAY + timedelta(days=2, hours=2)
+    sid, new = g.assign(item("m-en-late", saturday,
+                             "Thousands marched in Lyon against the transport fare rise",
+                             "Thousands of people marched through Lyon on Thursday against "
+                             "the rise in public transport fares, the unions said."), saturday)
+    assert not new and sid == decisions[0][0]

@@ -61,3 +61,16 @@ def test_the_language_is_guessed_from_its_stop_words(text, expected):
 
 def test_a_language_hint_wins():
     assert guess_language("The forces struck", "fr-FR") == "fr"
+
+
+@pytest.mark.parametrize(("lang", "sentence"), [
+    ("en", "Unions announced a new day of strikes on January 9"),
+    ("es", "Los sindicatos anunciaron una nueva jornada de huelga el 9 de enero"),
+    ("fr", "Les syndicats ont annoncé une nouvelle journée de grève le 9 janvier"),
+])
+def test_early_january_named_in_late_december_is_next_years(lang, sentence):
+    # three weeks ahead, not eleven months back: what unions call for, not what happened
+    assert [d.day for d in read(sentence, lang, date(2025, 12, 19)).days] == [date(2026, 1, 9)]
+    # named in November, the same day is still January past (plans that far ahead are rare,
+    # recalled days are not)
+    assert [d.day for d in read(sentence, lang, date(2025, 11, 3)).days] == [date(2025, 1, 9)]

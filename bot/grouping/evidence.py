@@ -450,18 +450,26 @@ def toll_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
 
 def later_day_veto(a: Frame, story: StoryView, lex: Lexicon, now: datetime) -> float:
     """Every day the item names is two days or more after every day the story names (and
-    not after the report itself: "retires effective 12 December" is a plan): another
-    occasion of an event that recurs. One rare event's later days are its development."""
+    not after the report itself: "retires effective 12 December" is a plan), or the item
+    recalls the story's days but its latest, two days or more after them, is the day it is
+    published: another occasion of an event that recurs. One rare event's later days are
+    its development."""
     if not a.days or not story.days or a.rare_kinds:
         return 0.0
     told = (story.last_seen.date() + _DAY).isoformat()
     said = [d for d in story.days if d <= told]
     horizon = (now.date() + _DAY).isoformat()
     mine = [d for d in a.days if d <= horizon]
-    if not said or not mine or any(d in story.days for d in mine):
+    if not said or not mine:
         return 0.0
-    ref = max(said)
-    if (datetime.fromisoformat(min(mine)) - datetime.fromisoformat(ref)).days >= 2:
+    ref = datetime.fromisoformat(max(said))
+    if not any(d in story.days for d in mine):
+        return VETO if (datetime.fromisoformat(min(mine)) - ref).days >= 2 else 0.0
+    # it recalls the story's days, but tells of its own day, two days or more after them
+    # and the day it is published ("after Thursday's march, thousands marched again on
+    # Saturday"): the next occasion
+    latest = datetime.fromisoformat(max(mine))
+    if (latest - ref).days >= 2 and latest.date() >= a.when.date() - _DAY:
         return VETO
     return 0.0
 

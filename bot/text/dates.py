@@ -14,7 +14,8 @@ from .tables import Language
 from .tokens import NONCOUNT, NUM, ORD, WORD, Token
 
 # A day named without a year that would fall this far after publication is last year's
-# ("30 December" read on 2 January).
+# ("30 December" read on 2 January); one that falls within it in next year's January is
+# next year's ("9 January" read on 19 December: a plan, not a day eleven months ago).
 _NEXT_YEAR_SLACK = timedelta(days=40)
 
 
@@ -36,7 +37,16 @@ def _calendar(pub: date | None, month: int, day: int, year: int | None) -> date 
             when = date(pub.year, month, day)
         except ValueError:
             return None
-        return when.replace(year=pub.year - 1) if when > pub + _NEXT_YEAR_SLACK else when
+        if when > pub + _NEXT_YEAR_SLACK:
+            return when.replace(year=pub.year - 1)
+        if when < pub and month < pub.month:
+            try:
+                ahead = when.replace(year=pub.year + 1)
+            except ValueError:  # 29 February
+                return when
+            if ahead <= pub + _NEXT_YEAR_SLACK:
+                return ahead
+        return when
     try:
         return date(year, month, day)
     except ValueError:
