@@ -242,6 +242,7 @@ def _feeds_import(args: argparse.Namespace) -> int:
     """`vigia feeds import FILE.opml`: the OPML's feeds added to the config file, comments
     kept; the running daemon polls them after a SIGHUP."""
     from . import opml
+    from .app import count
 
     if not args.url:
         raise UsageError("feeds import needs the OPML file: vigia feeds import FILE.opml "
@@ -269,7 +270,7 @@ def _feeds_import(args: argparse.Namespace) -> int:
                               line=exc.line) from None
         except OSError as exc:
             raise VigiaError(f"cannot write {target}: {exc.strerror or exc}") from None
-    print(f"{target}: {len(merge.added)} feeds added, {len(merge.present)} already there, "
+    print(f"{target}: {count(len(merge.added), 'feed')} added, {len(merge.present)} already there, "
           f"{len(merge.refused)} skipped")
     for feed in merge.added:
         print(f"  + {feed.title or ''} <{feed.url}>" + (f" [{feed.folder}]" if feed.folder

@@ -78,8 +78,10 @@ def plan(old: Config, new: Config) -> Reload:
 
 def describe(r: Reload) -> str:
     """The one log line a reload gives."""
-    parts = [f"{len(r.added)} feeds added, {len(r.removed)} removed, {len(r.changed)} "
-             "rescheduled"]
+    from .app import count
+
+    parts = [f"{count(len(r.added), 'feed')} added, {len(r.removed)} removed, "
+             f"{len(r.changed)} rescheduled"]
     if r.watchlists:
         parts.append("watchlists changed: " + ", ".join(r.watchlists))
     elif r.pipeline:

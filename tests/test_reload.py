@@ -61,7 +61,7 @@ def test_the_plan_starts_stops_and_reschedules_feeds_and_rebuilds_for_watchlists
         old.fetch.timeout
     assert change.config.telegram.admins == (1, 2)
     assert describe(change) == (
-        "config reloaded from new.yaml: 1 feeds added, 1 removed, 1 rescheduled; watchlists "
+        "config reloaded from new.yaml: 1 feed added, 1 removed, 1 rescheduled; watchlists "
         "changed: venezuela; kept until a restart: storage, fetch.timeout")
     same = plan(old, old)
     assert not (same.added or same.removed or same.changed or same.pipeline or same.later)
@@ -124,7 +124,7 @@ def test_sighup_reloads_feeds_and_watchlists_without_telling_anything_twice(tmp_
                               timeout=30), told(out)
             assert server.hits("/a") <= a_hits + 1  # stopped (one poll may have been in flight)
             line = next(x for x in err.read_text().splitlines() if "config reloaded" in x)
-            assert "1 feeds added, 1 removed, 0 rescheduled; watchlists changed: venezuela" \
+            assert "1 feed added, 1 removed, 0 rescheduled; watchlists changed: venezuela" \
                 in line
 
             cfg.write_text("feeds: [\n", encoding="utf-8")  # a bad config
