@@ -1188,6 +1188,9 @@ def test_pacing_comes_from_the_config(api: FakeBotAPI, store: Store,
     assert pacing_of("") == Pacing()  # Telegram's limits by default
     fast = pacing_of("telegram:\n  pacing: {chat: 300ms, group: 0.5s, overall_per_s: 200}\n")
     assert (fast.private_interval, fast.group_interval, fast.global_rate) == (0.3, 0.5, 200.0)
+    # how long an alert may wait in a chat's queue before the waiting ones go out combined
+    assert fast.max_delay == 60.0
+    assert pacing_of("telegram:\n  pacing: {max_delay: 20s}\n").max_delay == 20.0
 
 
 @pytest.mark.parametrize("key, value, words", [
