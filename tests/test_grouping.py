@@ -437,6 +437,15 @@ def test_an_item_naming_no_deadly_act_does_not_join_a_story_of_a_toll():
     assert g.assign(toll, toll.published) == (out[0][0], False)
 
 
+def one_more(story: list[Item], later: Item) -> tuple[str, str, bool]:
+    """A story's reports grouped (one story), then one more item: (the story's id, the
+    item's story id, whether it is new)."""
+    g, decisions = run(story, Grouper())
+    assert [new for _, new in decisions] == [True] + [False] * (len(story) - 1)
+    sid, new = g.assign(later, later.published)
+    return decisions[0][0], sid, new
+
+
 # An invented quake: magnitude 7.1 off a coast on a Tuesday, a 6.4 aftershock two days later.
 QUAKE_DAY = datetime(2026, 5, 12, 6, 0, tzinfo=UTC)
 MAIN_QUAKE = [
@@ -468,11 +477,9 @@ MAIN_QUAKE = [
 def test_an_aftershock_recalling_the_main_quake_is_another_story(lang, title, summary):
     # the aftershock's report names the main quake's magnitude too: its headline says which
     # quake it reports
-    g, decisions = run(MAIN_QUAKE, Grouper())
-    assert [new for _, new in decisions] == [True, False, False]
-    sid, new = g.assign(item(f"q-{lang}-after", QUAKE_DAY + timedelta(days=2), title, summary,
-                             lang), QUAKE_DAY + timedelta(days=2))
-    assert new and sid != decisions[0][0]
+    first, sid, new = one_more(MAIN_QUAKE, item(f"q-{lang}-after", QUAKE_DAY + timedelta(days=2),
+                                                title, summary, lang))
+    assert new and sid != first
 
 
 @pytest.mark.parametrize(("lang", "title", "summary"), [
@@ -489,21 +496,18 @@ def test_an_aftershock_recalling_the_main_quake_is_another_story(lang, title, su
 def test_aid_accepted_after_a_quake_is_news_of_its_own(lang, title, summary):
     # the corpus rule: a later development that is news on its own is its own event; a
     # rescue is the quake's story, help given or accepted is a decision apart
-    g, decisions = run(MAIN_QUAKE, Grouper())
-    when = QUAKE_DAY + timedelta(days=1)
-    sid, new = g.assign(item(f"q-{lang}-aid", when, title, summary, lang), when)
-    assert new and sid != decisions[0][0]
+    first, sid, new = one_more(MAIN_QUAKE, item(f"q-{lang}-aid", QUAKE_DAY + timedelta(days=1),
+                                                title, summary, lang))
+    assert new and sid != first
 
 
 def test_a_rescue_after_a_quake_is_the_quakes_story():
-    g, decisions = run(MAIN_QUAKE, Grouper())
-    when = QUAKE_DAY + timedelta(hours=9)
-    sid, new = g.assign(item("q-en-rescue", when,
-                             "Rescuers search for survivors after magnitude 7.1 quake in Peru",
-                             "Rescue teams searched collapsed houses in Arequipa on Tuesday "
-                             "after the magnitude 7.1 earthquake that struck southern Peru."),
-                        when)
-    assert not new and sid == decisions[0][0]
+    first, sid, new = one_more(MAIN_QUAKE, item(
+        "q-en-rescue", QUAKE_DAY + timedelta(hours=9),
+        "Rescuers search for survivors after magnitude 7.1 quake in Peru",
+        "Rescue teams searched collapsed houses in Arequipa on Tuesday after the magnitude 7.1 "
+        "earthquake that struck southern Peru."))
+    assert not new and sid == first
 
 
 # An invented protest wave: a march in Lyon on Thursday 4 June 2026, another on Saturday.
@@ -536,18 +540,15 @@ THURSDAY_MARCH = [
      "contre la hausse des tarifs des transports."),
 ])
 def test_the_next_march_recalling_the_last_one_is_another_story(lang, title, summary):
-    g, decisions = run(THURSDAY_MARCH, Grouper())
-    assert [new for _, new in decisions] == [True, False, False]
-    saturday = THURSDAY + timedelta(days=2, hours=12)
-    sid, new = g.assign(item(f"m-{lang}-sat", saturday, title, summary, lang), saturday)
-    assert new and sid != decisions[0][0]
+    first, sid, new = one_more(THURSDAY_MARCH, item(
+        f"m-{lang}-sat", THURSDAY + timedelta(days=2, hours=12), title, summary, lang))
+    assert new and sid != first
 
 
 def test_a_late_report_of_the_same_march_joins_it():
-    g, decisions = run(THURSDAY_MARCH, Grouper())
-    saturday = THURSDAY + timedelta(days=2, hours=2)
-    sid, new = g.assign(item("m-en-late", saturday,
-                             "Thousands marched in Lyon against the transport fare rise",
-                             "Thousands of people marched through Lyon on Thursday against "
-                             "the rise in public transport fares, the unions said."), saturday)
-    assert not new and sid == decisions[0][0]
+    first, sid, new = one_more(THURSDAY_MARCH, item(
+        "m-en-late", THURSDAY + timedelta(days=2, hours=2),
+        "Thousands marched in Lyon against the transport fare rise",
+        "Thousands of people marched through Lyon on Thursday against the rise in public "
+        "transport fares, the unions said."))
+    assert not new and sid == first
