@@ -161,3 +161,19 @@ def test_the_bundled_config_has_one_name_everywhere(cli, monkeypatch):
     dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
     assert "COPY config/vigia.yaml /config/vigia.yaml" in dockerfile
     assert "VIGIA_CONFIG=/config/vigia.yaml" in dockerfile
+
+
+def test_an_installed_package_carries_every_table_it_reads():
+    # `pip install .` (the README's first command) copies only the data files that
+    # pyproject's package-data names: a table left out breaks the installed bot at start-up
+    # ("no such topic") while an editable install, and so every other test, works
+    import tomllib
+
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = settings["tool"]["setuptools"]["package-data"]["bot"]
+    package = ROOT / "bot"
+    shipped = {p for pattern in patterns for p in package.glob(pattern)}
+    needed = {p for p in package.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")
+              and "__pycache__" not in p.parts}
+    assert needed, "no data files found under bot/"
+    assert sorted(str(p.relative_to(package)) for p in needed - shipped) == []
