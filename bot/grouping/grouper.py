@@ -125,6 +125,15 @@ class Explanation:
     new_subject: bool = False
 
 
+def _union(have: tuple, more: tuple) -> tuple:
+    """`have` with the values of `more` it lacks, in the order first seen (a story's few
+    days, tolls, magnitudes, towns: small tuples, shared while they do not change)."""
+    for v in more:
+        if v not in have:
+            have = (*have, v)
+    return have
+
+
 # log(df + 1) for the document frequencies most tokens have
 _LOGS = [math.log(d + 1.0) for d in range(4096)]
 
@@ -387,18 +396,10 @@ class Grouper:
             else:
                 p.append(story.id)  # type: ignore[union-attr]
         if not frame.tally:
-            for v in frame.title_tolls:
-                if v not in story.head_tolls:
-                    story.head_tolls = (*story.head_tolls, v)
-        for d in frame.days:
-            if d not in story.days:
-                story.days = (*story.days, d)
-        for m in frame.magnitudes:
-            if m not in story.magnitudes:
-                story.magnitudes = (*story.magnitudes, m)
-        for t in frame.title_towns:
-            if t not in story.title_towns:
-                story.title_towns = (*story.title_towns, t)
+            story.head_tolls = _union(story.head_tolls, frame.title_tolls)
+        story.days = _union(story.days, frame.days)
+        story.magnitudes = _union(story.magnitudes, frame.magnitudes)
+        story.title_towns = _union(story.title_towns, frame.title_towns)
         for fkey in self._frame_keys(frame):
             if fkey not in story.frames:
                 story.frames = (*story.frames, fkey)
