@@ -39,7 +39,7 @@ def _calendar(pub: date | None, month: int, day: int, year: int | None) -> date 
             return None
         if when > pub + _NEXT_YEAR_SLACK:
             return when.replace(year=pub.year - 1)
-        if when < pub and month < pub.month:
+        if month < pub.month:
             try:
                 ahead = when.replace(year=pub.year + 1)
             except ValueError:  # 29 February
