@@ -69,12 +69,13 @@ def _keyed(item: Item) -> Item:
 
 def _is_repeat(found: Explanation) -> bool:
     """Whether the grouper's evidence says a report repeats a story: alike enough, with
-    the same kind of event at the same place, nothing that vetoes it, and no one new at
-    the head of it (a reaction abroad is another event)."""
-    reasons = dict(found.reasons)
-    return (found.score >= TWIN_THRESHOLD and not found.new_subject
-            and any(name in reasons for name in TWIN_EVIDENCE)
-            and all(w > VETO for w in reasons.values()))
+    the same kind of event at the same place, and none of the evidence that would release
+    it (`_is_distinct`: a veto, someone new at the head of it, another kind, day, sea, toll
+    or magnitude). Holding back what the next report would release told a search for a
+    survivor two days late, under the name of the search's end."""
+    return (found.score >= TWIN_THRESHOLD and any(name in dict(found.reasons)
+                                                  for name in TWIN_EVIDENCE)
+            and not _is_distinct(found))
 
 
 # Evidence that a report tells another event than a story, whatever the words: what

@@ -295,6 +295,32 @@ def test_a_reaction_is_not_held_back_as_a_repeat():
     assert [a.kind for a in reaction.alerts if a.watchlist == "venezuela"] == ["new_story"]
 
 
+@pytest.mark.parametrize(("language", "title", "summary"), [
+    ("en", "Officials confirm US attack on a vessel in the Caribbean",
+     "The Defense Department confirmed a military strike against a vessel in the Caribbean "
+     "on Tuesday, Hegseth said."),
+    ("es", "Confirman un ataque de EE.UU. contra una embarcación en el Caribe",
+     "El Departamento de Defensa confirmó un ataque militar contra una embarcación en el "
+     "Caribe el martes, dijo Hegseth."),
+    ("fr", "Confirmation d'une frappe américaine contre un navire dans les Caraïbes",
+     "Le département de la Défense a confirmé une frappe militaire contre un navire dans "
+     "les Caraïbes mardi, a dit Hegseth."),
+])
+def test_a_report_of_another_day_is_told_at_once_not_held_as_a_repeat(language, title,
+                                                                        summary):
+    # alike enough to be held as a repeat (same kind of event, same sea, reported the same
+    # day), but it names another day than the told strike's: that is evidence of another
+    # event, the very evidence that would release it, so it is not held back at all
+    pipeline = Pipeline(parse_config(CONFIG), grouper=Grouper(threshold=1.5))
+    first = pipeline.decide(item(1, "US strike on a boat in the Caribbean kills 14, Hegseth "
+                                 "says", "Hegseth said the strike on Monday killed 14 people "
+                                 "aboard a vessel in the Caribbean."), T0)
+    later = pipeline.decide(item(2, title, summary, outlet="Post", minutes=120,
+                                 language=language), T0 + timedelta(hours=2))
+    assert later.story.id != first.story.id and later.story.held == {}
+    assert [a.kind for a in later.alerts if a.watchlist == "venezuela"] == ["new_story"]
+
+
 def test_an_entry_dated_days_ago_joins_the_same_report_from_another_outlet(pipeline):
     # a live page keeping its first pubDate, 4 days old, and the same report minutes later
     report = ("US strike on a boat in the Caribbean kills four, Hegseth says",
