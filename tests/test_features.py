@@ -146,6 +146,25 @@ def test_a_magnitude_is_a_figure_with_its_noun(text, lang, magnitude):
     assert analyze(text, "", lang).magnitudes == {magnitude}
 
 
+@pytest.mark.parametrize(("title", "summary", "lang", "magnitudes"), [
+    ("Peru quake toll rises to 12", "A magnitude 5.2 aftershock shook Arequipa on Wednesday.",
+     "en", set()),
+    ("Sube a 12 la cifra de muertos del sismo en Perú",
+     "Una réplica de magnitud 5,2 sacudió Arequipa el miércoles.", "es", set()),
+    ("Séisme au Pérou : le bilan s'alourdit à 12 morts",
+     "Une réplique de magnitude 5,2 a secoué Arequipa mercredi.", "fr", set()),
+    # the aftershock's own report: its headline says so, its magnitude is the one it tells of
+    ("Strong aftershock rattles southern Peru", "A magnitude 5.2 aftershock shook Arequipa.",
+     "en", {5.2}),
+    # an aftershock named, and the main quake's magnitude further on: that one stays
+    ("Strong quake hits Peru", "A magnitude 5.2 aftershock followed the 7.1 quake.", "en",
+     {7.1}),
+])
+def test_an_aftershock_the_text_recalls_does_not_give_the_report_s_magnitude(
+        title, summary, lang, magnitudes):
+    assert analyze(title, summary, lang).magnitudes == magnitudes
+
+
 def test_a_kind_named_as_the_context_is_not_what_the_headline_reports():
     doc = analyze("Morocco accepts aid from four countries after quake", "", "en")
     assert doc.kinds == {"e:aid"} and doc.context_kinds == {"e:earthquake"}

@@ -103,7 +103,8 @@ class _Acc:
     """What the texts of one item add up to."""
 
     __slots__ = ("numbers", "ordinals", "dates", "places", "names", "caps", "killed",
-                 "kinds", "context_kinds", "locals", "lead", "new", "tally", "magnitudes")
+                 "kinds", "context_kinds", "locals", "lead", "new", "tally", "magnitudes",
+                 "aftershock")
 
     def __init__(self) -> None:
         self.numbers: set[int] = set()
@@ -120,6 +121,7 @@ class _Acc:
         self.magnitudes: set[float] = set()
         self.new = False
         self.tally = False
+        self.aftershock = False  # the headline tells of an aftershock
 
 
 def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool) -> list[str]:
@@ -143,6 +145,8 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool) -> list[str]:
     stop, all_stop = lang.stop, all_stop_words()
     # the lead: the headline, or the summary's first sentence
     lead = len(tokens) if title else lead_end(tokens)
+    if title:
+        acc.aftershock = any(t.kind == WORD and t.norm in lang.aftershock for t in tokens)
     out: list[str] = []
     for k, tok in enumerate(tokens):
         start = len(out)
@@ -165,6 +169,9 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool) -> list[str]:
                 out.append(sys.intern(f"o:{tok.value}"))
         elif tok.kind == NONCOUNT:
             m = _magnitude(tokens, k, lang, found)
+            if m is not None and not title and not acc.aftershock \
+                    and _aftershock_of(tokens, k, lang):
+                m = None  # the text recalls an aftershock; the headline's quake is another
             if m is not None:
                 acc.magnitudes.add(m)
                 out.append(sys.intern(f"m:{m:.1f}"))
@@ -204,6 +211,30 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool) -> list[str]:
 MAGNITUDE_REACH = 3
 
 
+def _near(tokens, k: int, words: frozenset[str]) -> bool:
+    """Whether one of `words` stands within a magnitude's reach of tokens[k]."""
+    lo, hi = max(0, k - MAGNITUDE_REACH), k + MAGNITUDE_REACH + 1
+    return any(t.kind == WORD and t.norm in words for t in tokens[lo:hi])
+
+
+def _aftershock_of(tokens, k: int, lang) -> bool:
+    """Whether the figure at tokens[k] is an aftershock's: an aftershock word beside it, with
+    nothing but magnitude and small words between ("a magnitude 4.5 aftershock", "une
+    réplique de magnitude 4,5"; not "an aftershock followed the 7.1 quake")."""
+    for step in (-1, 1):
+        j = k + step
+        while 0 <= j < len(tokens) and abs(j - k) <= MAGNITUDE_REACH:
+            t = tokens[j]
+            if t.kind != WORD:
+                break
+            if t.norm in lang.aftershock:
+                return True
+            if t.norm not in lang.magnitude and t.norm not in lang.stop:
+                break
+            j += step
+    return False
+
+
 def _magnitude(tokens, k: int, lang, found) -> float | None:
     """The magnitude a decimal figure at tokens[k] gives, if a magnitude word or an
     earthquake word stands within reach of it."""
@@ -213,9 +244,9 @@ def _magnitude(tokens, k: int, lang, found) -> float | None:
     value = float(raw)
     if not 1.0 <= value < 10.0:
         return None
-    lo, hi = max(0, k - MAGNITUDE_REACH), k + MAGNITUDE_REACH + 1
-    if any(t.kind == WORD and t.norm in lang.magnitude for t in tokens[lo:hi]):
+    if _near(tokens, k, lang.magnitude):
         return value
+    lo = max(0, k - MAGNITUDE_REACH)
     if any(m.token == "e:earthquake" and lo <= m.first < k for m in found):
         return value
     return None

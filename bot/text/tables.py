@@ -166,6 +166,7 @@ class Language:
     novelty: Phrases
     tally: Phrases
     magnitude: frozenset[str]
+    aftershock: frozenset[str]
 
 
 def read_data(*parts: str) -> Any:
@@ -218,6 +219,7 @@ def language(code: str) -> Language:
         novelty=phrases((data.get("markers") or {}).get("novelty") or ()),
         tally=phrases((data.get("markers") or {}).get("tally") or ()),
         magnitude=frozenset(str(w) for w in data.get("magnitude") or ()),
+        aftershock=frozenset(str(w) for w in data.get("aftershock") or ()),
     )
 
 
