@@ -129,6 +129,9 @@ def test_a_headline_that_reports_one_more_event_of_a_series(title, lang, new):
     ("Peru earthquake death toll rises to 27", "en", True),
     ("Otra lancha destruida: van 25 muertos", "es", True),
     ("Séisme au Pérou : le bilan s'alourdit à 31 morts", "fr", True),
+    ("Aumentan a 11 los muertos en las protestas en Venezuela", "es", True),
+    ("Number killed in Venezuela protests reaches 24", "en", True),
+    ("Le nombre de morts dans les manifestations augmente à 12", "fr", True),
     ("US strike kills three aboard drug boat", "en", False),
     ("Un ataque deja tres muertos en el Caribe", "es", False),
 ])
