@@ -344,7 +344,12 @@ class Grouper:
             wt = self._idf(tok)
             for sid in ((p,) if p.__class__ is str else p):
                 hits[sid] = hits.get(sid, 0.0) + wt
-        ranked = heapq.nlargest(self.t.max_candidates, hits.items(), key=lambda kv: (kv[1], kv[0]))
+        # among stories sharing as much rare weight, the latest: a story's id comes from its
+        # first entry's key, which holds its feed's address, and a choice made by it would
+        # hang on where the feeds live
+        stories = self._stories
+        ranked = heapq.nlargest(self.t.max_candidates, hits.items(),
+                                key=lambda kv: (kv[1], stories[kv[0]].last_seen, kv[0]))
         chosen = {sid: None for sid, _ in ranked}
         found: dict[str, datetime] = {}
         for key in self._frame_keys(frame):
