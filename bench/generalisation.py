@@ -8,7 +8,7 @@ pipeline over them (in this process, the same code), and the kit's score.py scor
 output. Sets:
   dev, dev2    ../shared/corpus/{dev,dev2}.jsonl with config/vigia.yaml (the US strikes and
                US–Venezuela diplomacy, Sep 2025 – Feb 2026)
-  quake, protest, election, flood
+  quake, protest, election, flood, wildfire
                bench/data/<set>.jsonl with bench/data/<set>.yaml: real reports on other
                topics found with the search tool, summaries written in our own words,
                labelled by the corpus README's rules (bench/README.md)
@@ -44,6 +44,7 @@ SETS = {
     "protest": (DATA / "protest.jsonl", DATA / "protest.yaml"),
     "election": (DATA / "election.jsonl", DATA / "election.yaml"),
     "flood": (DATA / "flood.jsonl", DATA / "flood.yaml"),
+    "wildfire": (DATA / "wildfire.jsonl", DATA / "wildfire.yaml"),
 }
 FACTS = ("deaths", "survivors", "deaths_total", "strikes_total")
 
