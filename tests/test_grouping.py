@@ -598,3 +598,39 @@ def test_among_stories_alike_the_latest_are_compared_whatever_their_ids():
     for order in (ids, list(reversed(ids))):
         compared = {sid for sid, _ in _alike_stories(order, t0).candidates(later)}
         assert compared == set(order[-4:])
+
+
+@pytest.mark.parametrize(("lang", "held", "strike"), [
+    ("en", ["Two survivors detained by the Navy after the attack on a boat in the Caribbean",
+            "Navy detains two survivors after Caribbean boat attack"],
+     "US attack on a Caribbean boat left two survivors, officials say"),
+    ("es", ["La Armada detiene a dos sobrevivientes tras el ataque a una lancha en el Caribe",
+            "Detienen a dos sobrevivientes tras el ataque a una lancha en el Caribe"],
+     "El ataque de EE.UU. a una lancha en el Caribe dejó dos sobrevivientes"),
+    ("fr", ["Deux survivants détenus par la marine après la frappe dans les Caraïbes",
+            "La marine détient des survivants après la frappe contre un bateau aux Caraïbes"],
+     "La frappe américaine contre un bateau dans les Caraïbes a fait deux survivants"),
+])
+def test_a_story_is_about_what_its_reports_name_as_their_context(lang, held, strike):
+    # reports of survivors detained "after the attack" tell of the attack too: a report of the
+    # attack is no kind of event the story cannot be
+    t0 = datetime(2026, 3, 19, 6, 0, tzinfo=UTC)
+    g = Grouper()
+    for n, title in enumerate(held):
+        g.restore(item(f"held-{lang}-{n}", t0 + timedelta(hours=n), title, "", lang), "s-held")
+    found = g.explain(item(f"strike-{lang}", t0 + timedelta(hours=3), strike, "", lang),
+                      "s-held")
+    assert found is not None and "kind_conflict" not in dict(found.reasons)
+
+
+def test_an_item_s_own_context_is_not_what_it_reports():
+    # "aid after the quake" reports aid: against a story of the quake, the kinds conflict
+    t0 = datetime(2026, 5, 12, 6, 0, tzinfo=UTC)
+    g = Grouper()
+    for n, title in enumerate(["Magnitude 7.1 earthquake strikes southern Peru",
+                               "Earthquake in southern Peru damages houses in Arequipa"]):
+        g.restore(item(f"quake-{n}", t0 + timedelta(hours=n), title), "s-quake")
+    found = g.explain(item("aid", t0 + timedelta(days=1),
+                           "Peru accepts aid from three countries after the earthquake"),
+                      "s-quake")
+    assert found is not None and dict(found.reasons).get("kind_conflict", 0.0) < 0

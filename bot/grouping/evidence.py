@@ -579,12 +579,15 @@ KIND_PENALTY = 3.0
 
 def kind_conflict(a: Frame, story: StoryView, lex: Lexicon) -> float:
     """The item reports a kind of event that cannot be the one most of the story's reports
-    tell (a tanker seizure against a deadly strike, an asylum against a resignation)."""
+    tell or tell of (a tanker seizure against a deadly strike, an asylum against a
+    resignation). What a member names as its context is what the story is about too ("Navy
+    holds the survivors of the strike" is the strike's story); the item's own context is not
+    what it reports ("aid after the quake" is news apart)."""
     if not a.kinds:
         return 0.0
     counts: dict[str, int] = {}
     for m in story.members:
-        for k in m.kinds:
+        for k in set(m.kinds + m.context_kinds):
             counts[k] = counts.get(k, 0) + 1
     usual = [k for k, c in counts.items() if c * 2 >= len(story.members)]
     if not usual or any(lex.kinds_meet(x, y) for x in a.kinds for y in usual):
