@@ -8,8 +8,9 @@ import pytest
 
 from bot.config import parse_config
 from bot.grouping import Grouper
+from bot.grouping.grouper import Explanation
 from bot.model import Item
-from bot.pipeline import Pipeline
+from bot.pipeline import Pipeline, _is_repeat
 from bot.service import Service
 
 T0 = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
@@ -522,3 +523,24 @@ def test_a_campaign_total_in_a_story_about_something_else_is_not_its_toll(pipeli
     assert {f.name: f.value for f in d.facts}.get("deaths_total") == 83
     [alert] = [a for a in d.alerts if a.watchlist == "venezuela"]
     assert "killed: 83" not in alert.text and "campaign toll: 83" in alert.text
+
+
+def _explained(score: float, *reasons: str, new_subject: bool = False) -> Explanation:
+    return Explanation(story="s-told", score=score, threshold=0.0, members=2,
+                       reasons=tuple((name, 0.5) for name in reasons), new_subject=new_subject)
+
+
+@pytest.mark.parametrize(("found", "repeat"), [
+    # alike, if less than the grouper asks, with the same kind at the same place and day
+    (_explained(-0.8, "recurring_kind_place_day", "lead_words"), True),
+    (_explained(-0.8, "rare_kind_and_place"), True),
+    # far less alike: another event as likely as not
+    (_explained(-1.2, "recurring_kind_place_day"), False),
+    # no positive evidence of one happening
+    (_explained(-0.2, "lead_words", "text_words"), False),
+    # evidence of another event, whatever the likeness
+    (_explained(-0.2, "recurring_kind_place_day", "days_differ"), False),
+    (_explained(-0.2, "recurring_kind_place_day", new_subject=True), False),
+])
+def test_what_the_alert_policy_holds_back_as_a_repeat(found, repeat):
+    assert _is_repeat(found) is repeat
