@@ -534,6 +534,7 @@ def _explained(score: float, *reasons: str, new_subject: bool = False) -> Explan
     # alike, if less than the grouper asks, with the same kind at the same place and day
     (_explained(-0.8, "recurring_kind_place_day", "lead_words"), True),
     (_explained(-0.8, "rare_kind_and_place"), True),
+    (_explained(-0.8, "same_town", "lead_words"), True),
     # far less alike: another event as likely as not
     (_explained(-1.2, "recurring_kind_place_day"), False),
     # no positive evidence of one happening
