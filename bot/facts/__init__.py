@@ -49,7 +49,17 @@ from ..text.happenings import headline
 from ..text.lexicon import lexicon
 from .mentions import reading, tokens_of
 from .rules import table
-from .scope import DROPPED, STORY, TOTAL, Mention, read_scope, recalled, rounded, states_toll
+from .scope import (
+    DROPPED,
+    STORY,
+    TOTAL,
+    Mention,
+    one_happening,
+    read_scope,
+    recalled,
+    rounded,
+    states_toll,
+)
 
 __all__ = ["Mention", "Reading", "explain", "extract_facts", "mentions"]
 
@@ -84,6 +94,8 @@ def mentions(title: str, summary: str, language: str | None) -> list[Mention]:
                                                             ("summary", summary)) if text]
     head = headline(*(tokens_of(text, lang) for text in (title, summary)), lang, lexicon())
     found = read_scope(texts, table(lang), head)
+    if one_happening(head, lexicon()):
+        _own_totals(found)
     below = [m for m in found if m.scope == STORY and m.source == "summary"
              and m.kind in STORY_KINDS]
     if below:
@@ -91,6 +103,16 @@ def mentions(title: str, summary: str, language: str | None) -> list[Mention]:
         for m in below if why else ():
             m.scope, m.reason = DROPPED, why
     return found
+
+
+def _own_totals(found: list[Mention]) -> None:
+    """Below a headline of one happening that no series counts (a quake, a flood, a fire), a
+    "total" that is the very figure the item gives as its toll is that toll, said over its
+    days ("the cyclone killed 120 between 15 and 19 December"; "112 dead in the fires")."""
+    own = {m.value for m in found if m.kind == "deaths" and m.scope == STORY}
+    for m in found:
+        if m.kind == "deaths" and m.scope == TOTAL and m.value in own:
+            m.scope, m.reason = STORY, f"the happening's own toll, stated again ({m.reason})"
 
 
 def _choose(found: list[Mention]) -> list[tuple[str, Mention]]:
