@@ -28,7 +28,7 @@ from .fetch import Fetcher, FetchLimits, FetchResult, check_feed_body
 from .metrics import Metrics
 from .model import Alert, Story
 from .parse import ParsedFeed, parse_feed
-from .service import ConsoleSink, Service
+from .service import ConsoleSink, Service, tune_gc
 from .store import PRUNED_TABLES, FeedState, Store, lock_path
 
 log = logging.getLogger(__name__)
@@ -420,6 +420,7 @@ async def run(config: Config, *, once: bool = False,
     config again: on SIGHUP the daemon takes the new one (see reload.py). `clock` is the time
     decisions are taken at (items seen, alerts decided, digests and quiet hours); the polls'
     rhythm and retention keep the real one."""
+    tune_gc()
     service = Service.open(config, now=clock(), lock=True)
     apprise = None
     if config.apprise:

@@ -20,7 +20,7 @@ from .config import Config
 from .errors import FeedError, UsageError
 from .model import Alert, Fact, Item
 from .parse import parse_feed
-from .service import Service
+from .service import Service, tune_gc
 from .store import Store
 
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".feed"}
@@ -88,6 +88,7 @@ def alert_json(a: Alert) -> dict:
 def replay(config: Config, paths: Sequence[str | Path], out: str | Path, *,
            progress: TextIO | None = None) -> ReplayResult:
     progress = progress or sys.stderr
+    tune_gc()
     files = collect_files(paths)
     items = read_items(files, datetime.now(UTC), progress)
     out = Path(out)

@@ -149,7 +149,10 @@ class Pair:
     story keeps them (computed when it joined: the IDF drifts little over a window, and a
     story's members are compared with every later item)."""
 
-    __slots__ = ("a", "b", "idf", "lex", "_cache", "_b_norms")
+    # _title, _rare, _kind_place, _apart: evidence that several functions ask of one pair,
+    # each computed once (None until asked)
+    __slots__ = ("a", "b", "idf", "lex", "_cache", "_b_norms", "_title", "_rare",
+                 "_kind_place", "_apart")
 
     def __init__(self, a: Frame, b: Frame, idf: Callable[[str], float], lex: Lexicon,
                  cache: dict | None = None,
@@ -157,6 +160,16 @@ class Pair:
         self.a, self.b, self.idf, self.lex = a, b, idf, lex
         self._cache = cache if cache is not None else {}
         self._b_norms = b_norms
+        self._title: float | None = None
+        self._rare: float | None = None
+        self._kind_place: float | None = None
+        self._apart: float | None = None
+
+    def title_cosine(self) -> float:
+        """cosine("title"), computed once per pair (two functions weigh it)."""
+        if self._title is None:
+            self._title = self.cosine("title")
+        return self._title
 
     def cosine(self, field: str) -> float:
         """IDF-weighted cosine of the two reports' token sets (title, lead or text)."""
@@ -196,13 +209,13 @@ def _meet(x: tuple, y: tuple) -> bool:
 # --------------------------------------------------------------------------- the words
 def title_words(p: Pair) -> float:
     """How alike the headlines are (IDF-weighted cosine of their tokens)."""
-    return p.cosine("title")
+    return p.title_cosine()
 
 
 def no_title_word(p: Pair) -> float:
     """The headlines share no word or concept at all: whatever else is alike (a feed's
     boilerplate, a story's background), the headlines tell of other things."""
-    return float(p.cosine("title") == 0.0)
+    return float(p.title_cosine() == 0.0)
 
 
 def lead_words(p: Pair) -> float:
@@ -242,7 +255,9 @@ def related_kind(p: Pair) -> float:
 
 def rare_kind(p: Pair) -> float:
     """Both report the same kind of event that rarely recurs (an earthquake, an election)."""
-    return float(_meet(p.a.rare_kinds, p.b.rare_kinds))
+    if p._rare is None:  # six other functions ask it of the same pair
+        p._rare = float(_meet(p.a.rare_kinds, p.b.rare_kinds))
+    return p._rare
 
 
 def kinds_differ(p: Pair) -> float:
@@ -283,7 +298,9 @@ def seas_differ(p: Pair) -> float:
 
 def kind_and_place(p: Pair) -> float:
     """The same kind of event at the same place (a country, a town or a sea)."""
-    return float(same_kind(p) and same_place(p))
+    if p._kind_place is None:  # asked by two functions of the same pair
+        p._kind_place = float(same_kind(p) and same_place(p))
+    return p._kind_place
 
 
 def rare_kind_and_place(p: Pair) -> float:
@@ -322,7 +339,9 @@ def days_differ(p: Pair) -> float:
 
 def days_apart(p: Pair) -> float:
     """Days between the two reports' publication."""
-    return abs((p.a.when - p.b.when).total_seconds()) / 86400.0
+    if p._apart is None:  # asked by four functions of the same pair
+        p._apart = abs((p.a.when - p.b.when).total_seconds()) / 86400.0
+    return p._apart
 
 
 def published_same_day(p: Pair) -> float:

@@ -271,7 +271,11 @@ def _figures(result: list[str], acc: _Acc) -> list[str]:
         return result
     tags = [i for i, tok in enumerate(result) if tok in _FIGURE_TAGS]
     extra: list[str] = []
-    for j, t in enumerate(result):
+    # only a number within reach of a tag can take it: those few positions, in order
+    reach = sorted({j for i in tags for j in range(max(0, i - FIGURE_REACH),
+                                                   min(len(result), i + FIGURE_REACH + 1))})
+    for j in reach:
+        t = result[j]
         if t[0] != "#":
             continue
         near = tags[0] if len(tags) == 1 else min(tags, key=lambda i: (abs(i - j), i < j))

@@ -148,6 +148,8 @@ class Grouper:
         self.lex = lexicon(self.topics)
         self.t = Tunables(**tunables)  # type: ignore[arg-type]
         self._w = [dict(self.t.weights).get(name, 0.0) for name in evidence.NAMES]
+        # (weight, function) of the evidence that weighs something, in EVIDENCE order
+        self._weighed = [(w, fn) for w, fn in zip(self._w, EVIDENCE, strict=True) if w]
         self._stories: dict[str, _Story] = {}
         self._df: dict[str, int] = {}  # token -> stories of the window that hold it
         # token -> ids of the stories that hold it: one id as a str, more as a list
@@ -300,15 +302,14 @@ class Grouper:
                                                             frame.when))
         if against <= evidence.VETO:
             return against
-        w = self._w
+        weighed = self._weighed
         cache = {} if cache is None else cache
         scores = []
         for member, norm in zip(story.members, story.norms, strict=True):
             pair = Pair(frame, member, self._idf, self.lex, cache, norm)
             s = self.t.intercept
-            for i, fn in enumerate(EVIDENCE):
-                if w[i]:
-                    s += w[i] * fn(pair)
+            for w, fn in weighed:
+                s += w * fn(pair)
             scores.append(s)
         # the mean of the closest members: a story told over days holds reports of its
         # several sides (the toll, the rescues), and an item tells one of them

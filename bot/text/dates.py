@@ -89,6 +89,12 @@ def find(tokens: list[Token], lang: Language, published: date | None) -> list[Da
     days: list[Day] = []
     months, weekdays = lang.months, lang.weekdays
     words = [t.norm if t.kind == WORD else "" for t in tokens]
+    # every day below starts at a month, a weekday or a word of a relative day, which most
+    # texts do not hold (without the publication day, a month alone names one)
+    if months.keys().isdisjoint(words) and (
+            published is None or weekdays.keys().isdisjoint(words)
+            and lang.relative_days.first_words.isdisjoint(words)):
+        return days
     n = len(tokens)
     i = 0
     while i < n:

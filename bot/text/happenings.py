@@ -46,15 +46,21 @@ def novelty(words: list[str], found: Iterable[Mention], markers: Phrases,
     """Whether a headline reports one more happening of a series ("another strike", "nuevo
     sismo", "nouveau séisme"): a novelty marker (bot/data/lang, `markers`) with a kind (or
     one of `also`) named right after it. `words`: the tokens' folded words ("" for others)."""
-    found = list(found)
-    return any(words[i] and markers.at(words, i)[0] and any(
-        i < m.first <= i + NOVELTY_REACH and (m.token[0] == "e" or m.token in also)
-        for m in found) for i in range(len(words)))
+    # only the few words just before a kind can be its marker: look there, not everywhere
+    for m in found:
+        if m.token[0] == "e" or m.token in also:
+            for i in range(max(0, m.first - NOVELTY_REACH), m.first):
+                if words[i] and markers.at(words, i)[0]:
+                    return True
+    return False
 
 
 def lead_end(tokens: list[Token]) -> int:
     """Where a summary's lead (its first sentence) ends."""
-    return next((k for k, t in enumerate(tokens) if k and t.first), len(tokens))
+    for k in range(1, len(tokens)):  # a loop: the generator cost twice as much here
+        if tokens[k].first:
+            return k
+    return len(tokens)
 
 
 def split_kinds(found: Iterable[Mention], tokens: list[Token], end: int,

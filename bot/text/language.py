@@ -9,6 +9,7 @@ languages whose stop words already do.)
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .fold import fold
 from .tables import LANGUAGES, language
@@ -22,6 +23,13 @@ def guess_language(text: str, hint: str | None = None) -> str:
         code = hint.lower()[:2]
         if code in LANGUAGES:
             return code
+    return _by_stop_words(text)
+
+
+# The grouper and the facts each guess the language of the same item's text, one after the
+# other: the second guess is a hit. Small, as a text may be a whole article.
+@lru_cache(maxsize=32)
+def _by_stop_words(text: str) -> str:
     words = _WORD.findall(fold(text))
     best, best_n = LANGUAGES[0], -1
     for code in LANGUAGES:

@@ -65,19 +65,21 @@ def mentions(tokens: list[Token], lang: Language, lex: Lexicon, days: list[Day],
         if words[i] == "\x00" or i in in_date:
             i += 1
             continue
-        if not starts(words[i]):  # most words start nothing: one lookup, not three
+        may = starts(words[i])
+        if not may:  # most words start nothing: one lookup, not three
             i += 1
             continue
-        k1, v1 = vocab.at(words, i)
+        # a table that no phrase of starts at the word reads nothing there: not asked
+        k1, v1 = vocab.at(words, i) if may & _VOCABULARY else _NOTHING
         if k1 and tuple(words[i:i + k1]) in short and tokens[i].cap == LOWER:
             k1 = 0  # "us" the pronoun, not the US
-        k2, v2 = kinds.at(words, i) if kinds is not None else (0, None)
+        k2, v2 = kinds.at(words, i) if may & _KINDS else _NOTHING
         if k1:
             out.append(Mention(v1, i, i + k1 - 1))
         if k2:
             out.append(Mention(v2, i, i + k2 - 1))
             strong = True
-        elif weak is not None and (k3 := weak.at(words, i))[0]:
+        elif may & _WEAK and (k3 := weak.at(words, i))[0]:
             weak_found.append(Mention(k3[1], i, i + k3[0] - 1))
         i += max(k1, k2, 1)
     if weak_found and not strong:
@@ -85,24 +87,28 @@ def mentions(tokens: list[Token], lang: Language, lex: Lexicon, days: list[Day],
     return out
 
 
-# (lexicon, language, vocabulary too) -> word -> whether a phrase of theirs may start there
-_STARTS: dict[tuple[int, str, bool], dict[str, bool]] = {}
+# (lexicon, language, vocabulary too) -> word -> which tables have a phrase that may start
+# there: bits _VOCABULARY, _KINDS, _WEAK (0: none)
+_STARTS: dict[tuple[int, str, bool], dict[str, int]] = {}
+_VOCABULARY, _KINDS, _WEAK = 1, 2, 4
+_NOTHING: tuple[int, None] = (0, None)
 
 
-def _starter(lex: Lexicon, code: str, vocabulary: bool) -> Callable[[str], bool]:
-    """Whether the vocabulary (when asked) or a kind of `code` may start at a word, cached
-    per word: the words of news repeat."""
+def _starter(lex: Lexicon, code: str, vocabulary: bool) -> Callable[[str], int]:
+    """Which of the vocabulary (when asked), the kinds and the weak kinds of `code` may
+    start at a word, cached per word: the words of news repeat."""
     key = (id(lex), code, vocabulary)
     memo = _STARTS.get(key)
     if memo is None or len(memo) > 100_000:
         memo = _STARTS[key] = {}
-    tables = [t for t in (lex.vocabulary if vocabulary else None, lex.kinds.get(code),
-                          lex.weak_kinds.get(code)) if t is not None]
+    tables = [(bit, t) for bit, t in ((_VOCABULARY, lex.vocabulary if vocabulary else None),
+                                      (_KINDS, lex.kinds.get(code)),
+                                      (_WEAK, lex.weak_kinds.get(code))) if t is not None]
 
-    def starts(word: str) -> bool:
+    def starts(word: str) -> int:
         hit = memo.get(word)
         if hit is None:
-            hit = memo[word] = any(t.may_start(word) for t in tables)
+            hit = memo[word] = sum(bit for bit, t in tables if t.may_start(word))
         return hit
 
     return starts

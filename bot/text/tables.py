@@ -169,10 +169,15 @@ class Language:
     aftershock: frozenset[str]
 
 
+# libyaml's safe loader when PyYAML was built with it: the same data from every file of
+# bot/data (compared value for value), read about 7 times faster, at every start-up.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_data(*parts: str) -> Any:
     """A YAML file of the package's data folder."""
     path = resources.files("bot").joinpath("data", *parts)
-    return yaml.safe_load(path.read_text("utf-8"))
+    return yaml.load(path.read_text("utf-8"), Loader=_LOADER)
 
 
 def _folded_keys(table: dict | None, where: str) -> dict[str, int]:
