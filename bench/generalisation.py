@@ -8,7 +8,7 @@ pipeline over them (in this process, the same code), and the kit's score.py scor
 output. Sets:
   dev, dev2    ../shared/corpus/{dev,dev2}.jsonl with config/vigia.yaml (the US strikes and
                US–Venezuela diplomacy, Sep 2025 – Feb 2026)
-  quake, protest, election, flood, wildfire
+  quake, protest, election, flood, wildfire, attacks
                bench/data/<set>.jsonl with bench/data/<set>.yaml: real reports on other
                topics found with the search tool, summaries written in our own words,
                labelled by the corpus README's rules (bench/README.md)
@@ -45,10 +45,11 @@ SETS = {
     "election": (DATA / "election.jsonl", DATA / "election.yaml"),
     "flood": (DATA / "flood.jsonl", DATA / "flood.yaml"),
     "wildfire": (DATA / "wildfire.jsonl", DATA / "wildfire.yaml"),
+    "attacks": (DATA / "attacks.jsonl", DATA / "attacks.yaml"),
 }
 # Kept for checking only: never fitted on nor tuned on (bench/fit_grouping.py leaves them out
 # unless named), so that they say whether a change is general.
-CHECK_SETS = ("wildfire",)
+CHECK_SETS = ("wildfire", "attacks")
 FACTS = ("deaths", "survivors", "deaths_total", "strikes_total")
 
 
