@@ -606,7 +606,9 @@ def kind_conflict(a: Frame, story: StoryView, lex: Lexicon) -> float:
         return 0.0
     counts: dict[str, int] = {}
     for m in story.members:
-        for k in set(m.kinds + m.context_kinds):
+        for k in m.kinds:
+            counts[k] = counts.get(k, 0) + 1
+        for k in m.context_kinds:  # none of its kinds (features.analyze_texts)
             counts[k] = counts.get(k, 0) + 1
     usual = [k for k, c in counts.items() if c * 2 >= len(story.members)]
     if not usual or any(lex.kinds_meet(x, y) for x in a.kinds for y in usual):
