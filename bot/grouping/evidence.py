@@ -620,10 +620,6 @@ def kind_conflict(a: Frame, story: StoryView, lex: Lexicon) -> float:
 # name, is about an older event back in the news ("the March 2 strike killed survivors,
 # report says" is no report of this week's strike).
 HISTORY_DAYS = 7
-# ... but a day years before is a comparison, not the event the headline reports ("17,000
-# dead in 45 seconds, the spectre of the 17 August 1999 quake"): news of an event back in
-# the news comes within the year.
-HISTORY_LIMIT_DAYS = 365
 
 
 def old_event(a: Frame, story: StoryView, lex: Lexicon) -> float:
@@ -633,8 +629,7 @@ def old_event(a: Frame, story: StoryView, lex: Lexicon) -> float:
     if not days or len(days) < len(a.title_days):
         return 0.0
     first = story.first_seen.date()
-    if all(HISTORY_DAYS <= (first - datetime.fromisoformat(d).date()).days
-           <= HISTORY_LIMIT_DAYS for d in days):
+    if all((first - datetime.fromisoformat(d).date()).days >= HISTORY_DAYS for d in days):
         return VETO
     return 0.0
 
