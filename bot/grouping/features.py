@@ -211,12 +211,6 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool) -> list[str]:
 MAGNITUDE_REACH = 3
 
 
-def _near(tokens, k: int, words: frozenset[str]) -> bool:
-    """Whether one of `words` stands within a magnitude's reach of tokens[k]."""
-    lo, hi = max(0, k - MAGNITUDE_REACH), k + MAGNITUDE_REACH + 1
-    return any(t.kind == WORD and t.norm in words for t in tokens[lo:hi])
-
-
 def _aftershock_of(tokens, k: int, lang) -> bool:
     """Whether the figure at tokens[k] is an aftershock's: an aftershock word beside it, with
     nothing but magnitude and small words between ("a magnitude 4.5 aftershock", "une
@@ -244,9 +238,9 @@ def _magnitude(tokens, k: int, lang, found) -> float | None:
     value = float(raw)
     if not 1.0 <= value < 10.0:
         return None
-    if _near(tokens, k, lang.magnitude):
+    lo, hi = max(0, k - MAGNITUDE_REACH), k + MAGNITUDE_REACH + 1
+    if any(t.kind == WORD and t.norm in lang.magnitude for t in tokens[lo:hi]):
         return value
-    lo = max(0, k - MAGNITUDE_REACH)
     if any(m.token == "e:earthquake" and lo <= m.first < k for m in found):
         return value
     return None
