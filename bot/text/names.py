@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from .dates import Day
 from .lexicon import Lexicon
-from .tables import Language, Phrases
-from .tokens import ACRONYM, CAPITAL, LOWER, WORD, Token
+from .tables import FIGURE, Language, Phrases
+from .tokens import ACRONYM, CAPITAL, LOWER, NUM, WORD, Token
 
 # "US Strikes Boat In Pacific": past this share of capitalised words a text is title-cased
 # and its capitals say nothing. (Four words at least: "Maduro speaks" is not title case.)
@@ -43,13 +43,23 @@ def title_cased(tokens: list[Token]) -> bool:
     return len(words) >= 4 and caps > TITLE_CASE_SHARE * len(words)
 
 
+# What a phrase of the tables meets where the text has no word: a figure (a table's "#"), or
+# anything else (punctuation, an ordinal), which no phrase crosses.
+_GAP = "\x01"
+_NOT_WORDS = frozenset((FIGURE, _GAP))
+
+
+def _words(tokens: list[Token]) -> list[str]:
+    return [t.norm if t.kind == WORD else FIGURE if t.kind == NUM else _GAP for t in tokens]
+
+
 def mentions(tokens: list[Token], lang: Language, lex: Lexicon, days: list[Day],
              vocabulary: bool = True, skip: Iterable[int] = ()) -> list[Mention]:
     """The vocabulary's and the kinds' tokens, in order; both may cover the same words
     ("search": a concept and the kind `rescue`). A weak word of a kind ("struck") counts
     only when the text names no kind otherwise. Without `vocabulary`, the kinds alone; the
     words of the days, and those at `skip`, are none of them."""
-    words = [t.norm if t.kind == WORD else "\x00" for t in tokens]
+    words = _words(tokens)
     in_date = {k for d in days for k in range(d.first, d.last + 1)}
     in_date.update(skip)
     kinds = lex.kinds.get(lang.code)
@@ -62,7 +72,7 @@ def mentions(tokens: list[Token], lang: Language, lex: Lexicon, days: list[Day],
     strong = False
     i, n = 0, len(tokens)
     while i < n:
-        if words[i] == "\x00" or i in in_date:
+        if words[i] in _NOT_WORDS or i in in_date:
             i += 1
             continue
         may = starts(words[i])
@@ -116,11 +126,11 @@ def _starter(lex: Lexicon, code: str, vocabulary: bool) -> Callable[[str], int]:
 
 def local_places(tokens: list[Token], lang: Language, covered: set[int]) -> list[Mention]:
     """Capitalised names after a locative that no table knows: "in Barquisimeto"."""
-    words = [t.norm if t.kind == WORD else "\x00" for t in tokens]
+    words = _words(tokens)
     out: list[Mention] = []
     n = len(tokens)
     for i in range(n):
-        if words[i] == "\x00" or words[i] not in lang.locatives.first_words:
+        if words[i] in _NOT_WORDS or words[i] not in lang.locatives.first_words:
             continue
         used, _ = lang.locatives.at(words, i)
         j = i + used

@@ -27,6 +27,10 @@ def words_of(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(fold(text)))
 
 
+# What a figure ("10,000") is among the words that phrases are matched against: a table's
+# phrase writes it "#" ("sends # soldiers"), and bot.text.names puts it for each number.
+FIGURE = "\x00"
+
 _MISS: tuple[int, Any] = (0, None)  # one shared miss: the word caches hold many
 
 
@@ -68,10 +72,15 @@ class Phrases:
         self.first_words = frozenset(self._by_first)
 
     def add_text(self, text: str, value: Any = True) -> None:
-        """A phrase as written in a table: folded and split, "*" at its end a prefix."""
+        """A phrase as written in a table: folded and split, "*" at its end a prefix, "#"
+        any figure ("sends # soldiers": "sends 5,000 soldiers")."""
         text = str(text).strip()
         prefix = text.endswith("*")
-        self.add(words_of(text.rstrip("*")), value, prefix)
+        pieces = [words_of(piece) for piece in text.rstrip("*").split("#")]
+        words = pieces[0]
+        for piece in pieces[1:]:
+            words += (FIGURE, *piece)
+        self.add(words, value, prefix)
 
     def __contains__(self, words: tuple[str, ...]) -> bool:
         return words in self.values
