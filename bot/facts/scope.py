@@ -312,6 +312,11 @@ def _strikes(ctx: _Ctx, h: Hit, facts: list[Hit]) -> Mention:
 def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mention]],
             earlier: list[Mention]) -> Mention:
     kind = h.rule.fact
+    # "four new deaths", "tres muertos más": added to a toll, not the toll; but below a
+    # headline of one more happening ("new quake ..."), the new deaths are that one's own
+    for c in () if ctx.new() else _cues(ctx, h, ("increment",)):
+        if c.fig == h.fig:
+            return _mention(ctx, h, DROPPED, f"an increment: {_text(ctx, c)}")
     if kind == "survivors":
         c = next(iter(_cues(ctx, h, ("not_found",))), None)
         if c is not None:
