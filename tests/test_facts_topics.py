@@ -53,6 +53,31 @@ def test_one_disaster_s_toll_said_over_its_days_is_its_own_toll(title, summary, 
     assert facts(summary, lang, title) == {"deaths": 64}
 
 
+@pytest.mark.parametrize("title, summary, lang", [
+    ("Island weighs asking for more aid after the quake that left more than 1,300 dead",
+     "The quake has left 1,312 dead and 2,400 injured.", "en"),
+    ("La isla evalúa pedir más ayuda tras el terremoto que dejó más de 1.300 muertos",
+     "El terremoto deja 1.312 muertos y 2.400 heridos.", "es"),
+    ("L'île envisage de demander plus d'aide après le séisme qui a fait plus de 1 300 morts",
+     "Le séisme a fait 1 312 morts et 2 400 blessés.", "fr"),
+])
+def test_the_toll_of_the_happening_an_aid_report_follows_is_not_its_own(title, summary, lang):
+    # the headline reports aid; the quake, named as its context, is whose figures these are
+    # (the quake's story has them from its own reports)
+    assert facts(summary, lang, title) == {}
+
+
+@pytest.mark.parametrize("title, lang, want", [
+    ("Eleven dead and 300 detained after protests over the vote count", "en", 11),
+    ("Once muertos y 300 detenidos tras las protestas por el recuento", "es", 11),
+    ("Onze morts et 300 interpellés après les manifestations contre le décompte", "fr", 11),
+])
+def test_a_toll_beside_a_count_of_arrests_after_protests_is_the_protests(title, lang, want):
+    # "300 detained" counts people, it reports no arrest; and protests may be whose dead
+    # these are: the toll stays
+    assert facts("", lang, title) == {"deaths": want}
+
+
 @pytest.mark.parametrize("text, lang", [
     ("At least 12 dead as a bus plunges into a ravine", "en"),
     ("Al menos 12 muertos al caer un autobús a un barranco", "es"),

@@ -54,6 +54,7 @@ from .scope import (
     STORY,
     TOTAL,
     Mention,
+    context_toll,
     one_happening,
     read_scope,
     recalled,
@@ -96,6 +97,10 @@ def mentions(title: str, summary: str, language: str | None) -> list[Mention]:
     found = read_scope(texts, table(lang), head)
     if one_happening(head, lexicon()):
         _own_totals(found)
+    why = context_toll(head, lexicon())
+    for m in found if why else ():
+        if m.scope == STORY and m.kind in STORY_KINDS:
+            m.scope, m.reason = DROPPED, why
     below = [m for m in found if m.scope == STORY and m.source == "summary"
              and m.kind in STORY_KINDS]
     if below:

@@ -483,6 +483,27 @@ def recalled(head: Headline, lex: Lexicon) -> str:
     return ""
 
 
+def context_toll(head: Headline, lex: Lexicon) -> str:
+    """Why the figures of people of a report, its headline's included, are those of another
+    happening, or "": every kind its headline reports kills nobody (aid, a visit, a vote) and
+    the one that kills is named only as its context ("Morocco weighs more aid after the
+    quake that killed 2,100": the aid's report, the quake's toll). A kind counted by a
+    figure ("177 detained") is no happening reported, and a happening that kills at times (a
+    protest) may be the one whose toll it is."""
+    info = lex.kind_info
+    reported = [info[k] for k in head.reported - head.counted if k in info]
+    if not reported or any(k.toll != NO_TOLL for k in reported):
+        return ""
+    # a happening that kills at times (a protest) may have killed the people counted: only
+    # one that kills is sure to be another's toll
+    killers = sorted(info[k].name for k in head.context
+                     if k in info and info[k].toll in (OWN_TOLL, CARRY_TOLL))
+    if not killers:
+        return ""
+    named = ", ".join(sorted(k.name for k in reported))
+    return f"recalled: the headline reports {named}, after {', '.join(killers)}"
+
+
 def one_happening(head: Headline, lex: Lexicon) -> bool:
     """Whether the headline reports one happening that no series counts: the kinds that kill
     which the title names (as what it reports or as its context) are none of them `serial`

@@ -13,7 +13,7 @@ from collections.abc import Container, Iterable
 from .lexicon import MAYBE_TOLL, OWN_TOLL, Lexicon
 from .names import Mention, mentions
 from .tables import Language, Phrases, language
-from .tokens import NONCOUNT, WORD, Token
+from .tokens import NONCOUNT, NUM, WORD, Token
 
 # How many words before a kind may make it the headline's context ("aid after the deadly
 # quake": the quake is why, the aid is what is reported).
@@ -32,6 +32,9 @@ def in_context(tokens: list[Token], k: int, context: frozenset[str]) -> bool:
     return False
 
 
+# How many tokens before a kind a figure counts its people ("177 detained", "two survivors
+# captured").
+COUNT_REACH = 2
 # How many tokens from a kind its date may stand ("Sept. 2 boat strike", "the quake of 6
 # February", "el sismo del 19 de septiembre").
 DATE_REACH = 4
@@ -127,6 +130,15 @@ class Headline:
         if not reported:
             context = context | self._read_lead()[1]
         return frozenset(context) - self.reported
+
+    @property
+    def counted(self) -> frozenset[str]:
+        """The kinds the title names right after a figure of people ("177 detained", "two
+        survivors captured"): a count of those people, more than a happening it reports."""
+        title, _, tables, lex = self._texts
+        return frozenset(m.token for m in _kinds(title, tables, lex)
+                         if any(t.kind == NUM for t in title[max(0, m.first - COUNT_REACH):
+                                                             m.first]))
 
     @property
     def in_title(self) -> frozenset[str]:
