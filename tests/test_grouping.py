@@ -510,6 +510,44 @@ def test_a_rescue_after_a_quake_is_the_quakes_story():
     assert not new and sid == first
 
 
+# An invented wildfire: it breaks out in Kellerton on Monday 10 August 2026 and spreads to
+# Marlow the next day.
+FIRE_DAY = datetime(2026, 8, 10, 6, 0, tzinfo=UTC)
+WILDFIRE = [
+    item("f-en-1", FIRE_DAY + timedelta(hours=2), "Wildfire forces thousands to flee in Kellerton",
+         "A wildfire driven by strong winds forced thousands of residents to leave their homes "
+         "in Kellerton, in northern Portugal, on Monday."),
+    item("f-es-1", FIRE_DAY + timedelta(hours=3),
+         "Un incendio forestal obliga a miles de vecinos a huir en Kellerton",
+         "Un incendio forestal avivado por fuertes vientos obligó el lunes a miles de vecinos a "
+         "dejar sus casas en Kellerton, en el norte de Portugal.", "es", "Diario"),
+    item("f-fr-1", FIRE_DAY + timedelta(hours=4),
+         "Un incendie de forêt pousse des milliers d'habitants à fuir à Kellerton",
+         "Un incendie de forêt attisé par des vents violents a poussé lundi des milliers "
+         "d'habitants à quitter leurs maisons à Kellerton, dans le nord du Portugal.", "fr",
+         "Journal"),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Wildfire burns homes in Marlow as the blaze spreads",
+     "The wildfire that broke out on Monday spread on Tuesday to the hills above Marlow, in "
+     "northern Portugal, where firefighters fought the flames through the night."),
+    ("es", "El incendio forestal quema casas en Marlow y sigue avanzando",
+     "El incendio forestal declarado el lunes avanzó el martes hasta las colinas de Marlow, en "
+     "el norte de Portugal, donde los bomberos lucharon contra las llamas toda la noche."),
+    ("fr", "L'incendie de forêt brûle des maisons à Marlow et continue de progresser",
+     "L'incendie de forêt déclaré lundi a gagné mardi les collines de Marlow, dans le nord du "
+     "Portugal, où les pompiers ont combattu les flammes toute la nuit."),
+])
+def test_a_disaster_reaching_another_town_is_the_same_story(lang, title, summary):
+    # two towns are two events for what recurs (a strike in each), not for one fire, flood
+    # or quake that spreads over a region
+    first, sid, new = one_more(WILDFIRE, item(f"f-{lang}-2", FIRE_DAY + timedelta(days=1, hours=3),
+                                              title, summary, lang))
+    assert not new and sid == first
+
+
 # An invented protest wave: a march in Lyon on Thursday 4 June 2026, another on Saturday.
 THURSDAY = datetime(2026, 6, 4, 6, 0, tzinfo=UTC)
 THURSDAY_MARCH = [
