@@ -510,6 +510,41 @@ def test_a_rescue_after_a_quake_is_the_quakes_story():
     assert not new and sid == first
 
 
+# Reports of a quake that give no magnitude, and two days later a new quake reported in the
+# same words: only the headline's "new" tells them apart.
+SHAKEN = [
+    item("s-en-1", QUAKE_DAY + timedelta(hours=2),
+         "Earthquake shakes southern Peru, Arequipa residents flee into the streets",
+         "An earthquake shook southern Peru, sending frightened residents of Arequipa into the "
+         "streets and damaging old houses."),
+    item("s-es-1", QUAKE_DAY + timedelta(hours=3),
+         "Un terremoto sacude el sur de Perú y los vecinos de Arequipa salen a la calle",
+         "Un terremoto sacudió el sur de Perú: los vecinos de Arequipa, asustados, salieron a "
+         "las calles y varias casas antiguas sufrieron daños.", "es", "Diario"),
+    item("s-fr-1", QUAKE_DAY + timedelta(hours=4),
+         "Un séisme secoue le sud du Pérou, les habitants d'Arequipa dans la rue",
+         "Un séisme a secoué le sud du Pérou, poussant les habitants effrayés d'Arequipa dans la "
+         "rue et endommageant de vieilles maisons.", "fr", "Journal"),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "New earthquake shakes southern Peru, Arequipa residents flee into the streets",
+     "A new earthquake shook southern Peru, sending frightened residents of Arequipa into the "
+     "streets and damaging old houses."),
+    ("es", "Un nuevo terremoto sacude el sur de Perú y los vecinos de Arequipa salen a la calle",
+     "Un nuevo terremoto sacudió el sur de Perú: los vecinos de Arequipa, asustados, salieron a "
+     "las calles y varias casas antiguas sufrieron daños."),
+    ("fr", "Un nouveau séisme secoue le sud du Pérou, les habitants d'Arequipa dans la rue",
+     "Un nouveau séisme a secoué le sud du Pérou, poussant les habitants effrayés d'Arequipa "
+     "dans la rue et endommageant de vieilles maisons."),
+])
+def test_a_new_quake_days_after_a_story_began_is_another_story(lang, title, summary):
+    first, sid, new = one_more(SHAKEN, item(f"n-{lang}", QUAKE_DAY + timedelta(days=2, hours=3),
+                                            title, summary, lang))
+    assert new and sid != first
+
+
 # An invented wildfire: it breaks out in Kellerton on Monday 10 August 2026 and spreads to
 # Marlow the next day.
 FIRE_DAY = datetime(2026, 8, 10, 6, 0, tzinfo=UTC)

@@ -592,9 +592,16 @@ def another_event(a: Frame, story: StoryView, lex: Lexicon) -> float:
     "otra lancha", "nouveau séisme"), none of the story's kept reports says so, and the item
     names a day or a toll the story does not. Alone "another" proves nothing (the first
     report of a strike does not say it, the next ones do); beside another day or toll it
-    settles it. (Dev: two Pacific strikes a day apart merged without it.)"""
-    if not a.new or a.rare_kinds or any(m.new for m in story.members):
-        return 0.0  # a rare event's "new" is told apart by its magnitude and its day
+    settles it. (Dev: two Pacific strikes a day apart merged without it.) A rare event
+    ("new quake") is told apart by its magnitude and its day; failing those, by a story that
+    began before the day of the item's report (a quake's search called off, then "new quake
+    hits the province" two days later)."""
+    if not a.new or any(m.new for m in story.members):
+        return 0.0
+    if a.rare_kinds:
+        # a rare event's "new" is told apart by its magnitude and its day; failing those, a
+        # story begun before the day of this one's report tells an earlier one
+        return VETO if story.first_seen.date() < a.when.date() - _DAY else 0.0
     other_day = bool(a.days) and bool(story.days) and set(a.days).isdisjoint(story.days)
     other_toll = bool(a.tolls) and bool(story.head_tolls) and \
         set(a.tolls).isdisjoint(story.head_tolls)
