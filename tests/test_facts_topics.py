@@ -53,6 +53,17 @@ def test_one_disaster_s_toll_said_over_its_days_is_its_own_toll(title, summary, 
     assert facts(summary, lang, title) == {"deaths": 64}
 
 
+@pytest.mark.parametrize("summary, lang", [
+    ("The death toll reached 312 and the number of injured rose to 1,480.", "en"),
+    ("La cifra de muertos alcanza los 312 y los heridos ascienden a 1.480.", "es"),
+    ("Le bilan atteint 312 morts et le nombre de blessés s'élève à 1 480.", "fr"),
+])
+def test_the_injured_rising_beside_the_toll_are_the_injured_not_the_dead(summary, lang):
+    # before, the toll's words reached over "and the injured" to the second figure: a
+    # running total of 1,480 dead
+    assert facts(summary, lang, "Earthquake") == {"deaths": 312, "injured": 1480}
+
+
 @pytest.mark.parametrize("title, summary, lang", [
     ("Island weighs asking for more aid after the quake that left more than 1,300 dead",
      "The quake has left 1,312 dead and 2,400 injured.", "en"),

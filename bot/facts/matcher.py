@@ -13,7 +13,8 @@ Elements, separated by spaces:
 - ``N`` the figure read (a count), ``ORD`` an ordinal read, ``NO`` a number that labels
   ("strike number 11"); ``#`` any count or label, not read
 - ``_`` one word (never a count, never punctuation), ``_{a,b}`` a to b of them;
-  ``~{a,b}`` a to b tokens that are no punctuation (figures too), ``&{a,b}`` any tokens
+  ``~{a,b}`` a to b tokens that are no punctuation (figures too) nor a word the rule's
+  fact never spans (see Pattern: span_stop), ``&{a,b}`` any tokens
 - ``a|{name}|b`` alternatives (words and classes)
 - ``,`` ``;`` ``:`` ``(`` ``)`` that mark; ``$`` the end of a clause or sentence, ``^`` the
   start of the sentence (both zero-width)
@@ -129,12 +130,13 @@ class Pattern:
                  "prev_reach", "next_first", "prev_first", "key")
 
     def __init__(self, source: str, classes: Callable[[str], WordSet],
-                 gap_stop: WordSet | None = None, common: frozenset[str] = frozenset()) -> None:
+                 gap_stop: WordSet | None = None, common: frozenset[str] = frozenset(),
+                 span_stop: WordSet | None = None) -> None:
         self.source = source
         parts = source.split()
         # "@" marks the element to anchor on, where the table knows which word is rarest
         marked = [k for k, part in enumerate(parts) if part.startswith("@")]
-        elems = [_element(part.lstrip("@"), classes, gap_stop) for part in parts]
+        elems = [_element(part.lstrip("@"), classes, gap_stop, span_stop) for part in parts]
         slots = [k for k, e in enumerate(elems) if e.kind == VALUE]
         if len(slots) > 1:
             raise ValueError(f"pattern {source!r}: more than one figure read")
@@ -202,7 +204,8 @@ def _anchor(elems: list[Elem], common: frozenset[str]) -> int:
     return best
 
 
-def _element(part: str, classes: Callable[[str], WordSet], gap_stop: WordSet | None) -> Elem:
+def _element(part: str, classes: Callable[[str], WordSet], gap_stop: WordSet | None,
+             span_stop: WordSet | None = None) -> Elem:
     lo = hi = 1
     m = _REPEAT.match(part)
     if m and m.group(1) and part not in ("?",):
@@ -222,7 +225,7 @@ def _element(part: str, classes: Callable[[str], WordSet], gap_stop: WordSet | N
     if part == "_":
         return Elem(GAP, lo, hi, gap_stop)
     if part == "~":
-        return Elem(ANY, lo, hi)
+        return Elem(ANY, lo, hi, span_stop)
     if part == "&":
         return Elem(ANY, lo, hi, slot="&")
     if part == "$":
@@ -340,7 +343,12 @@ def _units(e: Elem, s: Sentence, i: int) -> list[int]:
     if kind == MARK:
         return [1] if mark == M_PUNCT and s.norms[i] == e.slot else []
     if kind == ANY:
-        return [1] if e.slot == "&" or mark != M_PUNCT else []
+        if e.slot == "&":
+            return [1]
+        # a span never crosses punctuation, nor the words its rule stops at ("the death toll
+        # reached 40 and the number of injured rose to 870": not a toll of 870 dead)
+        return [] if mark == M_PUNCT or e.words is not None and s.norms[i] in e.words.singles \
+            else [1]
     return []
 
 

@@ -201,7 +201,7 @@ def _class_resolver(lang: str, raw: dict[str, Any]) -> Any:
 
 
 def _rule(row: dict, lang: str, order: int, resolve: Any, gap_stop: dict[str, WordSet],
-          where: str) -> Rule:
+          where: str, span_stop: dict[str, WordSet] | None = None) -> Rule:
     common = language(lang).stop
     rid = str(row.get("id") or f"{where}#{order}")
     sources = row.get("patterns") or [row.get("pattern")]
@@ -213,8 +213,9 @@ def _rule(row: dict, lang: str, order: int, resolve: Any, gap_stop: dict[str, Wo
     if toll and toll not in TOLLS:
         raise ValueError(f"{where} {rid}: toll is one of {sorted(TOLLS)}")
     stop = gap_stop.get(fact or cue)
+    span = (span_stop or {}).get(fact or cue)
     try:
-        patterns = tuple(Pattern(str(p), resolve, stop, common) for p in sources if p)
+        patterns = tuple(Pattern(str(p), resolve, stop, common, span) for p in sources if p)
     except ValueError as e:
         raise ValueError(f"{where} {rid}: {e}") from None
     if not patterns:
@@ -242,9 +243,13 @@ def table(lang: str) -> Table:
     for name in data.get("classes") or {}:
         resolve(name)
     gap_stop = {k: resolve(str(v)) for k, v in (data.get("gap_stop") or {}).items()}
+    # single words only: a span stops at a word, not at the first word of a phrase
+    span_stop = {k: WordSet(p for ps in resolve(str(v)).by_first.values() for p in ps
+                            if len(p) == 1)
+                 for k, v in (data.get("span_stop") or {}).items()}
     rows = [(r, "rules") for r in data.get("rules") or ()]
     rows += [(r, "cues") for r in data.get("cues") or ()]
-    rules = tuple(_rule(row, lang, k, resolve, gap_stop, f"{where} {part}")
+    rules = tuple(_rule(row, lang, k, resolve, gap_stop, f"{where} {part}", span_stop)
                   for k, (row, part) in enumerate(rows))
     ids = [r.id for r in rules]
     if len(ids) != len(set(ids)):
