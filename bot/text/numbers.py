@@ -3,10 +3,12 @@
     "1,200", "1.200", "1 200", "1'200" -> 1200      "twenty-one", "veintiún", "vingt et un" -> 21
     "21st", "5o", "10e", "third", "quinta", "vingt-et-unième" -> ordinals
     "2 million" -> 2000000                  "3 to 5", "entre 3 y 5" -> 3 (the lower figure)
+    "une vingtaine de", "un millar de" -> 20, 1000 (about that figure, as "about 20")
     years, times, sums, ages, shares, measures, codes ("F-35") -> NONCOUNT
 
 The words are the language's tables (bot/data/lang/<code>.yaml). Vague quantities
-("dozens", "decenas", "des dizaines") are no numbers at all, so nothing reads them.
+("dozens", "decenas", "des dizaines") are no numbers at all, so nothing reads them; a noun of
+one round figure ("une vingtaine", "un centenar") is that figure.
 """
 
 from __future__ import annotations
@@ -128,6 +130,13 @@ def _words_to_numbers(tokens: list[Token], lang: Language) -> list[Token]:
             out.append(tok)
             i += 1
             continue
+        approx = lang.approximate.get(tok.norm)
+        if approx is not None and i and words[i - 1] in lang.approximate_after:
+            # "une vingtaine de morts": the figure, and the "de" that joins it to its noun
+            last = i + 1 if i + 1 < n and words[i + 1] in lang.approximate_of else i
+            out.append(_merged(tokens, i, last, NUM, approx))
+            i = last + 1
+            continue
         used, value = _unit(words, i, lang, inside=False)
         if not used:
             o = ordinal_value(tok.norm, lang)
@@ -170,8 +179,9 @@ def _words_to_numbers(tokens: list[Token], lang: Language) -> list[Token]:
 
 def _has_number_word(tokens: list[Token], lang: Language) -> bool:
     units, ords, suffix = lang.units, lang.ordinals, lang.ordinal_suffix_word
+    approx = lang.approximate
     for t in tokens:
-        if t.kind == WORD and (t.norm in units or t.norm in ords
+        if t.kind == WORD and (t.norm in units or t.norm in ords or t.norm in approx
                                or (suffix and t.norm.endswith(suffix))):
             return True
     return False

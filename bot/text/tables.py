@@ -155,6 +155,11 @@ class Language:
     stop: frozenset[str]
     units: dict[str, int]
     compound_only: dict[str, int]
+    # nouns of a round figure, with the word that joins them to what they count ("une
+    # vingtaine de morts", "un millar de heridos"): about that figure
+    approximate: dict[str, int]
+    approximate_of: frozenset[str]
+    approximate_after: frozenset[str]  # only after these ("une quarantaine", not "en quarantaine")
     connectors: frozenset[str]
     ordinals: dict[str, int]
     ordinal_stems: dict[str, str]
@@ -213,6 +218,9 @@ def language(code: str) -> Language:
         stop=frozenset(fold(str(w)) for w in data.get("stop") or ()),
         units=_folded_keys(num.get("units"), where),
         compound_only=_folded_keys(num.get("compound_only"), where),
+        approximate=_folded_keys(num.get("approximate"), where),
+        approximate_of=frozenset(str(w) for w in num.get("approximate_of") or ()),
+        approximate_after=frozenset(str(w) for w in num.get("approximate_after") or ()),
         connectors=frozenset(num.get("connectors") or ()),
         ordinals=_folded_keys(num.get("ordinals"), where),
         ordinal_stems={str(k): str(v) for k, v in (num.get("ordinal_stems") or {}).items()},
