@@ -78,6 +78,20 @@ def test_the_toll_of_the_happening_an_aid_report_follows_is_not_its_own(title, s
     assert facts(summary, lang, title) == {}
 
 
+@pytest.mark.parametrize("title, summary, lang", [
+    ("Navy detains two survivors after the strike on a drug boat",
+     "The two men were taken to a base in Puerto Rico.", "en"),
+    ("La Armada detiene a dos sobrevivientes tras el ataque a una lancha",
+     "Los dos hombres fueron trasladados a una base en Puerto Rico.", "es"),
+    ("La Marine arrête deux survivants après la frappe contre un bateau",
+     "Les deux hommes ont été conduits dans une base à Porto Rico.", "fr"),
+])
+def test_the_survivors_of_a_happening_named_as_context_are_still_its_survivors(title, summary,
+                                                                                 lang):
+    # what follows a strike is often done to its survivors: they stay the story's figure
+    assert facts(summary, lang, title) == {"survivors": 2}
+
+
 @pytest.mark.parametrize("title, lang, want", [
     ("Eleven dead and 300 detained after protests over the vote count", "en", 11),
     ("Once muertos y 300 detenidos tras las protestas por el recuento", "es", 11),
