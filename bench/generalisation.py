@@ -46,10 +46,11 @@ SETS = {
     "flood": (DATA / "flood.jsonl", DATA / "flood.yaml"),
     "wildfire": (DATA / "wildfire.jsonl", DATA / "wildfire.yaml"),
     "attacks": (DATA / "attacks.jsonl", DATA / "attacks.yaml"),
+    "transport": (DATA / "transport.jsonl", DATA / "transport.yaml"),
 }
 # Kept for checking only: never fitted on nor tuned on (bench/fit_grouping.py leaves them out
 # unless named), so that they say whether a change is general.
-CHECK_SETS = ("wildfire", "attacks")
+CHECK_SETS = ("wildfire", "attacks", "transport")
 FACTS = ("deaths", "survivors", "deaths_total", "strikes_total")
 
 
