@@ -97,8 +97,9 @@ def mentions(title: str, summary: str, language: str | None) -> list[Mention]:
     found = read_scope(texts, table(lang), head)
     if one_happening(head, lexicon()):
         _own_totals(found)
-    # the survivors are another matter: what follows a happening is often done to them
-    # ("Navy holds the survivors after the strike"), and they are its survivors still
+    # below a headline of aid, a visit, a vote after a happening that kills, the figures are
+    # that happening's; not its survivors, to whom what follows is often done ("Navy holds
+    # the survivors after the strike"): they are its survivors still
     why = context_toll(head, lexicon())
     for m in found if why else ():
         if m.scope == STORY and m.kind in STORY_KINDS and m.kind != "survivors":
