@@ -491,14 +491,15 @@ def context_toll(head: Headline, lex: Lexicon) -> str:
     figure ("177 detained") is no happening reported, and a happening that kills at times (a
     protest) may be the one whose toll it is."""
     info = lex.kind_info
-    reported = [info[k] for k in head.reported - head.counted if k in info]
-    if not reported or any(k.toll != NO_TOLL for k in reported):
-        return ""
     # a happening that kills at times (a protest) may have killed the people counted: only
-    # one that kills is sure to be another's toll
+    # one that kills is sure to be another's toll (asked first: few headlines name one as
+    # their context, and the counted kinds cost another reading of the title)
     killers = sorted(info[k].name for k in head.context
                      if k in info and info[k].toll in (OWN_TOLL, CARRY_TOLL))
     if not killers:
+        return ""
+    reported = [info[k] for k in head.reported - head.counted if k in info]
+    if not reported or any(k.toll != NO_TOLL for k in reported):
         return ""
     named = ", ".join(sorted(k.name for k in reported))
     return f"recalled: the headline reports {named}, after {', '.join(killers)}"
