@@ -229,6 +229,8 @@ event_words:
   collapse:
     en: [cave-in, caved in]
     es: [hundimiento, hundimientos]
+  closure:
+    en: ["idles # mines"]
 """
 
 
@@ -246,6 +248,9 @@ def test_a_topic_file_of_ones_own_is_read_beside_the_general_tables(cli, config_
                     "es", topics=topics))
     assert {"e:collapse", "n:codelco", "p:atacama", "c:mine"} <= en & es
     assert "n:codelco" not in tokens("Codelco mine", "en")  # without the topic: a plain word
+    # "#" in a phrase is any figure
+    assert "e:closure" in tokens("Regulator idles 12 mines in Atacama", "en", topics=topics)
+    assert "e:closure" not in tokens("Regulator idles 12 mines in Atacama", "en")
 
 
 def test_a_broken_topic_file_is_one_line_naming_it(cli, config_file, tmp_path):
