@@ -16,7 +16,8 @@ those rows, tests/test_facts_rules.py):
   strike killed"), ``lead`` (an earlier event when it comes before the figure: "days after
   a strike killed six"), ``before`` (a tally older than this event), ``increment`` ("four
   more strikes"), ``subseries`` (an ordinal of a part: "the third strike this week"),
-  ``not_found`` (a survivor nobody found), ``labour`` (a strike that is a walkout),
+  ``not_found`` (a survivor nobody found), ``negated`` (a count denied: "none of the 132
+  aboard survived" gives no 132 survivors), ``labour`` (a strike that is a walkout),
   ``one_event`` (a clause about one event: "the latest strike"), ``previous`` (reaches
   the clause before: "according to official figures"), ``not_campaign`` (a campaign cue
   inside it is none: "the deadliest since 2001"), ``part`` (a figure of a part: "55 in
@@ -49,7 +50,7 @@ SLOT_MARKS = {"N": M_NUM, "ORD": M_ORD, "NO": M_CODE}
 FACT_KINDS = frozenset(("deaths", "injured", "missing", "survivors", "strikes"))
 CUE_KINDS = frozenset(("campaign", "prior", "lead", "before", "increment", "subseries",
                        "not_found", "labour", "one_event", "previous", "not_campaign", "part",
-                       "hedge", "happening", "toll"))
+                       "hedge", "happening", "toll", "negated"))
 TOLLS = frozenset(("rise", "bring"))
 # cues tried in the title and the first sentence only, whether or not a figure is read there
 LEDE_CUES = frozenset(("happening", "toll"))

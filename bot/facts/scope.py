@@ -312,6 +312,9 @@ def _strikes(ctx: _Ctx, h: Hit, facts: list[Hit]) -> Mention:
 def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mention]],
             earlier: list[Mention]) -> Mention:
     kind = h.rule.fact
+    for c in () if kind == "deaths" else _cues(ctx, h, ("negated",)):
+        if c.fig == h.fig:  # "none of the 132 aboard survived": not 132 survivors
+            return _mention(ctx, h, DROPPED, f"denied: {_text(ctx, c)}")
     # "four new deaths", "tres muertos más": added to a toll, not the toll; but below a
     # headline of one more happening ("new quake ..."), the new deaths are that one's own
     for c in () if ctx.new() else _cues(ctx, h, ("increment",)):
