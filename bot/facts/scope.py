@@ -146,6 +146,12 @@ def _cues(ctx: _Ctx, h: Hit, kinds: tuple[str, ...]) -> Iterator[Hit]:
                 yield c
 
 
+def _on_figure(ctx: _Ctx, h: Hit, kind: str) -> Hit | None:
+    """A cue of this kind whose figure is the mention's ("four more strikes", "none of the
+    132 aboard"), if any."""
+    return next((c for c in _cues(ctx, h, (kind,)) if c.fig == h.fig), None)
+
+
 def _text(ctx: _Ctx, c: Hit) -> str:
     return f"{c.rule.id} ({ctx.reading.span_text(c)!r})"
 
@@ -292,9 +298,9 @@ def _strikes(ctx: _Ctx, h: Hit, facts: list[Hit]) -> Mention:
                 return _mention(ctx, h, DROPPED, f"a part of the series: {_text(ctx, c)}")
         return _mention(ctx, h, TOTAL, "an ordinal counts the series up to this one")
     why = _dropping(ctx, h)
-    for c in _cues(ctx, h, ("increment",)):
-        if c.fig == h.fig:  # "four more strikes": an increment, not the count
-            return _mention(ctx, h, DROPPED, f"an increment: {_text(ctx, c)}")
+    c = _on_figure(ctx, h, "increment")
+    if c is not None:  # "four more strikes": an increment, not the count
+        return _mention(ctx, h, DROPPED, f"an increment: {_text(ctx, c)}")
     older = why.startswith("prior") or _in_reach(ctx, h, ("before",), leading=True) is not None
     if why and not older:
         return _mention(ctx, h, DROPPED, why)
@@ -312,14 +318,15 @@ def _strikes(ctx: _Ctx, h: Hit, facts: list[Hit]) -> Mention:
 def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mention]],
             earlier: list[Mention]) -> Mention:
     kind = h.rule.fact
-    for c in () if kind == "deaths" else _cues(ctx, h, ("negated",)):
-        if c.fig == h.fig:  # "none of the 132 aboard survived": not 132 survivors
-            return _mention(ctx, h, DROPPED, f"denied: {_text(ctx, c)}")
+    # "none of the 132 aboard survived": not 132 survivors
+    c = None if kind == "deaths" else _on_figure(ctx, h, "negated")
+    if c is not None:
+        return _mention(ctx, h, DROPPED, f"denied: {_text(ctx, c)}")
     # "four new deaths", "tres muertos más": added to a toll, not the toll; but below a
     # headline of one more happening ("new quake ..."), the new deaths are that one's own
-    for c in () if ctx.new() else _cues(ctx, h, ("increment",)):
-        if c.fig == h.fig:
-            return _mention(ctx, h, DROPPED, f"an increment: {_text(ctx, c)}")
+    c = None if ctx.new() else _on_figure(ctx, h, "increment")
+    if c is not None:
+        return _mention(ctx, h, DROPPED, f"an increment: {_text(ctx, c)}")
     if kind == "survivors":
         c = next(iter(_cues(ctx, h, ("not_found",))), None)
         if c is not None:
