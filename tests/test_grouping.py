@@ -501,6 +501,26 @@ def test_aid_accepted_after_a_quake_is_news_of_its_own(lang, title, summary):
     assert new and sid != first
 
 
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Peru earthquake: Ecuador sends rescue teams to Arequipa",
+     "Ecuador sent two rescue teams and a plane of supplies to southern Peru on Wednesday, "
+     "a day after the magnitude 7.1 earthquake that damaged houses in Arequipa."),
+    ("es", "Terremoto en Perú: Ecuador envía rescatistas a Arequipa",
+     "Ecuador envió el miércoles dos equipos de rescate y un avión con suministros al sur de "
+     "Perú, un día después del sismo de magnitud 7,1 que dañó viviendas en Arequipa."),
+    ("fr", "Séisme au Pérou : l'Équateur envoie des secouristes à Arequipa",
+     "L'Équateur a envoyé mercredi deux équipes de secours et un avion de vivres dans le sud "
+     "du Pérou, au lendemain du séisme de magnitude 7,1 qui a endommagé des maisons à "
+     "Arequipa."),
+])
+def test_a_headline_s_rubric_is_not_its_subject(lang, title, summary):
+    # "Séisme au Pérou :" names the story the report belongs to; who acts comes after the
+    # colon, and another country's move is news of its own
+    first, sid, new = one_more(MAIN_QUAKE, item(f"q-{lang}-rubric", QUAKE_DAY + timedelta(days=1),
+                                                title, summary, lang))
+    assert new and sid != first
+
+
 def test_a_rescue_after_a_quake_is_the_quakes_story():
     first, sid, new = one_more(MAIN_QUAKE, item(
         "q-en-rescue", QUAKE_DAY + timedelta(hours=9),

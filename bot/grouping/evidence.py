@@ -41,14 +41,26 @@ def _subject(doc: Doc, lex: Lexicon) -> tuple[str, ...]:
     """The names and places the headline starts with ("Trinidad and Tobago prime minister
     praises ..." -> the country), after a title or role if one comes first ("President
     Piñera calls for peace" -> Piñera). A capitalised first word is no name here: headlines
-    start with verbs too ("Suman 324 muertos ...")."""
+    start with verbs too ("Suman 324 muertos ..."). Before a colon, a kind of event or no
+    name at all is a rubric: the country or organisation after it is the subject ("Séisme au
+    Maroc : l'Algérie ouvre son espace aérien", "Peru earthquake: Ecuador sends rescuers" ->
+    Algeria, Ecuador); a name alone is who speaks ("Hegseth: five dead in new strike")."""
+    rest = doc.title_rest
+    after = [t for t in _subject_at(doc, lex, rest) if t.startswith(("p:", "n:"))] \
+        if rest else []
+    if after and any(t.startswith("e:") for t in doc.title[:rest]):
+        return tuple(dict.fromkeys(after))
+    return tuple(dict.fromkeys(_subject_at(doc, lex, 0) or after))
+
+
+def _subject_at(doc: Doc, lex: Lexicon, start: int) -> list[str]:
     run: list[str] = []
-    for k, tok in enumerate(doc.title):
+    for k, tok in enumerate(doc.title[start:]):
         if tok in doc.names or (tok.startswith(("p:", "n:")) and tok not in lex.seas):
             run.append(tok)
         elif run or k >= SUBJECT_REACH or not tok.startswith("c:"):
             break
-    return tuple(dict.fromkeys(run))
+    return run
 
 
 # A headline's subject may follow this many words of role or title ("Former Defence Minister")
@@ -582,9 +594,19 @@ def new_subject(a: Frame, story: StoryView, lex: Lexicon) -> float:
     if story.n < 3 or not a.subject:
         return 0.0
     limit = NEW_SUBJECT_SHARE * story.n
-    if all(story.counts.get(tok, 0) < limit for tok in a.subject):
+    if all(story_mentions(story.counts, tok) < limit for tok in a.subject):
         return -NEW_SUBJECT_PENALTY
     return 0.0
+
+
+def story_mentions(counts: dict[str, int], token: str) -> int:
+    """The members that mention a name or a place, a town in any language's spelling
+    ("Barcelone", "Barcelona")."""
+    n = counts.get(token, 0)
+    if token.startswith("p:") and not n:
+        n = max((c for t, c in counts.items() if t.startswith("p:") and t != token
+                 and fuzz.ratio(t, token) >= TOWN_LIKENESS), default=0)
+    return n
 
 
 def another_event(a: Frame, story: StoryView, lex: Lexicon) -> float:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..text import NONCOUNT, NUM, ORD, WORD, Text, guess_language, language, read
+from ..text import CLAUSE, NONCOUNT, NUM, ORD, WORD, Text, guess_language, language, read
 from ..text.happenings import lead_end, novelty, split_kinds
 from ..text.lexicon import Lexicon, lexicon
 from ..text.names import local_places, mentions, names, title_cased
@@ -80,6 +80,9 @@ class Doc:
     lead: frozenset[str] = _EMPTY
     # earthquake magnitudes named ("magnitude 7.8" -> 7.8)
     magnitudes: frozenset[float] = _EMPTY
+    # where the headline's words after its first colon begin (0: none): what comes before is
+    # often a rubric ("Séisme au Maroc : l'Algérie ouvre son espace aérien")
+    title_rest: int = 0
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -104,7 +107,7 @@ class _Acc:
 
     __slots__ = ("numbers", "ordinals", "dates", "places", "names", "caps", "killed",
                  "kinds", "context_kinds", "locals", "lead", "new", "tally", "magnitudes",
-                 "aftershock")
+                 "aftershock", "rest")
 
     def __init__(self) -> None:
         self.numbers: set[int] = set()
@@ -122,6 +125,7 @@ class _Acc:
         self.new = False
         self.tally = False
         self.aftershock = False  # the headline tells of an aftershock
+        self.rest = 0
 
 
 def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool) -> list[str]:
@@ -175,6 +179,9 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool) -> list[str]:
             if m is not None:
                 acc.magnitudes.add(m)
                 out.append(sys.intern(f"m:{m:.1f}"))
+        elif tok.kind == CLAUSE:
+            if title and not acc.rest and tok.norm == ":":
+                acc.rest = len(out)
         elif tok.kind == WORD:
             w = tok.norm
             if w in stop or len(w) < 2 or w in all_stop:
@@ -332,6 +339,7 @@ def analyze_texts(title: Text, summary: Text, topics: Sequence[str] = ()) -> Doc
         title_locals=title_locals,
         lead=_frozen(acc.lead | lead_title),
         magnitudes=_frozen(acc.magnitudes),
+        title_rest=acc.rest,
     )
 
 

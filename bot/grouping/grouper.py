@@ -255,7 +255,8 @@ class Grouper:
                                                                  strict=True) if total)
         reasons += tuple(evidence.story_evidence(frame, story, self.lex, frame.when))
         score = self.t.intercept + sum(w for _, w in reasons)
-        new_subject = bool(frame.subject) and all(t not in story.counts for t in frame.subject)
+        new_subject = bool(frame.subject) and not any(
+            evidence.story_mentions(story.counts, t) for t in frame.subject)
         return Explanation(story_id, score, self.t.threshold, reasons, k, new_subject)
 
     def pairs(self, item: Item, doc: Doc | None = None) -> list[tuple[str, list[float]]]:
