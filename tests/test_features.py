@@ -98,6 +98,18 @@ def test_a_town_after_a_locative_is_a_place_of_its_own():
                    ).locals == {"p:cumana"}
 
 
+def test_a_title_cased_headline_names_a_town_only_as_its_text_does():
+    # title case capitalises every word: what follows "in" is a town only when the text
+    # writes it as a name too
+    doc = analyze("Navy Seizes Cargo Ship off Haiti in Escalating Diplomatic Standoff",
+                  "The US Navy seized a cargo ship off Haiti on Friday as a diplomatic "
+                  "standoff escalated.", "en")
+    assert doc.title_locals == frozenset()
+    doc = analyze("At Least Nine Dead in Flash Floods in San Felipe",
+                  "Flash floods killed at least nine people in San Felipe on Sunday.", "en")
+    assert doc.title_locals == {"p:san_felipe"}
+
+
 def test_us_the_pronoun_is_no_country():
     assert "p:us" not in tokens("They told us the strike killed four", "en")
     assert "p:us" in tokens("The US said the strike killed four", "en")

@@ -521,6 +521,31 @@ def test_a_headline_s_rubric_is_not_its_subject(lang, title, summary):
     assert new and sid != first
 
 
+def test_a_title_cased_headline_joins_the_story_it_tells():
+    # "in Escalating Diplomatic Standoff" is no town: no towns veto against a story whose
+    # headlines name Jacmel
+    day = datetime(2026, 6, 5, 8, 0, tzinfo=UTC)
+    story = [
+        item("h-en-1", day, "US Navy seizes cargo ship off Haiti, Pentagon says",
+             "The US Navy seized a cargo ship carrying weapons off Haiti on Friday, the "
+             "Pentagon said."),
+        item("h-es-1", day + timedelta(hours=1),
+             "La Armada de EE.UU. incauta un buque de carga frente a Haití",
+             "La Armada de Estados Unidos incautó el viernes un buque de carga con armas "
+             "frente a Haití, según el Pentágono.", "es", "Diario"),
+        item("h-en-2", day + timedelta(hours=2),
+             "US seizes cargo ship with weapons for gangs in Jacmel",
+             "The US Navy seized a cargo ship carrying weapons off Haiti on Friday; the ship "
+             "was bound for Jacmel, the Pentagon said.", "en", "Herald"),
+    ]
+    later = item("h-en-3", day + timedelta(hours=3),
+                 "US Navy Seizes Cargo Ship off Haiti in Escalating Diplomatic Standoff",
+                 "The US Navy seized a cargo ship carrying weapons off Haiti on Friday, the "
+                 "Pentagon said, as a diplomatic standoff escalated.", "en", "Times")
+    first, sid, new = one_more(story, later)
+    assert not new and sid == first
+
+
 def test_a_rescue_after_a_quake_is_the_quakes_story():
     first, sid, new = one_more(MAIN_QUAKE, item(
         "q-en-rescue", QUAKE_DAY + timedelta(hours=9),

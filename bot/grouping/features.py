@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..text import CLAUSE, NONCOUNT, NUM, ORD, WORD, Text, guess_language, language, read
+from ..text import CLAUSE, LOWER, NONCOUNT, NUM, ORD, WORD, Text, guess_language, language, read
 from ..text.happenings import lead_end, novelty, split_kinds
 from ..text.lexicon import Lexicon, lexicon
 from ..text.names import local_places, mentions, names, title_cased
@@ -128,16 +128,25 @@ class _Acc:
         self.rest = 0
 
 
-def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool) -> list[str]:
-    """The tokens of one text, in order; fills `acc`."""
+def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
+              other: Text | None = None) -> list[str]:
+    """The tokens of one text, in order; fills `acc`. `other`: the item's other text."""
     lang = language(text.lang)
     tokens = text.tokens
     found = mentions(tokens, lang, lex, text.days)
     covered = {k for m in found for k in range(m.first, m.last + 1)}
     # a town's name may hold a word of the vocabulary ("Ciudad Bolívar"), not a country's
     places_at = {k for m in found if m.token[0] == "p" for k in range(m.first, m.last + 1)}
+    cased = title_cased(tokens)
     locals_ = local_places(tokens, lang, places_at)
-    groups, firsts = names(tokens, lang, covered, title_cased(tokens))
+    if cased and locals_:
+        # in a title-cased headline capitals say nothing ("... in Escalating Diplomatic
+        # Tensions" names no town): a town it names is one its text writes as a name too
+        # ("Ongoing Fires in Los Angeles": "... in Los Angeles")
+        named = _capitalised(other) if other is not None else _EMPTY
+        locals_ = [m for m in locals_
+                   if all(tokens[k].norm in named for k in range(m.first, m.last + 1))]
+    groups, firsts = names(tokens, lang, covered, cased)
     name_at = {k for g in groups for k in g}
     first_at = set(firsts)
     at: dict[int, list[str]] = {}
@@ -288,6 +297,13 @@ def _figures(result: list[str], acc: _Acc) -> list[str]:
     return result + extra
 
 
+def _capitalised(text: Text) -> frozenset[str]:
+    """The words a text capitalises where a common word would not be (not first in its
+    sentence)."""
+    return frozenset(t.norm for t in text.tokens if t.kind == WORD and t.cap != LOWER
+                     and not t.first)
+
+
 def _frozen(values: set) -> frozenset:
     # most of an item's sets are empty; one shared empty set saves ~200 bytes a field in
     # every window item (CPython no longer shares empty frozensets)
@@ -310,7 +326,7 @@ def analyze_texts(title: Text, summary: Text, topics: Sequence[str] = ()) -> Doc
     the grouper and the facts alike)."""
     lex = lexicon(tuple(topics))
     acc = _Acc()
-    t = _features(title, lex, acc, title=True)
+    t = _features(title, lex, acc, title=True, other=summary)
     title_numbers = _frozen(acc.numbers)
     title_killed = _frozen(acc.killed)
     title_kinds = _frozen(acc.kinds)
