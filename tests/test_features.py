@@ -110,6 +110,17 @@ def test_a_title_cased_headline_names_a_town_only_as_its_text_does():
     assert doc.title_locals == {"p:san_felipe"}
 
 
+@pytest.mark.parametrize(("lang", "text", "towns"), [
+    ("en", "Chile will hold the referendum in April, the government said", set()),
+    ("en", "The storm made landfall on Friday in Tulum", {"p:tulum"}),
+    ("fr", "Le texte a été adopté au Parlement puis au Congrès", set()),
+    ("es", "Las lluvias dejaron daños en la Costa del Sol y en Ciudad Bolívar",
+     {"p:ciudad_bolivar"}),
+])
+def test_a_month_or_a_word_of_the_vocabulary_is_no_town(lang, text, towns):
+    assert analyze(text, "", lang).locals == towns
+
+
 def test_us_the_pronoun_is_no_country():
     assert "p:us" not in tokens("They told us the strike killed four", "en")
     assert "p:us" in tokens("The US said the strike killed four", "en")

@@ -138,7 +138,7 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
     # a town's name may hold a word of the vocabulary ("Ciudad Bolívar"), not a country's
     places_at = {k for m in found if m.token[0] == "p" for k in range(m.first, m.last + 1)}
     cased = title_cased(tokens)
-    locals_ = local_places(tokens, lang, places_at)
+    locals_ = local_places(tokens, lang, places_at, covered)
     if cased and locals_:
         # in a title-cased headline capitals say nothing ("... in Escalating Diplomatic
         # Tensions" names no town): a town it names is one its text writes as a name too

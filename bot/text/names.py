@@ -124,9 +124,14 @@ def _starter(lex: Lexicon, code: str, vocabulary: bool) -> Callable[[str], int]:
     return starts
 
 
-def local_places(tokens: list[Token], lang: Language, covered: set[int]) -> list[Mention]:
-    """Capitalised names after a locative that no table knows: "in Barquisimeto"."""
+def local_places(tokens: list[Token], lang: Language, covered: set[int],
+                 known: Iterable[int] = ()) -> list[Mention]:
+    """Capitalised names after a locative that no table knows: "in Barquisimeto". Not a
+    month or a weekday ("in April", "on Friday"), nor words that are all `known` to the
+    vocabulary ("au Parlement", "Costa del Sol"): a town may hold such a word ("Ciudad
+    Bolívar"), not be one."""
     words = _words(tokens)
+    known = set(known)
     out: list[Mention] = []
     n = len(tokens)
     for i in range(n):
@@ -138,7 +143,8 @@ def local_places(tokens: list[Token], lang: Language, covered: set[int]) -> list
         while k < n and tokens[k].kind == WORD and tokens[k].cap in (CAPITAL, ACRONYM) \
                 and k not in covered and words[k] not in lang.stop:
             k += 1
-        if k > j and used:
+        if k > j and used and not all(x in known or words[x] in lang.months
+                                      or words[x] in lang.weekdays for x in range(j, k)):
             out.append(Mention("p:" + "_".join(words[j:k]), j, k - 1))
     return out
 
