@@ -121,6 +121,16 @@ def test_a_month_or_a_word_of_the_vocabulary_is_no_town(lang, text, towns):
     assert analyze(text, "", lang).locals == towns
 
 
+@pytest.mark.parametrize(("lang", "text", "places"), [
+    ("es", "Maduro y Petro celebran una reunión en Caracas", {"p:ve"}),
+    ("en", "Airports in France braced for Christmas strikes", {"p:fr"}),
+    ("es", "La dana deja inundaciones en Granada y Almería", set()),
+])
+def test_a_word_that_is_mostly_no_country_names_none(lang, text, places):
+    # "reunión" is a meeting before it is Réunion; Granada is Spain's before Grenada
+    assert {p for p in analyze(text, "", lang).places if len(p) == 4} == places
+
+
 def test_us_the_pronoun_is_no_country():
     assert "p:us" not in tokens("They told us the strike killed four", "en")
     assert "p:us" in tokens("The US said the strike killed four", "en")
