@@ -125,6 +125,9 @@ def test_a_month_or_a_word_of_the_vocabulary_is_no_town(lang, text, towns):
     ("es", "Maduro y Petro celebran una reunión en Caracas", {"p:ve"}),
     ("en", "Airports in France braced for Christmas strikes", {"p:fr"}),
     ("es", "La dana deja inundaciones en Granada y Almería", set()),
+    ("es", "El gobierno y la oposición firman un acuerdo por la paz social", set()),
+    ("es", "Miles de maestros marchan en La Paz", {"p:bo"}),
+    ("es", "Un puesto de chile relleno en la feria de Puebla", set()),
 ])
 def test_a_word_that_is_mostly_no_country_names_none(lang, text, places):
     # "reunión" is a meeting before it is Réunion; Granada is Spain's before Grenada

@@ -52,7 +52,8 @@ class Lexicon:
     kinds_together: frozenset[tuple[str, str]] = frozenset()  # ... but for these pairs
     seas: frozenset[str] = frozenset()  # "p:caribbean", ...
     countries: frozenset[str] = frozenset()
-    # place tokens written with two letters or fewer ("US", "EU"): only when capitalised
+    # place tokens written with two letters or fewer ("US", "EU"), and names that are common
+    # words in lower case ("la paz", "chile"): only when capitalised
     short_places: frozenset[tuple[str, ...]] = frozenset()
     topics: tuple[str, ...] = ()
 
@@ -197,7 +198,8 @@ def lexicon(topics: tuple[str, ...] = ()) -> Lexicon:
                 for form in forms:
                     lex.kinds.setdefault(lang, Phrases()).add_text(str(form), token)
     lex.short_places = frozenset(w for w, v in lex.vocabulary.values.items()
-                                 if v.startswith("p:") and len("".join(w)) <= 2)
+                                 if v.startswith("p:") and len("".join(w)) <= 2) | {
+        words_of(str(w)) for w in places.get("capitalised") or ()}
     return lex
 
 
