@@ -546,6 +546,27 @@ def test_a_title_cased_headline_joins_the_story_it_tells():
     assert not new and sid == first
 
 
+def test_a_report_that_names_the_story_s_kind_in_its_lead_is_no_other_kind_of_event():
+    # "shot down" against "crashes": the kinds of the headlines differ, but the French
+    # report's first sentence tells of the very crash the story reports
+    day = datetime(2026, 7, 6, 7, 0, tzinfo=UTC)
+    story = [
+        item("c-en-1", day, "Cargo plane crashes near Tindouf, killing four crew",
+             "A cargo plane crashed on Monday near Tindouf, killing its four crew members, the "
+             "army said."),
+        item("c-es-1", day + timedelta(hours=1),
+             "Un avión de carga se estrella cerca de Tinduf y mueren sus cuatro tripulantes",
+             "Un avión de carga se estrelló el lunes cerca de Tinduf y murieron sus cuatro "
+             "tripulantes, informó el ejército.", "es", "Diario"),
+    ]
+    later = item("c-fr-1", day + timedelta(hours=3),
+                 "Un missile a abattu l'avion cargo, selon l'armée",
+                 "L'appareil, qui s'est écrasé lundi près de Tindouf, a été touché par un "
+                 "missile, selon l'armée.", "fr", "Journal")
+    first, sid, new = one_more(story, later)
+    assert not new and sid == first
+
+
 def test_a_rescue_after_a_quake_is_the_quakes_story():
     first, sid, new = one_more(MAIN_QUAKE, item(
         "q-en-rescue", QUAKE_DAY + timedelta(hours=9),

@@ -87,6 +87,7 @@ class Frame:
     tokens: tuple[str, ...]  # every distinct token: what the grouper's index holds
     title_text: str  # the title's tokens, sorted, for rapidfuzz
     kinds: tuple[str, ...]
+    lead_kinds: tuple[str, ...]  # every kind the headline and the first sentence name
     context_kinds: tuple[str, ...]
     rare_kinds: tuple[str, ...]  # kinds that rarely recur (an earthquake, an election)
     places: tuple[str, ...]  # countries and towns (not seas)
@@ -124,6 +125,7 @@ class Frame:
             tokens=tokens,
             title_text=" ".join(sorted(set(doc.title))),
             kinds=tuple(sorted(doc.kinds)),
+            lead_kinds=tuple(sorted(t for t in doc.lead if t.startswith("e:"))) or _EMPTY,
             context_kinds=tuple(sorted(doc.context_kinds)),
             rare_kinds=tuple(sorted(k for k in doc.kinds if k in info and not info[k].serial)),
             places=tuple(sorted(places)),
@@ -274,9 +276,14 @@ def rare_kind(p: Pair) -> float:
 
 def kinds_differ(p: Pair) -> float:
     """The headlines' kinds share nothing and cannot describe one happening: a labour
-    strike is not a military strike, a flood not a protest, a resignation not an asylum."""
+    strike is not a military strike, a flood not a protest, a resignation not an asylum.
+    Not when one report's headline or first sentence names the other's kind: each headline
+    then tells one side of what both report ("a missile shot the airliner down" and "the
+    airliner crashed")."""
     a, b = p.a.kinds, p.b.kinds
     if not a or not b or not set(a).isdisjoint(b):
+        return 0.0
+    if _meet(a, p.b.lead_kinds) or _meet(b, p.a.lead_kinds):
         return 0.0
     meet = p.lex.kinds_meet
     return 0.0 if any(meet(x, y) for x in a for y in b) else 1.0
