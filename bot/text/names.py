@@ -12,7 +12,7 @@ Reads the tokens of bot.text (with their capitals) against the lexicon (bot.text
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 
 from .dates import Day
@@ -125,13 +125,12 @@ def _starter(lex: Lexicon, code: str, vocabulary: bool) -> Callable[[str], int]:
 
 
 def local_places(tokens: list[Token], lang: Language, covered: set[int],
-                 known: Iterable[int] = ()) -> list[Mention]:
+                 known: Container[int] = frozenset()) -> list[Mention]:
     """Capitalised names after a locative that no table knows: "in Barquisimeto". Not a
     month or a weekday ("in April", "on Friday"), nor words that are all `known` to the
     vocabulary ("au Parlement", "Costa del Sol"): a town may hold such a word ("Ciudad
     Bolívar"), not be one."""
     words = _words(tokens)
-    known = set(known)
     out: list[Mention] = []
     n = len(tokens)
     for i in range(n):
