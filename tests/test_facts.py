@@ -271,6 +271,25 @@ def test_the_whole_is_taken_over_its_part():
     assert facts("Two of the four crew members were killed.")["deaths"] == 2
 
 
+@pytest.mark.parametrize("lang, title, summary, value", [
+    # the summary states the title's figure: the title rounds nothing, and a country's share
+    # of the toll is no more precise figure of it
+    ("en", "Quake death toll in two countries passes 12,000",
+     "The toll of the quake passed 12,000 on Friday. Country A counts more than 10,500 dead.",
+     12000),
+    ("es", "El sismo deja más de 12.000 muertos en dos países",
+     "El sismo ha dejado más de 12.000 muertos. El país A cuenta 10.640 víctimas mortales.",
+     12000),
+    ("fr", "Le séisme a fait plus de 12 000 morts dans deux pays",
+     "Le séisme a fait plus de 12 000 morts. Le pays A compte 10 640 morts.", 12000),
+    # ... where a title that rounds takes the summary's precise figure
+    ("en", "Quake kills more than 12,000", "The quake has killed 10,640 people, officials said.",
+     10640),
+])
+def test_a_title_that_rounds_and_one_that_does_not(lang, title, summary, value):
+    assert facts(summary, lang, title)["deaths"] == value
+
+
 # -- strike counts ------------------------------------------------------------------------------
 
 

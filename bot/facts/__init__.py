@@ -142,7 +142,8 @@ def _choose(found: list[Mention]) -> list[tuple[str, Mention]]:
             story = [m for m in story if m.value not in total_values]
         preferred = [m for m in story if m.prefer]
         if story:
-            chosen.append((kind, _stated((preferred or story)[0], story)))
+            said = {m.value for m in found if m.kind == kind and m.source == "summary"}
+            chosen.append((kind, _stated((preferred or story)[0], story, said)))
     if current:
         chosen.append(("deaths_total", max(current, key=lambda m: (m.value, -m.order))))
     strikes = [m for m in found if m.kind == "strikes" and m.scope == TOTAL]
@@ -152,13 +153,16 @@ def _choose(found: list[Mention]) -> list[tuple[str, Mention]]:
     return chosen
 
 
-def _stated(pick: Mention, story: list[Mention]) -> Mention:
+def _stated(pick: Mention, story: list[Mention], said: set[int]) -> Mention:
     """A title rounds a figure that its summary states, or gives one its summary says has
-    since risen ("hay dos muertos" / "sube a 13 el número de muertos"): take the summary's."""
+    since risen ("hay dos muertos" / "sube a 13 el número de muertos"): take the summary's.
+    Not when the summary states the title's figure too (`said`: its figures of the kind):
+    "more than 35,000 dead ... Turkey counts 31,500" rounds nothing."""
     if pick.source != "title":
         return pick
+    rounds = pick.value not in said
     for m in story:
-        if m.source == "summary" and (rounded(pick.value, m.value)
+        if m.source == "summary" and (rounds and rounded(pick.value, m.value)
                                       or m.toll and m.value > pick.value):
             return m
     return pick
