@@ -132,9 +132,15 @@ def _words_to_numbers(tokens: list[Token], lang: Language) -> list[Token]:
             continue
         approx = lang.approximate.get(tok.norm)
         if approx is not None and i and words[i - 1] in lang.approximate_after:
-            # "une vingtaine de morts": the figure, and the "de" that joins it to its noun
+            # "une vingtaine de morts": the figure, with its article ("tuant une centaine de
+            # personnes": no word stands between the verb and the figure) and the "de" that
+            # joins it to its noun
             last = i + 1 if i + 1 < n and words[i + 1] in lang.approximate_of else i
-            out.append(_merged(tokens, i, last, NUM, approx))
+            first = i
+            if out and out[-1] is tokens[i - 1]:
+                out.pop()
+                first = i - 1
+            out.append(_merged(tokens, first, last, NUM, approx))
             i = last + 1
             continue
         used, value = _unit(words, i, lang, inside=False)
