@@ -178,9 +178,18 @@ def _words_to_numbers(tokens: list[Token], lang: Language) -> list[Token]:
                 values.append(o)  # "twenty-first", "vingt et unieme"
                 last, j, kind = k, k + 1, ORD
             break
-        out.append(_merged(tokens, i, last, kind, _compose(values)))
+        first = i
+        if values[0] in _SCALES and i and words[i - 1] in lang.scale_article \
+                and out and out[-1] is tokens[i - 1]:
+            out.pop()  # "killed a dozen people": no word between the verb and the figure
+            first = i - 1
+        out.append(_merged(tokens, first, last, kind, _compose(values)))
         i = last + 1
     return out
+
+
+# number words an article may stand for "one" before ("a hundred", "a dozen", "un millón")
+_SCALES = frozenset((12, 100, 1000, 1_000_000))
 
 
 def _has_number_word(tokens: list[Token], lang: Language) -> bool:

@@ -160,6 +160,7 @@ class Language:
     approximate: dict[str, int]
     approximate_of: frozenset[str]
     approximate_after: frozenset[str]  # only after these ("une quarantaine", not "en quarantaine")
+    scale_article: frozenset[str]  # "a hundred", "a dozen": the article is part of the figure
     connectors: frozenset[str]
     ordinals: dict[str, int]
     ordinal_stems: dict[str, str]
@@ -221,6 +222,7 @@ def language(code: str) -> Language:
         approximate=_folded_keys(num.get("approximate"), where),
         approximate_of=frozenset(str(w) for w in num.get("approximate_of") or ()),
         approximate_after=frozenset(str(w) for w in num.get("approximate_after") or ()),
+        scale_article=frozenset(str(w) for w in num.get("scale_article") or ()),
         connectors=frozenset(num.get("connectors") or ()),
         ordinals=_folded_keys(num.get("ordinals"), where),
         ordinal_stems={str(k): str(v) for k, v in (num.get("ordinal_stems") or {}).items()},
