@@ -136,11 +136,7 @@ def _words_to_numbers(tokens: list[Token], lang: Language) -> list[Token]:
             # personnes": no word stands between the verb and the figure) and the "de" that
             # joins it to its noun
             last = i + 1 if i + 1 < n and words[i + 1] in lang.approximate_of else i
-            first = i
-            if out and out[-1] is tokens[i - 1]:
-                out.pop()
-                first = i - 1
-            out.append(_merged(tokens, first, last, NUM, approx))
+            out.append(_merged(tokens, _with_article(out, tokens, i), last, NUM, approx))
             i = last + 1
             continue
         used, value = _unit(words, i, lang, inside=False)
@@ -178,14 +174,21 @@ def _words_to_numbers(tokens: list[Token], lang: Language) -> list[Token]:
                 values.append(o)  # "twenty-first", "vingt et unieme"
                 last, j, kind = k, k + 1, ORD
             break
-        first = i
-        if values[0] in _SCALES and i and words[i - 1] in lang.scale_article \
-                and out and out[-1] is tokens[i - 1]:
-            out.pop()  # "killed a dozen people": no word between the verb and the figure
-            first = i - 1
+        # "killed a dozen people": no word between the verb and the figure
+        first = _with_article(out, tokens, i) if values[0] in _SCALES and i \
+            and words[i - 1] in lang.scale_article else i
         out.append(_merged(tokens, first, last, kind, _compose(values)))
         i = last + 1
     return out
+
+
+def _with_article(out: list[Token], tokens: list[Token], i: int) -> int:
+    """Where a figure read at tokens[i] starts when the word before it, still a word of its
+    own in `out`, is its article ("une centaine", "a dozen"): that word is taken back."""
+    if out and out[-1] is tokens[i - 1]:
+        out.pop()
+        return i - 1
+    return i
 
 
 # number words an article may stand for "one" before ("a hundred", "a dozen", "un millón")
