@@ -114,7 +114,8 @@ def explain_pair(config: Config, records: Sequence[Record], a: int, b: int) -> s
     assert found is not None
     verdict = "joined it" if one.story == two.story else "kept apart"
     lines.append(f"The later item against the earlier one's story ({found.members} report"
-                 f"{'s' if found.members != 1 else ''} kept): score {found.score:+.2f}, "
+                 f"{'s' if found.members != 1 else ''} kept, the mean of the closest "
+                 f"{found.closest}): score {found.score:+.2f}, "
                  f"threshold {found.threshold:+.2f} -> "
                  f"{'same event' if found.score >= found.threshold else 'another event'} "
                  f"({verdict}).")

@@ -752,3 +752,22 @@ def test_an_item_s_own_context_is_not_what_it_reports():
                            "Peru accepts aid from three countries after the earthquake"),
                       "s-quake")
     assert found is not None and dict(found.reasons).get("kind_conflict", 0.0) < 0
+
+
+def test_explain_gives_the_score_the_grouper_decides_on():
+    # a story of five reports, two of them of another side of the event: the explanation
+    # must weigh the closest members as the decision does, not all five
+    t0 = datetime(2026, 5, 12, 6, 0, tzinfo=UTC)
+    g = Grouper()
+    titles = ["Magnitude 7.1 earthquake strikes southern Peru",
+              "Earthquake in southern Peru damages houses in Arequipa",
+              "Peru earthquake: Ecuador sends rescuers and tents",
+              "Peru's president visits Arequipa after the earthquake",
+              "Arequipa earthquake leaves thousands without power"]
+    for n, title in enumerate(titles):
+        g.restore(item(f"quake-{n}", t0 + timedelta(hours=n), title), "s-quake")
+    later = item("toll", t0 + timedelta(days=1), "Peru earthquake death toll rises to 27")
+    found = g.explain(later, "s-quake")
+    assert found is not None
+    assert found.score == pytest.approx(g.score(later, "s-quake"))
+    assert found.closest == min(len(titles), g.t.linked_members)

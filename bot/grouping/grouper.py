@@ -114,7 +114,7 @@ class _Story:
 @dataclass(frozen=True, slots=True)
 class Explanation:
     """Why an item would (not) join a story: each evidence's weight, averaged over the
-    story's kept members, the score and the threshold."""
+    story's closest kept members, the story-level evidence, the score and the threshold."""
 
     story: str
     score: float
@@ -123,6 +123,7 @@ class Explanation:
     members: int
     # the item's headline starts with a name or place the story never mentions
     new_subject: bool = False
+    closest: int = 0  # the kept members the score is the mean of (the closest ones)
 
 
 def _union(have: tuple, more: tuple) -> tuple:
@@ -244,20 +245,24 @@ class Grouper:
         else:
             frame = self._frame(item)
         self._idf_memo = {}
-        sums = [0.0] * len(EVIDENCE)
         cache: dict = {}
+        weighed = []  # per kept member: its score and each evidence's weighted value
         for member, norm in zip(story.members, story.norms, strict=True):
             pair = Pair(frame, member, self._idf, self.lex, cache, norm)
-            for i, value in enumerate(evidence.features(pair)):
-                sums[i] += self._w[i] * value
-        k = len(story.members)
-        reasons = tuple((name, total / k) for name, total in zip(evidence.NAMES, sums,
-                                                                 strict=True) if total)
+            values = [w * v for w, v in zip(self._w, evidence.features(pair), strict=True)]
+            weighed.append((self.t.intercept + sum(values), values))
+        # as _score decides: the mean over the closest `linked_members` members (a stable
+        # sort, as _score's, so ties take the same members)
+        top = sorted(weighed, key=lambda x: -x[0])[: self.t.linked_members]
+        sums = [sum(values[i] for _, values in top) for i in range(len(EVIDENCE))]
+        reasons = tuple((name, total / len(top)) for name, total in zip(
+            evidence.NAMES, sums, strict=True) if total)
         reasons += tuple(evidence.story_evidence(frame, story, self.lex, frame.when))
         score = self.t.intercept + sum(w for _, w in reasons)
         new_subject = bool(frame.subject) and not any(
             evidence.story_mentions(story.counts, t) for t in frame.subject)
-        return Explanation(story_id, score, self.t.threshold, reasons, k, new_subject)
+        return Explanation(story_id, score, self.t.threshold, reasons, len(story.members),
+                           new_subject, len(top))
 
     def pairs(self, item: Item, doc: Doc | None = None) -> list[tuple[str, list[float]]]:
         """(story id, evidence values) of the item against each kept member of each
