@@ -79,6 +79,18 @@ def test_ordinals(text, lang):
     assert analyze(text, "", lang).ordinals == {2}
 
 
+@pytest.mark.parametrize(("title", "lang", "toll"), [
+    ("Turkey earthquake death toll surpasses 9,000", "en", {9000}),
+    ("Peru quake: toll rises to 27", "en", {27}),
+    ("Terremoto en Turquía: la cifra de muertos supera los 9.000", "es", {9000}),
+    ("Séisme : le bilan s'alourdit à 31 morts", "fr", {31}),
+    # a figure before the word for a toll is no toll ("3 trains cancelled, toll unclear")
+    ("Storm: 3 trains cancelled, toll still unclear", "en", set()),
+])
+def test_a_headline_s_figure_after_its_word_for_a_toll_is_a_toll(title, lang, toll):
+    assert analyze(title, "", lang).title_killed == toll
+
+
 def test_toll_and_survivors_are_told_apart():
     doc = analyze("Once muertos y dos sobrevivientes tras el ataque", "", "es")
     assert doc.killed == {11}

@@ -771,3 +771,49 @@ def test_explain_gives_the_score_the_grouper_decides_on():
     assert found is not None
     assert found.score == pytest.approx(g.score(later, "s-quake"))
     assert found.closest == min(len(titles), g.t.linked_members)
+
+
+# A quake's story over its first day, in three languages; then, days later and after a day
+# with no report, headlines of its higher toll (each in its own language).
+QUAKE_DAY_ONE = [
+    ("en", "Powerful earthquake hits eastern Turkey, killing at least 1,200",
+     "The magnitude 7.4 quake struck before dawn near Malatya; buildings collapsed in "
+     "several provinces and rescuers are searching the rubble."),
+    ("es", "Un terremoto en el este de Turquía deja al menos 1.500 muertos",
+     "El sismo sacudió la región de Malatya de madrugada y derrumbó miles de edificios."),
+    ("fr", "Séisme en Turquie : plus de 2 000 morts, les secours fouillent les décombres",
+     "Le tremblement de terre a frappé la province de Malatya dans la nuit."),
+]
+TOLL_DAYS_LATER = [
+    ("en", "Turkey earthquake death toll surpasses 9,000",
+     "Hopes of finding more survivors are fading as the cold sets in, officials said."),
+    ("es", "Terremoto en Turquía: la cifra de muertos supera los 9.000",
+     "Las esperanzas de hallar más supervivientes se desvanecen con el frío."),
+    ("fr", "Séisme en Turquie : le bilan dépasse les 9 000 morts",
+     "L'espoir de retrouver des survivants s'amenuise avec le froid."),
+]
+
+@pytest.mark.parametrize(("lang", "title", "summary"), TOLL_DAYS_LATER)
+def test_a_rare_event_s_higher_toll_days_later_joins_its_story(lang, title, summary):
+    t0 = datetime(2026, 2, 2, 4, 0, tzinfo=UTC)
+    g = Grouper()
+    first = [g.assign(item(f"q-{n}", t0 + timedelta(hours=n + 1), t, s, la), t0)[0]
+             for n, (la, t, s) in enumerate(QUAKE_DAY_ONE)]
+    assert len(set(first)) == 1
+    day_two = t0 + timedelta(days=1)
+    g.assign(item("rescue", day_two, "Rescuers race against time after Turkey quake",
+                  "Thousands of buildings collapsed in Malatya."), day_two)
+    later = t0 + timedelta(days=3)
+    sid, _ = g.assign(item(f"toll-{lang}", later, title, summary, lang), later)
+    assert sid == first[0]
+
+
+def test_a_new_quake_with_a_higher_toll_is_another_story():
+    t0 = datetime(2026, 2, 2, 4, 0, tzinfo=UTC)
+    g = Grouper()
+    first = [g.assign(item(f"q-{n}", t0 + timedelta(hours=n + 1), t, s, la), t0)[0]
+             for n, (la, t, s) in enumerate(QUAKE_DAY_ONE)]
+    later = t0 + timedelta(days=2)
+    sid, _ = g.assign(item("new", later, "New magnitude 6.4 earthquake hits Turkey, "
+                           "killing 3,000", "The quake struck near Hatay on Monday."), later)
+    assert sid != first[0]

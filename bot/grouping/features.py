@@ -220,6 +220,7 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
             acc.locals.add(m.token)
     if title:
         _marks(tokens, lang, out, found, acc)
+        _title_toll(out, acc)
     return _figures(out, acc)
 
 
@@ -295,6 +296,20 @@ def _figures(result: list[str], acc: _Acc) -> list[str]:
             if tag == "k:":
                 acc.killed.add(int(t[1:]))
     return result + extra
+
+
+def _title_toll(result: list[str], acc: _Acc) -> None:
+    """A headline's figure just after its word for a toll is a toll ("death toll surpasses
+    9,000", "toll rises to 27"): the number a rising toll is told by, which no word for
+    killed stands beside. In the headline only: in a text, "so far" or "saldo" tell of
+    other counts too."""
+    for i, tok in enumerate(result):
+        if tok != "c:toll":
+            continue
+        for t in result[i + 1: i + 1 + FIGURE_REACH]:
+            if t[0] == "#":
+                acc.killed.add(int(t[1:]))
+                break
 
 
 def _capitalised(text: Text) -> frozenset[str]:
