@@ -84,6 +84,11 @@ def test_ordinals(text, lang):
     ("Peru quake: toll rises to 27", "en", {27}),
     ("Terremoto en Turquía: la cifra de muertos supera los 9.000", "es", {9000}),
     ("Séisme : le bilan s'alourdit à 31 morts", "fr", {31}),
+    ("Death toll from Spain floods rises to 158", "en", {158}),
+    ("La cifra de muertos por la dana supera los 200", "es", {200}),
+    ("Inondations : le bilan humain grimpe à 12", "fr", {12}),
+    # a rise of something else, in a headline with no toll, is no toll
+    ("Flood-hit Valencia: number of volunteers rises to 5,000", "en", set()),
     # a figure before the word for a toll is no toll ("3 trains cancelled, toll unclear")
     ("Storm: 3 trains cancelled, toll still unclear", "en", set()),
 ])

@@ -817,3 +817,36 @@ def test_a_new_quake_with_a_higher_toll_is_another_story():
     sid, _ = g.assign(item("new", later, "New magnitude 6.4 earthquake hits Turkey, "
                            "killing 3,000", "The quake struck near Hatay on Monday."), later)
     assert sid != first[0]
+
+
+FLOOD_DAY_ONE = [
+    ("en", "Floods in eastern Spain kill at least 95",
+     "Flash floods swept through towns near Valencia on Tuesday night."),
+    ("es", "La dana deja al menos 95 muertos en Valencia",
+     "Las inundaciones arrasaron varios municipios de la provincia."),
+    ("fr", "Inondations en Espagne : au moins 95 morts",
+     "Des crues soudaines ont dévasté la région de Valence."),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("fr", "Inondations en Espagne : la crainte d'un bilan encore plus lourd",
+     "Les autorités ont recensé 217 morts et des dizaines de disparus."),
+    ("en", "Spain floods: fears grow of an even higher toll",
+     "Authorities have counted 217 dead, and dozens are still missing."),
+])
+def test_a_headline_of_the_toll_with_the_higher_figure_in_its_text_joins(lang, title, summary):
+    # the headline speaks of the toll without a figure; its text gives one higher than any
+    # the story's headlines gave: the same flood's toll, four days on
+    t0 = datetime(2026, 10, 30, 6, 0, tzinfo=UTC)
+    g = Grouper()
+    first = [g.assign(item(f"f-{n}", t0 + timedelta(hours=n), t, s, la), t0)[0]
+             for n, (la, t, s) in enumerate(FLOOD_DAY_ONE)]
+    assert len(set(first)) == 1
+    day_three = t0 + timedelta(days=2)
+    risen, _ = g.assign(item("d3", day_three, "Death toll from Spain floods rises to 158",
+                             "Rescuers in Valencia are searching for dozens of missing."),
+                        day_three)
+    later = t0 + timedelta(days=4)
+    sid, _ = g.assign(item(f"late-{lang}", later, title, summary, lang), later)
+    assert sid == risen == first[0]

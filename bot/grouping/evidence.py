@@ -701,9 +701,10 @@ def toll_rises(a: Frame, story: StoryView, lex: Lexicon) -> float:
     event that rarely recurs, at a place that most of the story's kept reports name for
     that kind: the story's own toll has risen. (A new quake is told apart by its magnitude
     or its "new", which veto before this is asked.)"""
-    if a.new or not a.title_tolls or not a.rare_kinds or not story.head_tolls:
+    tolls = a.title_tolls or (a.tolls if a.tally else ())
+    if a.new or not tolls or not a.rare_kinds or not story.head_tolls:
         return 0.0
-    if max(a.title_tolls) <= max(story.head_tolls):
+    if max(tolls) <= max(story.head_tolls):
         return 0.0
     alike = sum(1 for m in story.members if _same_rare_event(a, m, lex))
     return TOLL_RISE_BONUS if alike * 2 >= len(story.members) else 0.0

@@ -220,7 +220,8 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
             acc.locals.add(m.token)
     if title:
         _marks(tokens, lang, out, found, acc)
-        _title_toll(out, acc)
+        if "c:toll" in out:
+            _title_toll(tokens, lang, out, acc)
     return _figures(out, acc)
 
 
@@ -298,17 +299,27 @@ def _figures(result: list[str], acc: _Acc) -> list[str]:
     return result + extra
 
 
-def _title_toll(result: list[str], acc: _Acc) -> None:
-    """A headline's figure just after its word for a toll is a toll ("death toll surpasses
-    9,000", "toll rises to 27"): the number a rising toll is told by, which no word for
-    killed stands beside. In the headline only: in a text, "so far" or "saldo" tell of
-    other counts too."""
-    for i, tok in enumerate(result):
-        if tok != "c:toll":
+def _title_toll(tokens, lang, out: list[str], acc: _Acc) -> None:
+    """In a headline that names a toll, the figure just after the word for it or after a
+    word of its rise is the toll ("death toll surpasses 9,000", "death toll from the floods
+    rises to 158", "le bilan dépasse les 9 000 morts"): the number a rising toll is told by,
+    which no word for killed stands beside. In the headline only: in a text, "so far" and
+    "saldo" tell of other counts too."""
+    for i, tok in enumerate(out):
+        if tok == "c:toll":
+            for t in out[i + 1: i + 1 + FIGURE_REACH]:
+                if t[0] == "#":
+                    acc.killed.add(int(t[1:]))
+                    break
+    words = [t.norm if t.kind == WORD else "" for t in tokens]
+    tally = lang.tally
+    for i, w in enumerate(words):
+        if not w or not tally.may_start(w):
             continue
-        for t in result[i + 1: i + 1 + FIGURE_REACH]:
-            if t[0] == "#":
-                acc.killed.add(int(t[1:]))
+        n = tally.at(words, i)[0]
+        for t in tokens[i + n: i + n + FIGURE_REACH]:
+            if t.kind == NUM and t.value is not None and t.value >= 2:
+                acc.killed.add(t.value)
                 break
 
 
