@@ -136,7 +136,7 @@ def explain_item(record: Record) -> str:
     """The figures an item gave, each with the sentence it came from, the table row that
     read it and why it is the story's own or a running total."""
     item = record.item
-    readings = facts_explain(item.title, item.summary, item.language)
+    readings = facts_explain(item.title, item.summary, item.language, item.published.date())
     lines = [_heading("item", record), ""]
     if not readings:
         lines.append("No figure read: no toll, injured, missing, survivors or running total "

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from . import render
@@ -32,7 +32,8 @@ from .ledger import Ledger, LedgerRow, story_scope, watchlist_scope
 from .model import STORY_FACTS, WATCHLIST_FACTS, Alert, Change, Decision, Fact, Item, Story
 from .watchlists import WatchlistMatcher
 
-Extractor = Callable[[str, str, str | None], list[Fact]]
+# (title, summary, language, the day it was published) -> its figures
+Extractor = Callable[[str, str, str | None, date | None], list[Fact]]
 
 
 # A new story is held back as the repeat of a story told to the same watchlist in the last
@@ -172,7 +173,7 @@ class Pipeline:
             if item.language and item.language not in story.languages:
                 story.languages.append(item.language)
 
-        facts = self.extract(item.title, item.summary, item.language)
+        facts = self.extract(item.title, item.summary, item.language, item.published.date())
         alerted_before = list(story.watchlists)
         concerned = list(dict.fromkeys(matched + alerted_before))
         changes_by_watchlist, all_changes, touched = self._ledger(story, concerned, facts, item)

@@ -155,7 +155,8 @@ class Service:
         return decision
 
     def facts_of(self, item: Item) -> list[Fact]:
-        return self.pipeline.extract(item.title, item.summary, item.language)
+        return self.pipeline.extract(item.title, item.summary, item.language,
+                                     item.published.date())
 
     def dispatch(self, deliver: Callable[[Alert], None]) -> int:
         """Hand every queued alert to `deliver`, oldest first; an alert is marked dispatched

@@ -3,6 +3,8 @@ these tests (none comes from the evaluation corpus)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.facts import extract_facts
@@ -898,3 +900,22 @@ def test_a_toll_below_the_headline_of_a_search_after_a_disaster_is_its_own(
 def test_a_toll_below_a_headline_that_dates_its_happening_is_recalled(
         title, summary, lang, want):
     assert facts(summary, lang, title=title) == want
+
+
+def test_a_toll_beside_a_day_weeks_before_the_report_is_an_earlier_happening_s():
+    # the sentence tells of Thursday's briefing and of the strike of 2 September: its two
+    # dead are that strike's, not the news of this report (published 4 December)
+    title = "Admiral to brief Congress on boat strikes"
+    summary = ("The admiral was set to brief lawmakers on Thursday on the Sept. 2 follow-up "
+               "strike that reportedly killed two survivors.")
+    assert [f.name for f in extract_facts(title, summary, "en", date(2025, 12, 4))] == []
+    # without the day of the report, no day can be dated: the figure is read as before
+    assert [(f.name, f.value) for f in extract_facts(title, summary, "en")] == [("deaths", 2)]
+
+
+def test_a_toll_in_a_clause_of_its_own_beside_an_earlier_day_is_this_report_s():
+    # the earlier quake is named in another clause: the six dead are Monday's quake's
+    summary = ("A 6.4 quake hit Hatay on Monday, two weeks after the 6 February disaster; "
+               "at least six people were killed.")
+    facts = extract_facts("6.4 quake hits Hatay", summary, "en", date(2023, 2, 21))
+    assert [(f.name, f.value) for f in facts] == [("deaths", 6)]

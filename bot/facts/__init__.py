@@ -1,9 +1,12 @@
 """Reading the figures that matter out of one item: killed, injured, missing, survivors of the
 story's event, and the running totals of a campaign (deaths, strikes).
 
-    extract_facts(title, summary, language) -> [Fact]       at most one per name
-    explain(title, summary, language) -> [Reading]          each fact with its evidence
-    mentions(title, summary, language) -> [Mention]         every figure read, with its scope
+    extract_facts(title, summary, language[, published]) -> [Fact]    at most one per name
+    explain(title, summary, language[, published]) -> [Reading]       each with its evidence
+    mentions(title, summary, language[, published]) -> [Mention]      every figure, its scope
+
+(`published`, the report's day, dates the days its texts name: a toll beside a day weeks
+before the report, in a sentence that tells of a recent day too, is an earlier happening's.)
 
 One small engine over per-language tables (bot/data/facts/<code>.yaml, see bot.facts.rules);
 the knowledge of a language is in its table, each row with the example sentences it exists
@@ -42,6 +45,7 @@ alert, a wrong one sends a false "toll now 87" to every subscriber.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from ..model import Fact
 from ..text import LANGUAGES, guess_language
@@ -58,6 +62,7 @@ from .scope import (
     one_happening,
     read_scope,
     recalled,
+    recalled_days,
     rounded,
     states_toll,
 )
@@ -85,8 +90,10 @@ def _lang(language: str | None, title: str, summary: str) -> str:
     return code if code in LANGUAGES else guess_language(f"{title} {summary}")
 
 
-def mentions(title: str, summary: str, language: str | None) -> list[Mention]:
-    """Every figure the item's texts state, title first, with what it counts and whose it is."""
+def mentions(title: str, summary: str, language: str | None,
+             published: date | None = None) -> list[Mention]:
+    """Every figure the item's texts state, title first, with what it counts and whose it is.
+    `published`, the report's day, dates the days its texts name."""
     title, summary = (title or "").strip(), (summary or "").strip()
     if not title and not summary:
         return []
@@ -95,6 +102,8 @@ def mentions(title: str, summary: str, language: str | None) -> list[Mention]:
                                                             ("summary", summary)) if text]
     head = headline(*(tokens_of(text, lang) for text in (title, summary)), lang, lexicon())
     found = read_scope(texts, table(lang), head)
+    if published is not None:
+        recalled_days(found, texts, lang, published)
     if one_happening(head, lexicon()):
         _own_totals(found)
     # below a headline of aid, a visit, a vote after a happening that kills, the figures are
@@ -168,13 +177,16 @@ def _stated(pick: Mention, story: list[Mention], said: set[int]) -> Mention:
     return pick
 
 
-def explain(title: str, summary: str, language: str | None) -> list[Reading]:
+def explain(title: str, summary: str, language: str | None,
+            published: date | None = None) -> list[Reading]:
     """Each fact the item gives, with the sentence, the rule and why its scope."""
     return [Reading(name, m.value, m.source, m.sentence, m.span, m.rule, m.reason)
-            for name, m in _choose(mentions(title, summary, language))]
+            for name, m in _choose(mentions(title, summary, language, published))]
 
 
-def extract_facts(title: str, summary: str, language: str | None) -> list[Fact]:
-    """The figures this item states: at most one Fact per name, each with its text span."""
-    return [Fact(name, m.value, m.span) for name, m in _choose(mentions(title, summary,
-                                                                          language))]
+def extract_facts(title: str, summary: str, language: str | None,
+                  published: date | None = None) -> list[Fact]:
+    """The figures this item states: at most one Fact per name, each with its text span.
+    `published`, the report's day, dates the days its texts name."""
+    return [Fact(name, m.value, m.span)
+            for name, m in _choose(mentions(title, summary, language, published))]

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
+from ..text import dates, language
 from ..text.happenings import Headline
 from ..text.lexicon import CARRY_TOLL, MAYBE_TOLL, NO_TOLL, OWN_TOLL, Lexicon, lexicon
 from .matcher import Sentence
@@ -60,6 +62,7 @@ class Mention:
     older: bool = False  # a tally from before this event ("prior to Thursday's strike")
     prefer: bool = False  # a whole named beside its part ("among the six killed")
     toll: str = ""
+    at: int = -1  # the figure's token in its sentence
 
 
 class _Head:
@@ -238,6 +241,41 @@ def read_scope(readings: list[tuple[str, Reading]], tab: Table,
     return out
 
 
+# A day this many days or more before the report is an earlier happening's (as the grouper's
+# old-event evidence counts it, bot/grouping/evidence.HISTORY_DAYS).
+RECALLED_DAYS = 7
+
+
+def recalled_days(found: list[Mention], readings: list[tuple[str, Reading]], lang: str,
+                  published: date) -> None:
+    """A figure beside a day a week or more before the report, in a sentence that tells of a
+    recent day too, is the earlier happening's: "after the deadliest strike, on 28 October
+    (fourteen dead), Hegseth reported on 4 November another one with two dead" gives two,
+    not fourteen. Only where the sentence sets the two days side by side: a quake's toll
+    "from the 6 February quake" two weeks on is still the quake's."""
+    tables = language(lang)
+    texts = dict(readings)
+    for m in found:
+        if m.scope != STORY or m.kind == "survivors" or m.at < 0 or m.source not in texts:
+            continue
+        s = texts[m.source].sentences[m.sent]
+        days = dates.find(s.tokens, tables, published)
+        ages = [((published - d.day).days, d) for d in days]
+        if not any(a >= RECALLED_DAYS for a, _ in ages) or \
+                not any(-1 <= a < RECALLED_DAYS for a, _ in ages):
+            continue
+        # the days of the figure's own clause ("two weeks after the 6 February quake; six
+        # were killed" names the earlier quake in another clause)
+        mine = [(a, d) for a, d in ages if s.clauses[d.first] == s.clauses[m.at]]
+        if not mine:
+            continue
+        age, day = min(mine, key=lambda x: min(abs(x[1].first - m.at), abs(x[1].last - m.at)))
+        if age >= RECALLED_DAYS:
+            m.scope = DROPPED
+            m.reason = f"an earlier happening's: beside {day.day.isoformat()}, {age} days " \
+                       f"before the report, in a sentence that tells of a recent day too"
+
+
 def _tolls_of_the_series(found: list[Mention], head: _Head) -> None:
     """In an item that counts a series (a running total, a strike's number), a toll named
     as such and larger than the event's own figure ("the death toll rises to over 100")
@@ -262,7 +300,8 @@ def _mention(ctx: _Ctx, h: Hit, scope: str, reason: str, prefer: bool = False,
     return Mention(h.rule.fact, int(h.value or 0), scope, ctx.source, r.sentence_text(h.sent),
                    r.span_text(h), h.rule.id, reason, prefer=prefer or h.rule.prefer,
                    toll=h.rule.toll,
-                   lede=ctx.source == "title" or h.sent == 0, sent=h.sent, **kw)  # type: ignore[arg-type]
+                   lede=ctx.source == "title" or h.sent == 0, sent=h.sent,
+                   at=h.fig if h.fig >= 0 else h.start, **kw)  # type: ignore[arg-type]
 
 
 def _dropping(ctx: _Ctx, h: Hit) -> str:
