@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .dates import Day
 from .lexicon import Lexicon
 from .tables import FIGURE, Language, Phrases
-from .tokens import ACRONYM, CAPITAL, LOWER, NUM, WORD, Token
+from .tokens import ACRONYM, CAPITAL, LOWER, NUM, ORD, WORD, Token
 
 # "US Strikes Boat In Pacific": past this share of capitalised words a text is title-cased
 # and its capitals say nothing. (Four words at least: "Maduro speaks" is not title case.)
@@ -50,7 +50,10 @@ _NOT_WORDS = frozenset((FIGURE, _GAP))
 
 
 def _words(tokens: list[Token]) -> list[str]:
-    return [t.norm if t.kind == WORD else FIGURE if t.kind == NUM else _GAP for t in tokens]
+    # an ordinal in words is a word of the phrases too ("segunda vuelta", "second tour": the
+    # runoff); one in digits ("21st") is not
+    return [t.norm if t.kind == WORD or t.kind == ORD and t.norm.isalpha()
+            else FIGURE if t.kind == NUM else _GAP for t in tokens]
 
 
 def mentions(tokens: list[Token], lang: Language, lex: Lexicon, days: list[Day],
