@@ -339,3 +339,16 @@ def test_the_news_vocabulary_names_no_stop_word():
 ])
 def test_words_of_another_meaning_stay_out_of_the_news_vocabulary(text, lang, absent):
     assert absent not in tokens(text, lang)
+
+
+@pytest.mark.parametrize(("title", "lang", "kinds"), [
+    ("Navy holds two survivors after the strike on a drug boat", "en", {"e:attack"}),
+    ("Dos sobrevivientes en un buque de la Armada tras el ataque a una lancha", "es",
+     {"e:attack"}),
+    ("Deux survivants à bord d'un navire après la frappe contre un bateau", "fr",
+     {"e:attack"}),
+    # "since" names an earlier happening: the survivors are not the capture's
+    ("Two survivors, the first since the capture of the president", "en", set()),
+])
+def test_a_headline_of_survivors_after_a_happening_reports_it(title, lang, kinds):
+    assert analyze(title, "", lang).kinds == kinds

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..text import CLAUSE, LOWER, NONCOUNT, NUM, ORD, WORD, Text, guess_language, language, read
-from ..text.happenings import lead_end, novelty, split_kinds
+from ..text.happenings import in_context, lead_end, novelty, split_kinds
 from ..text.lexicon import Lexicon, lexicon
 from ..text.names import local_places, mentions, names, title_cased
 from ..text.tables import all_stop_words
@@ -211,6 +211,13 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
     # what the headline reports, apart from its context ("aid after quake": aid); the first
     # sentence's kinds when the title has none
     reported, context = split_kinds(found, tokens, lead, lex.context.get(lang.code, _EMPTY))
+    if title and not reported and context and "c:survivor" in out:
+        # "Navy holds two survivors after the strike": the survivors are the strike's, and
+        # the headline reports it (not "the first strike since the capture")
+        after = lex.aftermath.get(lang.code, _EMPTY)
+        promoted = {m.token for m in found
+                    if m.token in context and in_context(tokens, m.first, after)}
+        reported, context = promoted, context - promoted
     acc.context_kinds |= context
     if title or not acc.kinds:
         acc.kinds |= reported

@@ -46,6 +46,8 @@ class Lexicon:
     weak_kinds: dict[str, Phrases] = field(default_factory=dict)
     # words before a kind that make it the headline's context ("aid after quake")
     context: dict[str, frozenset[str]] = field(default_factory=dict)
+    # ... those after which a headline's survivors are the named happening's
+    aftermath: dict[str, frozenset[str]] = field(default_factory=dict)
     kind_info: dict[str, Kind] = field(default_factory=dict)  # "e:kind" -> Kind
     compatible: frozenset[tuple[str, str]] = frozenset()  # (family, family), both ways
     distinct: frozenset[str] = frozenset()  # families whose kinds never describe one event
@@ -107,6 +109,8 @@ def _kinds(lex: Lexicon, data: dict) -> None:
     classes = {k: [str(w) for w in v] for k, v in (data.get("classes") or {}).items()}
     lex.context = {lang: frozenset(str(w) for w in words)
                    for lang, words in (data.get("context") or {}).items()}
+    lex.aftermath = {lang: frozenset(str(w) for w in words)
+                     for lang, words in (data.get("aftermath") or {}).items()}
     families = data.get("families") or {}
     tolls = data.get("tolls") or {}
     by_toll = [(toll, set(tolls.get(toll) or ())) for toll in (OWN_TOLL, CARRY_TOLL,
