@@ -134,6 +134,12 @@ def _kinds(lex: Lexicon, data: dict) -> None:
                 for form in forms:
                     for text in _expand(str(form), classes):
                         target.setdefault(lang, Phrases()).add_text(text, token)
+    # phrases that name no kind though a kind's word is in them ("sin tregua" is no truce):
+    # read as the longest phrase, they take their words from the kinds, and give none
+    for lang, forms in (data.get("idioms") or {}).items():
+        for form in forms:
+            for text in _expand(str(form), classes):
+                lex.kinds.setdefault(lang, Phrases()).add_text(text, "")
 
 
 def _expand(form: str, classes: dict[str, list[str]]) -> list[str]:

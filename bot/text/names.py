@@ -90,8 +90,9 @@ def mentions(tokens: list[Token], lang: Language, lex: Lexicon, days: list[Day],
         if k1:
             out.append(Mention(v1, i, i + k1 - 1))
         if k2:
-            out.append(Mention(v2, i, i + k2 - 1))
-            strong = True
+            if v2:  # an idiom of events.yaml names no kind: its words are taken, no more
+                out.append(Mention(v2, i, i + k2 - 1))
+                strong = True
         elif may & _WEAK and (k3 := weak.at(words, i))[0]:
             weak_found.append(Mention(k3[1], i, i + k3[0] - 1))
         i += max(k1, k2, 1)
