@@ -89,7 +89,7 @@ class Phrases:
         """Whether some phrase could start with `word`: a cheap test before `at`."""
         if word in self._by_first:
             return True
-        return bool(self._prefix_lens) and self.at((word,), 0)[0] > 0
+        return bool(self._prefix_lens) and self._prefix(word)[0] > 0
 
     def __bool__(self) -> bool:
         return bool(self.values)
@@ -110,18 +110,23 @@ class Phrases:
                         or prefix and words[i + k - 1].startswith(phrase[-1])):
                     return k, value
         if self._prefix_lens:
-            hit = self._cache.get(w)
-            if hit is None:
-                hit = _MISS
-                for n in self._prefix_lens:
-                    if len(w) >= n and (v := self._prefixes.get(w[:n])) is not None:
-                        hit = (1, v)
-                        break
-                if len(self._cache) > 50_000:
-                    self._cache.clear()
-                self._cache[w] = hit
-            return hit
+            return self._prefix(w)
         return 0, None
+
+    def _prefix(self, w: str) -> tuple[int, Any]:
+        """(1, value) of the longest one-word prefix `w` starts with, or (0, None); cached
+        per word."""
+        hit = self._cache.get(w)
+        if hit is None:
+            hit = _MISS
+            for n in self._prefix_lens:
+                if len(w) >= n and (v := self._prefixes.get(w[:n])) is not None:
+                    hit = (1, v)
+                    break
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache[w] = hit
+        return hit
 
     def ending(self, words: Sequence[str], j: int) -> tuple[int, Any]:
         """(length, value) of the longest phrase ending at words[j] (inclusive); exact words

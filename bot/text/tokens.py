@@ -60,42 +60,44 @@ def split(original: str, folded: str, lang: Language) -> list[Token]:
     bot.text.numbers. A full stop after an abbreviation ("Sept.", "Adm.") or inside an
     initialism ("U.S.", "EE.UU.") does not end the sentence."""
     out: list[Token] = []
+    append = out.append
     first = True
     abbreviations = lang.abbreviations
+    # the loop runs once per token of every text read: the commonest groups are tested
+    # first, and a word's capitals are looked at only when its first letter is one
     for m in _TOKEN.finditer(folded):
         group = m.lastgroup
-        if group == "suf":
-            group = "num"
-        start, end = m.start(), m.end()
-        if group == "word" or group == "init":
-            norm = m.group()
+        start, end = m.span()
+        if group == "word":
             cap = LOWER
-            raw = original[start:end]
-            if group == "init":
-                norm = "".join(ch for ch in norm if ch.isalpha())
-                cap = ACRONYM if raw[:1].isupper() else LOWER
-            elif raw[:1].isupper():
+            if original[start:start + 1].isupper():
+                raw = original[start:end]
                 cap = ACRONYM if len(raw) >= 3 and raw.isupper() else CAPITAL
-            glued = start > 0 and folded[start - 1] == "-" and start > 1 \
-                and folded[start - 2].isalnum()
-            out.append(Token(start, end, norm, WORD, None, cap, first, glued))
+            glued = start > 1 and folded[start - 1] == "-" and folded[start - 2].isalnum()
+            append(Token(start, end, m.group(), WORD, None, cap, first, glued))
             first = False
-        elif group == "num":
+        elif group == "num" or group == "suf":
             glued = start > 0 and (folded[start - 1].isalpha() or (
                 folded[start - 1] == "-" and start > 1 and folded[start - 2].isalnum()))
             tok = Token(start, m.end("num"), m.group("num"), NUM, None, LOWER, first, glued)
-            out.append(tok)
+            append(tok)
             suffix = m.group("suf")
             if suffix:
                 tok.norm += suffix
                 tok.end = end
+            first = False
+        elif group == "init":
+            norm = "".join(ch for ch in m.group() if ch.isalpha())
+            cap = ACRONYM if original[start:start + 1].isupper() else LOWER
+            glued = start > 1 and folded[start - 1] == "-" and folded[start - 2].isalnum()
+            append(Token(start, end, norm, WORD, None, cap, first, glued))
             first = False
         else:
             kind = _KINDS[group]  # type: ignore[index]
             if kind == END and folded[start] == "." and out and out[-1].kind == WORD \
                     and out[-1].norm in abbreviations and out[-1].end == start:
                 continue  # "Sept. 2", "Adm. Holsey"
-            out.append(Token(start, end, folded[start:end], kind))
-            if kind in (END, CLAUSE, QUOTE):
+            append(Token(start, end, folded[start:end], kind))
+            if kind != PAUSE and kind != SYMBOL:  # END, CLAUSE, QUOTE
                 first = True
     return out
