@@ -95,6 +95,21 @@ def _stem(word: str) -> str:
     return word[:STEM_LEN]
 
 
+# folded word -> its interned stem, "" for a stop word of any language or a letter alone (a
+# language's stop words are among all languages'): the words of news repeat. Cleared when it
+# passes _STEMS_MAX words (about 2 MB).
+_STEMS: dict[str, str] = {}
+_STEMS_MAX = 20_000
+
+
+def _word_stem(word: str, all_stop: frozenset[str]) -> str:
+    stem = "" if len(word) < 2 or word in all_stop else sys.intern(_stem(word))
+    if len(_STEMS) >= _STEMS_MAX:
+        _STEMS.clear()
+    _STEMS[word] = stem
+    return stem
+
+
 def _cut(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
@@ -155,14 +170,17 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
         covered.update(range(m.first, m.last + 1))
     day_at = {d.first: d for d in text.days}
     in_day = {k for d in text.days for k in range(d.first, d.last + 1)}
-    stop, all_stop = lang.stop, all_stop_words()
+    all_stop = all_stop_words()
+    stems = _STEMS
     # the lead: the headline, or the summary's first sentence
     lead = len(tokens) if title else lead_end(tokens)
     if title:
         acc.aftershock = any(t.kind == WORD and t.norm in lang.aftershock for t in tokens)
     out: list[str] = []
+    lead_len = -1  # the tokens out holds when the lead ends
     for k, tok in enumerate(tokens):
-        start = len(out)
+        if k == lead:
+            lead_len = len(out)
         if k in day_at:
             acc.dates.add(day_at[k].day)
             out.append(sys.intern("d:" + day_at[k].day.isoformat()))
@@ -172,6 +190,17 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
             out.extend(at[k])
         elif k in covered:
             continue
+        elif tok.kind == WORD:  # the commonest first
+            stem = stems.get(tok.norm)
+            if stem is None:
+                stem = _word_stem(tok.norm, all_stop)
+            if not stem:
+                continue
+            if k in name_at:
+                acc.names.add(stem)
+            elif k in first_at:
+                acc.caps.add(stem)
+            out.append(stem)
         elif tok.kind == NUM:
             if tok.value is not None and tok.value >= 2:
                 acc.numbers.add(tok.value)
@@ -188,21 +217,9 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
             if m is not None:
                 acc.magnitudes.add(m)
                 out.append(sys.intern(f"m:{m:.1f}"))
-        elif tok.kind == CLAUSE:
-            if title and not acc.rest and tok.norm == ":":
-                acc.rest = len(out)
-        elif tok.kind == WORD:
-            w = tok.norm
-            if w in stop or len(w) < 2 or w in all_stop:
-                continue
-            stem = sys.intern(_stem(w))
-            if k in name_at:
-                acc.names.add(stem)
-            elif k in first_at:
-                acc.caps.add(stem)
-            out.append(stem)
-        if k < lead:
-            acc.lead.update(out[start:])
+        elif tok.kind == CLAUSE and title and not acc.rest and tok.norm == ":":
+            acc.rest = len(out)
+    acc.lead.update(out if lead_len < 0 else out[:lead_len])
     for m in found:
         if m.token[0] == "p":
             acc.places.add(m.token)
