@@ -69,7 +69,7 @@ def mentions(tokens: list[Token], lang: Language, lex: Lexicon, days: list[Day],
     weak = lex.weak_kinds.get(lang.code)
     vocab = lex.vocabulary if vocabulary else _NO_PHRASES
     short = lex.short_places
-    starts = _starter(lex, lang.code, vocabulary)
+    memo, starts = _starter(lex, lang.code, vocabulary)
     out: list[Mention] = []
     weak_found: list[Mention] = []
     strong = False
@@ -78,7 +78,9 @@ def mentions(tokens: list[Token], lang: Language, lex: Lexicon, days: list[Day],
         if words[i] in _NOT_WORDS or i in in_date:
             i += 1
             continue
-        may = starts(words[i])
+        may = memo.get(words[i])
+        if may is None:
+            may = starts(words[i])
         if not may:  # most words start nothing: one lookup, not three
             i += 1
             continue
@@ -108,9 +110,11 @@ _VOCABULARY, _KINDS, _WEAK = 1, 2, 4
 _NOTHING: tuple[int, None] = (0, None)
 
 
-def _starter(lex: Lexicon, code: str, vocabulary: bool) -> Callable[[str], int]:
+def _starter(lex: Lexicon, code: str, vocabulary: bool
+             ) -> tuple[dict[str, int], Callable[[str], int]]:
     """Which of the vocabulary (when asked), the kinds and the weak kinds of `code` may
-    start at a word, cached per word: the words of news repeat."""
+    start at a word, cached per word: the words of news repeat. (The cache, read first
+    in the caller's loop, and what fills it.)"""
     key = (id(lex), code, vocabulary)
     memo = _STARTS.get(key)
     if memo is None or len(memo) > 100_000:
@@ -125,7 +129,7 @@ def _starter(lex: Lexicon, code: str, vocabulary: bool) -> Callable[[str], int]:
             hit = memo[word] = sum(bit for bit, t in tables if t.may_start(word))
         return hit
 
-    return starts
+    return memo, starts
 
 
 def local_places(tokens: list[Token], lang: Language, covered: set[int],
@@ -137,8 +141,9 @@ def local_places(tokens: list[Token], lang: Language, covered: set[int],
     words = _words(tokens)
     out: list[Mention] = []
     n = len(tokens)
+    firsts = lang.locatives.first_words
     for i in range(n):
-        if words[i] in _NOT_WORDS or words[i] not in lang.locatives.first_words:
+        if words[i] in _NOT_WORDS or words[i] not in firsts:
             continue
         used, _ = lang.locatives.at(words, i)
         j = i + used

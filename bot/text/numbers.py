@@ -28,9 +28,16 @@ def read(tokens: list[Token], lang: Language) -> list[Token]:
     for i, tok in enumerate(out):
         if tok.kind == NUM and tok.value is None:
             _digits(tok, lang, out[i - 1] if i else None)
-    _scale(out, lang)
+    # a scale word and a range each join two figures side by side: most texts hold one
+    # figure or none, and these passes over every token are skipped then
+    if _counts(out) > 1:
+        _scale(out, lang)
     _mark_not_counts(out, lang)
-    return _ranges(out, lang)
+    return _ranges(out, lang) if _counts(out) > 1 else out
+
+
+def _counts(tokens: list[Token]) -> int:
+    return [t.kind for t in tokens].count(NUM)
 
 
 # ------------------------------------------------------------------------- digits
@@ -234,9 +241,15 @@ def _scale(tokens: list[Token], lang: Language) -> None:
 
 
 def _mark_not_counts(tokens: list[Token], lang: Language) -> None:
+    # only figures change here (a count becomes a non-count, a year-like non-count a count,
+    # never a word either): the loop visits them alone
+    figures = [i for i, t in enumerate(tokens) if t.kind == NUM or t.kind == NONCOUNT]
+    if not figures:
+        return
     words = [t.norm for t in tokens]
     n = len(tokens)
-    for i, tok in enumerate(tokens):
+    for i in figures:
+        tok = tokens[i]
         # "more than 2000 dead": a figure that looks like a year after these is a count
         if tok.kind == NONCOUNT and tok.value is not None and i > 0 \
                 and lang.count_before.ending(words, i - 1)[0]:
@@ -263,9 +276,9 @@ def _mark_not_counts(tokens: list[Token], lang: Language) -> None:
             if lang.not_count_before.ending(words, i - 1)[0] or (
                     prev.kind == SYMBOL and prev.norm in "$\u20ac\u00a3"):
                 tok.kind = NONCOUNT
-    for tok in tokens:
-        if tok.kind == NONCOUNT:
-            tok.value = None
+    for i in figures:
+        if tokens[i].kind == NONCOUNT:
+            tokens[i].value = None
 
 
 def _ranges(tokens: list[Token], lang: Language) -> list[Token]:
