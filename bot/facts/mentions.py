@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 
 from ..text import CLAUSE, END, NONCOUNT, NUM, ORD, PAUSE, QUOTE, SYMBOL, read
 from .matcher import (
@@ -90,27 +89,41 @@ def tokens_of(text: str, lang: str) -> list:
 
 
 def _sentence(toks: list) -> Sentence:
-    kinds = [t.kind for t in toks]
-    norms = [t.norm for t in toks]
-    marks = [_MARK_OF.get(k, M_WORD) for k in kinds]
-    values = [t.value for t in toks]  # NUM and ORD carry theirs; the others None
+    # one pass over the tokens (this runs for every sentence of every text read)
+    norms: list[str] = []
+    marks: list[int] = []
+    values: list[int | None] = []  # NUM and ORD carry theirs; the others None
+    clauses: list[int] = []
+    segments: list[int] = []
+    figures: list[int] = []
     positions: dict[str, list[int]] = {}
-    for i, kind in enumerate(kinds):
-        if kind == NONCOUNT and norms[i].isdigit():
-            marks[i] = M_CODE  # a number that labels ("strike number 11") or a date's digits
-            if len(norms[i]) < 7:
-                values[i] = int(norms[i])
-        elif kind == PAUSE:
-            norms[i] = norms[i].strip()  # " - "
-        if marks[i] != M_PUNCT:
-            positions.setdefault(norms[i], []).append(i)
-    clauses = list(accumulate(kind in _CLAUSE_ENDS for kind in kinds))
-    segments = list(accumulate(kind == CLAUSE for kind in kinds))
     starts: dict[int, int] = {}
-    for i, c in enumerate(clauses):
-        if c not in starts and marks[i] == M_WORD:
-            starts[c] = i
-    figures = [i for i, m in enumerate(marks) if m in _FIGURE_MARKS]
+    clause = segment = 0
+    for i, t in enumerate(toks):
+        kind, norm, value = t.kind, t.norm, t.value
+        mark = _MARK_OF.get(kind, M_WORD)
+        if kind == NONCOUNT and norm.isdigit():
+            mark = M_CODE  # a number that labels ("strike number 11") or a date's digits
+            if len(norm) < 7:
+                value = int(norm)
+        elif kind == PAUSE:
+            norm = norm.strip()  # " - "
+        if mark != M_PUNCT:
+            positions.setdefault(norm, []).append(i)
+        if kind in _CLAUSE_ENDS:
+            clause += 1
+            if kind == CLAUSE:
+                segment += 1
+        if mark == M_WORD:
+            if clause not in starts:
+                starts[clause] = i
+        elif mark in _FIGURE_MARKS:
+            figures.append(i)
+        norms.append(norm)
+        marks.append(mark)
+        values.append(value)
+        clauses.append(clause)
+        segments.append(segment)
     return Sentence(norms, marks, values, clauses, segments, toks, frozenset(positions),
                     positions, starts, figures)
 
