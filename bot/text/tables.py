@@ -8,6 +8,7 @@ facts engine share.
 from __future__ import annotations
 
 import re
+from bisect import insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -34,13 +35,17 @@ FIGURE = "\x00"
 _MISS: tuple[int, Any] = (0, None)  # one shared miss: the word caches hold many
 
 
+def _longest_first(entry: tuple[tuple[str, ...], Any, bool]) -> int:
+    return -len(entry[0])
+
+
 class Phrases:
     """Word sequences looked up by their first (or last) word, longest first. A phrase whose
     last word was written with a trailing "*" matches any word that starts so ("attack*":
     attacks, attacked; "air strike*")."""
 
     __slots__ = ("_by_first", "_by_last", "_prefixes", "_prefix_lens", "_cache", "values",
-                 "first_words", "longest")
+                 "_first_words", "longest")
 
     def __init__(self, entries: Iterable[tuple[Sequence[str], Any]] = ()) -> None:
         self._by_first: dict[str, list[tuple[tuple[str, ...], Any, bool]]] = {}
@@ -49,7 +54,7 @@ class Phrases:
         self._prefix_lens: tuple[int, ...] = ()
         self._cache: dict[str, tuple[int, Any]] = {}  # word -> its one-word prefix match
         self.values: dict[tuple[str, ...], Any] = {}
-        self.first_words: frozenset[str] = frozenset()
+        self._first_words: frozenset[str] | None = frozenset()
         self.longest = 0
         for words, value in entries:
             self.add(tuple(words), value)
@@ -62,14 +67,23 @@ class Phrases:
         self.longest = max(self.longest, len(words))
         if prefix and len(words) == 1:
             self._prefixes[words[0]] = value
-            self._prefix_lens = tuple(sorted({len(p) for p in self._prefixes}, reverse=True))
+            if len(words[0]) not in self._prefix_lens:
+                self._prefix_lens = tuple(sorted((*self._prefix_lens, len(words[0])),
+                                                 reverse=True))
             return
         entry = (words, value, prefix)
         for index, key in ((self._by_first, words[0]), (self._by_last, words[-1])):
-            entries = index.setdefault(key, [])
-            entries.append(entry)
-            entries.sort(key=lambda e: -len(e[0]))
-        self.first_words = frozenset(self._by_first)
+            # longest first, and in the order added among phrases as long: a table of
+            # thousands of phrases is built at every start-up, so no sort per phrase
+            insort(index.setdefault(key, []), entry, key=_longest_first)
+        self._first_words = None
+
+    @property
+    def first_words(self) -> frozenset[str]:
+        """The words some phrase starts with (worked out again after an add)."""
+        if self._first_words is None:
+            self._first_words = frozenset(self._by_first)
+        return self._first_words
 
     def add_text(self, text: str, value: Any = True) -> None:
         """A phrase as written in a table: folded and split, "*" at its end a prefix, "#"
