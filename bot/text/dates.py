@@ -91,16 +91,17 @@ def find(tokens: list[Token], lang: Language, published: date | None) -> list[Da
     words = [t.norm if t.kind == WORD else "" for t in tokens]
     # every day below starts at a month, a weekday or a word of a relative day, which most
     # texts do not hold (without the publication day, a month alone names one)
+    relative = lang.relative_days.first_words
     if months.keys().isdisjoint(words) and (
             published is None or weekdays.keys().isdisjoint(words)
-            and lang.relative_days.first_words.isdisjoint(words)):
+            and relative.isdisjoint(words)):
         return days
     n = len(tokens)
     i = 0
     while i < n:
         tok = tokens[i]
         # "15 September [2025]", "15 de septiembre", "1er septembre"
-        d = _day_number(tok)
+        d = _day_number(tok) if tok.kind != WORD else None  # most tokens are words
         if d is not None:
             j = i + 1
             if j < n and words[j] in ("de", "of"):
@@ -132,7 +133,7 @@ def find(tokens: list[Token], lang: Language, published: date | None) -> list[Da
                 i += 1
                 continue
             used, back = lang.relative_days.at(words, i) \
-                if published is not None and w in lang.relative_days.first_words else (0, 0)
+                if published is not None and w in relative else (0, 0)
             if used:
                 days.append(Day(published - timedelta(days=back), i, i + used - 1, False))
                 i += used

@@ -203,13 +203,26 @@ _SCALES = frozenset((12, 100, 1000, 1_000_000))
 
 
 def _has_number_word(tokens: list[Token], lang: Language) -> bool:
-    units, ords, suffix = lang.units, lang.ordinals, lang.ordinal_suffix_word
-    approx = lang.approximate
+    words, suffix = _number_words(lang), lang.ordinal_suffix_word
     for t in tokens:
-        if t.kind == WORD and (t.norm in units or t.norm in ords or t.norm in approx
-                               or (suffix and t.norm.endswith(suffix))):
+        if t.kind == WORD and (t.norm in words or (suffix and t.norm.endswith(suffix))):
             return True
     return False
+
+
+# id(tables) -> (tables, the words of its units, ordinals and round-figure nouns): one
+# lookup per word of every text read, instead of three
+_NUMBER_WORDS: dict[int, tuple[Language, frozenset[str]]] = {}
+
+
+def _number_words(lang: Language) -> frozenset[str]:
+    hit = _NUMBER_WORDS.get(id(lang))
+    if hit is None or hit[0] is not lang:
+        if len(_NUMBER_WORDS) > 16:  # tables made by tests; the bot's are three
+            _NUMBER_WORDS.clear()
+        hit = _NUMBER_WORDS[id(lang)] = (lang, frozenset(
+            (*lang.units, *lang.ordinals, *lang.approximate)))
+    return hit[1]
 
 
 def _merged(tokens: list[Token], i: int, j: int, kind: int, value: int) -> Token:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import groupby
 from typing import Any
 
 import yaml
@@ -39,17 +40,37 @@ def _longest_first(entry: tuple[tuple[str, ...], Any, bool]) -> int:
     return -len(entry[0])
 
 
+# The phrases of one first word of the same length: (length, phrase -> value, the entries).
+# Of exact phrases as long, one at most is the words that follow: one dict lookup finds it
+# ("la", "le", "se", "sent" start 8 to 130 phrases). A length where some phrase ends in a
+# prefix ("air strike*") has no dict: its entries are tried in order.
+_Group = tuple[int, "dict[tuple[str, ...], Any] | None", list]
+_ABSENT = object()
+
+
+def _grouped(entries: list[tuple[tuple[str, ...], Any, bool]]) -> tuple[_Group, ...]:
+    out = []
+    for k, same in groupby(entries, key=lambda e: len(e[0])):
+        group = list(same)
+        exact = None if any(prefix for _, _, prefix in group) else {
+            phrase: value for phrase, value, _ in group}
+        out.append((k, exact, group))
+    return tuple(out)
+
+
 class Phrases:
     """Word sequences looked up by their first (or last) word, longest first. A phrase whose
     last word was written with a trailing "*" matches any word that starts so ("attack*":
     attacks, attacked; "air strike*")."""
 
-    __slots__ = ("_by_first", "_by_last", "_prefixes", "_prefix_lens", "_cache", "values",
-                 "_first_words", "longest")
+    __slots__ = ("_by_first", "_by_last", "_groups", "_prefixes", "_prefix_lens", "_cache",
+                 "values", "_first_words", "longest")
 
     def __init__(self, entries: Iterable[tuple[Sequence[str], Any]] = ()) -> None:
         self._by_first: dict[str, list[tuple[tuple[str, ...], Any, bool]]] = {}
         self._by_last: dict[str, list[tuple[tuple[str, ...], Any, bool]]] = {}
+        # first word -> its phrases by length (see _grouped), made when `at` first meets it
+        self._groups: dict[str, tuple[_Group, ...]] = {}
         self._prefixes: dict[str, Any] = {}  # one-word prefixes
         self._prefix_lens: tuple[int, ...] = ()
         self._cache: dict[str, tuple[int, Any]] = {}  # word -> its one-word prefix match
@@ -76,6 +97,7 @@ class Phrases:
             # longest first, and in the order added among phrases as long: a table of
             # thousands of phrases is built at every start-up, so no sort per phrase
             insort(index.setdefault(key, []), entry, key=_longest_first)
+        self._groups.pop(words[0], None)
         self._first_words = None
 
     @property
@@ -113,16 +135,26 @@ class Phrases:
         if i >= len(words):
             return 0, None
         w = words[i]
-        entries = self._by_first.get(w)
-        if entries:
-            for phrase, value, prefix in entries:
-                k = len(phrase)
+        groups = self._groups.get(w)
+        if groups is None and w in self._by_first:
+            groups = self._groups[w] = _grouped(self._by_first[w])
+        if groups:
+            n = len(words)
+            for k, exact, entries in groups:
                 if k == 1:
-                    return 1, value
-                if i + k <= len(words) and tuple(words[i:i + k - 1]) == phrase[:-1] and (
-                        words[i + k - 1] == phrase[-1]
-                        or prefix and words[i + k - 1].startswith(phrase[-1])):
-                    return k, value
+                    return 1, entries[0][1]
+                if i + k > n:
+                    continue
+                if exact is not None:
+                    value = exact.get(tuple(words[i:i + k]), _ABSENT)
+                    if value is not _ABSENT:
+                        return k, value
+                    continue
+                for phrase, value, prefix in entries:
+                    if tuple(words[i:i + k - 1]) == phrase[:-1] and (
+                            words[i + k - 1] == phrase[-1]
+                            or prefix and words[i + k - 1].startswith(phrase[-1])):
+                        return k, value
         if self._prefix_lens:
             return self._prefix(w)
         return 0, None
