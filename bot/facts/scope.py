@@ -255,12 +255,15 @@ def recalled_days(found: list[Mention], readings: list[tuple[str, Reading]], lan
     "from the 6 February quake" two weeks on is still the quake's."""
     tables = language(lang)
     texts = dict(readings)
+    dated: dict[tuple[str, int], list] = {}  # a sentence's days, read once
     for m in found:
         if m.scope != STORY or m.kind == "survivors" or m.at < 0 or m.source not in texts:
             continue
         s = texts[m.source].sentences[m.sent]
-        days = dates.find(s.tokens, tables, published)
-        ages = [((published - d.day).days, d) for d in days]
+        ages = dated.get((m.source, m.sent))
+        if ages is None:
+            ages = dated[m.source, m.sent] = [((published - d.day).days, d) for d in
+                                              dates.find(s.tokens, tables, published)]
         if not any(a >= RECALLED_DAYS for a, _ in ages) or \
                 not any(-1 <= a < RECALLED_DAYS for a, _ in ages):
             continue

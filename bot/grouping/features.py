@@ -243,9 +243,9 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
         if m.first < lead:
             acc.locals.add(m.token)
     if title:
-        _marks(tokens, lang, out, found, acc)
+        words = _marks(tokens, lang, out, found, acc)
         if "c:toll" in out:
-            _title_toll(tokens, lang, out, acc)
+            _title_toll(tokens, words, lang, out, acc)
     return _figures(out, acc)
 
 
@@ -288,7 +288,9 @@ def _magnitude(tokens, k: int, lang, found) -> float | None:
     return None
 
 
-def _marks(tokens, lang, out: list[str], found, acc: _Acc) -> None:
+def _marks(tokens, lang, out: list[str], found, acc: _Acc) -> list[str]:
+    """Whether the headline may give a running total or a revised toll, and whether it
+    reports one more of a series; its words (for _title_toll)."""
     words = [t.norm if t.kind == WORD else "" for t in tokens]
     if "c:toll" in out:
         acc.tally = True
@@ -298,6 +300,7 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc) -> None:
             acc.tally = True
             break
     acc.new = novelty(words, found, lang.novelty, _NOVELTY_OF)
+    return words
 
 
 def _figures(result: list[str], acc: _Acc) -> list[str]:
@@ -323,7 +326,7 @@ def _figures(result: list[str], acc: _Acc) -> list[str]:
     return result + extra
 
 
-def _title_toll(tokens, lang, out: list[str], acc: _Acc) -> None:
+def _title_toll(tokens, words: list[str], lang, out: list[str], acc: _Acc) -> None:
     """In a headline that names a toll, the figure just after the word for it or after a
     word of its rise is the toll ("death toll surpasses 9,000", "death toll from the floods
     rises to 158", "le bilan dépasse les 9 000 morts"): the number a rising toll is told by,
@@ -335,7 +338,6 @@ def _title_toll(tokens, lang, out: list[str], acc: _Acc) -> None:
                 if t[0] == "#":
                     acc.killed.add(int(t[1:]))
                     break
-    words = [t.norm if t.kind == WORD else "" for t in tokens]
     tally = lang.tally
     for i, w in enumerate(words):
         if not w or not tally.may_start(w):
