@@ -192,6 +192,25 @@ def test_a_headline_figure_that_may_be_a_running_total(title, lang, tally):
     assert analyze(title, "", lang).title_tally is tally
 
 
+@pytest.mark.parametrize(("title", "lang", "revised"), [
+    # one happening's toll, revised: the toll rises by itself
+    ("Stadium bombing toll rises to 41", "en", True),
+    ("Asciende a 41 la cifra de muertos del atentado en el estadio", "es", True),
+    ("Attentat du stade : le bilan s'alourdit à 41 morts", "fr", True),
+    # a running total: a count since a day, a new happening bringing a total up, or a kind
+    # named in the plural (a series)
+    ("US hits boat in Pacific, 64 dead since September", "en", False),
+    ("Navy strike on a skiff raises death toll to 70", "en", False),
+    ("Death toll from the bombings rises to 41", "en", False),
+    ("Ya son 41 los muertos en los atentados", "es", False),
+    ("Une frappe porte le bilan à 70 morts", "fr", False),
+    ("Another bombing: toll rises to 41", "en", False),
+    ("Stadium bombing kills 41", "en", False),
+])
+def test_a_headline_that_tells_one_happening_s_toll_revised(title, lang, revised):
+    assert analyze(title, "", lang).title_revised is revised
+
+
 @pytest.mark.parametrize(("text", "lang", "magnitude"), [
     ("Magnitude 7.8 earthquake hits Turkey", "en", 7.8),
     ("Un sismo de magnitud 7,1 sacude México", "es", 7.1),

@@ -850,3 +850,74 @@ def test_a_headline_of_the_toll_with_the_higher_figure_in_its_text_joins(lang, t
     later = t0 + timedelta(days=4)
     sid, _ = g.assign(item(f"late-{lang}", later, title, summary, lang), later)
     assert sid == risen == first[0]
+
+
+# A bombing at a stadium in one city, over its first day in three languages; its toll is
+# revised the next day.
+BOMBING_DAY_ONE = [
+    ("en", "Bombing at football stadium in Kaduna kills 20",
+     "A suicide bomber struck the crowd outside the stadium in Kaduna, Nigeria, on Saturday."),
+    ("es", "Un atentado en un estadio de Kaduna deja 20 muertos",
+     "Un terrorista suicida atacó a la multitud frente al estadio de Kaduna, en Nigeria."),
+    ("fr", "Attentat au stade de Kaduna : 20 morts",
+     "Un kamikaze a frappé la foule devant le stade de Kaduna, au Nigeria, samedi."),
+]
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Nigeria: Kaduna stadium bombing toll rises to 41"),
+    ("es", "Nigeria: asciende a 41 la cifra de muertos del atentado en el estadio de Kaduna"),
+    ("fr", "Nigeria : le bilan de l'attentat du stade de Kaduna s'alourdit à 41 morts"),
+])
+def test_the_revised_toll_of_an_attack_joins_its_story(lang, title):
+    # attacks recur, and a strike that killed more is another strike; but a headline whose
+    # toll rises by itself revises one happening's toll
+    t0 = datetime(2026, 4, 4, 15, 0, tzinfo=UTC)
+    g = Grouper()
+    first = [g.assign(item(f"b-{n}", t0 + timedelta(hours=n + 1), t, s, la), t0)[0]
+             for n, (la, t, s) in enumerate(BOMBING_DAY_ONE)]
+    assert len(set(first)) == 1
+    later = t0 + timedelta(days=2, hours=3)
+    sid, _ = g.assign(item(f"toll-{lang}", later, title,
+                           "Hospitals in the city say many of the wounded are critical.", lang),
+                      later)
+    assert sid == first[0]
+
+
+def test_a_new_attack_that_raises_a_running_total_is_another_story():
+    t0 = datetime(2026, 4, 4, 15, 0, tzinfo=UTC)
+    g = Grouper()
+    first = [g.assign(item(f"b-{n}", t0 + timedelta(hours=n + 1), t, s, la), t0)[0]
+             for n, (la, t, s) in enumerate(BOMBING_DAY_ONE)]
+    later = t0 + timedelta(days=1, hours=3)
+    sid, _ = g.assign(item("more", later, "Bombings in Kaduna, Nigeria: death toll rises to 41",
+                           "A second bomber struck a market in Kaduna on Sunday.", "en"), later)
+    assert sid != first[0]
+
+
+SHOOTING_IN_TOWN = [
+    ("en", "Gunman kills 9 in Millbrook bar district",
+     "Police in Millbrook said the gunman was shot dead within a minute."),
+    ("es", "Tiroteo en Millbrook deja nueve muertos",
+     "La policía de Millbrook abatió al atacante en menos de un minuto."),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "10 dead in shooting in Millbrook, including the gunman",
+     "The gunman killed 9 people before police shot him."),
+    ("fr", "Fusillade à Millbrook : 10 morts, dont le tireur",
+     "Le tireur a tué 9 personnes avant d'être abattu par la police."),
+])
+def test_a_town_s_toll_counted_otherwise_joins_when_its_text_gives_the_story_s(lang, title,
+                                                                                summary):
+    # one town, one day: "10 dead, including the gunman" whose text gives the 9 he killed
+    # is the same shooting counted otherwise, not another shooting
+    t0 = datetime(2026, 8, 4, 5, 0, tzinfo=UTC)
+    g = Grouper()
+    first = [g.assign(item(f"s-{n}", t0 + timedelta(hours=n + 1), t, s, la), t0)[0]
+             for n, (la, t, s) in enumerate(SHOOTING_IN_TOWN)]
+    assert len(set(first)) == 1
+    later = t0 + timedelta(hours=5)
+    sid, _ = g.assign(item(f"ten-{lang}", later, title, summary, lang), later)
+    assert sid == first[0]

@@ -106,6 +106,7 @@ class Frame:
     title_magnitudes: tuple[float, ...]
     new: bool  # "another strike"
     tally: bool  # the headline's figure may be a running total
+    revised: bool  # ... and is one happening's toll revised ("attack toll rises to 93")
     subject: tuple[str, ...]  # the headline's first name or place group ("Trinidad PM")
 
     @classmethod
@@ -144,6 +145,7 @@ class Frame:
                                            if t.startswith("m:")})),
             new=doc.title_new,
             tally=doc.title_tally,
+            revised=doc.title_revised,
             subject=_subject(doc, lex),
         )
 
@@ -338,8 +340,9 @@ def recurring_kind_place_day(p: Pair) -> float:
 
 def recurring_kind_place_other_day(p: Pair) -> float:
     """The same kind of event that recurs, at the same place, but on other days: protests
-    in one city a week apart are two protests."""
-    if rare_kind(p) or not kind_and_place(p):
+    in one city a week apart are two protests. A headline that revises a toll tells of a
+    happening of an earlier day: its day is no evidence."""
+    if rare_kind(p) or p.a.revised or p.b.revised or not kind_and_place(p):
         return 0.0
     return float(not same_day(p) and not published_same_day(p))
 
@@ -482,6 +485,8 @@ def toll_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     if not set(a.title_tolls).isdisjoint(story.head_tolls):
         return 0.0
     if any(f"k:{v}" in story.counts for v in a.title_tolls):
+        return 0.0
+    if not set(a.tolls).isdisjoint(story.head_tolls) and _meet(a.towns, story.title_towns):
         return 0.0
     return VETO
 
@@ -696,17 +701,27 @@ def _same_rare_event(a: Frame, m: Frame, lex: Lexicon) -> bool:
         (x, y) in together for x in a.rare_kinds for y in m.rare_kinds))
 
 
+def _same_event_kind(a: Frame, m: Frame, lex: Lexicon) -> bool:
+    # one family's kinds may tell one happening ("shooting at a concert hall", "attack")
+    return _meet(a.places, m.places) and any(lex.kinds_meet(x, y)
+                                             for x in a.kinds for y in m.kinds)
+
+
 def toll_rises(a: Frame, story: StoryView, lex: Lexicon) -> float:
     """The headline gives a toll higher than any the story's headlines gave, of a kind of
     event that rarely recurs, at a place that most of the story's kept reports name for
     that kind: the story's own toll has risen. (A new quake is told apart by its magnitude
-    or its "new", which veto before this is asked.)"""
+    or its "new", which veto before this is asked.) Of a kind that recurs (an attack), only
+    a headline that tells one happening's toll revised, not a running total, says so."""
     tolls = a.title_tolls or (a.tolls if a.tally else ())
-    if a.new or not tolls or not a.rare_kinds or not story.head_tolls:
+    if a.new or not tolls or not story.head_tolls or max(tolls) <= max(story.head_tolls):
         return 0.0
-    if max(tolls) <= max(story.head_tolls):
+    if a.rare_kinds:
+        alike = sum(1 for m in story.members if _same_rare_event(a, m, lex))
+    elif a.revised and a.kinds:
+        alike = sum(1 for m in story.members if _same_event_kind(a, m, lex))
+    else:
         return 0.0
-    alike = sum(1 for m in story.members if _same_rare_event(a, m, lex))
     return TOLL_RISE_BONUS if alike * 2 >= len(story.members) else 0.0
 
 

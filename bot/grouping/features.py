@@ -67,6 +67,9 @@ class Doc:
     title_killed: frozenset[int] = _EMPTY
     title_new: bool = False
     title_tally: bool = False
+    # the headline tells one happening's toll revised ("attack toll rises to 93"): a toll or
+    # its rise, no running total, no kind named in the plural ("toll from US strikes")
+    title_revised: bool = False
     # kinds of events the headline reports (else the first sentence): "e:earthquake"; a
     # kind named as the context ("aid after quake") is in context_kinds instead
     kinds: frozenset[str] = _EMPTY
@@ -121,7 +124,8 @@ class _Acc:
     """What the texts of one item add up to."""
 
     __slots__ = ("numbers", "ordinals", "dates", "places", "names", "caps", "killed",
-                 "kinds", "context_kinds", "locals", "lead", "new", "tally", "magnitudes",
+                 "kinds", "context_kinds", "locals", "lead", "new", "tally", "revised",
+                 "magnitudes",
                  "aftershock", "rest")
 
     def __init__(self) -> None:
@@ -139,6 +143,7 @@ class _Acc:
         self.magnitudes: set[float] = set()
         self.new = False
         self.tally = False
+        self.revised = False
         self.aftershock = False  # the headline tells of an aftershock
         self.rest = 0
 
@@ -300,7 +305,18 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc) -> list[str]:
             acc.tally = True
             break
     acc.new = novelty(words, found, lang.novelty, _NOVELTY_OF)
+    if acc.tally and not acc.new:
+        running = lang.running
+        acc.revised = not any(
+            w and running.may_start(w) and running.at(words, i)[0] for i, w in enumerate(words)
+        ) and not any(m.token[0] == "e" and _plural(words[m.last]) for m in found)
     return words
+
+
+def _plural(word: str) -> bool:
+    # en/es/fr plurals end so ("strikes", "ataques", "frappes", "feux"); a verb that does
+    # ("strikes two boats") counts too, which only keeps a headline from being a revision
+    return len(word) > 3 and word[-1] in "sx"
 
 
 def _figures(result: list[str], acc: _Acc) -> list[str]:
@@ -400,6 +416,7 @@ def analyze_texts(title: Text, summary: Text, topics: Sequence[str] = ()) -> Doc
         title_killed=title_killed,
         title_new=acc.new,
         title_tally=acc.tally,
+        title_revised=acc.revised,
         kinds=_frozen(acc.kinds),
         title_kinds=title_kinds,
         context_kinds=_frozen(acc.context_kinds - acc.kinds),

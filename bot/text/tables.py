@@ -231,6 +231,7 @@ class Language:
     locatives: Phrases
     novelty: Phrases
     tally: Phrases
+    running: Phrases  # the tally's words of a running total
     magnitude: frozenset[str]
     aftershock: frozenset[str]
 
@@ -293,6 +294,7 @@ def language(code: str) -> Language:
         locatives=phrases(data.get("locatives") or ()),
         novelty=phrases((data.get("markers") or {}).get("novelty") or ()),
         tally=phrases((data.get("markers") or {}).get("tally") or ()),
+        running=phrases((data.get("markers") or {}).get("running") or ()),
         magnitude=frozenset(str(w) for w in data.get("magnitude") or ()),
         aftershock=frozenset(str(w) for w in data.get("aftershock") or ()),
     )
