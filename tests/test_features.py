@@ -371,3 +371,16 @@ def test_words_of_another_meaning_stay_out_of_the_news_vocabulary(text, lang, ab
 ])
 def test_a_headline_of_survivors_after_a_happening_reports_it(title, lang, kinds):
     assert analyze(title, "", lang).kinds == kinds
+
+
+@pytest.mark.parametrize(("title", "lang", "earlier"), [
+    ("First boat strike since the capture of the rebel leader", "en", {"e:arrest"}),
+    ("Primer ataque a una lancha desde la captura del líder rebelde", "es", {"e:arrest"}),
+    ("Première frappe contre un bateau depuis la capture du chef rebelle", "fr", {"e:arrest"}),
+    # a span, not an earlier happening: the running total of the protests
+    ("15 dead since the start of the protests", "en", set()),
+    ("15 muertos desde el inicio de las protestas", "es", set()),
+    ("15 morts depuis le début des manifestations", "fr", set()),
+])
+def test_a_kind_after_since_dates_the_headline(title, lang, earlier):
+    assert analyze(title, "", lang).earlier_kinds == earlier

@@ -921,3 +921,31 @@ def test_a_town_s_toll_counted_otherwise_joins_when_its_text_gives_the_story_s(l
     later = t0 + timedelta(hours=5)
     sid, _ = g.assign(item(f"ten-{lang}", later, title, summary, lang), later)
     assert sid == first[0]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("es", "EE. UU. ataca una lancha en el Pacífico: dos muertos y un sobreviviente",
+     "Es la primera operación de este tipo en varias semanas."),
+    ("fr", "Les États-Unis frappent un bateau dans le Pacifique : deux morts, un survivant",
+     "C'est la première opération de ce genre depuis des semaines."),
+    ("en", "US hits a boat in the Pacific: two dead, one survivor",
+     "It is the first such operation in weeks."),
+])
+def test_a_story_dated_by_an_earlier_happening_is_about_its_own(lang, title, summary):
+    # "the first strike since the capture": the capture dates the strike, and a report of
+    # the strike that names no capture is no other kind of event than the story's
+    t0 = datetime(2026, 3, 17, 14, 0, tzinfo=UTC)
+    g = Grouper(topics=("us-venezuela",))
+    first = [g.assign(item(f"s-{n}", t0 + timedelta(hours=n), t, s), t0)[0] for n, (t, s) in
+             enumerate([
+                 ("US carries out first boat strike in the Pacific since Maduro's capture",
+                  "Southern Command said the strike on Tuesday killed two; one survived."),
+                 ("US carries out first known strike on a drug boat since Maduro's capture",
+                  "Two people on board died and one survived, Southern Command said."),
+                 ("US carries out first known strike since Maduro's capture",
+                  "Two people on board died in the Pacific, Southern Command said."),
+             ])]
+    assert len(set(first)) == 1
+    later = t0 + timedelta(hours=4)
+    sid, _ = g.assign(item(f"x-{lang}", later, title, summary, lang), later)
+    assert sid == first[0]

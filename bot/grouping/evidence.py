@@ -89,6 +89,7 @@ class Frame:
     kinds: tuple[str, ...]
     lead_kinds: tuple[str, ...]  # every kind the headline and the first sentence name
     context_kinds: tuple[str, ...]
+    earlier_kinds: tuple[str, ...]  # context kinds named after "since"
     rare_kinds: tuple[str, ...]  # kinds that rarely recur (an earthquake, an election)
     places: tuple[str, ...]  # countries and towns (not seas)
     towns: tuple[str, ...]
@@ -128,6 +129,7 @@ class Frame:
             kinds=tuple(sorted(doc.kinds)),
             lead_kinds=tuple(sorted(t for t in doc.lead if t.startswith("e:"))) or _EMPTY,
             context_kinds=tuple(sorted(doc.context_kinds)),
+            earlier_kinds=tuple(sorted(doc.earlier_kinds)),
             rare_kinds=tuple(sorted(k for k in doc.kinds if k in info and not info[k].serial)),
             places=tuple(sorted(places)),
             towns=tuple(sorted(doc.locals)),
@@ -663,7 +665,8 @@ def kind_conflict(a: Frame, story: StoryView, lex: Lexicon) -> float:
         for k in m.kinds:
             counts[k] = counts.get(k, 0) + 1
         for k in m.context_kinds:  # none of its kinds (features.analyze_texts)
-            counts[k] = counts.get(k, 0) + 1
+            if k not in m.earlier_kinds:  # "since the capture" dates it, tells no story
+                counts[k] = counts.get(k, 0) + 1
     usual = [k for k, c in counts.items() if c * 2 >= len(story.members)]
     if not usual or any(lex.kinds_meet(x, y) for x in a.kinds for y in usual):
         return 0.0

@@ -75,6 +75,8 @@ class Doc:
     kinds: frozenset[str] = _EMPTY
     title_kinds: frozenset[str] = _EMPTY
     context_kinds: frozenset[str] = _EMPTY
+    # ... of those, the kinds the headline names after "since": an earlier happening
+    earlier_kinds: frozenset[str] = _EMPTY
     # towns named after a locative in the headline or the first sentence ("p:cumana"), and
     # in the headline alone
     locals: frozenset[str] = _EMPTY
@@ -124,9 +126,8 @@ class _Acc:
     """What the texts of one item add up to."""
 
     __slots__ = ("numbers", "ordinals", "dates", "places", "names", "caps", "killed",
-                 "kinds", "context_kinds", "locals", "lead", "new", "tally", "revised",
-                 "magnitudes",
-                 "aftershock", "rest")
+                 "kinds", "context_kinds", "earlier_kinds", "locals", "lead", "new", "tally",
+                 "revised", "magnitudes", "aftershock", "rest")
 
     def __init__(self) -> None:
         self.numbers: set[int] = set()
@@ -138,6 +139,7 @@ class _Acc:
         self.killed: set[int] = set()
         self.kinds: set[str] = set()
         self.context_kinds: set[str] = set()
+        self.earlier_kinds: set[str] = set()
         self.locals: set[str] = set()
         self.lead: set[str] = set()
         self.magnitudes: set[float] = set()
@@ -240,6 +242,13 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
         promoted = {m.token for m in found
                     if m.token in context and in_context(tokens, m.first, after)}
         reported, context = promoted, context - promoted
+    if context and title:
+        # "the first strike since the capture": the capture dates it, no story is about it
+        earlier = lex.earlier.get(lang.code, _EMPTY)
+        span = lex.span.get(lang.code, _EMPTY)
+        acc.earlier_kinds |= {
+            m.token for m in found if m.token in context
+            and in_context(tokens, m.first, earlier) and not in_context(tokens, m.first, span)}
     acc.context_kinds |= context
     if title or not acc.kinds:
         acc.kinds |= reported
@@ -420,6 +429,7 @@ def analyze_texts(title: Text, summary: Text, topics: Sequence[str] = ()) -> Doc
         kinds=_frozen(acc.kinds),
         title_kinds=title_kinds,
         context_kinds=_frozen(acc.context_kinds - acc.kinds),
+        earlier_kinds=_frozen(acc.earlier_kinds - acc.kinds),
         locals=_frozen(acc.locals),
         title_locals=title_locals,
         lead=_frozen(acc.lead | lead_title),

@@ -48,6 +48,10 @@ class Lexicon:
     context: dict[str, frozenset[str]] = field(default_factory=dict)
     # ... those after which a headline's survivors are the named happening's
     aftermath: dict[str, frozenset[str]] = field(default_factory=dict)
+    # ... those after which a kind is an earlier happening ("since the capture"), unless a
+    # word of a span stands between ("since the start of the protests")
+    earlier: dict[str, frozenset[str]] = field(default_factory=dict)
+    span: dict[str, frozenset[str]] = field(default_factory=dict)
     kind_info: dict[str, Kind] = field(default_factory=dict)  # "e:kind" -> Kind
     compatible: frozenset[tuple[str, str]] = frozenset()  # (family, family), both ways
     distinct: frozenset[str] = frozenset()  # families whose kinds never describe one event
@@ -111,6 +115,10 @@ def _kinds(lex: Lexicon, data: dict) -> None:
                    for lang, words in (data.get("context") or {}).items()}
     lex.aftermath = {lang: frozenset(str(w) for w in words)
                      for lang, words in (data.get("aftermath") or {}).items()}
+    lex.earlier = {lang: frozenset(str(w) for w in words)
+                   for lang, words in (data.get("earlier") or {}).items()}
+    lex.span = {lang: frozenset(str(w) for w in words)
+                for lang, words in (data.get("span") or {}).items()}
     families = data.get("families") or {}
     tolls = data.get("tolls") or {}
     by_toll = [(toll, set(tolls.get(toll) or ())) for toll in (OWN_TOLL, CARRY_TOLL,
