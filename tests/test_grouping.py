@@ -949,3 +949,36 @@ def test_a_story_dated_by_an_earlier_happening_is_about_its_own(lang, title, sum
     later = t0 + timedelta(hours=4)
     sid, _ = g.assign(item(f"x-{lang}", later, title, summary, lang), later)
     assert sid == first[0]
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("es", "Enfrentamientos en Villa Serrano dejan 8 muertos y decenas de heridos"),
+    ("en", "Clashes in Villa Serrano leave 8 dead and dozens wounded"),
+    ("fr", "Affrontements à Villa Serrano : 8 morts et des dizaines de blessés"),
+])
+def test_a_higher_toll_in_the_same_town_the_next_day_joins(lang, title):
+    # clashes recur, but in one town, a day on, a higher toll and no "new" is the toll rising
+    t0 = datetime(2026, 11, 15, 18, 0, tzinfo=UTC)
+    g = Grouper()
+    first = [g.assign(item(f"c-{n}", t0 + timedelta(hours=n), t, s, la), t0)[0]
+             for n, (la, t, s) in enumerate([
+                 ("es", "Cinco muertos en enfrentamientos entre policías y campesinos en "
+                  "Villa Serrano", "La Defensoría informó de los choques del viernes."),
+                 ("en", "Five killed in clashes between police and farmers in Villa Serrano",
+                  "The ombudsman reported the Friday clashes."),
+             ])]
+    assert len(set(first)) == 1
+    later = t0 + timedelta(hours=18)
+    sid, _ = g.assign(item(f"more-{lang}", later, title, "", lang), later)
+    assert sid == first[0]
+
+
+def test_a_higher_toll_in_another_town_is_another_story():
+    t0 = datetime(2026, 11, 15, 18, 0, tzinfo=UTC)
+    g = Grouper()
+    sid1, _ = g.assign(item("c-1", t0, "Five killed in clashes between police and farmers "
+                            "in Villa Serrano", "The ombudsman reported the Friday clashes."), t0)
+    later = t0 + timedelta(hours=18)
+    sid2, _ = g.assign(item("c-2", later, "Clashes in Puerto Lindo leave 8 dead and dozens "
+                            "wounded", ""), later)
+    assert sid2 != sid1
