@@ -202,6 +202,9 @@ def test_a_headline_figure_that_may_be_a_running_total(title, lang, tally):
     ("US hits boat in Pacific, 64 dead since September", "en", False),
     ("Navy strike on a skiff raises death toll to 70", "en", False),
     ("Death toll from the bombings rises to 41", "en", False),
+    # ... but a disaster's name is often plural: one flood's toll
+    ("Death toll from the floods rises to 41", "en", True),
+    ("Asciende a 41 la cifra de muertos por los incendios", "es", True),
     ("Ya son 41 los muertos en los atentados", "es", False),
     ("Une frappe porte le bilan à 70 morts", "fr", False),
     ("Another bombing: toll rises to 41", "en", False),

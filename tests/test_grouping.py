@@ -982,3 +982,34 @@ def test_a_higher_toll_in_another_town_is_another_story():
     sid2, _ = g.assign(item("c-2", later, "Clashes in Puerto Lindo leave 8 dead and dozens "
                             "wounded", ""), later)
     assert sid2 != sid1
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Death toll from Thessaly wildfires rises to 85"),
+    ("es", "Asciende a 85 la cifra de muertos por los incendios de Tesalia"),
+    ("fr", "Incendies en Thessalie : le bilan s'alourdit à 85 morts"),
+])
+def test_a_revised_toll_told_by_another_subject_joins_its_disaster(lang, title):
+    # who counts the dead, or the region named, is no other happening: the headline's new
+    # subject does not keep a disaster's revised toll apart
+    t0 = datetime(2026, 7, 23, 18, 0, tzinfo=UTC)
+    g = Grouper()
+    day_one = [
+        ("en", "Wildfire sweeps through Greek seaside town of Kastri, killing 60",
+         "The fire reached the coastal town of Kastri, east of Volos, on Monday evening."),
+        ("es", "Un incendio arrasa la localidad costera griega de Kastri y deja 60 muertos",
+         "Las llamas llegaron a Kastri, al este de Volos, el lunes por la tarde."),
+        ("fr", "Grèce : un incendie ravage la station balnéaire de Kastri, 60 morts",
+         "Le feu a atteint Kastri, à l'est de Volos, lundi soir."),
+        ("en", "Greece wildfire: survivors of Kastri describe fleeing into the sea",
+         "Hundreds fled to the beach as the fire reached Kastri."),
+    ]
+    first = [g.assign(item(f"w-{n}", t0 + timedelta(hours=n + 1), t, s, la), t0)[0]
+             for n, (la, t, s) in enumerate(day_one)]
+    assert len(set(first)) == 1
+    later = t0 + timedelta(days=2)
+    summary = {"en": "Rescuers are still searching burnt homes in Kastri, Greece.",
+               "es": "Los rescatistas siguen buscando en las casas quemadas de Kastri, Grecia.",
+               "fr": "Les secours fouillent encore les maisons brûlées de Kastri, en Grèce."}
+    sid, _ = g.assign(item(f"toll-{lang}", later, title, summary[lang], lang), later)
+    assert sid == first[0]

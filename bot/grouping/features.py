@@ -257,7 +257,7 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
         if m.first < lead:
             acc.locals.add(m.token)
     if title:
-        words = _marks(tokens, lang, out, found, acc)
+        words = _marks(tokens, lang, out, found, acc, lex)
         if "c:toll" in out:
             _title_toll(tokens, words, lang, out, acc)
     return _figures(out, acc)
@@ -302,7 +302,7 @@ def _magnitude(tokens, k: int, lang, found) -> float | None:
     return None
 
 
-def _marks(tokens, lang, out: list[str], found, acc: _Acc) -> list[str]:
+def _marks(tokens, lang, out: list[str], found, acc: _Acc, lex: Lexicon) -> list[str]:
     """Whether the headline may give a running total or a revised toll, and whether it
     reports one more of a series; its words (for _title_toll)."""
     words = [t.norm if t.kind == WORD else "" for t in tokens]
@@ -318,8 +318,15 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc) -> list[str]:
         running = lang.running
         acc.revised = not any(
             w and running.may_start(w) and running.at(words, i)[0] for i, w in enumerate(words)
-        ) and not any(m.token[0] == "e" and _plural(words[m.last]) for m in found)
+        ) and not any(m.token[0] == "e" and _plural(words[m.last]) and _serial(m.token, lex)
+                      for m in found)
     return words
+
+
+def _serial(kind: str, lex: Lexicon) -> bool:
+    # "floods", "incendios": one disaster's name is often plural; "strikes" are a series
+    info = lex.kind_info.get(kind)
+    return info is None or info.serial
 
 
 def _plural(word: str) -> bool:
