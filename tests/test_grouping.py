@@ -1013,3 +1013,48 @@ def test_a_revised_toll_told_by_another_subject_joins_its_disaster(lang, title):
                "fr": "Les secours fouillent encore les maisons brûlées de Kastri, en Grèce."}
     sid, _ = g.assign(item(f"toll-{lang}", later, title, summary[lang], lang), later)
     assert sid == first[0]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("es", "El presidente anuncia el despliegue de 5.000 militares más en Valencia",
+     "Las inundaciones en Valencia dejaron 211 muertos y los soldados limpiarán el barro."),
+    ("en", "Prime minister announces deployment of 5,000 more troops to Valencia",
+     "The floods in Valencia killed 211 people and the soldiers will clear the mud."),
+])
+def test_a_report_whose_lead_names_the_story_s_happening_is_no_other_kind(lang, title, summary):
+    # the headline tells of troops; its first sentence tells of the floods they are sent to,
+    # which the story's reports tell: one development told in two words
+    t0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+    g = Grouper()
+    first = [g.assign(item(f"f-{n}", t0 + timedelta(hours=n), t, s, la), t0)[0]
+             for n, (la, t, s) in enumerate([
+                 ("fr", "Inondations en Espagne : 10 000 militaires et policiers envoyés "
+                  "à Valence", "Le gouvernement envoie des renforts dans la région de "
+                  "Valence, où les inondations ont fait 211 morts."),
+                 ("en", "Spain floods: 10,000 soldiers and police sent to Valencia",
+                  "The government is sending reinforcements to the Valencia region, where "
+                  "the floods killed 211."),
+             ])]
+    assert len(set(first)) == 1
+    later = t0 + timedelta(hours=3)
+    sid, _ = g.assign(item(f"x-{lang}", later, title, summary, lang), later)
+    assert sid == first[0]
+
+
+def test_news_told_apart_from_its_context_is_not_joined_by_its_lead():
+    # "aid after the quake" reports the aid as news apart, whatever its lead tells of the
+    # rescue that a story of the rescue tells
+    t0 = datetime(2026, 9, 10, 6, 0, tzinfo=UTC)
+    g = Grouper()
+    first = [g.assign(item(f"r-{n}", t0 + timedelta(hours=n), t, s), t0)[0]
+             for n, (t, s) in enumerate([
+                 ("Aftershock rattles Morocco as rescuers hunt for survivors",
+                  "Rescuers searched collapsed villages of the High Atlas on Sunday."),
+                 ("Morocco quake: rescuers race to reach mountain villages",
+                  "Rescue teams dug through rubble in the High Atlas on Sunday."),
+             ])]
+    later = t0 + timedelta(hours=3)
+    sid, _ = g.assign(item("aid", later, "Morocco accepts aid offers from four nations after "
+                           "quake", "Rescuers searched the High Atlas villages on Sunday as "
+                           "four countries were cleared to send teams."), later)
+    assert sid != first[0]

@@ -675,7 +675,14 @@ def kind_conflict(a: Frame, story: StoryView, lex: Lexicon) -> float:
             if k not in m.earlier_kinds:  # "since the capture" dates it, tells no story
                 counts[k] = counts.get(k, 0) + 1
     usual = [k for k, c in counts.items() if c * 2 >= len(story.members)]
-    if not usual or any(lex.kinds_meet(x, y) for x in a.kinds for y in usual):
+    if not usual:
+        return 0.0
+    # what the lead reports besides the headline's kinds: one happening told by two words
+    # ("Sánchez announces 5,000 more troops" whose lead tells of the floods they are sent
+    # to); not when the headline names its context, and so tells news apart from it ("aid
+    # after the quake")
+    own = a.kinds if a.context_kinds else a.kinds + a.lead_kinds
+    if any(lex.kinds_meet(x, y) for x in own for y in usual):
         return 0.0
     return -KIND_PENALTY
 
