@@ -845,6 +845,22 @@ def test_the_total_of_one_happening_that_no_series_counts_is_its_toll(title, sum
     assert facts(summary, lang, title=title) == want
 
 
+@pytest.mark.parametrize("title, lang, want", [
+    # a toll whose own words name one shooting is that shooting's, risen: not a series'
+    ("2 wounded victims die, raising the death toll of the mall shooting to 22", "en",
+     {"deaths": 22}),
+    ("Mueren dos heridos y elevan a 22 los muertos del tiroteo", "es", {"deaths": 22}),
+    ("Deux blessés meurent, le bilan de la fusillade passe à 22 morts", "fr", {"deaths": 22}),
+    # ... a new strike that raises the toll of the strikes is a series' still
+    ("Another strike kills 3 and raises the death toll of the strikes to 70", "en",
+     {"deaths": 3, "deaths_total": 70}),
+    ("Otro ataque deja 3 muertos y eleva a 70 los muertos por los ataques", "es",
+     {"deaths": 3, "deaths_total": 70}),
+])
+def test_a_toll_named_after_one_happening_of_a_series_kind_is_its_own(title, lang, want):
+    assert facts("", lang, title=title) == want
+
+
 @pytest.mark.parametrize("title, summary, lang, want", [
     # people pulled out alive are the survivors of the happening
     ("Quake toll climbs to 80", "Rescuers have pulled 52 people out alive from the rubble.",

@@ -398,7 +398,8 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
                         older=True)
     if earlier_event:
         return _mention(ctx, h, DROPPED, earlier_event)
-    part = _smaller_toll(ctx, h, earlier) if h.rule.toll and ctx.one() else None
+    part = _smaller_toll(ctx, h, earlier) if h.rule.toll and (
+        ctx.one() or _of_one_happening(ctx, h)) else None
     if part is not None:  # "35,418 in Turkey and 5,714 in Syria, bringing the toll to 41,132"
         return _mention(ctx, h, STORY, f"the toll of one happening, over its part {part.value} "
                         f"({part.span!r})", prefer=True)
@@ -418,11 +419,45 @@ def _series(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
     c = _count_beside(ctx, h, strikes)
     if c is not None:
         return f"beside a running count of strikes: {_text(ctx, c)}"
-    if h.rule.toll and not ctx.one():
+    if h.rule.toll and not ctx.one() and not _of_one_happening(ctx, h):
         m = _smaller_toll(ctx, h, earlier)
         if m is not None:
             return f"a toll brought up from this event's {m.value} ({m.span!r})"
     return _continued(ctx, h, facts, strikes, earlier)
+
+
+# How many words after a toll's wording may name the happening it is the toll of.
+OWNER_REACH = 4
+
+
+def _of_one_happening(ctx: _Ctx, h: Hit) -> bool:
+    """Whether the toll's own words name one happening of a kind that recurs, in the
+    singular ("raising the death toll of the shooting rampage to 22"): that happening's
+    toll, risen, not a series' total ("the toll from US strikes", "strike raises the toll":
+    the strike is then no word of the toll's)."""
+    s = ctx.reading.sentences[h.sent]
+    # the toll's words, and the few after them that may name whose it is ("elevan a 22 los
+    # muertos del tiroteo"), in its clause
+    end = h.end
+    while end < min(len(s.norms), h.end + OWNER_REACH) and s.clauses[end] == s.clauses[h.end - 1]:
+        end += 1
+    words = s.norms[h.start:end]
+    kinds = lexicon().kinds.get(ctx.tab.lang)
+    if kinds is None:
+        return False
+    info = lexicon().kind_info
+    i = 0
+    while i < len(words):
+        n, kind = kinds.at(words, i) if kinds.may_start(words[i]) else (0, None)
+        if n:
+            k = info.get(kind)
+            last = words[i + n - 1]
+            if k is not None and k.serial and not (len(last) > 3 and last[-1] in "sx"):
+                return True
+            i += n
+        else:
+            i += 1
+    return False
 
 
 def _continued(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mention]],
