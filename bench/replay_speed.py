@@ -19,6 +19,7 @@ import cProfile
 import io
 import json
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -78,10 +79,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--profile", action="store_true", help="print where replay's time goes")
     ap.add_argument("--sort", default="cumulative", help="the profile's order (tottime...)")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="keep the feeds and replay's items.jsonl and alerts.jsonl in this "
+                         "folder (to compare two commits' output byte for byte)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="vigia-bench-") as tmp:
-        folder = Path(tmp) / "feeds"
-        folder.mkdir()
+        # with --out the feeds lie at a fixed place too: items.jsonl names each entry's file
+        folder = (args.out if args.out else Path(tmp)) / "feeds"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
         files = write_feeds(folder, args.items, args.per_file, args.seed)
         paths = sorted(folder.iterdir())
         start = time.process_time()
@@ -92,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         start = time.process_time()
         if profiler:
             profiler.enable()
-        result = replay(config, [folder], Path(tmp) / "out", progress=io.StringIO())
+        result = replay(config, [folder], args.out or Path(tmp) / "out",
+                        progress=io.StringIO())
         if profiler:
             profiler.disable()
         replay_s = time.process_time() - start
