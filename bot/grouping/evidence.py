@@ -198,20 +198,24 @@ class Pair:
         key = (field, id(self.a))
         hit = cache.get(key)
         if hit is None:
+            # the item's squared weights, once per item: it is compared with every kept
+            # member of every candidate, and a shared token is then a lookup, not an idf call
             x = getattr(self.a, field)
-            hit = cache[key] = (math.sqrt(sum(self.idf(t) ** 2 for t in x)), frozenset(x))
-        na, xs = hit
+            weights = {t: self.idf(t) ** 2 for t in x}
+            hit = cache[key] = (math.sqrt(sum(weights[t] for t in x)), weights)
+        na, weights = hit
         if not na:
             return 0.0
-        idf = self.idf
         nb = self._b_norms[_FIELDS.index(field)] if self._b_norms is not None else \
-            math.sqrt(sum(idf(t) ** 2 for t in y))
+            math.sqrt(sum(self.idf(t) ** 2 for t in y))
         if not nb:
             return 0.0
         shared = 0.0
-        for t in y:
-            if t in xs:
-                shared += idf(t) ** 2
+        get = weights.get
+        for t in y:  # in y's order, as before: the same sum to the last bit
+            w = get(t)
+            if w is not None:
+                shared += w
         return min(1.0, shared / (na * nb))
 
 
@@ -550,8 +554,11 @@ def _town_in(town: str, tokens: tuple[str, ...]) -> bool:
     """A town named in other words: the same token, or one spelled nearly alike ("p:valence",
     "p:valencia", "p:sevilla", "p:seville": towns are written in each language's way), but
     not "Puerto Ayacucho" for "Puerto La Cruz"."""
-    return any(t == town or (t.startswith("p:") and fuzz.ratio(t, town) >= TOWN_LIKENESS)
-               for t in tokens)
+    if town in tokens:  # the commonest answer, looked up in C
+        return True
+    # then only the places among the tokens (an item's tokens are mostly words; towns_veto
+    # asks this of each candidate story)
+    return any(fuzz.ratio(t, town) >= TOWN_LIKENESS for t in tokens if t.startswith("p:"))
 
 
 # How alike two towns' tokens must be (rapidfuzz ratio) to be one town in two languages:
