@@ -126,7 +126,11 @@ def _starter(lex: Lexicon, code: str, vocabulary: bool
     def starts(word: str) -> int:
         hit = memo.get(word)
         if hit is None:
-            hit = memo[word] = sum(bit for bit, t in tables if t.may_start(word))
+            hit = 0
+            for bit, t in tables:  # a loop: a word met for the first time is common news
+                if t.may_start(word):
+                    hit += bit
+            memo[word] = hit
         return hit
 
     return memo, starts

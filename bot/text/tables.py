@@ -64,7 +64,7 @@ class Phrases:
     attacks, attacked; "air strike*")."""
 
     __slots__ = ("_by_first", "_by_last", "_groups", "_prefixes", "_prefix_lens", "_cache",
-                 "values", "_first_words", "longest")
+                 "values", "_first_words", "longest", "_heads")
 
     def __init__(self, entries: Iterable[tuple[Sequence[str], Any]] = ()) -> None:
         self._by_first: dict[str, list[tuple[tuple[str, ...], Any, bool]]] = {}
@@ -74,6 +74,8 @@ class Phrases:
         self._prefixes: dict[str, Any] = {}  # one-word prefixes
         self._prefix_lens: tuple[int, ...] = ()
         self._cache: dict[str, tuple[int, Any]] = {}  # word -> its one-word prefix match
+        # the prefixes' beginnings as long as the shortest prefix (None: to be made again)
+        self._heads: frozenset[str] | None = None
         self.values: dict[tuple[str, ...], Any] = {}
         self._first_words: frozenset[str] | None = frozenset()
         self.longest = 0
@@ -88,6 +90,7 @@ class Phrases:
         self.longest = max(self.longest, len(words))
         if prefix and len(words) == 1:
             self._prefixes[words[0]] = value
+            self._heads = None
             if len(words[0]) not in self._prefix_lens:
                 self._prefix_lens = tuple(sorted((*self._prefix_lens, len(words[0])),
                                                  reverse=True))
@@ -162,6 +165,15 @@ class Phrases:
     def _prefix(self, w: str) -> tuple[int, Any]:
         """(1, value) of the longest one-word prefix `w` starts with, or (0, None); cached
         per word."""
+        # Most words start no prefix at all (the news' names, numbers spelt out, words of
+        # no table): one set lookup says so, and they are not cached. Every prefix is at
+        # least as long as the shortest, so a word whose beginning is no prefix's starts none.
+        heads = self._heads
+        if heads is None:
+            shortest = self._prefix_lens[-1]
+            heads = self._heads = frozenset(p[:shortest] for p in self._prefixes)
+        if w[:self._prefix_lens[-1]] not in heads:
+            return _MISS
         hit = self._cache.get(w)
         if hit is None:
             hit = _MISS
