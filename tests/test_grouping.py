@@ -52,6 +52,13 @@ SAME_EVENT = [
 ]
 
 
+def reports(g: Grouper, prefix: str, t0: datetime, first_hour: int, rows) -> list[str]:
+    """Assigns (language, title, summary) rows an hour apart from t0 + first_hour; the story
+    each joined."""
+    return [g.assign(item(f"{prefix}-{n}", t0 + timedelta(hours=n + first_hour), t, s, la),
+                     t0)[0] for n, (la, t, s) in enumerate(rows)]
+
+
 def run(items: list[Item], g: Grouper | None = None) -> tuple[Grouper, list[tuple[str, bool]]]:
     g = Grouper(topics=("us-venezuela",)) if g is None else g
     return g, [g.assign(it, it.published) for it in items]
@@ -797,8 +804,7 @@ TOLL_DAYS_LATER = [
 def test_a_rare_event_s_higher_toll_days_later_joins_its_story(lang, title, summary):
     t0 = datetime(2026, 2, 2, 4, 0, tzinfo=UTC)
     g = Grouper()
-    first = [g.assign(item(f"q-{n}", t0 + timedelta(hours=n + 1), t, s, la), t0)[0]
-             for n, (la, t, s) in enumerate(QUAKE_DAY_ONE)]
+    first = reports(g, "q", t0, 1, QUAKE_DAY_ONE)
     assert len(set(first)) == 1
     day_two = t0 + timedelta(days=1)
     g.assign(item("rescue", day_two, "Rescuers race against time after Turkey quake",
@@ -811,8 +817,7 @@ def test_a_rare_event_s_higher_toll_days_later_joins_its_story(lang, title, summ
 def test_a_new_quake_with_a_higher_toll_is_another_story():
     t0 = datetime(2026, 2, 2, 4, 0, tzinfo=UTC)
     g = Grouper()
-    first = [g.assign(item(f"q-{n}", t0 + timedelta(hours=n + 1), t, s, la), t0)[0]
-             for n, (la, t, s) in enumerate(QUAKE_DAY_ONE)]
+    first = reports(g, "q", t0, 1, QUAKE_DAY_ONE)
     later = t0 + timedelta(days=2)
     sid, _ = g.assign(item("new", later, "New magnitude 6.4 earthquake hits Turkey, "
                            "killing 3,000", "The quake struck near Hatay on Monday."), later)
@@ -840,8 +845,7 @@ def test_a_headline_of_the_toll_with_the_higher_figure_in_its_text_joins(lang, t
     # the story's headlines gave: the same flood's toll, four days on
     t0 = datetime(2026, 10, 30, 6, 0, tzinfo=UTC)
     g = Grouper()
-    first = [g.assign(item(f"f-{n}", t0 + timedelta(hours=n), t, s, la), t0)[0]
-             for n, (la, t, s) in enumerate(FLOOD_DAY_ONE)]
+    first = reports(g, "f", t0, 0, FLOOD_DAY_ONE)
     assert len(set(first)) == 1
     day_three = t0 + timedelta(days=2)
     risen, _ = g.assign(item("d3", day_three, "Death toll from Spain floods rises to 158",
@@ -874,8 +878,7 @@ def test_the_revised_toll_of_an_attack_joins_its_story(lang, title):
     # toll rises by itself revises one happening's toll
     t0 = datetime(2026, 4, 4, 15, 0, tzinfo=UTC)
     g = Grouper()
-    first = [g.assign(item(f"b-{n}", t0 + timedelta(hours=n + 1), t, s, la), t0)[0]
-             for n, (la, t, s) in enumerate(BOMBING_DAY_ONE)]
+    first = reports(g, "b", t0, 1, BOMBING_DAY_ONE)
     assert len(set(first)) == 1
     later = t0 + timedelta(days=2, hours=3)
     sid, _ = g.assign(item(f"toll-{lang}", later, title,
@@ -887,8 +890,7 @@ def test_the_revised_toll_of_an_attack_joins_its_story(lang, title):
 def test_a_new_attack_that_raises_a_running_total_is_another_story():
     t0 = datetime(2026, 4, 4, 15, 0, tzinfo=UTC)
     g = Grouper()
-    first = [g.assign(item(f"b-{n}", t0 + timedelta(hours=n + 1), t, s, la), t0)[0]
-             for n, (la, t, s) in enumerate(BOMBING_DAY_ONE)]
+    first = reports(g, "b", t0, 1, BOMBING_DAY_ONE)
     later = t0 + timedelta(days=1, hours=3)
     sid, _ = g.assign(item("more", later, "Bombings in Kaduna, Nigeria: death toll rises to 41",
                            "A second bomber struck a market in Kaduna on Sunday.", "en"), later)
@@ -915,8 +917,7 @@ def test_a_town_s_toll_counted_otherwise_joins_when_its_text_gives_the_story_s(l
     # is the same shooting counted otherwise, not another shooting
     t0 = datetime(2026, 8, 4, 5, 0, tzinfo=UTC)
     g = Grouper()
-    first = [g.assign(item(f"s-{n}", t0 + timedelta(hours=n + 1), t, s, la), t0)[0]
-             for n, (la, t, s) in enumerate(SHOOTING_IN_TOWN)]
+    first = reports(g, "s", t0, 1, SHOOTING_IN_TOWN)
     assert len(set(first)) == 1
     later = t0 + timedelta(hours=5)
     sid, _ = g.assign(item(f"ten-{lang}", later, title, summary, lang), later)
@@ -960,13 +961,12 @@ def test_a_higher_toll_in_the_same_town_the_next_day_joins(lang, title):
     # clashes recur, but in one town, a day on, a higher toll and no "new" is the toll rising
     t0 = datetime(2026, 11, 15, 18, 0, tzinfo=UTC)
     g = Grouper()
-    first = [g.assign(item(f"c-{n}", t0 + timedelta(hours=n), t, s, la), t0)[0]
-             for n, (la, t, s) in enumerate([
-                 ("es", "Cinco muertos en enfrentamientos entre policías y campesinos en "
-                  "Villa Serrano", "La Defensoría informó de los choques del viernes."),
-                 ("en", "Five killed in clashes between police and farmers in Villa Serrano",
-                  "The ombudsman reported the Friday clashes."),
-             ])]
+    first = reports(g, "c", t0, 0, [
+        ("es", "Cinco muertos en enfrentamientos entre policías y campesinos en "
+         "Villa Serrano", "La Defensoría informó de los choques del viernes."),
+        ("en", "Five killed in clashes between police and farmers in Villa Serrano",
+         "The ombudsman reported the Friday clashes."),
+    ])
     assert len(set(first)) == 1
     later = t0 + timedelta(hours=18)
     sid, _ = g.assign(item(f"more-{lang}", later, title, "", lang), later)
@@ -1004,8 +1004,7 @@ def test_a_revised_toll_told_by_another_subject_joins_its_disaster(lang, title):
         ("en", "Greece wildfire: survivors of Kastri describe fleeing into the sea",
          "Hundreds fled to the beach as the fire reached Kastri."),
     ]
-    first = [g.assign(item(f"w-{n}", t0 + timedelta(hours=n + 1), t, s, la), t0)[0]
-             for n, (la, t, s) in enumerate(day_one)]
+    first = reports(g, "w", t0, 1, day_one)
     assert len(set(first)) == 1
     later = t0 + timedelta(days=2)
     summary = {"en": "Rescuers are still searching burnt homes in Kastri, Greece.",
@@ -1026,15 +1025,14 @@ def test_a_report_whose_lead_names_the_story_s_happening_is_no_other_kind(lang, 
     # which the story's reports tell: one development told in two words
     t0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
     g = Grouper()
-    first = [g.assign(item(f"f-{n}", t0 + timedelta(hours=n), t, s, la), t0)[0]
-             for n, (la, t, s) in enumerate([
-                 ("fr", "Inondations en Espagne : 10 000 militaires et policiers envoyés "
-                  "à Valence", "Le gouvernement envoie des renforts dans la région de "
-                  "Valence, où les inondations ont fait 211 morts."),
-                 ("en", "Spain floods: 10,000 soldiers and police sent to Valencia",
-                  "The government is sending reinforcements to the Valencia region, where "
-                  "the floods killed 211."),
-             ])]
+    first = reports(g, "f", t0, 0, [
+        ("fr", "Inondations en Espagne : 10 000 militaires et policiers envoyés "
+         "à Valence", "Le gouvernement envoie des renforts dans la région de "
+         "Valence, où les inondations ont fait 211 morts."),
+        ("en", "Spain floods: 10,000 soldiers and police sent to Valencia",
+         "The government is sending reinforcements to the Valencia region, where "
+         "the floods killed 211."),
+    ])
     assert len(set(first)) == 1
     later = t0 + timedelta(hours=3)
     sid, _ = g.assign(item(f"x-{lang}", later, title, summary, lang), later)
