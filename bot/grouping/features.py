@@ -94,7 +94,8 @@ class Doc:
         return self.title + self.body
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """A word as the grouper compares it: a plural "s" dropped, cut to STEM_LEN letters."""
     if len(word) > 4 and word.endswith("s"):
         word = word[:-1]
     return word[:STEM_LEN]
@@ -108,11 +109,11 @@ _STEMS_MAX = 20_000
 
 
 def _word_stem(word: str, all_stop: frozenset[str]) -> str:
-    stem = "" if len(word) < 2 or word in all_stop else sys.intern(_stem(word))
+    out = "" if len(word) < 2 or word in all_stop else sys.intern(stem(word))
     if len(_STEMS) >= _STEMS_MAX:
         _STEMS.clear()
-    _STEMS[word] = stem
-    return stem
+    _STEMS[word] = out
+    return out
 
 
 def _cut(text: str, limit: int) -> str:
@@ -198,16 +199,16 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
         elif k in covered:
             continue
         elif tok.kind == WORD:  # the commonest first
-            stem = stems.get(tok.norm)
-            if stem is None:
-                stem = _word_stem(tok.norm, all_stop)
-            if not stem:
+            st = stems.get(tok.norm)
+            if st is None:
+                st = _word_stem(tok.norm, all_stop)
+            if not st:
                 continue
             if k in name_at:
-                acc.names.add(stem)
+                acc.names.add(st)
             elif k in first_at:
-                acc.caps.add(stem)
-            out.append(stem)
+                acc.caps.add(st)
+            out.append(st)
         elif tok.kind == NUM:
             if tok.value is not None and tok.value >= 2:
                 acc.numbers.add(tok.value)
