@@ -1056,24 +1056,3 @@ def test_news_told_apart_from_its_context_is_not_joined_by_its_lead():
                            "quake", "Rescuers searched the High Atlas villages on Sunday as "
                            "four countries were cleared to send teams."), later)
     assert sid != first[0]
-
-
-@pytest.mark.parametrize(("lang", "title"), [
-    ("es", "El presidente visita la zona devastada en Palisades"),
-    ("fr", "Le président visite les quartiers dévastés à Palisades"),
-])
-def test_a_town_the_story_names_in_words_is_no_other_town(lang, title):
-    # the story names "Pacific Palisades" without a locative, and the town "in Malibu" after
-    # one; the item's "en Palisades" is a town the story names, not another town
-    t0 = datetime(2026, 1, 24, 16, 0, tzinfo=UTC)
-    g = Grouper()
-    first = reports(g, "v", t0, 0, [
-        ("en", "President visits Pacific Palisades devastation after the fires",
-         "The president toured burnt streets in Malibu and met firefighters."),
-        ("en", "President visits fire damage in Malibu with the governor",
-         "He walked through Pacific Palisades, where thousands of homes burnt."),
-    ])
-    assert len(set(first)) == 1
-    later = t0 + timedelta(hours=3)
-    sid, _ = g.assign(item(f"v-{lang}", later, title, "", lang), later)
-    assert sid == first[0]

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from rapidfuzz import fuzz
 
 from ..text.lexicon import Lexicon
-from .features import Doc, stem
+from .features import Doc
 
 # Token prefixes of what the evidence weighs apart from the words: kinds, places, figures,
 # ordinals, days, magnitudes.
@@ -561,14 +561,6 @@ def _town_in(town: str, tokens: tuple[str, ...]) -> bool:
     return any(fuzz.ratio(t, town) >= TOWN_LIKENESS for t in tokens if t.startswith("p:"))
 
 
-def _named_in_words(town: str, counts: dict[str, int]) -> bool:
-    """Whether the story names the town in words, not after a locative ("Trump surveys
-    Pacific Palisades devastation" names the "Palisades" of "visita zona devastada en
-    Palisades"): every word of its name is among the story's word tokens."""
-    words = [stem(w) for w in town[2:].split("_") if len(w) > 2]
-    return bool(words) and all(w in counts for w in words)
-
-
 # How alike two towns' tokens must be (rapidfuzz ratio) to be one town in two languages:
 # Valence/Valencia 84, Séville/Sevilla 89; Maracaibo/Maracay 80 and Puerto Ayacucho/Puerto La
 # Cruz 73 are two towns each.
@@ -590,8 +582,7 @@ def towns_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     nurses strike"). Not for a kind of event that rarely recurs, which a story of several
     reports tells too: a fire, a flood, a quake spreads over a region's towns, and another
     one is told apart by its magnitude or its day."""
-    if not a.title_towns or any(t in story.counts or _named_in_words(t, story.counts)
-                                for t in a.title_towns):
+    if not a.title_towns or any(t in story.counts for t in a.title_towns):
         return 0.0
     if story.n >= SPREAD_REPORTS and a.rare_kinds and any(k in story.counts
                                                           for k in a.rare_kinds):

@@ -94,8 +94,7 @@ class Doc:
         return self.title + self.body
 
 
-def stem(word: str) -> str:
-    """A word as the grouper compares it: a plural "s" dropped, cut to STEM_LEN letters."""
+def _stem(word: str) -> str:
     if len(word) > 4 and word.endswith("s"):
         word = word[:-1]
     return word[:STEM_LEN]
@@ -109,11 +108,11 @@ _STEMS_MAX = 20_000
 
 
 def _word_stem(word: str, all_stop: frozenset[str]) -> str:
-    out = "" if len(word) < 2 or word in all_stop else sys.intern(stem(word))
+    stem = "" if len(word) < 2 or word in all_stop else sys.intern(_stem(word))
     if len(_STEMS) >= _STEMS_MAX:
         _STEMS.clear()
-    _STEMS[word] = out
-    return out
+    _STEMS[word] = stem
+    return stem
 
 
 def _cut(text: str, limit: int) -> str:
@@ -199,16 +198,16 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
         elif k in covered:
             continue
         elif tok.kind == WORD:  # the commonest first
-            st = stems.get(tok.norm)
-            if st is None:
-                st = _word_stem(tok.norm, all_stop)
-            if not st:
+            stem = stems.get(tok.norm)
+            if stem is None:
+                stem = _word_stem(tok.norm, all_stop)
+            if not stem:
                 continue
             if k in name_at:
-                acc.names.add(st)
+                acc.names.add(stem)
             elif k in first_at:
-                acc.caps.add(st)
-            out.append(st)
+                acc.caps.add(stem)
+            out.append(stem)
         elif tok.kind == NUM:
             if tok.value is not None and tok.value >= 2:
                 acc.numbers.add(tok.value)
