@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..text import dates, language
-from ..text.happenings import Headline
+from ..text.happenings import Headline, kinds_named, plural
 from ..text.lexicon import CARRY_TOLL, MAYBE_TOLL, NO_TOLL, OWN_TOLL, Lexicon, lexicon
 from .matcher import Sentence
 from .mentions import Hit, Reading
@@ -441,23 +441,11 @@ def _of_one_happening(ctx: _Ctx, h: Hit) -> bool:
     end = h.end
     while end < min(len(s.norms), h.end + OWNER_REACH) and s.clauses[end] == s.clauses[h.end - 1]:
         end += 1
-    words = s.norms[h.start:end]
-    kinds = lexicon().kinds.get(ctx.tab.lang)
-    if kinds is None:
-        return False
-    info = lexicon().kind_info
-    i = 0
-    while i < len(words):
-        n, kind = kinds.at(words, i) if kinds.may_start(words[i]) else (0, None)
-        if n:
-            k = info.get(kind)
-            last = words[i + n - 1]
-            if k is not None and k.serial and not (len(last) > 3 and last[-1] in "sx"):
-                return True
-            i += n
-        else:
-            i += 1
-    return False
+    lex = lexicon()
+    words = s.tokens[h.start:end]
+    return any(lex.kind_info[m.token].serial and not plural(words[m.last].norm)
+               for m in kinds_named(words, language(ctx.tab.lang), lex)
+               if m.token in lex.kind_info)
 
 
 def _continued(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mention]],

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..text import CLAUSE, LOWER, NONCOUNT, NUM, ORD, WORD, Text, guess_language, language, read
-from ..text.happenings import in_context, lead_end, novelty, split_kinds
+from ..text.happenings import in_context, lead_end, novelty, plural, split_kinds
 from ..text.lexicon import Lexicon, lexicon
 from ..text.names import local_places, mentions, names, title_cased
 from ..text.tables import all_stop_words
@@ -318,7 +318,7 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc, lex: Lexicon) -> list
         running = lang.running
         acc.revised = not any(
             w and running.may_start(w) and running.at(words, i)[0] for i, w in enumerate(words)
-        ) and not any(m.token[0] == "e" and _plural(words[m.last]) and _serial(m.token, lex)
+        ) and not any(m.token[0] == "e" and plural(words[m.last]) and _serial(m.token, lex)
                       for m in found)
     return words
 
@@ -329,10 +329,6 @@ def _serial(kind: str, lex: Lexicon) -> bool:
     return info is None or info.serial
 
 
-def _plural(word: str) -> bool:
-    # en/es/fr plurals end so ("strikes", "ataques", "frappes", "feux"); a verb that does
-    # ("strikes two boats") counts too, which only keeps a headline from being a revision
-    return len(word) > 3 and word[-1] in "sx"
 
 
 def _figures(result: list[str], acc: _Acc) -> list[str]:

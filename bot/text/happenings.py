@@ -95,7 +95,7 @@ class Headline:
     def _read_title(self) -> tuple[set[str], set[str], bool, bool]:
         if self._title is None:
             title, _, tables, lex = self._texts
-            found = _kinds(title, tables, lex)
+            found = kinds_named(title, tables, lex)
             reported, context = split_kinds(found, title, len(title),
                                             lex.context.get(tables.code, frozenset()))
             new = novelty([t.norm if t.kind == WORD else "" for t in title], found,
@@ -111,7 +111,7 @@ class Headline:
         if self._lead is None:
             _, summary, tables, lex = self._texts
             lead = summary[:lead_end(summary)]
-            self._lead = split_kinds(_kinds(lead, tables, lex), lead, len(lead),
+            self._lead = split_kinds(kinds_named(lead, tables, lex), lead, len(lead),
                                      lex.context.get(tables.code, frozenset()))
         return self._lead
 
@@ -136,7 +136,7 @@ class Headline:
         """The kinds the title names right after a figure of people ("177 detained", "two
         survivors captured"): a count of those people, more than a happening it reports."""
         title, _, tables, lex = self._texts
-        return frozenset(m.token for m in _kinds(title, tables, lex)
+        return frozenset(m.token for m in kinds_named(title, tables, lex)
                          if any(t.kind == NUM for t in title[max(0, m.first - COUNT_REACH):
                                                              m.first]))
 
@@ -163,7 +163,7 @@ class Headline:
         if self._named is None:
             title, summary, tables, lex = self._texts
             self._named = frozenset(m.token for text in (title, summary)
-                                    for m in _kinds(text, tables, lex))
+                                    for m in kinds_named(text, tables, lex))
         return self._named
 
 
@@ -172,7 +172,14 @@ def headline(title: list[Token], summary: list[Token], lang: str, lex: Lexicon) 
     return Headline(title, summary, lang, lex)
 
 
-def _kinds(tokens: list[Token], tables: Language, lex: Lexicon) -> list[Mention]:
+def plural(word: str) -> bool:
+    """Whether a folded word reads as a plural: en/es/fr plurals end so ("strikes",
+    "ataques", "frappes", "feux"). A verb that does ("strikes two boats") counts too, which
+    only ever keeps a kind from reading as one happening."""
+    return len(word) > 3 and word[-1] in "sx"
+
+
+def kinds_named(tokens: list[Token], tables: Language, lex: Lexicon) -> list[Mention]:
     """The kinds named in tokens; only the kinds are looked up, not the vocabulary (the facts
     ask this of most items)."""
     return mentions(tokens, tables, lex, [], vocabulary=False,
