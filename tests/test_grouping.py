@@ -59,6 +59,15 @@ def reports(g: Grouper, prefix: str, t0: datetime, first_hour: int, rows) -> lis
                      t0)[0] for n, (la, t, s) in enumerate(rows)]
 
 
+def joins(g: Grouper, first: list[str], iid: str, when: datetime, title: str,
+          summary: str = "", lang: str | None = "en") -> bool:
+    """Whether a report given `when` joins the one story that `first` (the story ids of the
+    reports before it) came to."""
+    assert len(set(first)) == 1
+    sid, _ = g.assign(item(iid, when, title, summary, lang), when)
+    return sid == first[0]
+
+
 def run(items: list[Item], g: Grouper | None = None) -> tuple[Grouper, list[tuple[str, bool]]]:
     g = Grouper(topics=("us-venezuela",)) if g is None else g
     return g, [g.assign(it, it.published) for it in items]
@@ -879,12 +888,8 @@ def test_the_revised_toll_of_an_attack_joins_its_story(lang, title):
     t0 = datetime(2026, 4, 4, 15, 0, tzinfo=UTC)
     g = Grouper()
     first = reports(g, "b", t0, 1, BOMBING_DAY_ONE)
-    assert len(set(first)) == 1
-    later = t0 + timedelta(days=2, hours=3)
-    sid, _ = g.assign(item(f"toll-{lang}", later, title,
-                           "Hospitals in the city say many of the wounded are critical.", lang),
-                      later)
-    assert sid == first[0]
+    assert joins(g, first, f"toll-{lang}", t0 + timedelta(days=2, hours=3), title,
+                 "Hospitals in the city say many of the wounded are critical.", lang)
 
 
 def test_a_new_attack_that_raises_a_running_total_is_another_story():
@@ -918,10 +923,7 @@ def test_a_town_s_toll_counted_otherwise_joins_when_its_text_gives_the_story_s(l
     t0 = datetime(2026, 8, 4, 5, 0, tzinfo=UTC)
     g = Grouper()
     first = reports(g, "s", t0, 1, SHOOTING_IN_TOWN)
-    assert len(set(first)) == 1
-    later = t0 + timedelta(hours=5)
-    sid, _ = g.assign(item(f"ten-{lang}", later, title, summary, lang), later)
-    assert sid == first[0]
+    assert joins(g, first, f"ten-{lang}", t0 + timedelta(hours=5), title, summary, lang)
 
 
 @pytest.mark.parametrize(("lang", "title", "summary"), [
@@ -946,10 +948,7 @@ def test_a_story_dated_by_an_earlier_happening_is_about_its_own(lang, title, sum
                  ("US carries out first known strike since Maduro's capture",
                   "Two people on board died in the Pacific, Southern Command said."),
              ])]
-    assert len(set(first)) == 1
-    later = t0 + timedelta(hours=4)
-    sid, _ = g.assign(item(f"x-{lang}", later, title, summary, lang), later)
-    assert sid == first[0]
+    assert joins(g, first, f"x-{lang}", t0 + timedelta(hours=4), title, summary, lang)
 
 
 @pytest.mark.parametrize(("lang", "title"), [
@@ -967,10 +966,7 @@ def test_a_higher_toll_in_the_same_town_the_next_day_joins(lang, title):
         ("en", "Five killed in clashes between police and farmers in Villa Serrano",
          "The ombudsman reported the Friday clashes."),
     ])
-    assert len(set(first)) == 1
-    later = t0 + timedelta(hours=18)
-    sid, _ = g.assign(item(f"more-{lang}", later, title, "", lang), later)
-    assert sid == first[0]
+    assert joins(g, first, f"more-{lang}", t0 + timedelta(hours=18), title, "", lang)
 
 
 def test_a_higher_toll_in_another_town_is_another_story():
@@ -1033,10 +1029,7 @@ def test_a_report_whose_lead_names_the_story_s_happening_is_no_other_kind(lang, 
          "The government is sending reinforcements to the Valencia region, where "
          "the floods killed 211."),
     ])
-    assert len(set(first)) == 1
-    later = t0 + timedelta(hours=3)
-    sid, _ = g.assign(item(f"x-{lang}", later, title, summary, lang), later)
-    assert sid == first[0]
+    assert joins(g, first, f"x-{lang}", t0 + timedelta(hours=3), title, summary, lang)
 
 
 def test_news_told_apart_from_its_context_is_not_joined_by_its_lead():
