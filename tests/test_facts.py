@@ -935,3 +935,19 @@ def test_a_toll_in_a_clause_of_its_own_beside_an_earlier_day_is_this_report_s():
                "at least six people were killed.")
     facts = extract_facts("6.4 quake hits Hatay", summary, "en", date(2023, 2, 21))
     assert [(f.name, f.value) for f in facts] == [("deaths", 6)]
+
+
+@pytest.mark.parametrize("title, summary, lang, want", [
+    # a headline of the series (its strikes as a plural noun) recalls one strike's toll
+    ("The minister defends the strikes at sea",
+     "On 17 December a strike in the Pacific killed four men.", "en", {}),
+    ("El ministro defiende los ataques en el mar",
+     "El 17 de diciembre un ataque en el Pacífico mató a cuatro hombres.", "es", {}),
+    ("Le ministre défend les frappes en mer",
+     "Le 17 décembre, une frappe dans le Pacifique a tué quatre hommes.", "fr", {}),
+    # a plural with no article may be a verb: the happening reported, its toll its own
+    ("US strikes two boats in the Pacific", "The strikes killed five men.", "en",
+     {"deaths": 5}),
+])
+def test_a_headline_of_a_series_recalls_one_happening_s_toll(title, summary, lang, want):
+    assert facts(summary, lang, title=title) == want

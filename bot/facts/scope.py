@@ -542,6 +542,8 @@ def recalled(head: Headline, lex: Lexicon) -> str:
     kinds = {k: info[k] for k in head.reported if k in info}
     if not kinds:
         return ""
+    if head.series:
+        return "recalled: the headline speaks of a series, its happenings in the plural"
     tolls = {OWN_TOLL if k.toll == CARRY_TOLL else k.toll for k in kinds.values()}
     if NO_TOLL in tolls and MAYBE_TOLL not in tolls:
         named = ", ".join(sorted(k.name for k in kinds.values() if k.toll == NO_TOLL))

@@ -159,6 +159,21 @@ class Headline:
         return self._read_title()[3]
 
     @property
+    def series(self) -> bool:
+        """The title names the happenings it reports that kill only as a plural noun ("le
+        secrétaire défend les frappes", "the strikes"), of kinds that recur: it speaks of a
+        series, not of one happening whose toll the text would give. A plural without its
+        article may be a verb ("US strikes two boats")."""
+        title, _, tables, lex = self._texts
+        reported = self._read_title()[0]
+        info = lex.kind_info
+        killers = [m for m in kinds_named(title, tables, lex)
+                   if m.token in reported and info[m.token].toll in (OWN_TOLL, MAYBE_TOLL)]
+        return bool(killers) and all(
+            info[m.token].serial and plural(title[m.last].norm) and m.first > 0
+            and title[m.first - 1].norm in tables.plural_articles for m in killers)
+
+    @property
     def named(self) -> frozenset[str]:
         if self._named is None:
             title, summary, tables, lex = self._texts

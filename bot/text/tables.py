@@ -244,6 +244,7 @@ class Language:
     novelty: Phrases
     tally: Phrases
     running: Phrases  # the tally's words of a running total
+    plural_articles: frozenset[str]  # "the", "los", "les": before a plural noun
     magnitude: frozenset[str]
     aftershock: frozenset[str]
 
@@ -307,6 +308,8 @@ def language(code: str) -> Language:
         novelty=phrases((data.get("markers") or {}).get("novelty") or ()),
         tally=phrases((data.get("markers") or {}).get("tally") or ()),
         running=phrases((data.get("markers") or {}).get("running") or ()),
+        plural_articles=frozenset(
+            str(w) for w in (data.get("markers") or {}).get("plural_articles") or ()),
         magnitude=frozenset(str(w) for w in data.get("magnitude") or ()),
         aftershock=frozenset(str(w) for w in data.get("aftershock") or ()),
     )
