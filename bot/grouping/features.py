@@ -308,18 +308,13 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc, lex: Lexicon) -> list
     words = [t.norm if t.kind == WORD else "" for t in tokens]
     if "c:toll" in out:
         acc.tally = True
-    tally = lang.tally
-    for i in range(len(words)):
-        if words[i] and tally.may_start(words[i]) and tally.at(words, i)[0]:
-            acc.tally = True
-            break
+    if not acc.tally and lang.tally.anywhere(words):
+        acc.tally = True
     acc.new = novelty(words, found, lang.novelty, _NOVELTY_OF)
     if acc.tally and not acc.new:
-        running = lang.running
-        acc.revised = not any(
-            w and running.may_start(w) and running.at(words, i)[0] for i, w in enumerate(words)
-        ) and not any(m.token[0] == "e" and plural(words[m.last]) and _serial(m.token, lex)
-                      for m in found)
+        acc.revised = not lang.running.anywhere(words) and not any(
+            m.token[0] == "e" and plural(words[m.last]) and _serial(m.token, lex)
+            for m in found)
     return words
 
 
@@ -327,8 +322,6 @@ def _serial(kind: str, lex: Lexicon) -> bool:
     # "floods", "incendios": one disaster's name is often plural; "strikes" are a series
     info = lex.kind_info.get(kind)
     return info is None or info.serial
-
-
 
 
 def _figures(result: list[str], acc: _Acc) -> list[str]:

@@ -109,16 +109,16 @@ def _pycountry_names() -> Iterable[tuple[str, str]]:
                     country.alpha_2.lower()
 
 
+def _by_language(data: dict, key: str) -> dict[str, frozenset[str]]:
+    """A section of events.yaml that gives words per language."""
+    return {lang: frozenset(str(w) for w in words)
+            for lang, words in (data.get(key) or {}).items()}
+
+
 def _kinds(lex: Lexicon, data: dict) -> None:
     classes = {k: [str(w) for w in v] for k, v in (data.get("classes") or {}).items()}
-    lex.context = {lang: frozenset(str(w) for w in words)
-                   for lang, words in (data.get("context") or {}).items()}
-    lex.aftermath = {lang: frozenset(str(w) for w in words)
-                     for lang, words in (data.get("aftermath") or {}).items()}
-    lex.earlier = {lang: frozenset(str(w) for w in words)
-                   for lang, words in (data.get("earlier") or {}).items()}
-    lex.span = {lang: frozenset(str(w) for w in words)
-                for lang, words in (data.get("span") or {}).items()}
+    lex.context, lex.aftermath, lex.earlier, lex.span = (
+        _by_language(data, key) for key in ("context", "aftermath", "earlier", "span"))
     families = data.get("families") or {}
     tolls = data.get("tolls") or {}
     by_toll = [(toll, set(tolls.get(toll) or ())) for toll in (OWN_TOLL, CARRY_TOLL,

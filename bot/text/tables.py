@@ -133,6 +133,11 @@ class Phrases:
     def __bool__(self) -> bool:
         return bool(self.values)
 
+    def anywhere(self, words: Sequence[str]) -> bool:
+        """Whether a phrase starts at any of `words` ("" for a token that is no word)."""
+        return any(w and self.may_start(w) and self.at(words, i)[0]
+                   for i, w in enumerate(words))
+
     def at(self, words: Sequence[str], i: int) -> tuple[int, Any]:
         """(length, value) of the longest phrase starting at words[i], or (0, None)."""
         if i >= len(words):
@@ -279,6 +284,7 @@ def language(code: str) -> Language:
     num = data.get("numbers") or {}
     dates = data.get("dates") or {}
     where = f"bot/data/lang/{code}.yaml"
+    markers = data.get("markers") or {}
     return Language(
         code=code,
         stop=frozenset(fold(str(w)) for w in data.get("stop") or ()),
@@ -305,11 +311,10 @@ def language(code: str) -> Language:
         relative_days=numbered(dates.get("relative_days")),
         abbreviations=frozenset(str(w) for w in data.get("abbreviations") or ()),
         locatives=phrases(data.get("locatives") or ()),
-        novelty=phrases((data.get("markers") or {}).get("novelty") or ()),
-        tally=phrases((data.get("markers") or {}).get("tally") or ()),
-        running=phrases((data.get("markers") or {}).get("running") or ()),
-        plural_articles=frozenset(
-            str(w) for w in (data.get("markers") or {}).get("plural_articles") or ()),
+        novelty=phrases(markers.get("novelty") or ()),
+        tally=phrases(markers.get("tally") or ()),
+        running=phrases(markers.get("running") or ()),
+        plural_articles=frozenset(str(w) for w in markers.get("plural_articles") or ()),
         magnitude=frozenset(str(w) for w in data.get("magnitude") or ()),
         aftershock=frozenset(str(w) for w in data.get("aftershock") or ()),
     )
