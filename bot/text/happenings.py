@@ -88,11 +88,12 @@ class Headline:
 
     def __init__(self, title: list[Token], summary: list[Token], lang: str, lex: Lexicon):
         self._texts = (title, summary, language(lang), lex)
-        self._title: tuple[set[str], set[str], bool, bool] | None = None
+        # (reported, context, new, dated, the kinds' mentions in the title)
+        self._title: tuple[set[str], set[str], bool, bool, list[Mention]] | None = None
         self._lead: tuple[set[str], set[str]] | None = None
         self._named: frozenset[str] | None = None
 
-    def _read_title(self) -> tuple[set[str], set[str], bool, bool]:
+    def _read_title(self) -> tuple[set[str], set[str], bool, bool, list[Mention]]:
         if self._title is None:
             title, _, tables, lex = self._texts
             found = kinds_named(title, tables, lex)
@@ -104,7 +105,7 @@ class Headline:
             dated = any(abs(d - m.first) <= DATE_REACH or abs(d - m.last) <= DATE_REACH
                         for d in dates for m in found
                         if lex.kind_info[m.token].toll in (OWN_TOLL, MAYBE_TOLL))
-            self._title = (reported, context, new, dated)
+            self._title = (reported, context, new, dated, found)
         return self._title
 
     def _read_lead(self) -> tuple[set[str], set[str]]:
@@ -135,8 +136,8 @@ class Headline:
     def counted(self) -> frozenset[str]:
         """The kinds the title names right after a figure of people ("177 detained", "two
         survivors captured"): a count of those people, more than a happening it reports."""
-        title, _, tables, lex = self._texts
-        return frozenset(m.token for m in kinds_named(title, tables, lex)
+        title = self._texts[0]
+        return frozenset(m.token for m in self._read_title()[4]
                          if any(t.kind == NUM for t in title[max(0, m.first - COUNT_REACH):
                                                              m.first]))
 
@@ -165,9 +166,9 @@ class Headline:
         series, not of one happening whose toll the text would give. A plural without its
         article may be a verb ("US strikes two boats")."""
         title, _, tables, lex = self._texts
-        reported = self._read_title()[0]
+        reported, *_, found = self._read_title()
         info = lex.kind_info
-        killers = [m for m in kinds_named(title, tables, lex)
+        killers = [m for m in found
                    if m.token in reported and info[m.token].toll in (OWN_TOLL, MAYBE_TOLL)]
         return bool(killers) and all(
             info[m.token].serial and plural(title[m.last].norm) and m.first > 0
