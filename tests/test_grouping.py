@@ -1049,3 +1049,47 @@ def test_news_told_apart_from_its_context_is_not_joined_by_its_lead():
                            "quake", "Rescuers searched the High Atlas villages on Sunday as "
                            "four countries were cleared to send teams."), later)
     assert sid != first[0]
+
+
+# An invented storm: its rain floods towns in Greece on a Tuesday; reports two days later name
+# the storm, not the floods, and give its toll.
+STORM_DAY = datetime(2026, 10, 6, 6, 0, tzinfo=UTC)
+STORM_FLOODS = [
+    item("w-es-1", STORM_DAY, "Grecia se inunda: lluvias torrenciales anegan pueblos de Tesalia",
+         "Las lluvias torrenciales que trajo Elias inundaron el martes decenas de pueblos de "
+         "Tesalia, en el centro de Grecia.", "es", "Diario"),
+    item("w-en-1", STORM_DAY + timedelta(hours=2),
+         "Torrential rain floods villages in central Greece",
+         "Torrential rain brought by Elias flooded dozens of villages in Thessaly, central "
+         "Greece, on Tuesday."),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Death toll from storm in Greece rises to three",
+     "Three people have died in Thessaly since Storm Elias brought torrential rain on "
+     "Tuesday."),
+    ("es", "Sube a tres el número de muertos por la tormenta en Grecia",
+     "Tres personas han muerto en Tesalia desde que la tormenta Elias trajo lluvias "
+     "torrenciales el martes."),
+    ("fr", "Tempête en Grèce : le bilan s'alourdit à trois morts",
+     "Trois personnes sont mortes en Thessalie depuis que la tempête Elias a apporté des "
+     "pluies torrentielles mardi."),
+])
+def test_a_storm_named_days_after_its_floods_is_the_same_disaster(lang, title, summary):
+    # a storm and the floods it brings are one disaster: kinds that go together, at one
+    # place, reported days apart as the toll rises
+    first, sid, new = one_more(STORM_FLOODS, item(
+        f"w-{lang}-2", STORM_DAY + timedelta(days=2), title, summary, lang, "Journal"))
+    assert not new and sid == first
+
+
+def test_arrests_over_a_quakes_collapsed_buildings_are_not_the_quake():
+    # a rare kind beside a serial one (arrests over collapsed buildings) is the arrests'
+    # context: the collapse does not make them the quake's story
+    first, sid, new = one_more(MAIN_QUAKE, item(
+        "q-es-arrests", QUAKE_DAY + timedelta(days=1),
+        "Más de veinte detenidos por el colapso de edificios en Perú",
+        "La policía detuvo a más de veinte constructores de los edificios que se "
+        "derrumbaron en Arequipa.", "es", "Diario"))
+    assert new and sid != first

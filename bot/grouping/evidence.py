@@ -278,7 +278,14 @@ def related_kind(p: Pair) -> float:
 def rare_kind(p: Pair) -> float:
     """Both report the same kind of event that rarely recurs (an earthquake, an election)."""
     if p._rare is None:  # six other functions ask it of the same pair
-        p._rare = float(_meet(p.a.rare_kinds, p.b.rare_kinds))
+        a, b = p.a.rare_kinds, p.b.rare_kinds
+        # kinds that go together (a storm and its floods) are one disaster when the reports
+        # tell of nothing else: a rare kind beside a serial one (arrests over collapsed
+        # buildings) is that other happening's context
+        together = p.lex.kinds_together
+        p._rare = float(_meet(a, b) or (
+            len(a) == len(p.a.kinds) and len(b) == len(p.b.kinds)
+            and any((x, y) in together for x in a for y in b)))
     return p._rare
 
 
