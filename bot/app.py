@@ -379,12 +379,13 @@ def utcnow() -> datetime:
 
 async def prune_store(store: Store, config: Config, now: datetime) -> dict[str, int]:
     """Retention: drop alerts and delivery records older than `storage.retention`. Stories
-    count as open for twice the grouping window, as long as the pipeline keeps them (see
-    `Pipeline._evict`), so their threads survive. One short transaction per step, with the
-    loop free in between: polls and the sender are never held up for long."""
+    count as open for as long as the pipeline keeps them (`grouping.memory`: twice the
+    window, or the rare events' window; see `Pipeline._evict`), so their threads survive.
+    One short transaction per step, with the loop free in between: polls and the sender are
+    never held up for long."""
     total = dict.fromkeys(PRUNED_TABLES, 0)
     for so_far in store.outbox.prune_steps(now - config.storage.retention,
-                                    now - 2 * config.grouping.window):
+                                    now - config.grouping.memory):
         total = so_far
         await asyncio.sleep(0)
     if any(total.values()):

@@ -172,6 +172,16 @@ class GroupingConfig:
     window: timedelta = field(default=timedelta(days=3), metadata=_doc(
         "how long a story stays open to new items after its latest one (at most 30d)",
         "duration"))
+    rare_window: timedelta = field(default=timedelta(days=21), metadata=_doc(
+        "how long a story of a rare event that kills (a fire, a flood, an earthquake) still "
+        "takes a later report that revises its toll, told as an update (at most 60d; the "
+        "window or less turns it off)", "duration"))
+
+    @property
+    def memory(self) -> timedelta:
+        """How far back stories are kept and rebuilt at start-up: twice the window (see
+        Pipeline._evict), or the rare events' window when it is longer."""
+        return max(2 * self.window, self.rare_window)
 
 
 @dataclass(frozen=True)
@@ -238,6 +248,7 @@ MAX_DURATION_S = 3650 * 86400
 # Stories stay in memory for twice the window: a month already holds a busy watchlist's
 # every story, and more would outgrow a small server's memory.
 MAX_WINDOW = timedelta(days=30)
+MAX_RARE_WINDOW = timedelta(days=60)
 
 
 def parse_duration(text: str | int) -> timedelta:
@@ -607,6 +618,9 @@ def _check(cfg: Config, b: _Builder) -> None:
     if cfg.grouping.window > MAX_WINDOW:
         b.report(("grouping", "window"), "must be 30d or less (stories are kept in memory "
                  "for twice the window)")
+    if cfg.grouping.rare_window > MAX_RARE_WINDOW:
+        b.report(("grouping", "rare_window"), "must be 60d or less (rare events' stories are "
+                 "kept in memory that long)")
     if cfg.alerts.corroboration < 1:
         b.report(("alerts", "corroboration"), "must be 1 or more")
     if cfg.alerts.max_per_poll < 1:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .config import Config
+from .config import Config, format_duration
 from .errors import UsageError
 from .facts import explain as facts_explain
 from .grouping import Grouper
@@ -97,7 +97,8 @@ def explain_pair(config: Config, records: Sequence[Record], a: int, b: int) -> s
     if a == b:
         raise UsageError("give two different items")
     first, second = sorted((a, b), key=lambda i: (records[i].seen, i))
-    grouper = Grouper(window=config.grouping.window, topics=config.topics())
+    grouper = Grouper(window=config.grouping.window, topics=config.topics(),
+                      rare_window=config.grouping.rare_window)
     for r in _before(records, second, config):
         grouper.evict(r.seen)
         grouper.restore(r.item, r.story)
@@ -109,6 +110,15 @@ def explain_pair(config: Config, records: Sequence[Record], a: int, b: int) -> s
         lines.append(f"The earlier item's story had left the grouping window "
                      f"({config.grouping.window}) when the later one came: they could not "
                      f"be grouped.")
+        return "\n".join(lines)
+    checks = grouper.revival(two.item, story)
+    if checks is not None:
+        verdict = "joined it" if one.story == two.story else "kept apart"
+        lines.append(f"The earlier item's story had left the grouping window "
+                     f"({format_duration(config.grouping.window)}); a rare event's story is "
+                     f"kept {format_duration(config.grouping.rare_window)} after its latest "
+                     f"report, and joined only when all of these hold ({verdict}):")
+        lines += [f"  [{'x' if ok else ' '}] {what}" for what, ok in checks]
         return "\n".join(lines)
     found = grouper.explain(two.item, story)
     assert found is not None
@@ -128,7 +138,7 @@ def explain_pair(config: Config, records: Sequence[Record], a: int, b: int) -> s
 def _before(records: Sequence[Record], index: int, config: Config) -> Iterable[Record]:
     """The records seen before `index` that its grouper could still hold (twice the window,
     as the pipeline keeps stories)."""
-    since = records[index].seen - 2 * config.grouping.window
+    since = records[index].seen - config.grouping.memory
     return (r for r in records[:index] if r.seen >= since)
 
 

@@ -109,7 +109,8 @@ class Pipeline:
         if grouper is None:
             from .grouping import Grouper
 
-            grouper = Grouper(window=self.window, topics=config.topics())
+            grouper = Grouper(window=self.window, topics=config.topics(),
+                              rare_window=config.grouping.rare_window)
         if extract is None:
             from .facts import extract_facts
 
@@ -320,10 +321,16 @@ class Pipeline:
         # until its own window closes, never hands back an id this side has already dropped.
         cutoff = now - 2 * self.window
         evicted = []
-        while self.stories:
+        holds = getattr(self.grouper, "holds", None)
+        for _ in range(len(self.stories)):
             sid = next(iter(self.stories))
             if self.stories[sid].last_seen >= cutoff:
                 break
+            if holds is not None and holds(sid):
+                # a rare event's story the grouper keeps after its window: a later report
+                # of it is told as its update, from its figures
+                self.stories.move_to_end(sid)
+                continue
             del self.stories[sid]
             self.ledger.forget(story_scope(sid))
             evicted.append(sid)

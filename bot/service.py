@@ -81,8 +81,9 @@ class Service:
     def _restore(self, now: datetime) -> tuple[int, int]:
         """Load the window as of `now` from the store into the pipeline (a fresh one: restore
         adds to what is there). Returns how many stories and items it holds."""
-        # Twice the window, as Pipeline._evict keeps stories: what a restart would rebuild.
-        stories, items, ledger = self.store.items.window(now - 2 * self.config.grouping.window)
+        # As far back as Pipeline._evict keeps stories (twice the window, or the rare
+        # events' window): what a restart would rebuild.
+        stories, items, ledger = self.store.items.window(now - self.config.grouping.memory)
         self.pipeline.restore(stories, items, ledger)
         return len(stories), len(items)
 

@@ -37,6 +37,10 @@ def test_defaults_fill_everything_optional():
     assert config.fetch.allow_private_addresses is False
     assert config.feeds[0].interval == timedelta(minutes=10)
     assert config.grouping.window == timedelta(days=3)
+    assert config.grouping.rare_window == timedelta(days=21)
+    # stories are kept, and rebuilt at start-up, as far back as the longer of the two
+    assert config.grouping.memory == timedelta(days=21)
+    assert parse_config("grouping:\n  rare_window: 1d\n").grouping.memory == timedelta(days=6)
 
 
 @pytest.mark.parametrize("text, seconds", [
@@ -65,6 +69,10 @@ BROKEN = [
     ("absurd interval", "feeds:\n  - url: https://a.test/rss\n    interval: 99999999999d\n",
      "feeds[0].interval", 3, "longer than ten years"),
     ("window too long", "grouping:\n  window: 60d\n", "grouping.window", 2, "30d or less"),
+    ("rare window too long", "grouping:\n  rare_window: 90d\n", "grouping.rare_window", 2,
+     "60d or less"),
+    ("bad rare window", "grouping:\n  rare_window: three weeks\n", "grouping.rare_window", 2,
+     "not a duration"),
     ("absurd window", "grouping:\n  window: 9999999d\n", "grouping.window", 2,
      "longer than ten years"),
     ("bad url", "feeds:\n  - url: file:///etc/passwd\n", "feeds[0].url", 2, "http(s) URL"),

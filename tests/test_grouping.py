@@ -1093,3 +1093,65 @@ def test_arrests_over_a_quakes_collapsed_buildings_are_not_the_quake():
         "La policía detuvo a más de veinte constructores de los edificios que se "
         "derrumbaron en Arequipa.", "es", "Diario"))
     assert new and sid != first
+
+
+# The Kellerton fire's toll, told days after its story left the three-day window.
+FIRE_TOLL = [
+    item("f-en-t1", FIRE_DAY + timedelta(hours=8), "Kellerton wildfire kills five",
+         "Five people died in the wildfire that forced thousands to flee Kellerton, in northern "
+         "Portugal, on Monday."),
+    *WILDFIRE,
+]
+
+
+def later(g: Grouper, iid: str, days: int, title: str, summary: str = "",
+          lang: str = "en") -> tuple[str, bool]:
+    when = FIRE_DAY + timedelta(days=days)
+    return g.assign(item(iid, when, title, summary, lang, "Gazette"), when)
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Death toll from Kellerton wildfire rises to twelve"),
+    ("es", "Sube a doce el número de muertos por el incendio de Kellerton"),
+    ("fr", "Incendie de Kellerton : le bilan s'alourdit à douze morts"),
+])
+def test_a_fires_toll_revised_weeks_later_is_its_story(lang, title):
+    # a rare event's toll is told for weeks: a headline that revises it, naming the town
+    # the story named, joins the story kept after the window
+    g, decisions = run(FIRE_TOLL, Grouper())
+    first = decisions[0][0]
+    assert later(g, f"t-{lang}", 12, title, "", lang) == (first, False)
+    # ... and a second revision, each joining the kept story
+    assert later(g, f"t2-{lang}", 20, "Kellerton wildfire death toll reaches 14")[0] == first
+
+
+@pytest.mark.parametrize(("title", "summary"), [
+    # what follows the fire is news of its own
+    ("Kellerton fire chief resigns over the wildfire response", ""),
+    # a toll that the headline does not say is revised: another fire's
+    ("Wildfire kills three near Kellerton", ""),
+    # a revised toll of a fire in a town the story never named
+    ("Death toll from Brenna wildfire rises to four", "The fire in Brenna, in northern Portugal, "
+     "has killed four people."),
+])
+def test_what_only_follows_a_fire_is_not_its_story(title, summary):
+    g, decisions = run(FIRE_TOLL, Grouper())
+    sid, new = later(g, "f-other", 12, title, summary)
+    assert new and sid != decisions[0][0]
+
+
+def test_a_fires_story_is_kept_for_the_rare_window_only():
+    g, decisions = run(FIRE_TOLL, Grouper(rare_window=timedelta(days=21)))
+    assert later(g, "t-late", 30, "Death toll from Kellerton wildfire rises to twelve")[1]
+    # with the rare window no longer than the window, nothing is kept after it
+    g, decisions = run(FIRE_TOLL, Grouper(rare_window=timedelta(days=3)))
+    assert later(g, "t-off", 12, "Death toll from Kellerton wildfire rises to twelve")[1]
+
+
+def test_a_recurring_kinds_story_is_not_kept_after_the_window():
+    # strikes recur: a toll revised a week later is no evidence of the same strike
+    g, decisions = run(SAME_EVENT, Grouper(topics=("us-venezuela",)))
+    when = MON + timedelta(days=8)
+    sid, new = g.assign(item("s-late", when, "Death toll from US strike on Caribbean boat rises "
+                                             "to seven, Hegseth says"), when)
+    assert new and not g.holds(decisions[0][0])

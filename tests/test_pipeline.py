@@ -545,3 +545,48 @@ def _explained(score: float, *reasons: str, new_subject: bool = False) -> Explan
 ])
 def test_what_the_alert_policy_holds_back_as_a_repeat(found, repeat):
     assert _is_repeat(found) is repeat
+
+
+FIRES = """
+watchlists:
+  - name: fires
+    include: [wildfire, incendio, incendie]
+    track: [deaths]
+"""
+FIRE_REPORTS = [
+    ("Kellerton wildfire kills five",
+     "Five people died in the wildfire that forced thousands to flee Kellerton, in northern "
+     "Portugal, on Monday.", "en"),
+    ("El incendio forestal de Kellerton deja cinco muertos",
+     "Cinco personas murieron en el incendio forestal que obligó a miles de vecinos a huir de "
+     "Kellerton, en el norte de Portugal.", "es"),
+]
+
+
+@pytest.mark.parametrize("restart", [False, True])
+def test_a_fires_toll_revised_twelve_days_later_is_an_update_not_a_new_story(tmp_path, restart):
+    # the story left the three-day window long before: a rare event's story is kept, and the
+    # revised toll is told as its update, across a restart too (rebuilt from the store)
+    config = parse_config(FIRES + f"storage:\n  path: {tmp_path / 'v.db'}\n")
+    service = Service.open(config, now=T0)
+    first = [service.ingest(item(n, t, s, outlet=f"O{n}", minutes=n * 30, language=la),
+                            T0 + timedelta(minutes=n * 30))
+             for n, (t, s, la) in enumerate(FIRE_REPORTS)]
+    assert [a.kind for d in first for a in d.alerts] == ["new_story"]
+    # other news meanwhile, days apart: the fire's story leaves the window
+    for day in (4, 8):
+        when = T0 + timedelta(days=day)
+        service.ingest(item(10 + day, f"Wildfire season opens with new rules, day {day}",
+                            "Officials in Lisbon presented rules for the season.",
+                            outlet="Other", minutes=day * 1440), when)
+    later = T0 + timedelta(days=12)
+    if restart:
+        service.close()
+        service = Service.open(config, now=later)
+    d = service.ingest(item(3, "Death toll from Kellerton wildfire rises to twelve",
+                            "Twelve people have now died in the Kellerton fire.",
+                            outlet="Gazette", minutes=12 * 1440), later)
+    assert d.story.id == first[0].story.id
+    assert [a.kind for a in d.alerts] == ["update"]
+    assert [(c.fact, c.old, c.new) for c in d.alerts[0].changes] == [("deaths", 5, 12)]
+    service.close()

@@ -239,3 +239,32 @@ def test_explain_reads_the_live_store(cli, config_file, feeds, tmp_path):
     assert "same event (joined it)" in result.out
     one = cli("explain", "--config", str(config), "https://journal.test/frappe")
     assert one.code == 0 and "deaths" in one.out
+
+
+def test_a_fires_toll_weeks_later_is_told_as_an_update_and_explained(cli, config_file, tmp_path):
+    # the replay runs the daemon's pipeline: a rare event's story kept after the window takes
+    # the revised toll, and explain says which checks joined it
+    fire = datetime(2026, 8, 10, 8, 0, tzinfo=UTC)
+    entries = [
+        {"guid": "fire-1", "link": "https://wire.test/fire-1", "date": fire,
+         "title": "Kellerton wildfire kills five",
+         "summary": "Five people died in the wildfire that forced thousands to flee Kellerton, "
+                    "in northern Portugal, on Monday."},
+        {"guid": "fire-2", "link": "https://wire.test/fire-2", "date": fire + timedelta(days=12),
+         "title": "Death toll from Kellerton wildfire rises to twelve",
+         "summary": "Twelve people have now died in the Kellerton fire."},
+    ]
+    folder = tmp_path / "fire-feeds"
+    folder.mkdir()
+    (folder / "en-wire.xml").write_text(rss(entries, title="Wire"), encoding="utf-8")
+    config = config_file("watchlists:\n  - name: fires\n    include: [wildfire]\n"
+                         "    track: [deaths]\n", "fires.yaml")
+    out = tmp_path / "fire-out"
+    assert cli("replay", "--config", str(config), "--out", str(out), str(folder)).code == 0
+    alerts = read_jsonl(out / "alerts.jsonl")
+    assert [a["kind"] for a in alerts] == ["new_story", "update"]
+    assert len({line["story"] for line in read_jsonl(out / "items.jsonl")}) == 1
+    result = cli("explain", "--config", str(config), "--replay", str(out), "fire-1", "fire-2")
+    assert result.code == 0, result.err
+    assert "kept 21d after its latest report" in result.out and "(joined it)" in result.out
+    assert "[x]" in result.out and "[ ]" not in result.out  # every check holds

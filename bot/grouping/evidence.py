@@ -25,8 +25,8 @@ from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz
 
-from ..text.lexicon import Lexicon
-from .features import Doc
+from ..text.lexicon import CARRY_TOLL, OWN_TOLL, Lexicon
+from .features import Doc, _stem
 
 # Token prefixes of what the evidence weighs apart from the words: kinds, places, figures,
 # ordinals, days, magnitudes.
@@ -109,6 +109,7 @@ class Frame:
     tally: bool  # the headline's figure may be a running total
     revised: bool  # ... and is one happening's toll revised ("attack toll rises to 93")
     subject: tuple[str, ...]  # the headline's first name or place group ("Trinidad PM")
+    caps: tuple[str, ...]  # capitalised words first in a sentence: names or not ("Mati")
 
     @classmethod
     def of(cls, doc: Doc, when: datetime, lex: Lexicon) -> Frame:
@@ -149,6 +150,7 @@ class Frame:
             tally=doc.title_tally,
             revised=doc.title_revised,
             subject=_subject(doc, lex),
+            caps=tuple(sorted(doc.caps)),
         )
 
 
@@ -757,6 +759,82 @@ def toll_rises(a: Frame, story: StoryView, lex: Lexicon) -> float:
 
 
 _DAY = timedelta(days=1)
+
+
+def rare_story(story: StoryView, lex: Lexicon) -> bool:
+    """Whether most of a story's kept reports tell a kind of event that rarely recurs and
+    kills: a fire, a flood, an earthquake (not what follows it: a resignation over it)."""
+    rare = story_rare_kinds(story, lex)
+    return sum(_meet(m.kinds, rare) for m in story.members) * 2 > len(story.members)
+
+
+def story_rare_kinds(story: StoryView, lex: Lexicon) -> tuple[str, ...]:
+    """The rare kinds a story's kept reports tell or name as their context."""
+    info = lex.kind_info
+    return tuple(dict.fromkeys(
+        k for m in story.members for k in m.kinds + m.context_kinds
+        if k in info and not info[k].serial and info[k].toll == OWN_TOLL))
+
+
+def _specific(frame: Frame) -> tuple[str, ...]:
+    """Who and where a report names more narrowly than a country or a region: its towns and
+    its names (a storm's, a town's at the head of a sentence)."""
+    return frame.towns + frame.names + frame.caps + tuple("p:" + c for c in frame.caps)
+
+
+def _known(story: StoryView, token: str) -> bool:
+    """Whether a story's reports named a name or a town, in any spelling, or the town as a
+    name ("Kellerton wildfire kills five", "the toll of the fire in Kellerton")."""
+    return bool(story_mentions(story.counts, token)) or (
+        token.startswith("p:") and _stem(token[2:]) in story.counts)
+
+
+def _headline_names(a: Frame) -> tuple[str, ...]:
+    """The names, towns and capitalised words of a report's headline, and its subject."""
+    caps = {_stem(c) for c in a.caps}
+    return a.subject + tuple(t for t in a.title if t in a.names or t in caps) + a.title_towns
+
+
+def revival(a: Frame, story: StoryView, lex: Lexicon) -> list[tuple[str, bool]]:
+    """What a report needs to tell more of a rare event whose story left the window, each
+    check with whether it holds. A toll is told for weeks after a fire, a flood or a quake;
+    what else follows it (a lawsuit, a resignation, a visit) is news of its own, and so is
+    "another quake". Only positive evidence joins: the headline revises a toll, it reports
+    that kind of event (or a search for its victims) or names it as the context of its
+    toll, it names a town, region or person the story's reports named, and no story-level
+    evidence weighs against it."""
+    info = lex.kind_info
+    rare = story_rare_kinds(story, lex)
+
+    def theirs(k: str) -> bool:
+        return k in rare or any((k, r) in lex.kinds_together for r in rare)
+
+    if a.kinds:
+        kinds = all(theirs(k) or (k in info and info[k].toll == CARRY_TOLL) for k in a.kinds) \
+            and any(theirs(k) for k in a.kinds + a.context_kinds)
+    else:
+        kinds = bool(a.title_tolls) and any(theirs(k) for k in a.context_kinds)
+    against = [fn.__name__ for fn in (sea_veto, towns_veto, magnitude_veto, toll_veto,
+                                      kind_conflict, new_subject, another_event)
+               if fn(a, story, lex)]
+    return [
+        ("the headline revises a toll, and says nothing of a new event", a.revised and not a.new),
+        ("it reports the story's kind of event, or gives its toll", kinds),
+        ("it names a town or a name the story named",
+         any(_known(story, t) for t in _specific(a))),
+        ("every name and place its headline gives is one the story named (another storm's "
+         "name is another storm)",
+         all(_known(story, t) for t in _headline_names(a))),
+        ("nothing weighs against it" + (f" ({', '.join(against)})" if against else ""),
+         not against),
+    ]
+
+
+def revives(a: Frame, story: StoryView, lex: Lexicon) -> bool:
+    """Whether a report joins a rare event's story kept after the window (`revival`)."""
+    if a.new or not a.revised or not _rare(a, lex):  # the cheap checks first
+        return False
+    return all(ok for _, ok in revival(a, story, lex))
 
 
 STORY_EVIDENCE = (sea_veto, towns_veto, magnitude_veto, toll_veto, later_day_veto,

@@ -55,6 +55,10 @@ WEIGHTS: dict[str, float] = {
     "magnitudes_differ": -1.87, "another": -0.81,
 }
 INTERCEPT = -2.36
+# How long a story of a rare event (a fire, a flood, an earthquake, an election) may still be
+# joined after its latest report, on the evidence of evidence.revives: its toll is told for
+# weeks, and each later report outside the window would otherwise be told as a new story.
+RARE_WINDOW = timedelta(days=21)
 
 
 def story_id_for(item_id: str) -> str:
@@ -143,8 +147,9 @@ class Grouper:
     """Assigns items to stories online. See the module docstring."""
 
     def __init__(self, window: timedelta = timedelta(days=3), topics: tuple[str, ...] = (),
-                 **tunables: object) -> None:
+                 rare_window: timedelta = RARE_WINDOW, **tunables: object) -> None:
         self.window = window
+        self.rare_window = rare_window
         self.topics = tuple(topics)
         self.lex = lexicon(self.topics)
         self.t = Tunables(**tunables)  # type: ignore[arg-type]
@@ -159,6 +164,13 @@ class Grouper:
         self._frames: dict[str, dict[str, None]] = {}
         self._expiry: list[tuple[datetime, str]] = []  # (last_seen, story id), lazy heap
         self._item_story: dict[int, str] = {}  # item key -> story, for the window's items
+        # stories of a rare event that left the window (their index dropped), kept until
+        # `rare_window` after their latest report: a later report of the event (its toll a
+        # week on) may still be told as theirs (evidence.revives)
+        self._dormant: dict[str, _Story] = {}
+        self._dormant_kinds: dict[str, dict[str, None]] = {}  # "e:fire" -> dormant stories
+        self._dormant_expiry: list[tuple[datetime, str]] = []
+        self._dormant_items: dict[int, str] = {}  # item key -> dormant story
         self._log_top = math.log(self.t.idf_prior)
         self._idf_memo: dict[str, float] = {}
         # the last item assigned: (its key, its frame, the candidates' scores), which the
@@ -184,7 +196,7 @@ class Grouper:
         the item's analysis when the caller has it."""
         self._evict(now)
         key = _item_key(item.id)
-        known = self._item_story.get(key)
+        known = self._item_story.get(key) or self._dormant_items.get(key)
         if known is not None:  # the same entry again (republished, edited): same story
             return known, False
         frame = self._frame(item, doc)
@@ -193,6 +205,14 @@ class Grouper:
         if best is not None and best_score >= self.t.threshold:
             self._add(best, frame, key)
             return best.id, False
+        old = self._revive(frame)
+        if old is not None:
+            # joined on the long memory's evidence alone, the story stays out of the window:
+            # what merely follows the event (a resignation over it) is not weighed against
+            # it by the words again
+            self._add(old, frame, key, index=False)
+            self._sleep(old)
+            return old.id, False
         sid = story_id_for(item.id)
         story = self._stories.get(sid) or self._new_story(sid, item.published)
         self._add(story, frame, key)
@@ -215,9 +235,15 @@ class Grouper:
         """Drop the stories that fell out of the window (assign() does it as well)."""
         self._evict(now)
 
+    def holds(self, story_id: str) -> bool:
+        """Whether a later report may still join the story: it is in the window, or it is
+        a rare event's story kept after it (`rare_window`)."""
+        return story_id in self._stories or story_id in self._dormant
+
     def story_of(self, item_id: str) -> str | None:
-        """The story of an item of the window, if any."""
-        return self._item_story.get(_item_key(item_id))
+        """The story of an item of the window or of a rare event's story kept after it."""
+        key = _item_key(item_id)
+        return self._item_story.get(key) or self._dormant_items.get(key)
 
     def score(self, item: Item, story_id: str) -> float | None:
         """The score `item` would get against a story of the window."""
@@ -263,6 +289,14 @@ class Grouper:
             evidence.story_mentions(story.counts, t) for t in frame.subject)
         return Explanation(story_id, score, self.t.threshold, reasons, len(story.members),
                            new_subject, len(top))
+
+    def revival(self, item: Item, story_id: str) -> list[tuple[str, bool]] | None:
+        """For a rare event's story kept after the window: what joining it needs, each check
+        with whether the item meets it (evidence.revival); None for any other story."""
+        story = self._dormant.get(story_id)
+        if story is None:
+            return None
+        return evidence.revival(self._frame(item), story, self.lex)
 
     def pairs(self, item: Item, doc: Doc | None = None) -> list[tuple[str, list[float]]]:
         """(story id, evidence values) of the item against each kept member of each
@@ -378,7 +412,7 @@ class Grouper:
         self._log_top = math.log(len(self._stories) + self.t.idf_prior)
         return story
 
-    def _add(self, story: _Story, frame: Frame, key: int) -> None:
+    def _add(self, story: _Story, frame: Frame, key: int, index: bool = True) -> None:
         # the norms with the IDF the item was weighed with (before its own tokens count):
         # the same whether it came through assign() or restore()
         norm = evidence.norms(frame, self._idf)
@@ -395,6 +429,8 @@ class Grouper:
                 counts[tok] = c + 1
                 continue
             counts[tok] = 1
+            if not index:  # a kept story out of the window: its own counts only
+                continue
             d = df.get(tok, 0) + 1
             df[tok] = d
             if d > cap:  # too common to name candidates: stop indexing it
@@ -415,7 +451,8 @@ class Grouper:
         for fkey in self._frame_keys(frame):
             if fkey not in story.frames:
                 story.frames = (*story.frames, fkey)
-                self._frames.setdefault(fkey, {})[story.id] = None
+                if index:
+                    self._frames.setdefault(fkey, {})[story.id] = None
         if len(story.members) < self.t.kept_members:
             story.members.append(frame)
             story.norms.append(norm)
@@ -424,8 +461,9 @@ class Grouper:
             story.members[at] = frame
             story.norms[at] = norm
         story.items.append(key)
-        self._item_story[key] = story.id
-        heapq.heappush(self._expiry, (story.last_seen, story.id))
+        if index:
+            self._item_story[key] = story.id
+            heapq.heappush(self._expiry, (story.last_seen, story.id))
 
     def _evict(self, now: datetime) -> None:
         limit = now - self.window
@@ -436,6 +474,52 @@ class Grouper:
             if story is None or story.last_seen != last:
                 continue  # a later entry of the same story is still in the heap
             self._drop(story)
+            if self.rare_window > self.window and evidence.rare_story(story, self.lex):
+                self._sleep(story)
+        limit = now - self.rare_window
+        heap = self._dormant_expiry
+        while heap and heap[0][0] < limit:
+            last, sid = heapq.heappop(heap)
+            story = self._dormant.get(sid)
+            if story is not None and story.last_seen == last:
+                self._forget(story)
+
+    # ------------------------------------------------------- rare events' long memory
+    def _sleep(self, story: _Story) -> None:
+        """Keep a story that left the window (or took a report while kept) out of the index,
+        where only evidence.revives finds it, until `rare_window` after its latest report."""
+        sid = story.id
+        self._dormant[sid] = story
+        for kind in evidence.story_rare_kinds(story, self.lex):
+            self._dormant_kinds.setdefault(kind, {})[sid] = None
+        for key in story.items:
+            self._dormant_items[key] = sid
+        heapq.heappush(self._dormant_expiry, (story.last_seen, sid))
+
+    def _forget(self, story: _Story) -> None:
+        del self._dormant[story.id]
+        for held in self._dormant_kinds.values():
+            held.pop(story.id, None)
+        self._dormant_kinds = {k: v for k, v in self._dormant_kinds.items() if v}
+        for key in story.items:
+            if self._dormant_items.get(key) == story.id:
+                del self._dormant_items[key]
+
+    def _revive(self, frame: Frame) -> _Story | None:
+        """The kept story of a rare event that the item tells more of (evidence.revives);
+        the latest of several."""
+        if not self._dormant:
+            return None
+        found: dict[str, None] = {}
+        for kind in frame.rare_kinds + frame.context_kinds:
+            found.update(self._dormant_kinds.get(kind, {}))
+        best = None
+        for sid in found:
+            story = self._dormant[sid]
+            if (best is None or story.last_seen > best.last_seen) and \
+                    evidence.revives(frame, story, self.lex):
+                best = story
+        return best
 
     def _drop(self, story: _Story) -> None:
         sid = story.id
