@@ -1155,3 +1155,21 @@ def test_a_recurring_kinds_story_is_not_kept_after_the_window():
     sid, new = g.assign(item("s-late", when, "Death toll from US strike on Caribbean boat rises "
                                              "to seven, Hegseth says"), when)
     assert new and not g.holds(decisions[0][0])
+
+
+def test_clashes_toll_rising_next_morning_joins_though_the_injured_outnumber_the_dead():
+    # the story's headline counts 5 dead and 20 injured: its toll is 5, so 8 the next
+    # morning in the same town is the toll rising, not another clash
+    t0 = datetime(2026, 11, 13, 6, 0, tzinfo=UTC)
+    g = Grouper()
+    first = reports(g, "c", t0, 0, [
+        ("es", "Enfrentamientos en Tarvos dejan cinco muertos y más de 20 heridos",
+         "Los choques entre campesinos y la policía en el puente de Tarvos dejaron cinco "
+         "muertos y más de 20 heridos, según la Defensoría."),
+        ("es", "Defensoría: cinco muertos en los choques de Tarvos",
+         "La Defensoría informó de cinco muertos en los enfrentamientos del puente de Tarvos."),
+    ])
+    assert joins(g, first, "c-late", t0 + timedelta(hours=23),
+                 "Fuego cruzado entre campesinos y policías deja 8 muertos y 115 heridos",
+                 "Ocho campesinos murieron en Tarvos en el fuego cruzado con la policía, según "
+                 "la Defensoría, que contó además 115 heridos.", "es")

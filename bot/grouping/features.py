@@ -43,6 +43,9 @@ MAX_SUMMARY = 600
 # "killed 11 people", "11 personnes tuees", "once muertos", "tuant 14 hommes".
 FIGURE_REACH = 2
 _FIGURE_TAGS = {"c:killed": "k:", "c:survivor": "v:"}
+# A figure followed by one of these counts them, whatever stands near ("five killed, 30
+# injured": 30 is no toll; "8 muertos y 200 arrestados"): other counts of people, and kinds
+_OTHER_COUNTS = frozenset(("c:injured", "c:missing"))
 _NOVELTY_OF = frozenset(("c:killed", "c:boat", "c:submarine"))
 _EMPTY: frozenset = frozenset()
 
@@ -337,6 +340,9 @@ def _figures(result: list[str], acc: _Acc) -> list[str]:
     for j in reach:
         t = result[j]
         if t[0] != "#":
+            continue
+        after = result[j + 1] if j + 1 < len(result) else ""
+        if after in _OTHER_COUNTS or after.startswith("e:"):
             continue
         near = tags[0] if len(tags) == 1 else min(tags, key=lambda i: (abs(i - j), i < j))
         if abs(near - j) <= FIGURE_REACH:
