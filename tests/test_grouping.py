@@ -1125,7 +1125,20 @@ def test_a_fires_toll_revised_weeks_later_is_its_story(lang, title):
     assert later(g, f"t2-{lang}", 20, "Kellerton wildfire death toll reaches 14")[0] == first
 
 
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "40 residents still unaccounted for after the Kellerton wildfire"),
+    ("es", "40 vecinos siguen desaparecidos tras el incendio de Kellerton"),
+    ("fr", "40 habitants toujours portés disparus après l'incendie de Kellerton"),
+])
+def test_a_count_of_a_fires_missing_weeks_later_is_its_story(lang, title):
+    # a count of the people of the event the headline names as what came before
+    g, decisions = run(FIRE_TOLL, Grouper())
+    assert later(g, f"m-{lang}", 12, title, "", lang) == (decisions[0][0], False)
+
+
 @pytest.mark.parametrize(("title", "summary"), [
+    # a count beside the fire itself may be another fire's
+    ("Three injured in a fire in Kellerton", ""),
     # what follows the fire is news of its own
     ("Kellerton fire chief resigns over the wildfire response", ""),
     # a toll that the headline does not say is revised: another fire's

@@ -108,6 +108,8 @@ class Frame:
     new: bool  # "another strike"
     tally: bool  # the headline's figure may be a running total
     revised: bool  # ... and is one happening's toll revised ("attack toll rises to 93")
+    # the headline counts people dead, missing or injured ("388 residents unaccounted for")
+    counted: bool
     subject: tuple[str, ...]  # the headline's first name or place group ("Trinidad PM")
     caps: tuple[str, ...]  # capitalised words first in a sentence: names or not ("Mati")
 
@@ -149,6 +151,7 @@ class Frame:
             new=doc.title_new,
             tally=doc.title_tally,
             revised=doc.title_revised,
+            counted=_counts_people(doc.title),
             subject=_subject(doc, lex),
             caps=tuple(sorted(doc.caps)),
         )
@@ -776,6 +779,18 @@ def story_rare_kinds(story: StoryView, lex: Lexicon) -> tuple[str, ...]:
         if k in info and not info[k].serial and info[k].toll == OWN_TOLL))
 
 
+_PEOPLE_COUNTED = frozenset(("c:killed", "c:missing", "c:injured"))
+# How many tokens before its word a figure counts the dead, the missing or the injured ("388
+# Maui residents unaccounted for")
+COUNT_REACH = 3
+
+
+def _counts_people(title: tuple[str, ...]) -> bool:
+    """Whether a headline's figure counts people dead, missing or injured."""
+    return any(t in _PEOPLE_COUNTED and any(u[0] == "#" for u in title[max(0, i - COUNT_REACH):i])
+               for i, t in enumerate(title))
+
+
 def _specific(frame: Frame) -> tuple[str, ...]:
     """Who and where a report names more narrowly than a country or a region: its towns and
     its names (a storm's, a town's at the head of a sentence)."""
@@ -813,12 +828,17 @@ def revival(a: Frame, story: StoryView, lex: Lexicon) -> list[tuple[str, bool]]:
         kinds = all(theirs(k) or (k in info and info[k].toll == CARRY_TOLL) for k in a.kinds) \
             and any(theirs(k) for k in a.kinds + a.context_kinds)
     else:
-        kinds = bool(a.title_tolls) and any(theirs(k) for k in a.context_kinds)
+        kinds = (bool(a.title_tolls) or a.counted) and any(theirs(k) for k in a.context_kinds)
+    # a count of its people under a headline that names the event only as what came before
+    # ("388 residents unaccounted for after the Lahaina fire") tells more of it, as a toll
+    # revised does; a count beside the event itself ("3 injured in a fire") may be another
+    counted = a.counted and not a.kinds
     against = [fn.__name__ for fn in (sea_veto, towns_veto, magnitude_veto, toll_veto,
                                       kind_conflict, new_subject, another_event)
                if fn(a, story, lex)]
     return [
-        ("the headline revises a toll, and says nothing of a new event", a.revised and not a.new),
+        ("the headline revises a toll (or counts the people of the event it names as what came "
+         "before), and says nothing of a new event", (a.revised or counted) and not a.new),
         ("it reports the story's kind of event, or gives its toll", kinds),
         ("it names a town or a name the story named",
          any(_known(story, t) for t in _specific(a))),
@@ -832,7 +852,7 @@ def revival(a: Frame, story: StoryView, lex: Lexicon) -> list[tuple[str, bool]]:
 
 def revives(a: Frame, story: StoryView, lex: Lexicon) -> bool:
     """Whether a report joins a rare event's story kept after the window (`revival`)."""
-    if a.new or not a.revised or not _rare(a, lex):  # the cheap checks first
+    if a.new or not (a.revised or a.counted) or not _rare(a, lex):  # the cheap checks first
         return False
     return all(ok for _, ok in revival(a, story, lex))
 
