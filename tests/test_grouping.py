@@ -1186,3 +1186,14 @@ def test_clashes_toll_rising_next_morning_joins_though_the_injured_outnumber_the
                  "Fuego cruzado entre campesinos y policías deja 8 muertos y 115 heridos",
                  "Ocho campesinos murieron en Tarvos en el fuego cruzado con la policía, según "
                  "la Defensoría, que contó además 115 heridos.", "es")
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Governor Halvorsen confirms nine dead in Kellerton wildfire"),
+    ("es", "El gobernador Halvorsen confirma nueve muertos en Kellerton por el incendio"),
+])
+def test_who_gives_a_fires_toll_is_no_new_subject(lang, title):
+    # an official the story never named, at the head of a headline that gives the toll of
+    # the story's rare event: who counts the dead is no other happening
+    g, decisions = run(FIRE_TOLL, Grouper())
+    assert later(g, f"h-{lang}", 1, title, "", lang) == (decisions[0][0], False)

@@ -631,7 +631,8 @@ def new_subject(a: Frame, story: StoryView, lex: Lexicon) -> float:
     """The headline's subject (its first name or place) is one that almost none of the
     story's members mention. Not of a headline that revises a toll: who counts the dead, or
     where, is no other happening ("Death toll from Attica fires rises to 85")."""
-    if story.n < 3 or not a.subject or a.revised:
+    if story.n < 3 or not a.subject or a.revised or (
+            a.title_tolls and any(k in story.counts for k in a.rare_kinds)):
         return 0.0
     limit = NEW_SUBJECT_SHARE * story.n
     if all(story_mentions(story.counts, tok) < limit for tok in a.subject):
