@@ -1197,3 +1197,24 @@ def test_who_gives_a_fires_toll_is_no_new_subject(lang, title):
     # the story's rare event: who counts the dead is no other happening
     g, decisions = run(FIRE_TOLL, Grouper())
     assert later(g, f"h-{lang}", 1, title, "", lang) == (decisions[0][0], False)
+
+
+def test_the_rare_events_kept_are_bounded_the_oldest_going_first(monkeypatch):
+    # whatever the feeds bring, the long memory holds at most MAX_DORMANT stories
+    from bot.grouping import grouper as grouper_module
+
+    monkeypatch.setattr(grouper_module, "MAX_DORMANT", 2)
+    g = Grouper()
+    towns = ["Kellerton", "Brenna", "Ostrava"]
+    first = {}
+    for n, town in enumerate(towns):  # three fires, four days apart
+        when = FIRE_DAY + timedelta(days=4 * n)
+        first[town] = g.assign(item(f"k-{n}", when, f"{town} wildfire kills five",
+                                    f"Five people died in the wildfire in {town}."), when)[0]
+    assert len(set(first.values())) == 3
+    toll = "Death toll from {} wildfire rises to twelve"
+    # twelve days on, all three left the window: the oldest fire's story is no longer kept,
+    # the latest is
+    sid, new = later(g, "t-old", 12, toll.format(towns[0]))
+    assert new and sid != first[towns[0]]
+    assert later(g, "t-new", 12, toll.format(towns[2])) == (first[towns[2]], False)

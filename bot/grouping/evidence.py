@@ -811,51 +811,68 @@ def _headline_names(a: Frame) -> tuple[str, ...]:
     return a.subject + tuple(t for t in a.title if t in a.names or t in caps) + a.title_towns
 
 
-def revival(a: Frame, story: StoryView, lex: Lexicon) -> list[tuple[str, bool]]:
+_REVIVAL_VETOES = (sea_veto, towns_veto, magnitude_veto, toll_veto, kind_conflict, new_subject,
+                   another_event)
+
+
+def may_revive(a: Frame, lex: Lexicon) -> bool:
+    """What `revives` asks of the report alone, before any story is looked at: it says
+    nothing of a new event, revises a toll or counts people, and names a rare kind."""
+    return not a.new and (a.revised or a.counted) and _rare(a, lex)
+
+
+def _revival_checks(a: Frame, story: StoryView,
+                    lex: Lexicon) -> list[tuple[str, Callable[[], bool]]]:
     """What a report needs to tell more of a rare event whose story left the window, each
-    check with whether it holds. A toll is told for weeks after a fire, a flood or a quake;
-    what else follows it (a lawsuit, a resignation, a visit) is news of its own, and so is
-    "another quake". Only positive evidence joins: the headline revises a toll, it reports
-    that kind of event (or a search for its victims) or names it as the context of its
-    toll, it names a town, region or person the story's reports named, and no story-level
-    evidence weighs against it."""
+    check as a question asked when needed. A toll is told for weeks after a fire, a flood
+    or a quake; what else follows it (a lawsuit, a resignation, a visit) is news of its own,
+    and so is "another quake". Only positive evidence joins: the headline revises a toll
+    (or counts the people of the event it names as what came before), it reports that kind
+    of event (or a search for its victims) or names it as the context of its toll, it names
+    a town or a name the story's reports named and nothing the story never named, and no
+    story-level evidence weighs against it."""
     info = lex.kind_info
     rare = story_rare_kinds(story, lex)
 
     def theirs(k: str) -> bool:
         return k in rare or any((k, r) in lex.kinds_together for r in rare)
 
-    if a.kinds:
-        kinds = all(theirs(k) or (k in info and info[k].toll == CARRY_TOLL) for k in a.kinds) \
-            and any(theirs(k) for k in a.kinds + a.context_kinds)
-    else:
-        kinds = (bool(a.title_tolls) or a.counted) and any(theirs(k) for k in a.context_kinds)
+    def kinds() -> bool:
+        if a.kinds:
+            return all(theirs(k) or (k in info and info[k].toll == CARRY_TOLL)
+                       for k in a.kinds) and any(theirs(k) for k in a.kinds + a.context_kinds)
+        return (bool(a.title_tolls) or a.counted) and any(theirs(k) for k in a.context_kinds)
+
     # a count of its people under a headline that names the event only as what came before
     # ("388 residents unaccounted for after the Lahaina fire") tells more of it, as a toll
     # revised does; a count beside the event itself ("3 injured in a fire") may be another
-    counted = a.counted and not a.kinds
-    against = [fn.__name__ for fn in (sea_veto, towns_veto, magnitude_veto, toll_veto,
-                                      kind_conflict, new_subject, another_event)
-               if fn(a, story, lex)]
     return [
         ("the headline revises a toll (or counts the people of the event it names as what came "
-         "before), and says nothing of a new event", (a.revised or counted) and not a.new),
+         "before), and says nothing of a new event",
+         lambda: (a.revised or (a.counted and not a.kinds)) and not a.new),
         ("it reports the story's kind of event, or gives its toll", kinds),
         ("it names a town or a name the story named",
-         any(_known(story, t) for t in _specific(a))),
+         lambda: any(_known(story, t) for t in _specific(a))),
         ("every name and place its headline gives is one the story named (another storm's "
-         "name is another storm)",
-         all(_known(story, t) for t in _headline_names(a))),
-        ("nothing weighs against it" + (f" ({', '.join(against)})" if against else ""),
-         not against),
+         "name is another storm)", lambda: all(_known(story, t) for t in _headline_names(a))),
+        ("nothing weighs against it", lambda: not any(fn(a, story, lex) for fn in _REVIVAL_VETOES)),
     ]
 
 
+def revival(a: Frame, story: StoryView, lex: Lexicon) -> list[tuple[str, bool]]:
+    """Each check of `_revival_checks` with whether it holds (for `vigia explain`); the last
+    names the evidence that weighs against the report, if any."""
+    out = [(what, check()) for what, check in _revival_checks(a, story, lex)]
+    against = [fn.__name__ for fn in _REVIVAL_VETOES if fn(a, story, lex)]
+    if against:
+        out[-1] = (f"{out[-1][0]} ({', '.join(against)})", False)
+    return out
+
+
 def revives(a: Frame, story: StoryView, lex: Lexicon) -> bool:
-    """Whether a report joins a rare event's story kept after the window (`revival`)."""
-    if a.new or not (a.revised or a.counted) or not _rare(a, lex):  # the cheap checks first
-        return False
-    return all(ok for _, ok in revival(a, story, lex))
+    """Whether a report joins a rare event's story kept after the window: every check of
+    `_revival_checks`, asked in order until one fails."""
+    return may_revive(a, lex) and all(check() for _, check in _revival_checks(a, story, lex))
 
 
 STORY_EVIDENCE = (sea_veto, towns_veto, magnitude_veto, toll_veto, later_day_veto,

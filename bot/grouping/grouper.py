@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import itertools
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -59,6 +60,11 @@ INTERCEPT = -2.36
 # joined after its latest report, on the evidence of evidence.revives: its toll is told for
 # weeks, and each later report outside the window would otherwise be told as a new story.
 RARE_WINDOW = timedelta(days=21)
+# Bounds on that memory, whatever the feeds bring: the stories kept (the oldest go first; a
+# newsroom's feeds tell a few rare events that kill a week, a synthetic stream thousands),
+# and the latest of them of each kind a report is weighed against.
+MAX_DORMANT = 2000
+DORMANT_CANDIDATES = 20
 
 
 def story_id_for(item_id: str) -> str:
@@ -489,12 +495,19 @@ class Grouper:
         """Keep a story that left the window (or took a report while kept) out of the index,
         where only evidence.revives finds it, until `rare_window` after its latest report."""
         sid = story.id
+        # kept in the order of their latest report (the dicts' order): the oldest go first
+        # when more than MAX_DORMANT are kept, and candidates are the latest of each kind
+        self._dormant.pop(sid, None)
         self._dormant[sid] = story
         for kind in evidence.story_rare_kinds(story, self.lex):
-            self._dormant_kinds.setdefault(kind, {})[sid] = None
+            held = self._dormant_kinds.setdefault(kind, {})
+            held.pop(sid, None)
+            held[sid] = None
         for key in story.items:
             self._dormant_items[key] = sid
         heapq.heappush(self._dormant_expiry, (story.last_seen, sid))
+        while len(self._dormant) > MAX_DORMANT:
+            self._forget(self._dormant[next(iter(self._dormant))])
 
     def _forget(self, story: _Story) -> None:
         del self._dormant[story.id]
@@ -506,19 +519,24 @@ class Grouper:
                 del self._dormant_items[key]
 
     def _revive(self, frame: Frame) -> _Story | None:
-        """The kept story of a rare event that the item tells more of (evidence.revives);
-        the latest of several."""
-        if not self._dormant:
+        """The kept story of a rare event that the item tells more of (evidence.revives):
+        of the latest `DORMANT_CANDIDATES` kept for each kind it names, the latest."""
+        if not self._dormant or not evidence.may_revive(frame, self.lex):
             return None
-        found: dict[str, None] = {}
-        for kind in frame.rare_kinds + frame.context_kinds:
-            found.update(self._dormant_kinds.get(kind, {}))
         best = None
-        for sid in found:
-            story = self._dormant[sid]
-            if (best is None or story.last_seen > best.last_seen) and \
-                    evidence.revives(frame, story, self.lex):
-                best = story
+        seen: set[str] = set()
+        for kind in frame.rare_kinds + frame.context_kinds:
+            held = self._dormant_kinds.get(kind)
+            if not held:
+                continue
+            for sid in itertools.islice(reversed(held), DORMANT_CANDIDATES):
+                if sid in seen:
+                    continue
+                seen.add(sid)
+                story = self._dormant[sid]
+                if (best is None or story.last_seen > best.last_seen) and \
+                        evidence.revives(frame, story, self.lex):
+                    best = story
         return best
 
     def _drop(self, story: _Story) -> None:
