@@ -322,6 +322,8 @@ class Pipeline:
         cutoff = now - 2 * self.window
         evicted = []
         holds = getattr(self.grouper, "holds", None)
+        if holds is not None:
+            self.grouper.evict(now)  # type: ignore[attr-defined]  # what it holds as of now
         for _ in range(len(self.stories)):
             sid = next(iter(self.stories))
             if self.stories[sid].last_seen >= cutoff:

@@ -81,9 +81,12 @@ class Service:
     def _restore(self, now: datetime) -> tuple[int, int]:
         """Load the window as of `now` from the store into the pipeline (a fresh one: restore
         adds to what is there). Returns how many stories and items it holds."""
-        # As far back as Pipeline._evict keeps stories (twice the window, or the rare
-        # events' window): what a restart would rebuild.
-        stories, items, ledger = self.store.items.window(now - self.config.grouping.memory)
+        # As Pipeline._evict keeps stories: twice the window, and of the rare events' window
+        # the stories it has not let go (the grouper keeps a rare event's story after the
+        # window; it drops the others again at the first item): what a restart would rebuild.
+        grouping = self.config.grouping
+        stories, items, ledger = self.store.items.window(now - 2 * grouping.window,
+                                                         now - grouping.rare_window)
         self.pipeline.restore(stories, items, ledger)
         return len(stories), len(items)
 

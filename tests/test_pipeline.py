@@ -590,3 +590,29 @@ def test_a_fires_toll_revised_twelve_days_later_is_an_update_not_a_new_story(tmp
     assert [a.kind for a in d.alerts] == ["update"]
     assert [(c.fact, c.old, c.new) for c in d.alerts[0].changes] == [("deaths", 5, 12)]
     service.close()
+
+
+def test_a_fires_story_outlives_a_long_stop_of_the_daemon(tmp_path):
+    # stopped the day after the fire, started again eleven days on: the story was never let
+    # go (no item came while it left the window), so the restart rebuilds it and the grouper
+    # keeps it; the revised toll is its update
+    config = parse_config(FIRES + f"storage:\n  path: {tmp_path / 'v.db'}\n")
+    service = Service.open(config, now=T0)
+    first = service.ingest(item(0, *FIRE_REPORTS[0][:2]), T0)
+    service.close()
+    later = T0 + timedelta(days=12)
+    service = Service.open(config, now=later)
+    d = service.ingest(item(3, "Death toll from Kellerton wildfire rises to twelve",
+                            "Twelve people have now died in the Kellerton fire.",
+                            outlet="Gazette", minutes=12 * 1440), later)
+    assert d.story.id == first.story.id
+    assert [(a.kind, [(c.old, c.new) for c in a.changes]) for a in d.alerts] == [
+        ("update", [(5, 12)])]
+    # once let go (its rare window over, the next item evicts it), the store marks it closed
+    # and no restart rebuilds it, however far back one looks
+    end = later + timedelta(days=30)
+    service.ingest(item(4, "Copper exports rise for a third month", outlet="Other",
+                        minutes=42 * 1440), end)
+    window = service.store.items.window(end - timedelta(days=6), end - timedelta(days=90))
+    assert first.story.id not in {s.id for s in window.stories}
+    service.close()

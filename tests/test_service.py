@@ -114,11 +114,11 @@ def test_when_the_rebuild_fails_too_the_next_item_rebuilds_first(service, tmp_pa
     real_window = store.items.window
     calls = []
 
-    def window_once_broken(since: datetime):
+    def window_once_broken(since: datetime, kept_since: datetime | None = None):
         calls.append(since)
         if len(calls) == 1:
             raise sqlite3.OperationalError("disk I/O error")
-        return real_window(since)
+        return real_window(since, kept_since)
 
     monkeypatch.setattr(store.items, "window", window_once_broken)
     strike = entry("1", *STRIKE)

@@ -101,6 +101,8 @@ class Items:
             # facts stay in `facts`), so start-up does not read the ledger of every story ever.
             c.executemany("DELETE FROM ledger WHERE scope = ?",
                           [(f"story:{sid}",) for sid in d.evicted])
+            c.executemany("UPDATE stories SET closed = 1 WHERE id = ?",
+                          [(sid,) for sid in d.evicted])
             for scope, rows in d.ledger.items():
                 c.execute("DELETE FROM ledger WHERE scope = ?", (scope,))
                 c.executemany("INSERT INTO ledger (scope, fact, value, outlet) VALUES (?,?,?,?)",
@@ -173,18 +175,22 @@ class Items:
             "SELECT i.story, f.name, f.value FROM items i JOIN facts f ON f.item = i.id"
             f" WHERE i.story IN ({','.join('?' * len(ids))}) ORDER BY f.rowid", ids)]
 
-    def window(self, since: datetime) -> Window:
-        """What the pipeline needs after a restart: stories and items touched since `since`,
-        and the ledger of those stories and of every watchlist."""
+    def window(self, since: datetime, kept_since: datetime | None = None) -> Window:
+        """What the pipeline needs after a restart: stories and items touched since `since`
+        (and the stories it has not let go touched since `kept_since`), and the ledger of
+        those stories and of every watchlist."""
+        open_ = "last_seen >= ?" if kept_since is None else \
+            "(last_seen >= ? OR (closed = 0 AND last_seen >= ?))"
+        args = (iso(since),) if kept_since is None else (iso(since), iso(kept_since))
         stories = [_story(r) for r in self.conn.execute(
-            f"SELECT {_STORY_COLUMNS} FROM stories WHERE last_seen >= ?", (iso(since),))]
+            f"SELECT {_STORY_COLUMNS} FROM stories WHERE {open_}", args)]
         # Items come back with their own guid as id; the pipeline derives the key again. Every
         # item of an open story, however long ago it was seen: a story told over a week keeps
         # the members it would have kept in a run that never stopped.
         items = [StoredItem(_item(r), r[8]) for r in self.conn.execute(
             f"SELECT {_ITEM_COLUMNS} FROM items WHERE seen_at >= ? OR story IN"
-            " (SELECT id FROM stories WHERE last_seen >= ?) ORDER BY seen_at, rowid",
-            (iso(since), iso(since)))]
+            f" (SELECT id FROM stories WHERE {open_}) ORDER BY seen_at, rowid",
+            (iso(since), *args))]
         by_id = {s.id: s for s in stories}
         for stored in items:
             if stored.story in by_id:

@@ -246,6 +246,14 @@ MIGRATIONS: list[str] = [
     );
     ALTER TABLE deliveries ADD COLUMN digest INTEGER REFERENCES digests(id)
     """,
+    # 9: stories the pipeline let go (Decision.evicted): a restart rebuilds the others of the
+    # last grouping.rare_window too, a rare event's story the grouper may still keep among
+    # them; those of a store written before are let go
+    """
+    ALTER TABLE stories ADD COLUMN closed INTEGER NOT NULL DEFAULT 0;
+    UPDATE stories SET closed = 1;
+    CREATE INDEX stories_open ON stories(last_seen) WHERE closed = 0
+    """,
 ]
 
 
