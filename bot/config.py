@@ -174,8 +174,8 @@ class GroupingConfig:
         "duration"))
     rare_window: timedelta = field(default=timedelta(days=21), metadata=_doc(
         "how long a story of a rare event that kills (a fire, a flood, an earthquake) still "
-        "takes a later report that revises its toll, told as an update (at most 60d; the "
-        "window or less turns it off)", "duration"))
+        "takes a later report that revises its toll or counts its missing, told as an update "
+        "(at most 60d; the window or less turns it off)", "duration"))
 
     @property
     def memory(self) -> timedelta:
