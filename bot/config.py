@@ -179,8 +179,9 @@ class GroupingConfig:
 
     @property
     def memory(self) -> timedelta:
-        """How far back stories are kept and rebuilt at start-up: twice the window (see
-        Pipeline._evict), or the rare events' window when it is longer."""
+        """How far back a story may still be open: twice the window (see Pipeline._evict),
+        or the rare events' window when it is longer (a rare event's story kept after the
+        window; a restart reads those not yet let go, Service._restore)."""
         return max(2 * self.window, self.rare_window)
 
 
