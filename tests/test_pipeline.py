@@ -536,7 +536,7 @@ def _explained(score: float, *reasons: str, new_subject: bool = False) -> Explan
     (_explained(-0.8, "rare_kind_and_place"), True),
     (_explained(-0.8, "same_town", "lead_words"), True),
     # far less alike: another event as likely as not
-    (_explained(-1.2, "recurring_kind_place_day"), False),
+    (_explained(-1.4, "recurring_kind_place_day"), False),
     # no positive evidence of one happening
     (_explained(-0.2, "lead_words", "text_words"), False),
     # evidence of another event, whatever the likeness
