@@ -19,6 +19,11 @@ How an item finds its story
    starts, with id "s" + sha1(item.id)[:11], the same on every run.
 5. Stories whose latest item is older than the window are evicted with everything indexed
    for them: memory is bounded by the window, not by all items ever seen.
+6. A rare event's story that kills (a fire, a flood, a quake: most of its reports say so) is
+   kept, out of the index, for `rare_window` after its latest report (at most MAX_DORMANT of
+   them): an item that would start a new story joins it instead when evidence.revives finds
+   positive evidence that it tells more of that event (a revised toll, the same town or
+   name, nothing against it). The story stays out of the index after it.
 
 Precision comes first: a missed link costs a duplicate alert, which the alert policy can
 still hold back; a wrong merge hides an event.
@@ -56,7 +61,7 @@ WEIGHTS: dict[str, float] = {
     "magnitudes_differ": -1.87, "another": -0.81,
 }
 INTERCEPT = -2.36
-# How long a story of a rare event (a fire, a flood, an earthquake, an election) may still be
+# How long a story of a rare event that kills (a fire, a flood, an earthquake) may still be
 # joined after its latest report, on the evidence of evidence.revives: its toll is told for
 # weeks, and each later report outside the window would otherwise be told as a new story.
 RARE_WINDOW = timedelta(days=21)
@@ -511,9 +516,13 @@ class Grouper:
 
     def _forget(self, story: _Story) -> None:
         del self._dormant[story.id]
-        for held in self._dormant_kinds.values():
+        empty = []
+        for kind, held in self._dormant_kinds.items():
             held.pop(story.id, None)
-        self._dormant_kinds = {k: v for k, v in self._dormant_kinds.items() if v}
+            if not held:
+                empty.append(kind)
+        for kind in empty:
+            del self._dormant_kinds[kind]
         for key in story.items:
             if self._dormant_items.get(key) == story.id:
                 del self._dormant_items[key]
