@@ -783,12 +783,13 @@ def story_rare_kinds(story: StoryView, lex: Lexicon) -> tuple[str, ...]:
 _PEOPLE_COUNTED = frozenset(("c:killed", "c:missing", "c:injured"))
 # How many tokens before its word a figure counts the dead, the missing or the injured ("388
 # Maui residents unaccounted for")
-COUNT_REACH = 3
+PEOPLE_COUNT_REACH = 3
 
 
 def _counts_people(title: tuple[str, ...]) -> bool:
     """Whether a headline's figure counts people dead, missing or injured."""
-    return any(t in _PEOPLE_COUNTED and any(u[0] == "#" for u in title[max(0, i - COUNT_REACH):i])
+    reach = PEOPLE_COUNT_REACH
+    return any(t in _PEOPLE_COUNTED and any(u[0] == "#" for u in title[max(0, i - reach):i])
                for i, t in enumerate(title))
 
 
