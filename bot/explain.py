@@ -106,23 +106,22 @@ def explain_pair(config: Config, records: Sequence[Record], a: int, b: int) -> s
     one, two = records[first], records[second]
     lines = [_heading("earlier", one), _heading("later", two), ""]
     story = grouper.story_of(one.item.id)
+    window = format_duration(config.grouping.window)
     if story is None:
-        lines.append(f"The earlier item's story had left the grouping window "
-                     f"({config.grouping.window}) when the later one came: they could not "
-                     f"be grouped.")
+        lines.append(f"The earlier item's story had left the grouping window ({window}) when "
+                     f"the later one came: they could not be grouped.")
         return "\n".join(lines)
+    verdict = "joined it" if one.story == two.story else "kept apart"
     checks = grouper.revival(two.item, story)
     if checks is not None:
-        verdict = "joined it" if one.story == two.story else "kept apart"
         lines.append(f"The earlier item's story had left the grouping window "
-                     f"({format_duration(config.grouping.window)}); a rare event's story is "
+                     f"({window}); a rare event's story is "
                      f"kept {format_duration(config.grouping.rare_window)} after its latest "
                      f"report, and joined only when all of these hold ({verdict}):")
         lines += [f"  [{'x' if ok else ' '}] {what}" for what, ok in checks]
         return "\n".join(lines)
     found = grouper.explain(two.item, story)
     assert found is not None
-    verdict = "joined it" if one.story == two.story else "kept apart"
     lines.append(f"The later item against the earlier one's story ({found.members} report"
                  f"{'s' if found.members != 1 else ''} kept, the mean of the closest "
                  f"{found.closest}): score {found.score:+.2f}, "
@@ -136,8 +135,8 @@ def explain_pair(config: Config, records: Sequence[Record], a: int, b: int) -> s
 
 
 def _before(records: Sequence[Record], index: int, config: Config) -> Iterable[Record]:
-    """The records seen before `index` that its grouper could still hold (twice the window,
-    as the pipeline keeps stories)."""
+    """The records seen before `index` that its grouper could still hold (grouping.memory:
+    twice the window, or the rare events' window, as the pipeline keeps stories)."""
     since = records[index].seen - config.grouping.memory
     return (r for r in records[:index] if r.seen >= since)
 

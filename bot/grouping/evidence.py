@@ -863,11 +863,12 @@ def _revival_checks(a: Frame, story: StoryView,
 def revival(a: Frame, story: StoryView, lex: Lexicon) -> list[tuple[str, bool]]:
     """Each check of `_revival_checks` with whether it holds (for `vigia explain`); the last
     names the evidence that weighs against the report, if any."""
-    out = [(what, check()) for what, check in _revival_checks(a, story, lex)]
+    checks = _revival_checks(a, story, lex)
+    out = [(what, check()) for what, check in checks[:-1]]
+    # the last check, with the names of what weighs against the report (each asked once)
     against = [fn.__name__ for fn in _REVIVAL_VETOES if fn(a, story, lex)]
-    if against:
-        out[-1] = (f"{out[-1][0]} ({', '.join(against)})", False)
-    return out
+    what = checks[-1][0] + (f" ({', '.join(against)})" if against else "")
+    return [*out, (what, not against)]
 
 
 def revives(a: Frame, story: StoryView, lex: Lexicon) -> bool:
