@@ -800,6 +800,31 @@ def test_a_toll_recalled_below_the_headline_of_another_happening_is_not_its_own(
     assert facts(summary, lang, title=title) == {}
 
 
+@pytest.mark.parametrize("title, lang", [
+    # the title reports a deed of justice or politics, then names the happening that killed
+    # with its toll: the arrest's report, the fire's toll
+    ("Mayor steps down over the floods that killed 57 people", "en"),
+    ("Police arrest a landlord over the fire that killed 9 tenants", "en"),
+    ("Detienen al dueño de la discoteca por el incendio que dejó 31 muertos", "es"),
+    ("Juzgan al conductor del autobús por el accidente con 14 muertos", "es"),
+    ("Le préfet limogé après la tempête qui a fait 12 morts", "fr"),
+    ("Un pompier arrêté pour l'incendie qui a fait 22 morts dans le Var", "fr"),
+])
+def test_a_toll_named_after_a_deed_in_the_title_is_the_earlier_happenings(title, lang):
+    assert facts("", lang, title=title) == {}
+
+
+@pytest.mark.parametrize("title, lang, want", [
+    # the toll comes first, or is named as the news, or stands after the kicker
+    ("At least 6 dead in clashes after the election", "en", {"deaths": 6}),
+    ("Arrests made as death toll from the blast rises to 40", "en", {"deaths": 40}),
+    ("Juicio: el incendio dejó 31 muertos, según la fiscalía", "es", {"deaths": 31}),
+    ("Visite du ministre : le séisme a fait 300 morts", "fr", {"deaths": 300}),
+])
+def test_a_toll_in_the_title_of_its_own_happening_stays(title, lang, want):
+    assert facts("", lang, title=title) == want
+
+
 @pytest.mark.parametrize("title, summary, lang, want", [
     # the headline states the toll itself, or reports the happening that kills
     ("Death toll climbs as the president visits the flooded valley",

@@ -58,6 +58,7 @@ from .scope import (
     STORY,
     TOTAL,
     Mention,
+    behind_deed,
     context_toll,
     one_happening,
     read_scope,
@@ -109,7 +110,7 @@ def mentions(title: str, summary: str, language: str | None,
     # below a headline of aid, a visit, a vote after a happening that kills, the figures are
     # that happening's; not its survivors, to whom what follows is often done ("Navy holds
     # the survivors after the strike"): they are its survivors still
-    why = context_toll(head, lexicon())
+    why = context_toll(head, lexicon()) or behind_deed(head, lexicon())
     for m in found if why else ():
         if m.scope == STORY and m.kind in STORY_KINDS and m.kind != "survivors":
             m.scope, m.reason = DROPPED, why

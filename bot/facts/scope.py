@@ -582,6 +582,16 @@ def context_toll(head: Headline, lex: Lexicon) -> str:
     return f"recalled: the headline reports {named}, after {', '.join(killers)}"
 
 
+def behind_deed(head: Headline, lex: Lexicon) -> str:
+    """Why the figures are those of a happening the headline names after a deed of
+    justice or politics (the arrest, the resignation it reports), or "" (Headline.behind_deed)."""
+    behind = head.behind_deed
+    if not behind:
+        return ""
+    named = ", ".join(sorted(lex.kind_info[k].name for k in behind))
+    return f"recalled: the headline reports a deed done after {named}"
+
+
 def one_happening(head: Headline, lex: Lexicon) -> bool:
     """Whether the headline reports one happening that no series counts: the kinds that kill
     which the title names (as what it reports or as its context) are none of them `serial`

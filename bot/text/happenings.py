@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 
-from .lexicon import MAYBE_TOLL, OWN_TOLL, Lexicon
+from .lexicon import CARRY_TOLL, MAYBE_TOLL, OWN_TOLL, Lexicon
 from .names import Mention, mentions
 from .tables import Language, Phrases, language
-from .tokens import NONCOUNT, NUM, WORD, Token
+from .tokens import CLAUSE, END, FIGURES, NONCOUNT, NUM, WORD, Token
 
 # How many words before a kind may make it the headline's context ("aid after the deadly
 # quake": the quake is why, the aid is what is reported).
@@ -32,6 +32,9 @@ def in_context(tokens: list[Token], k: int, context: frozenset[str]) -> bool:
     return False
 
 
+# The families of events.yaml whose deeds (an arrest, a trial, a resignation, a visit) a
+# headline reports about a happening that killed, named after them.
+DEEDS = frozenset(("justice", "politics"))
 # How many tokens before a kind a figure counts its people ("177 detained", "two survivors
 # captured").
 COUNT_REACH = 2
@@ -140,6 +143,35 @@ class Headline:
         return frozenset(m.token for m in self._read_title()[4]
                          if any(t.kind == NUM for t in title[max(0, m.first - COUNT_REACH):
                                                              m.first]))
+
+    @property
+    def behind_deed(self) -> frozenset[str]:
+        """The kinds that kill which the title names, in the same clause, only after a deed
+        of justice or politics that kills nobody, itself after no figure ("Minister resigns
+        over the fires that killed 88", "Detienen a un exbombero por el incendio que dejó
+        137 muertos"): the report is the resignation's, the arrest's; the fire is what it is
+        about, and its toll is recalled. Not when the title names a toll ("arrests as the
+        death toll rises"): that is news of its own."""
+        title = self._texts[0]
+        found = self._read_title()[4]
+        info = self._texts[3].kind_info
+        kinds = sorted((m for m in found if m.token[0] == "e"), key=lambda m: m.first)
+        if not kinds or info[kinds[0].token].family not in DEEDS:
+            return frozenset()
+        first = kinds[0]
+        if any(t.kind in FIGURES for t in title[:first.first]):
+            return frozenset()
+        out = set()
+        for m in kinds[1:]:
+            if info[m.token].toll not in (OWN_TOLL, CARRY_TOLL):
+                continue
+            if any(t.kind in (CLAUSE, END) for t in title[first.last:m.first]):
+                break
+            out.add(m.token)
+        if out and any(m.token == "c:toll" for m in mentions(title, self._texts[2],
+                                                             self._texts[3], [])):
+            return frozenset()
+        return frozenset(out)
 
     @property
     def in_title(self) -> frozenset[str]:
