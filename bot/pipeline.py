@@ -100,7 +100,7 @@ def _is_distinct(found: Explanation) -> bool:
     a veto, a difference of kind, day, place, toll or actor. Not a score that merely fell
     as time went by: a held story is released on evidence only."""
     reasons = dict(found.reasons)
-    return (found.new_subject or any(w <= VETO for w in reasons.values())
+    return (found.new_subject or found.new_deed or any(w <= VETO for w in reasons.values())
             or any(name in reasons for name in DISTINCT_EVIDENCE))
 
 

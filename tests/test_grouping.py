@@ -770,6 +770,30 @@ def test_an_item_s_own_context_is_not_what_it_reports():
     assert found is not None and dict(found.reasons).get("kind_conflict", 0.0) < 0
 
 
+@pytest.mark.parametrize(("lang", "wreck", "later", "deed"), [
+    ("en", ["Migrant boat sinks off Crete, 40 dead", "Dozens dead as migrant boat sinks off Crete"],
+     "Greek court charges nine over the Crete shipwreck", True),
+    ("es", ["Naufraga una patera frente a Creta: 40 muertos",
+            "Decenas de muertos en el naufragio de una patera frente a Creta"],
+     "Un juez procesa a nueve acusados por el naufragio frente a Creta", True),
+    ("fr", ["Un bateau de migrants fait naufrage au large de la Crète : 40 morts",
+            "Des dizaines de morts dans le naufrage d'un bateau de migrants en Crète"],
+     "Neuf passeurs inculpés après le naufrage au large de la Crète", True),
+    # the wreck told again, its toll higher: no deed
+    ("en", ["Migrant boat sinks off Crete, 40 dead", "Dozens dead as migrant boat sinks off Crete"],
+     "Crete shipwreck toll rises to 52", False),
+])
+def test_explain_tells_a_deed_that_none_of_the_story_s_reports_tells(lang, wreck, later, deed):
+    # what the alert policy asks before holding a new story back as a told one's repeat: a
+    # charge over the wreck is a development of its own, not the wreck told again
+    t0 = datetime(2026, 6, 2, 6, 0, tzinfo=UTC)
+    g = Grouper()
+    for n, title in enumerate(wreck):
+        g.restore(item(f"wreck-{lang}-{n}", t0 + timedelta(hours=n), title, "", lang), "s-wreck")
+    found = g.explain(item(f"later-{lang}", t0 + timedelta(days=1), later, "", lang), "s-wreck")
+    assert found is not None and found.new_deed is deed
+
+
 def test_explain_gives_the_score_the_grouper_decides_on():
     # a story of five reports, two of them of another side of the event: the explanation
     # must weigh the closest members as the decision does, not all five

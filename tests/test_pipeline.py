@@ -525,9 +525,11 @@ def test_a_campaign_total_in_a_story_about_something_else_is_not_its_toll(pipeli
     assert "killed: 83" not in alert.text and "campaign toll: 83" in alert.text
 
 
-def _explained(score: float, *reasons: str, new_subject: bool = False) -> Explanation:
+def _explained(score: float, *reasons: str, new_subject: bool = False,
+               new_deed: bool = False) -> Explanation:
     return Explanation(story="s-told", score=score, threshold=0.0, members=2,
-                       reasons=tuple((name, 0.5) for name in reasons), new_subject=new_subject)
+                       reasons=tuple((name, 0.5) for name in reasons), new_subject=new_subject,
+                       new_deed=new_deed)
 
 
 @pytest.mark.parametrize(("found", "repeat"), [
@@ -542,6 +544,7 @@ def _explained(score: float, *reasons: str, new_subject: bool = False) -> Explan
     # evidence of another event, whatever the likeness
     (_explained(-0.2, "recurring_kind_place_day", "days_differ"), False),
     (_explained(-0.2, "recurring_kind_place_day", new_subject=True), False),
+    (_explained(-0.2, "recurring_kind_place_day", new_deed=True), False),
 ])
 def test_what_the_alert_policy_holds_back_as_a_repeat(found, repeat):
     assert _is_repeat(found) is repeat

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz
 
-from ..text.lexicon import CARRY_TOLL, OWN_TOLL, Lexicon
+from ..text.lexicon import CARRY_TOLL, NO_TOLL, OWN_TOLL, Lexicon
 from .features import Doc, _stem
 
 # Token prefixes of what the evidence weighs apart from the words: kinds, places, figures,
@@ -638,6 +638,15 @@ def new_subject(a: Frame, story: StoryView, lex: Lexicon) -> float:
     if all(story_mentions(story.counts, tok) < limit for tok in a.subject):
         return -NEW_SUBJECT_PENALTY
     return 0.0
+
+
+def new_deed(a: Frame, story: StoryView, lex: Lexicon) -> bool:
+    """The headline reports a deed that kills nobody (an arrest, a charge, a visit, a vote:
+    events.yaml, `tolls`) which none of the story's kept reports tells: a development of
+    its own ("nine charged over the shipwreck" is not the shipwreck told again)."""
+    info = lex.kind_info
+    return any(k in info and info[k].toll == NO_TOLL
+               and not any(k in m.kinds for m in story.members) for k in a.kinds)
 
 
 def story_mentions(counts: dict[str, int], token: str) -> int:

@@ -139,6 +139,9 @@ class Explanation:
     # the item's headline starts with a name or place the story never mentions
     new_subject: bool = False
     closest: int = 0  # the kept members the score is the mean of (the closest ones)
+    # the item's headline reports a deed that kills nobody (an arrest, a charge, a visit, a
+    # vote) which none of the story's kept reports tells: a development of its own
+    new_deed: bool = False
 
 
 def _union(have: tuple, more: tuple) -> tuple:
@@ -299,7 +302,7 @@ class Grouper:
         new_subject = bool(frame.subject) and not any(
             evidence.story_mentions(story.counts, t) for t in frame.subject)
         return Explanation(story_id, score, self.t.threshold, reasons, len(story.members),
-                           new_subject, len(top))
+                           new_subject, len(top), evidence.new_deed(frame, story, self.lex))
 
     def revival(self, item: Item, story_id: str) -> list[tuple[str, bool]] | None:
         """For a rare event's story kept after the window: what joining it needs, each check
