@@ -322,9 +322,14 @@ def _dropping(ctx: _Ctx, h: Hit) -> str:
         if h.start - 2 <= c.start and c.end <= h.end + 2 and _overlaps(
                 (s.clauses[h.start], s.clauses[h.end - 1]), _cue_clauses(s, c)):
             return f"hedge: {_text(ctx, c)}"  # "1,000 feared dead", "could reach 20,000"
+    # a toll brought up to a figure ("bodies found after the flood, bringing the toll to
+    # 41") is the toll of the happening named before it, not of an earlier one: only its
+    # own clause can name one
+    s = ctx.reading.sentences[h.sent]
+    own = (s.clauses[h.start], s.clauses[h.end - 1]) if h.rule.toll == "bring" \
+        else ctx.clauses(h)
     for c in _cues(ctx, h, ("lead",)):
-        s = ctx.reading.sentences[h.sent]
-        if c.start < h.start and _overlaps(ctx.clauses(h), _cue_clauses(s, c)):
+        if c.start < h.start and _overlaps(own, _cue_clauses(s, c)):
             return f"earlier event: {_text(ctx, c)}"
     return ""
 
