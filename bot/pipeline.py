@@ -97,7 +97,8 @@ DISTINCT_EVIDENCE = frozenset({"kinds_differ", "days_differ", "seas_differ",
 
 def _is_distinct(found: Explanation) -> bool:
     """Whether the grouper's evidence shows a report to be of another event than a story:
-    a veto, a difference of kind, day, place, toll or actor. Not a score that merely fell
+    a veto, a difference of kind, day, place, toll or actor, or a deed the story's reports
+    never told (an arrest, a charge, a visit). Not a score that merely fell
     as time went by: a held story is released on evidence only."""
     reasons = dict(found.reasons)
     return (found.new_subject or found.new_deed or any(w <= VETO for w in reasons.values())

@@ -35,6 +35,7 @@ def in_context(tokens: list[Token], k: int, context: frozenset[str]) -> bool:
 # The families of events.yaml whose deeds (an arrest, a trial, a resignation, a visit) a
 # headline reports about a happening that killed, named after them.
 DEEDS = frozenset(("justice", "politics"))
+
 # How many tokens before a kind a figure counts its people ("177 detained", "two survivors
 # captured").
 COUNT_REACH = 2
