@@ -1004,6 +1004,49 @@ def test_a_higher_toll_in_another_town_is_another_story():
     assert sid2 != sid1
 
 
+# An invented shooting: first told by the state it happened in, then by its town and state.
+SHOOTING = datetime(2026, 9, 12, 18, 0, tzinfo=UTC)
+
+
+def _shooting_told_by_its_state() -> tuple[Grouper, list[str]]:
+    g = Grouper()
+    return g, reports(g, "sh", SHOOTING, 0, [
+        ("es", "Tiroteo masivo en Nevada deja al menos doce muertos",
+         "Un hombre armado abrió fuego el sábado en un centro comercial."),
+        ("es", "Un tiroteo en un centro comercial en Nevada deja doce muertos",
+         "La policía detuvo al sospechoso, un hombre de 30 años."),
+    ])
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("es", "Tiroteo en El Dorado, Nevada: 12 muertos y 20 heridos"),
+    ("en", "Shooting in El Dorado, Nevada: 12 dead and 20 wounded"),
+    ("fr", "Fusillade à El Dorado, Nevada : 12 morts et 20 blessés"),
+])
+def test_a_town_named_with_its_state_joins_the_state_s_story(lang, title):
+    # "in Nevada" reads as a town; a headline that writes it beside its town ("El Dorado,
+    # Nevada") names it too: no second town, no second event
+    g, first = _shooting_told_by_its_state()
+    assert joins(g, first, f"town-{lang}", SHOOTING + timedelta(hours=3), title, "", lang)
+
+
+def test_another_town_in_another_state_stays_apart_from_the_state_s_story():
+    g, first = _shooting_told_by_its_state()
+    assert not joins(g, first, "other", SHOOTING + timedelta(hours=3),
+                     "Tiroteo en Fairview, Ohio: 12 muertos y 20 heridos", "", "es")
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("es", "Un tiroteo dejó doce muertos en El Dorado el sábado por la noche"),
+    ("fr", "Une fusillade a fait douze morts à La Rochelle samedi soir"),
+    ("en", "A shooting left twelve dead in El Dorado on Saturday night"),
+])
+def test_a_town_whose_name_begins_with_an_article_is_read_whole(lang, text):
+    from bot.grouping.features import analyze
+    town = "p:la_rochelle" if lang == "fr" else "p:el_dorado"
+    assert analyze(text, "", lang).locals == {town}
+
+
 @pytest.mark.parametrize(("lang", "title"), [
     ("en", "Death toll from Thessaly wildfires rises to 85"),
     ("es", "Asciende a 85 la cifra de muertos por los incendios de Tesalia"),

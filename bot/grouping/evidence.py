@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from rapidfuzz import fuzz
 
 from ..text.lexicon import CARRY_TOLL, NO_TOLL, OWN_TOLL, Lexicon
-from .features import Doc, _stem
+from .features import Doc, _stem, all_stop_words
 
 # Token prefixes of what the evidence weighs apart from the words: kinds, places, figures,
 # ordinals, days, magnitudes.
@@ -600,10 +600,19 @@ def towns_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
                                                           for k in a.rare_kinds):
         return 0.0
     theirs = story.title_towns
-    if not theirs or any(_town_in(t, a.tokens) for t in theirs) \
+    if not theirs or any(_town_in(t, a.tokens) or _written(t, a.title) for t in theirs) \
             or any(_town_in(t, theirs) for t in a.title_towns):
         return 0.0
     return VETO
+
+
+def _written(town: str, tokens: tuple[str, ...]) -> bool:
+    """A town the headline writes without a locative before it ("El Paso, Texas" names
+    Texas, read as a town in "a shooting in Texas"): the stems of its words are among the
+    headline's (only the headline's: a text names the towns of other events in passing)."""
+    stop = all_stop_words()
+    stems = [_stem(w) for w in town[2:].split("_") if len(w) > 1 and w not in stop]
+    return bool(stems) and all(s in tokens for s in stems)
 
 
 def magnitude_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:

@@ -152,6 +152,12 @@ def local_places(tokens: list[Token], lang: Language, covered: set[int],
         used, _ = lang.locatives.at(words, i)
         j = i + used
         k = j
+        # "en El Paso": the capitalised article is the name's first word, as English writes
+        # it ("in El Paso"), though it is a stop word of the language
+        if used and j + 1 < n and words[j] in lang.place_articles \
+                and tokens[j].cap == CAPITAL and tokens[j + 1].cap in (CAPITAL, ACRONYM) \
+                and words[j + 1] not in lang.stop:
+            k = j + 1
         while k < n and tokens[k].kind == WORD and tokens[k].cap in (CAPITAL, ACRONYM) \
                 and k not in covered and words[k] not in lang.stop:
             k += 1

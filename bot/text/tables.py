@@ -246,6 +246,7 @@ class Language:
     relative_days: Phrases
     abbreviations: frozenset[str]
     locatives: Phrases
+    place_articles: frozenset[str]  # "El Paso", "Los Ángeles", "Le Havre": part of the name
     novelty: Phrases
     tally: Phrases
     running: Phrases  # the tally's words of a running total
@@ -311,6 +312,7 @@ def language(code: str) -> Language:
         relative_days=numbered(dates.get("relative_days")),
         abbreviations=frozenset(str(w) for w in data.get("abbreviations") or ()),
         locatives=phrases(data.get("locatives") or ()),
+        place_articles=frozenset(str(w) for w in data.get("place_articles") or ()),
         novelty=phrases(markers.get("novelty") or ()),
         tally=phrases(markers.get("tally") or ()),
         running=phrases(markers.get("running") or ()),
