@@ -9,7 +9,7 @@ output. Sets:
   dev, dev2    ../shared/corpus/{dev,dev2}.jsonl with config/vigia.yaml (the US strikes and
                US–Venezuela diplomacy, Sep 2025 – Feb 2026)
   quake, protest, election, flood, wildfire, attacks, transport, industrial, storms,
-  shipwrecks, outbreaks, diplomacy
+  shipwrecks, outbreaks, diplomacy, landslides, epidemics
                bench/data/<set>.jsonl with bench/data/<set>.yaml: real reports on other
                topics found with the search tool, summaries written in our own words,
                labelled by the corpus README's rules (bench/README.md)
@@ -53,11 +53,13 @@ SETS = {
     "shipwrecks": (DATA / "shipwrecks.jsonl", DATA / "shipwrecks.yaml"),
     "outbreaks": (DATA / "outbreaks.jsonl", DATA / "outbreaks.yaml"),
     "diplomacy": (DATA / "diplomacy.jsonl", DATA / "diplomacy.yaml"),
+    "landslides": (DATA / "landslides.jsonl", DATA / "landslides.yaml"),
+    "epidemics": (DATA / "epidemics.jsonl", DATA / "epidemics.yaml"),
 }
 # Kept for checking only: never fitted on nor tuned on (bench/fit_grouping.py leaves them out
 # unless named), so that they say whether a change is general.
 CHECK_SETS = ("wildfire", "attacks", "transport", "industrial", "storms", "shipwrecks",
-              "outbreaks", "diplomacy")
+              "diplomacy", "landslides", "epidemics")
 FACTS = ("deaths", "survivors", "deaths_total", "strikes_total")
 
 
