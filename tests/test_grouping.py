@@ -1004,6 +1004,53 @@ def test_a_higher_toll_in_another_town_is_another_story():
     assert sid2 != sid1
 
 
+# An invented outbreak: cholera in Malawi from Monday 2 March 2026, its toll rising for days.
+OUTBREAK_DAY = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+OUTBREAK = [
+    item("o-en-1", OUTBREAK_DAY, "Cholera outbreak in Malawi kills 12",
+         "Health officials in Malawi said on Monday that a cholera outbreak in the south had "
+         "killed 12 people and sickened hundreds."),
+    item("o-fr-1", OUTBREAK_DAY + timedelta(hours=3),
+         "Épidémie de choléra au Malawi : au moins 12 morts",
+         "Les autorités sanitaires du Malawi ont annoncé lundi qu'une épidémie de choléra avait "
+         "fait au moins 12 morts dans le sud du pays.", "fr", "Journal"),
+    item("o-es-1", OUTBREAK_DAY + timedelta(hours=5),
+         "Una epidemia de cólera deja 12 muertos en Malaui",
+         "Las autoridades sanitarias de Malaui informaron el lunes de 12 muertos por una "
+         "epidemia de cólera en el sur del país.", "es", "Diario"),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Death toll in Malawi outbreak reaches 30", ""),
+    ("es", "El cólera ya deja 30 muertos en Malaui",
+     "Las autoridades elevaron el balance a 30 fallecidos."),
+    ("fr", "Malawi : le choléra a fait 30 morts",
+     "Les autorités ont relevé le bilan à 30 morts."),
+])
+def test_an_outbreak_s_rising_toll_joins_its_story_in_any_language(lang, title, summary):
+    # a disease in one country is one happening whose toll rises for days, as a quake's
+    first, sid, new = one_more(OUTBREAK, item(
+        f"o-{lang}-2", OUTBREAK_DAY + timedelta(days=2), title, summary, lang))
+    assert not new and sid == first
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Malawi begins cholera vaccination campaign",
+     "Health workers began vaccinating against cholera on Thursday after the outbreak "
+     "killed 30."),
+    ("es", "Malaui comienza a vacunar contra el cólera",
+     "La campaña arranca cuando la epidemia de cólera ya deja 30 muertos."),
+    ("fr", "Le Malawi commence à vacciner contre le choléra",
+     "La campagne commence alors que l'épidémie a fait 30 morts."),
+])
+def test_a_vaccination_against_the_outbreak_is_news_of_its_own(lang, title, summary):
+    # what the vaccine is against names the disease; the report tells of the campaign
+    first, sid, new = one_more(OUTBREAK, item(
+        f"v-{lang}", OUTBREAK_DAY + timedelta(days=2), title, summary, lang))
+    assert new and sid != first
+
+
 # An invented shooting: first told by the state it happened in, then by its town and state.
 SHOOTING = datetime(2026, 9, 12, 18, 0, tzinfo=UTC)
 
