@@ -976,3 +976,20 @@ def test_a_toll_in_a_clause_of_its_own_beside_an_earlier_day_is_this_report_s():
 ])
 def test_a_headline_of_a_series_recalls_one_happening_s_toll(title, summary, lang, want):
     assert facts(summary, lang, title=title) == want
+
+
+def test_a_report_reads_the_same_in_every_run():
+    # the scope of a figure must not hang on the order in which a set gives its words: a
+    # daemon restarted (another hash seed) would tell another toll for the same report
+    import os
+    import subprocess
+    import sys
+
+    code = ("from bot.facts import mentions\n"
+            "for t in ('Ebola outbreak: 120 deaths since the outbreak began',\n"
+            "          'Protests: 30 killed since the protests began in October'):\n"
+            "    print([(m.kind, m.value, m.scope) for m in mentions(t, '', 'en')])\n")
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+            for seed in range(1, 7)}
+    assert len(runs) == 1, runs

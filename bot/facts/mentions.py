@@ -236,7 +236,10 @@ def reading(text: str, lang: str) -> Reading:
         if k == 0:
             _match_anchored(s, k, tab.lede, cues)
     facts = [h for h in facts if _keeps(h, wholes)]
-    cues = [h for h in cues if h.value is None or h.value >= h.rule.min]
+    # in the text's order, then the table's: the first cue that reaches a figure decides
+    # its scope, and the anchors are met in a set's order, which changes from run to run
+    cues = sorted((h for h in cues if h.value is None or h.value >= h.rule.min),
+                  key=lambda h: (h.sent, h.start, h.rule.order))
     by_kind: dict[tuple[int, str], list[Hit]] = {}
     for c in cues:
         by_kind.setdefault((c.sent, c.rule.cue), []).append(c)
