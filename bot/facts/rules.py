@@ -26,7 +26,9 @@ those rows, tests/test_facts_rules.py):
   sentence, it makes the later sentences' figures its own), ``toll`` (a toll named, with or
   without its figure: "death toll rises"; in the title it says the item reports a happening
   that kills, see bot.facts.scope.recalled). ``weak: true`` marks a campaign cue that a
-  one-event clause overrides; ``reach: sentence`` a cue that reaches every mention of its
+  one-event clause overrides; ``span: true`` a campaign cue that only spans time ("since
+  the start of the epidemic"), under which the toll of the one happening the headline
+  reports is still its own; ``reach: sentence`` a cue that reaches every mention of its
   sentence (not only of its clause); ``lede: false`` a cue that says nothing in the title
   or the first sentence (an earlier event named there is the one the item reports), unless
   the headline reports one more happening of a series ("new quake shakes ...": the earlier
@@ -77,6 +79,7 @@ class Rule:
     new: bool = False  # cues: True when it says something only under a "new quake" headline
     order: int = 0
     examples: tuple[dict, ...] = field(default=(), compare=False)
+    span: bool = False  # cues: a campaign cue that only spans time ("since September")
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +233,7 @@ def _rule(row: dict, lang: str, order: int, resolve: Any, gap_stop: dict[str, Wo
                 bool(row.get("prefer")), bool(row.get("total")), bool(row.get("weak")),
                 str(row.get("reach") or "clause"), bool(row.get("lede", True)),
                 bool(row.get("new")), order,
-                tuple(row.get("examples") or ()))
+                tuple(row.get("examples") or ()), span=bool(row.get("span")))
 
 
 @cache

@@ -382,8 +382,9 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
     before = _in_reach(ctx, h, ("before",), leading=True)
     series = _series(ctx, h, facts, strikes, earlier)
     if series:
-        if kind != "deaths" and ctx.one() and not earlier_event:
-            # "4,250 rescued since 5 September": one flood's count, over its days
+        if ctx.one() and not earlier_event and (kind != "deaths" or _spans_time(ctx, h, facts)):
+            # "4,250 rescued since 5 September", "2,300 deaths since the start of the
+            # epidemic": one happening's count, over its days
             return _mention(ctx, h, STORY, f"one happening's count of {kind}: {series}")
         if kind != "deaths":
             return _mention(ctx, h, DROPPED, f"a running total of {kind}: {series}")
@@ -409,6 +410,29 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
         return _mention(ctx, h, STORY, f"the toll of one happening, over its part {part.value} "
                         f"({part.span!r})", prefer=True)
     return _mention(ctx, h, STORY, "this event's (no campaign cue in reach)")
+
+
+def _spans_time(ctx: _Ctx, h: Hit, facts: list[Hit]) -> bool:
+    """Whether what makes the toll a running total is only the time since the happening the
+    headline reports began ("2,300 deaths since the start of the epidemic", "depuis le
+    séisme"): its own toll over its days, not a tally over years or a series named ("this
+    month's two quakes have killed 400", "800 deaths on the railways since 2017")."""
+    c = _campaign(ctx, h, facts)
+    head = ctx.head.head
+    if c is None or not c.rule.span or h.rule.total or head is None:
+        return False
+    s = ctx.reading.sentences[c.sent]
+    end = c.end
+    while end < min(len(s.tokens), c.end + SINCE_REACH) and s.clauses[end] == s.clauses[c.start]:
+        end += 1
+    lex = lexicon()
+    return any(m.token in head.reported
+               for m in kinds_named(s.tokens[c.end:end], language(ctx.tab.lang), lex))
+
+
+# How many words after "since" may name the happening the time is counted from ("since the
+# start of the epidemic").
+SINCE_REACH = 6
 
 
 def _series(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mention]],
