@@ -1051,6 +1051,41 @@ def test_a_vaccination_against_the_outbreak_is_news_of_its_own(lang, title, summ
     assert new and sid != first
 
 
+# An invented helicopter crash the day of a quake, told as the crash's news.
+CRASH_DAY = datetime(2026, 4, 9, 6, 0, tzinfo=UTC)
+CRASH_AFTER_QUAKE = [
+    item("h-en-1", CRASH_DAY, "12 killed in helicopter crash after Chilean quake",
+         "A military helicopter carrying the interior minister crashed near Arica on Thursday, "
+         "killing 12 people, officials said."),
+    item("h-es-1", CRASH_DAY + timedelta(hours=2),
+         "Mueren 12 personas al caer un helicóptero tras el sismo en Chile",
+         "Un helicóptero militar con el ministro del Interior se estrelló el jueves cerca de "
+         "Arica; murieron 12 personas.", "es", "Diario"),
+]
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Strong 7.1 quake shakes Chile without major damage"),
+    ("es", "Fuerte sismo de 7,1 sacude Chile sin causar grandes daños"),
+    ("fr", "Un puissant séisme secoue le Chili sans faire de gros dégâts"),
+])
+def test_the_quake_before_a_crash_is_no_kind_of_the_crash_s_story(lang, title):
+    # "killed in a crash after the quake": the crash kills on its own, the quake is another
+    # happening, not what the crash's story is about (vigia explain shows no related kind)
+    g, decisions = run(CRASH_AFTER_QUAKE, Grouper())
+    quake = item(f"q-{lang}", CRASH_DAY + timedelta(hours=20), title, "", lang)
+    found = g.explain(quake, decisions[0][0])
+    assert "related_kind" not in dict(found.reasons)
+
+
+def test_the_strike_before_its_survivors_is_their_story_s_kind():
+    g, decisions = run([item("s-en-1", CRASH_DAY, "Navy holds two survivors after the strike",
+                             "The Navy is holding two survivors of the strike on a boat.")],
+                       Grouper())
+    strike = item("s-en-2", CRASH_DAY + timedelta(hours=3), "US strike on a boat kills three")
+    assert "related_kind" in dict(g.explain(strike, decisions[0][0]).reasons)
+
+
 # An invented shooting: first told by the state it happened in, then by its town and state.
 SHOOTING = datetime(2026, 9, 12, 18, 0, tzinfo=UTC)
 

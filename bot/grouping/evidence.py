@@ -275,9 +275,24 @@ def same_kind(p: Pair) -> float:
 
 
 def related_kind(p: Pair) -> float:
-    """A kind of event one reports is the other's, or its context ("aid after the quake")."""
+    """A kind of event one reports is the other's, or its context ("aid after the quake").
+    Not the context of a report of a happening that kills on its own ("13 killed in a
+    helicopter crash after the quake"): that is another happening, not what it is about."""
     a, b = p.a, p.b
-    return float(_meet(a.kinds + a.context_kinds, b.kinds + b.context_kinds))
+    return float(_meet(a.kinds + _about(a, p.lex), b.kinds + _about(b, p.lex)))
+
+
+def _about(frame: Frame, lex: Lexicon) -> tuple[str, ...]:
+    """The context kinds a report is about: not, beside a happening that kills which it
+    reports, another that kills and does not go with it (a crash after a quake; a
+    landslide after the floods is one disaster: events.yaml, families.kinds)."""
+    info = lex.kind_info
+    killers = [k for k in frame.kinds if k in info and info[k].toll == OWN_TOLL]
+    if not killers or not frame.context_kinds:
+        return frame.context_kinds
+    return tuple(c for c in frame.context_kinds
+                 if c not in info or info[c].toll != OWN_TOLL
+                 or any((c, k) in lex.kinds_together for k in killers))
 
 
 def rare_kind(p: Pair) -> float:
