@@ -621,6 +621,13 @@ def behind_deed(head: Headline, lex: Lexicon) -> str:
     return f"recalled: the headline reports a deed done after {named}"
 
 
+def sickens(head: Headline, lex: Lexicon) -> bool:
+    """Whether every kind the headline reports is one whose people in hospital are the sick
+    (events.yaml, `sickens`: an epidemic), so that no figure of them is of the injured."""
+    kinds = [lex.kind_info[k] for k in head.reported if k in lex.kind_info]
+    return bool(kinds) and all(k.sickens for k in kinds)
+
+
 def one_happening(head: Headline, lex: Lexicon) -> bool:
     """Whether the headline reports one happening that no series counts: the kinds that kill
     which the title names (as what it reports or as its context) are none of them `serial`

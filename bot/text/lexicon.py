@@ -36,6 +36,8 @@ class Kind:
     family: str
     serial: bool
     toll: str = NO_TOLL
+    # its people in hospital are the sick, not the injured (an epidemic)
+    sickens: bool = False
 
 
 @dataclass(slots=True)
@@ -136,7 +138,8 @@ def _kinds(lex: Lexicon, data: dict) -> None:
         token = sys.intern(f"e:{name}")
         family = str(spec.get("family", name))
         toll = next((t for t, names in by_toll if names & {name, family}), NO_TOLL)
-        lex.kind_info[token] = Kind(name, family, bool(spec.get("serial", False)), toll)
+        lex.kind_info[token] = Kind(name, family, bool(spec.get("serial", False)), toll,
+                                    bool(spec.get("sickens", False)))
         for section, target in (("words", lex.kinds), ("weak", lex.weak_kinds)):
             for lang, forms in (spec.get(section) or {}).items():
                 for form in forms:
