@@ -954,6 +954,21 @@ def test_a_toll_beside_a_day_weeks_before_the_report_is_an_earlier_happening_s()
     assert [(f.name, f.value) for f in extract_facts(title, summary, "en")] == [("deaths", 2)]
 
 
+@pytest.mark.parametrize(("summary", "lang"), [
+    ("After the deadliest strike, on 28 October (fourteen dead in four boats), the minister "
+     "reported on 4 November another strike with two dead.", "en"),
+    ("Tras el ataque más mortífero, del 28 de octubre (catorce muertos en cuatro lanchas), "
+     "el ministro informó el 4 de noviembre de otro ataque con dos muertos.", "es"),
+    ("Après la frappe la plus meurtrière, le 28 octobre (quatorze morts sur quatre bateaux), "
+     "le ministre a annoncé le 4 novembre une autre frappe qui a fait deux morts.", "fr"),
+])
+def test_a_toll_in_parentheses_belongs_to_the_day_it_follows(summary, lang):
+    # a parenthesis is part of the clause it sits in: its fourteen dead are the 28 October
+    # strike's, not the news of this report (published 5 November)
+    got = {f.name: f.value for f in extract_facts("", summary, lang, date(2025, 11, 5))}
+    assert got.get("deaths") == 2
+
+
 def test_a_toll_in_a_clause_of_its_own_beside_an_earlier_day_is_this_report_s():
     # the earlier quake is named in another clause: the six dead are Monday's quake's
     summary = ("A 6.4 quake hit Hatay on Monday, two weeks after the 6 February disaster; "

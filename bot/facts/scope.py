@@ -269,7 +269,8 @@ def recalled_days(found: list[Mention], readings: list[tuple[str, Reading]], lan
             continue
         # the days of the figure's own clause ("two weeks after the 6 February quake; six
         # were killed" names the earlier quake in another clause)
-        mine = [(a, d) for a, d in ages if s.clauses[d.first] == s.clauses[m.at]]
+        own = _host_clause(s, m.at)
+        mine = [(a, d) for a, d in ages if _host_clause(s, d.first) == own]
         if not mine:
             continue
         age, day = min(mine, key=lambda x: min(abs(x[1].first - m.at), abs(x[1].last - m.at)))
@@ -277,6 +278,18 @@ def recalled_days(found: list[Mention], readings: list[tuple[str, Reading]], lan
             m.scope = DROPPED
             m.reason = f"an earlier happening's: beside {day.day.isoformat()}, {age} days " \
                        f"before the report, in a sentence that tells of a recent day too"
+
+
+def _host_clause(s: Sentence, i: int) -> int:
+    """The clause a token belongs to, a parenthesis being part of the clause it sits in
+    ("the deadliest strike, on 28 October (fourteen dead), ...")."""
+    c = s.clauses[i]
+    start = i
+    while start > 0 and s.clauses[start - 1] == c:
+        start -= 1
+    if start > 0 and s.tokens[start].norm == "(":
+        return _host_clause(s, start - 1)
+    return c
 
 
 def _tolls_of_the_series(found: list[Mention], head: _Head) -> None:
