@@ -79,7 +79,7 @@ class Rule:
     new: bool = False  # cues: True when it says something only under a "new quake" headline
     order: int = 0
     examples: tuple[dict, ...] = field(default=(), compare=False)
-    span: bool = False  # cues: a campaign cue that only spans time ("since September")
+    span: bool = False  # cues: a campaign cue that only spans time ("since the outbreak began")
 
 
 @dataclass(frozen=True, slots=True)
