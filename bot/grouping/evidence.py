@@ -19,7 +19,7 @@ expect; a weight whose sign flips between folds is not kept.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -89,6 +89,7 @@ class Frame:
     kinds: tuple[str, ...]
     lead_kinds: tuple[str, ...]  # every kind the headline and the first sentence name
     context_kinds: tuple[str, ...]
+    about_kinds: tuple[str, ...]  # of those, what the report is about (_about)
     earlier_kinds: tuple[str, ...]  # context kinds named after "since"
     rare_kinds: tuple[str, ...]  # kinds that rarely recur (an earthquake, an election)
     places: tuple[str, ...]  # countries and towns (not seas)
@@ -132,6 +133,7 @@ class Frame:
             kinds=tuple(sorted(doc.kinds)),
             lead_kinds=tuple(sorted(t for t in doc.lead if t.startswith("e:"))) or _EMPTY,
             context_kinds=tuple(sorted(doc.context_kinds)),
+            about_kinds=_about(doc.kinds, tuple(sorted(doc.context_kinds)), lex),
             earlier_kinds=tuple(sorted(doc.earlier_kinds)),
             rare_kinds=tuple(sorted(k for k in doc.kinds if k in info and not info[k].serial)),
             places=tuple(sorted(places)),
@@ -279,18 +281,18 @@ def related_kind(p: Pair) -> float:
     Not the context of a report of a happening that kills on its own ("13 killed in a
     helicopter crash after the quake"): that is another happening, not what it is about."""
     a, b = p.a, p.b
-    return float(_meet(a.kinds + _about(a, p.lex), b.kinds + _about(b, p.lex)))
+    return float(_meet(a.kinds + a.about_kinds, b.kinds + b.about_kinds))
 
 
-def _about(frame: Frame, lex: Lexicon) -> tuple[str, ...]:
+def _about(kinds: Iterable[str], context: tuple[str, ...], lex: Lexicon) -> tuple[str, ...]:
     """The context kinds a report is about: not, beside a happening that kills which it
     reports, another that kills and does not go with it (a crash after a quake; a
     landslide after the floods is one disaster: events.yaml, families.kinds)."""
     info = lex.kind_info
-    killers = [k for k in frame.kinds if k in info and info[k].toll == OWN_TOLL]
-    if not killers or not frame.context_kinds:
-        return frame.context_kinds
-    return tuple(c for c in frame.context_kinds
+    killers = [k for k in kinds if k in info and info[k].toll == OWN_TOLL]
+    if not killers or not context:
+        return context
+    return tuple(c for c in context
                  if c not in info or info[c].toll != OWN_TOLL
                  or any((c, k) in lex.kinds_together for k in killers))
 
