@@ -9,7 +9,7 @@ output. Sets:
   dev, dev2    ../shared/corpus/{dev,dev2}.jsonl with config/vigia.yaml (the US strikes and
                US–Venezuela diplomacy, Sep 2025 – Feb 2026)
   quake, protest, election, flood, wildfire, attacks, transport, industrial, storms,
-  shipwrecks, outbreaks, diplomacy, landslides, epidemics
+  shipwrecks, outbreaks, diplomacy, landslides, epidemics, cyclones, blasts
                bench/data/<set>.jsonl with bench/data/<set>.yaml: real reports on other
                topics found with the search tool, summaries written in our own words,
                labelled by the corpus README's rules (bench/README.md)
@@ -55,6 +55,8 @@ SETS = {
     "diplomacy": (DATA / "diplomacy.jsonl", DATA / "diplomacy.yaml"),
     "landslides": (DATA / "landslides.jsonl", DATA / "landslides.yaml"),
     "epidemics": (DATA / "epidemics.jsonl", DATA / "epidemics.yaml"),
+    "cyclones": (DATA / "cyclones.jsonl", DATA / "cyclones.yaml"),
+    "blasts": (DATA / "blasts.jsonl", DATA / "blasts.yaml"),
 }
 # Kept for checking only: never fitted on nor tuned on (bench/fit_grouping.py leaves them out
 # unless named), so that they say whether a change is general.
