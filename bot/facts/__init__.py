@@ -115,10 +115,10 @@ def mentions(title: str, summary: str, language: str | None,
     for m in found if why else ():
         if m.scope == STORY and m.kind in STORY_KINDS and m.kind != "survivors":
             m.scope, m.reason = DROPPED, why
-    if sickens(head, lexicon()):
-        for m in found:
-            if m.kind == "injured" and m.scope == STORY:
-                m.scope, m.reason = DROPPED, "the sick of an epidemic, not the injured"
+    injured = [m for m in found if m.kind == "injured" and m.scope == STORY]
+    if injured and sickens(head, lexicon()):  # the headline is read only when it matters
+        for m in injured:
+            m.scope, m.reason = DROPPED, "the sick of an epidemic, not the injured"
     below = [m for m in found if m.scope == STORY and m.source == "summary"
              and m.kind in STORY_KINDS]
     if below:
