@@ -393,9 +393,9 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
             return _mention(ctx, h, DROPPED, f"not found: {_text(ctx, c)}")
     earlier_event = _dropping(ctx, h)
     before = _in_reach(ctx, h, ("before",), leading=True)
-    series = _series(ctx, h, facts, strikes, earlier)
+    series, campaign = _series(ctx, h, facts, strikes, earlier)
     if series:
-        if ctx.one() and not earlier_event and (kind != "deaths" or _spans_time(ctx, h, facts)):
+        if ctx.one() and not earlier_event and (kind != "deaths" or _spans_time(ctx, campaign)):
             # "4,250 rescued since 5 September", "2,300 deaths since the start of the
             # epidemic": one happening's count, over its days
             return _mention(ctx, h, STORY, f"one happening's count of {kind}: {series}")
@@ -425,22 +425,29 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
     return _mention(ctx, h, STORY, "this event's (no campaign cue in reach)")
 
 
-def _spans_time(ctx: _Ctx, h: Hit, facts: list[Hit]) -> bool:
-    """Whether what makes the toll a running total is only the time since the happening the
-    headline reports began ("2,300 deaths since the start of the epidemic", "depuis le
-    séisme"): its own toll over its days, not a tally over years or a series named ("this
-    month's two quakes have killed 400", "800 deaths on the railways since 2017")."""
-    c = _campaign(ctx, h, facts)
+def _spans_time(ctx: _Ctx, campaign: Hit | None) -> bool:
+    """Whether the campaign cue that makes a toll a running total (`_series`) only spans
+    the time since the happening the headline reports began ("2,300 deaths since the start
+    of the epidemic", "depuis le séisme"): its own toll over its days, not a tally over years
+    or a series named ("this month's two quakes have killed 400", "800 deaths on the
+    railways since 2017")."""
     head = ctx.head.head
-    if c is None or not c.rule.span or h.rule.total or head is None:
+    if campaign is None or not campaign.rule.span or head is None:
         return False
-    s = ctx.reading.sentences[c.sent]
-    end = c.end
-    while end < min(len(s.tokens), c.end + SINCE_REACH) and s.clauses[end] == s.clauses[c.start]:
-        end += 1
+    s = ctx.reading.sentences[campaign.sent]
+    end = _clause_end(s, campaign.end, campaign.start, SINCE_REACH)
     lex = lexicon()
-    return any(m.token in head.reported
-               for m in kinds_named(s.tokens[c.end:end], language(ctx.tab.lang), lex))
+    return any(m.token in head.reported for m in kinds_named(
+        s.tokens[campaign.end:end], language(ctx.tab.lang), lex))
+
+
+def _clause_end(s: Sentence, start: int, anchor: int, reach: int) -> int:
+    """Where the few words from `start` that stay in `anchor`'s clause end (at most
+    `reach` of them): the words that may say whose a toll is, or since when it counts."""
+    end = start
+    while end < min(len(s.tokens), start + reach) and s.clauses[end] == s.clauses[anchor]:
+        end += 1
+    return end
 
 
 # How many words after "since" may name the happening the time is counted from ("since the
@@ -449,23 +456,24 @@ SINCE_REACH = 6
 
 
 def _series(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mention]],
-            earlier: list[Mention]) -> str:
-    """Why the figure is a running total over a series, or ""."""
+            earlier: list[Mention]) -> tuple[str, Hit | None]:
+    """Why the figure is a running total over a series, or "", and the campaign cue when
+    that is why."""
     if h.rule.total:
-        return "a running total by its wording"
+        return "a running total by its wording", None
     c = _campaign(ctx, h, facts)
     if c is not None:
-        return f"campaign: {_text(ctx, c)}"
+        return f"campaign: {_text(ctx, c)}", c
     if h.rule.fact != "deaths":
-        return ""
+        return "", None
     c = _count_beside(ctx, h, strikes)
     if c is not None:
-        return f"beside a running count of strikes: {_text(ctx, c)}"
+        return f"beside a running count of strikes: {_text(ctx, c)}", None
     if h.rule.toll and not ctx.one() and not _of_one_happening(ctx, h):
         m = _smaller_toll(ctx, h, earlier)
         if m is not None:
-            return f"a toll brought up from this event's {m.value} ({m.span!r})"
-    return _continued(ctx, h, facts, strikes, earlier)
+            return f"a toll brought up from this event's {m.value} ({m.span!r})", None
+    return _continued(ctx, h, facts, strikes, earlier), None
 
 
 # How many words after a toll's wording may name the happening it is the toll of.
@@ -480,9 +488,7 @@ def _of_one_happening(ctx: _Ctx, h: Hit) -> bool:
     s = ctx.reading.sentences[h.sent]
     # the toll's words, and the few after them that may name whose it is ("elevan a 22 los
     # muertos del tiroteo"), in its clause
-    end = h.end
-    while end < min(len(s.norms), h.end + OWNER_REACH) and s.clauses[end] == s.clauses[h.end - 1]:
-        end += 1
+    end = _clause_end(s, h.end, h.end - 1, OWNER_REACH)
     lex = lexicon()
     words = s.tokens[h.start:end]
     return any(lex.kind_info[m.token].serial and not plural(words[m.last].norm)
