@@ -1058,6 +1058,18 @@ def test_a_town_named_once_in_passing_is_not_the_story_s_town():
                      "A firedamp explosion tore through a coal mine in Kozlu on Friday.")
 
 
+@pytest.mark.parametrize(("text", "towns"), [
+    ("Several workers killed in firecracker unit blast in Tamil Nadu's Sivakasi",
+     {"p:tamil_nadu", "p:sivakasi"}),
+    ("Ten workers killed in firecracker unit blast in TN's Sivakasi", {"p:tn", "p:sivakasi"}),
+    ("25 killed after coal mine explosion in Turkey's Bartin", {"p:bartin"}),
+    ("Teachers march in Barquisimeto's main square", {"p:barquisimeto"}),
+])
+def test_the_possessive_leads_from_a_region_to_its_town(text, towns):
+    from bot.grouping.features import analyze
+    assert analyze(text, "", "en").locals == towns
+
+
 # An invented outbreak: cholera in Malawi from Monday 2 March 2026, its toll rising for days.
 OUTBREAK_DAY = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 OUTBREAK = [

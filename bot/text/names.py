@@ -141,30 +141,52 @@ def local_places(tokens: list[Token], lang: Language, covered: set[int],
     """Capitalised names after a locative that no table knows: "in Barquisimeto". Not a
     month or a weekday ("in April", "on Friday"), nor words that are all `known` to the
     vocabulary ("au Parlement", "Costa del Sol"): a town may hold such a word ("Ciudad
-    Bolívar"), not be one."""
+    Bolívar"), not be one. A region's name and the possessive lead to its town ("in Tamil
+    Nadu's Sivakasi", "in Turkey's Bartin")."""
     words = _words(tokens)
     out: list[Mention] = []
     n = len(tokens)
     firsts = lang.locatives.first_words
     for i in range(n):
-        if words[i] in _NOT_WORDS or words[i] not in firsts:
+        w = words[i]
+        if w in _NOT_WORDS:
             continue
-        used, _ = lang.locatives.at(words, i)
-        j = i + used
-        k = j
-        # "en El Paso": the capitalised article is the name's first word, as English writes
-        # it ("in El Paso"), though it is a stop word of the language
-        if used and j + 1 < n and words[j] in lang.place_articles \
-                and tokens[j].cap == CAPITAL and tokens[j + 1].cap in (CAPITAL, ACRONYM) \
-                and words[j + 1] not in lang.stop:
-            k = j + 1
-        while k < n and tokens[k].kind == WORD and tokens[k].cap in (CAPITAL, ACRONYM) \
-                and k not in covered and words[k] not in lang.stop:
-            k += 1
-        if k > j and used and not all(x in known or words[x] in lang.months
-                                      or words[x] in lang.weekdays for x in range(j, k)):
-            out.append(Mention("p:" + "_".join(words[j:k]), j, k - 1))
+        if w in firsts:
+            used, _ = lang.locatives.at(words, i)
+            if not used:
+                continue
+            j = i + used
+        else:
+            continue
+        while True:
+            k = _capitalised_run(words, tokens, j, lang, covered)
+            if k > j and not all(x in known or words[x] in lang.months
+                                 or words[x] in lang.weekdays for x in range(j, k)):
+                out.append(Mention("p:" + "_".join(words[j:k]), j, k - 1))
+            # a known region ("Turkey's Bartin") is covered by its table: step over it
+            while k < n and k in covered:
+                k += 1
+            if k > j and k + 1 < n and words[k] in lang.place_possessive \
+                    and tokens[k + 1].cap in (CAPITAL, ACRONYM):
+                j = k + 1
+                continue
+            break
     return out
+
+
+def _capitalised_run(words: list[str], tokens: list[Token], j: int, lang: Language,
+                     covered: set[int]) -> int:
+    """The end of the run of capitalised words from j that no table has read."""
+    k, n = j, len(tokens)
+    # "en El Paso": the capitalised article is the name's first word, as English writes it
+    # ("in El Paso"), though it is a stop word of the language
+    if j + 1 < n and words[j] in lang.place_articles and tokens[j].cap == CAPITAL \
+            and tokens[j + 1].cap in (CAPITAL, ACRONYM) and words[j + 1] not in lang.stop:
+        k = j + 1
+    while k < n and tokens[k].kind == WORD and tokens[k].cap in (CAPITAL, ACRONYM) \
+            and k not in covered and words[k] not in lang.stop:
+        k += 1
+    return k
 
 
 def names(tokens: list[Token], lang: Language, covered: set[int],

@@ -247,6 +247,7 @@ class Language:
     abbreviations: frozenset[str]
     locatives: Phrases
     place_articles: frozenset[str]  # "El Paso", "Los Ángeles", "Le Havre": part of the name
+    place_possessive: frozenset[str]  # "Tamil Nadu's Sivakasi": the region's town
     novelty: Phrases
     tally: Phrases
     running: Phrases  # the tally's words of a running total
@@ -313,6 +314,7 @@ def language(code: str) -> Language:
         abbreviations=frozenset(str(w) for w in data.get("abbreviations") or ()),
         locatives=phrases(data.get("locatives") or ()),
         place_articles=frozenset(str(w) for w in data.get("place_articles") or ()),
+        place_possessive=frozenset(str(w) for w in data.get("place_possessive") or ()),
         novelty=phrases(markers.get("novelty") or ()),
         tally=phrases(markers.get("tally") or ()),
         running=phrases(markers.get("running") or ()),
