@@ -311,6 +311,10 @@ def _ranges(tokens: list[Token], lang: Language) -> list[Token]:
             # 20 a 27"), "de 3 a 5" after any other word is a range ("dejó de 3 a 5 muertos")
             rise = before in lang.rise_from and (
                 not lang.rise_verbs or i > 1 and tokens[i - 2].norm in lang.rise_verbs)
+            if rise and tokens[i + 2].kind == NUM and gap.kind == WORD:
+                # the figure a count rose from is no count any more ("sube de 135 a 139": 139
+                # dead, not 135): a label of the rise, which a rule may still name (#)
+                tok.kind = NONCOUNT
             if is_range and not rise:
                 b = tokens[i + 2]
                 out.append(Token(tok.start, b.end, f"{tok.norm} {gap.norm} {b.norm}", NUM,
