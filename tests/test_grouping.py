@@ -1070,6 +1070,41 @@ def test_the_possessive_leads_from_a_region_to_its_town(text, towns):
     assert analyze(text, "", "en").locals == towns
 
 
+# An invented warehouse blast on Wednesday 12 August 2026, in the port town of Qinglan.
+WAREHOUSE_BLAST = datetime(2026, 8, 12, 18, 0, tzinfo=UTC)
+
+
+def _warehouse_blast() -> tuple[Grouper, list[str]]:
+    g = Grouper()
+    return g, reports(g, "w", WAREHOUSE_BLAST, 0, [
+        ("en", "Huge explosion at chemical warehouse in Qinglan kills 17",
+         "A fire at a chemical warehouse in the port of Qinglan set off an explosion on "
+         "Wednesday night, killing 17 people."),
+        ("es", "Una enorme explosión en un almacén químico de Qinglan deja 17 muertos",
+         "Un incendio en un almacén de productos químicos del puerto de Qinglan provocó una "
+         "explosión el miércoles por la noche."),
+        ("fr", "Une énorme explosion dans un entrepôt chimique à Qinglan fait 17 morts",
+         "Un incendie dans un entrepôt de produits chimiques à Qinglan a provoqué une "
+         "explosion mercredi soir."),
+    ])
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Death toll from Qinglan blast rises to 85",
+     "Officials in Qinglan said on Friday that 85 people had died."),
+    ("es", "Sube a 85 la cifra de muertos por la explosión en Qinglan",
+     "Las autoridades de Qinglan informaron el viernes de 85 fallecidos."),
+    ("fr", "Explosion à Qinglan : le bilan s'alourdit à 85 morts",
+     "Les autorités de Qinglan ont fait état vendredi de 85 morts."),
+])
+def test_a_toll_revised_days_later_joins_its_explosion(lang, title, summary):
+    # explosions recur, so a later day keeps two apart; but a headline that revises a toll
+    # tells of a happening already told: the day it names is the day of the count
+    g, first = _warehouse_blast()
+    later = WAREHOUSE_BLAST + timedelta(days=2)
+    assert joins(g, first, f"toll-{lang}", later, title, summary, lang)
+
+
 # An invented outbreak: cholera in Malawi from Monday 2 March 2026, its toll rising for days.
 OUTBREAK_DAY = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 OUTBREAK = [

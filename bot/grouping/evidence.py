@@ -545,7 +545,7 @@ def later_day_veto(a: Frame, story: StoryView, lex: Lexicon, now: datetime) -> f
     recalls the story's days but its latest, two days or more after them, is the day it is
     published: another occasion of an event that recurs. One rare event's later days are
     its development."""
-    if not a.days or not story.days or a.rare_kinds:
+    if not a.days or not story.days or a.rare_kinds or a.revised:
         return 0.0
     told = (story.last_seen.date() + _DAY).isoformat()
     said = [d for d in story.days if d <= told]
