@@ -107,6 +107,19 @@ def test_a_range_gives_its_lower_figure(text, lang):
     assert facts(text, lang)["deaths"] == 3
 
 
+@pytest.mark.parametrize("title, lang, expected", [
+    ("At least 85 killed in Qinglan blasts", "en", {"deaths": 85}),
+    ("Las explosiones de Qinglan dejan 85 muertos", "es", {"deaths": 85}),
+    ("Au moins 85 morts dans les explosions de Qinglan", "fr", {"deaths": 85}),
+    # a plural that counts a series stays its running total
+    ("At least 85 killed in airstrikes", "en", {"deaths_total": 85}),
+    ("Los ataques dejan 85 muertos", "es", {"deaths_total": 85}),
+])
+def test_the_plural_of_an_explosion_gives_its_own_toll(title, lang, expected):
+    # "the Qinglan blasts" are one happening (events.yaml, plural_one), "airstrikes" a series
+    assert facts("", lang, title) == expected
+
+
 @pytest.mark.parametrize("text, lang", [
     ("The flood's death toll climbed from 48 to 52 overnight.", "en"),
     ("Los muertos por las inundaciones suben de 48 a 52 durante la noche.", "es"),

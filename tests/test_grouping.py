@@ -1105,6 +1105,22 @@ def test_a_toll_revised_days_later_joins_its_explosion(lang, title, summary):
     assert joins(g, first, f"toll-{lang}", later, title, summary, lang)
 
 
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Qinglan blasts toll rises to 85",
+     "Officials in Qinglan said on Friday that 85 people had died."),
+    ("es", "Sube a 85 la cifra de muertos por las explosiones de Qinglan",
+     "Las autoridades informaron el viernes de 85 fallecidos en Qinglan."),
+    ("fr", "Explosions de Qinglan : le bilan s'alourdit à 85 morts",
+     "Les autorités ont fait état vendredi de 85 morts à Qinglan."),
+])
+def test_the_plural_of_an_explosion_is_one_happening_whose_toll_rises(lang, title, summary):
+    # "the Qinglan blasts" is one happening (one blast's fire sets off the next), where "US
+    # strikes" are a series: its toll revised joins it
+    g, first = _warehouse_blast()
+    later = WAREHOUSE_BLAST + timedelta(days=2)
+    assert joins(g, first, f"toll-{lang}", later, title, summary, lang)
+
+
 # An invented outbreak: cholera in Malawi from Monday 2 March 2026, its toll rising for days.
 OUTBREAK_DAY = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 OUTBREAK = [

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..text import dates, language
-from ..text.happenings import Headline, kinds_named, plural
+from ..text.happenings import Headline, kinds_named
 from ..text.lexicon import CARRY_TOLL, MAYBE_TOLL, NO_TOLL, OWN_TOLL, Lexicon, lexicon
 from .matcher import Sentence
 from .mentions import Hit, Reading
@@ -185,7 +185,7 @@ def _campaign(ctx: _Ctx, h: Hit, mentions: list[Hit]) -> Hit | None:
         if h.rule.toll and h.start - 3 <= c.start <= h.end + 3 and c.rule.cue == "campaign" \
                 and s.clauses[c.start] == s.clauses[h.end - 1]:
             return c  # the toll's own words say whose ("the toll of the campaign")
-        if c.rule.weak and one_event:
+        if c.rule.weak and (one_event or _one_happening_named(ctx, c)):
             continue
         if any(m is not h and m.sent == c.sent and m.start <= c.start and c.end <= m.end
                for m in mentions):
@@ -208,6 +208,17 @@ def _campaign(ctx: _Ctx, h: Hit, mentions: list[Hit]) -> Hit | None:
             if after and after[0] is h:
                 return c
     return None
+
+
+def _one_happening_named(ctx: _Ctx, c: Hit) -> bool:
+    """Whether a cue's plural of a happening names one happening (events.yaml,
+    `plural_one`: "las explosiones de Tianjin dejan 85 muertos"), not a series as "los
+    ataques dejan 85 muertos" does."""
+    words = ctx.reading.sentences[c.sent].tokens[c.start:c.end]
+    lex = lexicon()
+    found = [m for m in kinds_named(words, language(ctx.tab.lang), lex)
+             if m.token in lex.kind_info]
+    return bool(found) and all(lex.kind_info[m.token].plural_one for m in found)
 
 
 def read_scope(readings: list[tuple[str, Reading]], tab: Table,
@@ -491,7 +502,8 @@ def _of_one_happening(ctx: _Ctx, h: Hit) -> bool:
     end = _clause_end(s, h.end, h.end - 1, OWNER_REACH)
     lex = lexicon()
     words = s.tokens[h.start:end]
-    return any(lex.kind_info[m.token].serial and not plural(words[m.last].norm)
+    return any(lex.kind_info[m.token].serial and not lex.kind_info[m.token].series(
+        words[m.last].norm)
                for m in kinds_named(words, language(ctx.tab.lang), lex)
                if m.token in lex.kind_info)
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..text import CLAUSE, LOWER, NONCOUNT, NUM, ORD, WORD, Text, guess_language, language, read
-from ..text.happenings import in_context, lead_end, novelty, plural, split_kinds
-from ..text.lexicon import Lexicon, lexicon
+from ..text.happenings import in_context, lead_end, novelty, split_kinds
+from ..text.lexicon import Lexicon, lexicon, plural
 from ..text.names import local_places, mentions, names, title_cased
 from ..text.tables import all_stop_words
 
@@ -316,15 +316,16 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc, lex: Lexicon) -> list
     acc.new = novelty(words, found, lang.novelty, _NOVELTY_OF)
     if acc.tally and not acc.new:
         acc.revised = not lang.running.anywhere(words) and not any(
-            m.token[0] == "e" and plural(words[m.last]) and _serial(m.token, lex)
+            m.token[0] == "e" and _series(m.token, words[m.last], lex)
             for m in found)
     return words
 
 
-def _serial(kind: str, lex: Lexicon) -> bool:
-    # "floods", "incendios": one disaster's name is often plural; "strikes" are a series
+def _series(kind: str, word: str, lex: Lexicon) -> bool:
+    # "floods", "incendios": one disaster's name is often plural, and "the Tianjin blasts"
+    # one happening; "strikes" are a series
     info = lex.kind_info.get(kind)
-    return info is None or info.serial
+    return plural(word) if info is None else info.series(word)
 
 
 def _figures(result: list[str], acc: _Acc) -> list[str]:

@@ -204,7 +204,7 @@ class Headline:
         killers = [m for m in found
                    if m.token in reported and info[m.token].toll in (OWN_TOLL, MAYBE_TOLL)]
         return bool(killers) and all(
-            info[m.token].serial and plural(title[m.last].norm) and m.first > 0
+            info[m.token].series(title[m.last].norm) and m.first > 0
             and title[m.first - 1].norm in tables.plural_articles for m in killers)
 
     @property
@@ -219,13 +219,6 @@ class Headline:
 def headline(title: list[Token], summary: list[Token], lang: str, lex: Lexicon) -> Headline:
     """The kinds of a report's title and summary, from their tokens (bot.text.read)."""
     return Headline(title, summary, lang, lex)
-
-
-def plural(word: str) -> bool:
-    """Whether a folded word reads as a plural: en/es/fr plurals end so ("strikes",
-    "ataques", "frappes", "feux"). A verb that does ("strikes two boats") counts too, which
-    only ever keeps a kind from reading as one happening."""
-    return len(word) > 3 and word[-1] in "sx"
 
 
 def kinds_named(tokens: list[Token], tables: Language, lex: Lexicon) -> list[Mention]:

@@ -30,6 +30,14 @@ from .tables import LANGUAGES, Phrases, read_data, words_of
 OWN_TOLL, CARRY_TOLL, MAYBE_TOLL, NO_TOLL = "own", "carry", "maybe", ""
 
 
+def plural(word: str) -> bool:
+    """Whether a folded word reads as a plural: en/es/fr plurals end so ("strikes",
+    "ataques", "frappes", "feux"). A verb that does ("strikes two boats") counts too, which
+    only ever keeps a kind from reading as one happening."""
+    return len(word) > 3 and word[-1] in "sx"
+
+
+
 @dataclass(frozen=True, slots=True)
 class Kind:
     name: str
@@ -38,6 +46,12 @@ class Kind:
     toll: str = NO_TOLL
     # its people in hospital are the sick, not the injured (an epidemic)
     sickens: bool = False
+    # its plural names one happening, not a series ("the Tianjin blasts")
+    plural_one: bool = False
+
+    def series(self, word: str) -> bool:
+        """Whether the kind, named by `word`, is a series of happenings ("US strikes")."""
+        return self.serial and not self.plural_one and plural(word)
 
 
 @dataclass(slots=True)
@@ -139,7 +153,8 @@ def _kinds(lex: Lexicon, data: dict) -> None:
         family = str(spec.get("family", name))
         toll = next((t for t, names in by_toll if names & {name, family}), NO_TOLL)
         lex.kind_info[token] = Kind(name, family, bool(spec.get("serial", False)), toll,
-                                    bool(spec.get("sickens", False)))
+                                    bool(spec.get("sickens", False)),
+                                    bool(spec.get("plural_one", False)))
         for section, target in (("words", lex.kinds), ("weak", lex.weak_kinds)):
             for lang, forms in (spec.get(section) or {}).items():
                 for form in forms:
