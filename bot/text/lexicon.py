@@ -37,7 +37,6 @@ def plural(word: str) -> bool:
     return len(word) > 3 and word[-1] in "sx"
 
 
-
 @dataclass(frozen=True, slots=True)
 class Kind:
     name: str

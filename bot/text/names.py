@@ -148,16 +148,12 @@ def local_places(tokens: list[Token], lang: Language, covered: set[int],
     n = len(tokens)
     firsts = lang.locatives.first_words
     for i in range(n):
-        w = words[i]
-        if w in _NOT_WORDS:
+        if words[i] in _NOT_WORDS or words[i] not in firsts:
             continue
-        if w in firsts:
-            used, _ = lang.locatives.at(words, i)
-            if not used:
-                continue
-            j = i + used
-        else:
+        used, _ = lang.locatives.at(words, i)
+        if not used:
             continue
+        j = i + used
         while True:
             k = _capitalised_run(words, tokens, j, lang, covered)
             if k > j and not all(x in known or words[x] in lang.months
