@@ -57,11 +57,13 @@ SETS = {
     "epidemics": (DATA / "epidemics.jsonl", DATA / "epidemics.yaml"),
     "cyclones": (DATA / "cyclones.jsonl", DATA / "cyclones.yaml"),
     "blasts": (DATA / "blasts.jsonl", DATA / "blasts.yaml"),
+    "crushes": (DATA / "crushes.jsonl", DATA / "crushes.yaml"),
+    "collapses": (DATA / "collapses.jsonl", DATA / "collapses.yaml"),
 }
 # Kept for checking only: never fitted on nor tuned on (bench/fit_grouping.py leaves them out
 # unless named), so that they say whether a change is general.
 CHECK_SETS = ("wildfire", "attacks", "transport", "industrial", "storms", "shipwrecks",
-              "diplomacy", "landslides", "epidemics")
+              "diplomacy", "landslides", "epidemics", "crushes", "collapses")
 FACTS = ("deaths", "survivors", "deaths_total", "strikes_total")
 
 
