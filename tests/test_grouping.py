@@ -1004,60 +1004,6 @@ def test_a_higher_toll_in_another_town_is_another_story():
     assert sid2 != sid1
 
 
-# An invented mine blast told first by its country, its town in the first sentence only.
-MINE_BLAST = datetime(2026, 10, 14, 18, 0, tzinfo=UTC)
-
-
-def _mine_blast_told_by_its_country() -> tuple[Grouper, list[str]]:
-    g = Grouper()
-    return g, reports(g, "m", MINE_BLAST, 0, [
-        ("en", "Turkey, mine explosion: 14 dead and 28 injured",
-         "A firedamp explosion tore through a coal mine in Kozlu on Friday evening."),
-        ("es", "Turquía: explosión en una mina deja 14 muertos",
-         "Una explosión de grisú sacudió el viernes una mina de carbón en Kozlu."),
-    ])
-
-
-@pytest.mark.parametrize(("lang", "title", "summary"), [
-    ("en", "Turkey, explosion in a coal mine: at least 22 dead, dozens trapped",
-     "Rescuers in Kozlu are still searching for miners after Friday's blast."),
-    ("es", "Turquía: al menos 22 muertos en la explosión de una mina de carbón",
-     "Los rescatistas buscan a decenas de mineros atrapados en Kozlu."),
-    ("fr", "Turquie : au moins 22 morts dans l'explosion d'une mine de charbon",
-     "Les secours cherchent encore des dizaines de mineurs bloqués à Kozlu."),
-])
-def test_a_higher_toll_hours_later_in_the_town_the_story_names_joins(lang, title, summary):
-    # explosions recur, so another toll keeps two apart; but within a day, in the town half
-    # the story's reports name (in their first sentence, not their headline), a higher toll
-    # with no "another" is the toll rising
-    g, first = _mine_blast_told_by_its_country()
-    assert joins(g, first, f"more-{lang}", MINE_BLAST + timedelta(hours=3), title, summary,
-                 lang)
-
-
-def test_a_higher_toll_in_another_town_stays_apart_from_the_mine_blast():
-    g, first = _mine_blast_told_by_its_country()
-    assert not joins(g, first, "other", MINE_BLAST + timedelta(hours=3),
-                     "Turkey, mine explosion: 22 dead",
-                     "A firedamp explosion tore through a coal mine in Soma on Friday.")
-
-
-def test_a_town_named_once_in_passing_is_not_the_story_s_town():
-    # only a town that the story's headlines or half its reports name makes the toll rise
-    g = Grouper()
-    first = reports(g, "m", MINE_BLAST, 0, [
-        ("en", "Turkey, mine explosion: 14 dead and 28 injured",
-         "A firedamp explosion tore through a coal mine on Friday evening."),
-        ("en", "Turkey mine explosion leaves 14 dead",
-         "Fourteen miners died in the blast, the ministry said."),
-        ("en", "Mine explosion in Turkey kills 14 miners",
-         "Rescuers from Kozlu joined the search on Friday."),
-    ])
-    assert not joins(g, first, "other", MINE_BLAST + timedelta(hours=3),
-                     "Turkey, mine explosion: 22 dead",
-                     "A firedamp explosion tore through a coal mine in Kozlu on Friday.")
-
-
 @pytest.mark.parametrize(("text", "towns"), [
     ("Several workers killed in firecracker unit blast in Tamil Nadu's Sivakasi",
      {"p:tamil_nadu", "p:sivakasi"}),

@@ -514,9 +514,9 @@ def toll_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     that killed three is not the strike that killed two the day before, however alike the
     words (on the dev set, two strikes announced in one template score far above any
     threshold without it). A quake's toll that differs is a toll that rose: no veto. Nor in
-    the story's town, when the item's text gives the story's toll (the same shooting counted
-    with its gunman) or, within a day and with no "another", a higher toll (the clashes'
-    toll rising, a mine blast's toll an hour later): strikes at sea name no town."""
+    the town the story's headlines name, when the item's text gives the story's toll (the
+    same shooting counted with its gunman) or, within a day and with no "another", a higher
+    toll (the clashes' toll rising): strikes at sea name no town."""
     if not a.title_tolls or a.tally or not story.head_tolls or _rare(a, lex) \
             or any(_rare(m, lex) for m in story.members):
         return 0.0
@@ -524,19 +524,12 @@ def toll_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
         return 0.0
     if any(f"k:{v}" in story.counts for v in a.title_tolls):
         return 0.0
-    if _story_town(a, story) and (
+    if _meet(a.towns, story.title_towns) and (
             not set(a.tolls).isdisjoint(story.head_tolls)
             or (min(a.title_tolls) > max(story.head_tolls) and not a.new
                 and a.when - story.last_seen <= _DAY)):
         return 0.0
     return VETO
-
-
-def _story_town(a: Frame, story: StoryView) -> bool:
-    """The item's lead names a town the story's headlines name, or that half its reports
-    name ("Turkey, mine explosion: 14 dead", and Amasra in its first sentence)."""
-    return _meet(a.towns, story.title_towns) or any(
-        story.counts.get(t, 0) * 2 >= story.n for t in a.towns)
 
 
 def later_day_veto(a: Frame, story: StoryView, lex: Lexicon, now: datetime) -> float:
