@@ -834,6 +834,10 @@ def test_a_toll_recalled_below_the_headline_of_another_happening_is_not_its_own(
     ("Juzgan al conductor del autobús por el accidente con 14 muertos", "es"),
     ("Le préfet limogé après la tempête qui a fait 12 morts", "fr"),
     ("Un pompier arrêté pour l'incendie qui a fait 22 morts dans le Var", "fr"),
+    # ... the deed with a count of those it is done to
+    ("Two men arrested over the fire that killed 137", "en"),
+    ("Detienen a dos hombres por el incendio que dejó 137 muertos", "es"),
+    ("Deux hommes arrêtés pour l'incendie qui a fait 137 morts", "fr"),
 ])
 def test_a_toll_named_after_a_deed_in_the_title_is_the_earlier_happenings(title, lang):
     assert facts("", lang, title=title) == {}
@@ -845,9 +849,24 @@ def test_a_toll_named_after_a_deed_in_the_title_is_the_earlier_happenings(title,
     ("Arrests made as death toll from the blast rises to 40", "en", {"deaths": 40}),
     ("Juicio: el incendio dejó 31 muertos, según la fiscalía", "es", {"deaths": 31}),
     ("Visite du ministre : le séisme a fait 300 morts", "fr", {"deaths": 300}),
+    # a figure that counts the happening's people before the deed: the toll is news
+    ("5 dead, 12 arrested over the fire in the market", "en", {"deaths": 5}),
+    ("Cinco muertos y doce detenidos tras los disturbios en el mercado", "es", {"deaths": 5}),
+    ("Trois morts, douze personnes arrêtées pour l'incendie du marché", "fr", {"deaths": 3}),
 ])
 def test_a_toll_in_the_title_of_its_own_happening_stays(title, lang, want):
     assert facts("", lang, title=title) == want
+
+
+@pytest.mark.parametrize("title, summary, lang", [
+    # the survivors counted before "captured" are the strike's people: the strike's report
+    ("Two survivors captured after a strike on a boat",
+     "The strike killed one man; two survivors were picked up by the navy.", "en"),
+    ("Deux survivants capturés après une frappe contre un bateau",
+     "La frappe a tué un homme ; deux survivants ont été récupérés par la marine.", "fr"),
+])
+def test_survivors_counted_before_a_deed_keep_their_happening_s_toll(title, summary, lang):
+    assert facts(summary, lang, title=title) == {"deaths": 1, "survivors": 2}
 
 
 @pytest.mark.parametrize("title, summary, lang, want", [

@@ -35,6 +35,9 @@ def in_context(tokens: list[Token], k: int, context: frozenset[str]) -> bool:
 # The families of events.yaml whose deeds (an arrest, a trial, a resignation, a visit) a
 # headline reports about a happening that killed, named after them.
 DEEDS = frozenset(("justice", "politics"))
+# the concepts that, after a figure, count a happening's people (Headline._toll_before)
+_PEOPLE_OF_A_HAPPENING = frozenset(("c:killed", "c:toll", "c:injured", "c:missing",
+                                    "c:survivor"))
 
 # How many tokens before a kind a figure counts its people ("177 detained", "two survivors
 # captured").
@@ -160,7 +163,7 @@ class Headline:
         if not kinds or info[kinds[0].token].family not in DEEDS:
             return frozenset()
         first = kinds[0]
-        if any(t.kind in FIGURES for t in title[:first.first]):
+        if self._toll_before(first.first):
             return frozenset()
         out = set()
         for m in kinds[1:]:
@@ -173,6 +176,19 @@ class Headline:
                                                              self._texts[3], [])):
             return frozenset()
         return frozenset(out)
+
+    def _toll_before(self, end: int) -> bool:
+        """Whether the title counts the happening's people before token `end` ("5 dead, 12
+        arrested in clashes", "deux survivants capturés après la frappe"): a figure with a
+        word of the dead, a toll, the injured, the missing or survivors after it. The count
+        of those a deed is done to ("Two men arrested over the fire") is none."""
+        title, _, tables, lex = self._texts
+        figures = [i for i, t in enumerate(title[:end]) if t.kind in FIGURES]
+        if not figures:
+            return False
+        tolls = [m.first for m in mentions(title, tables, lex, [])
+                 if m.token in _PEOPLE_OF_A_HAPPENING]
+        return any(0 < k - i <= COUNT_REACH + 1 for i in figures for k in tolls)
 
     @property
     def in_title(self) -> frozenset[str]:
