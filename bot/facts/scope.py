@@ -343,7 +343,10 @@ def _dropping(ctx: _Ctx, h: Hit) -> str:
         return f"prior: {_text(ctx, c)}"
     s = ctx.reading.sentences[h.sent]
     for c in _cues(ctx, h, ("hedge",)):
-        if h.start - 2 <= c.start and c.end <= h.end + 2 and _overlaps(
+        # the cue within two tokens of the mention, or ending right before it ("s'élèvera
+        # à 1 000 morts")
+        near = h.start - 2 <= c.start or h.start - 2 <= c.end <= h.start
+        if near and c.end <= h.end + 2 and _overlaps(
                 (s.clauses[h.start], s.clauses[h.end - 1]), _cue_clauses(s, c)):
             return f"hedge: {_text(ctx, c)}"  # "1,000 feared dead", "could reach 20,000"
     # a toll brought up to a figure ("bodies found after the flood, bringing the toll to
