@@ -1042,16 +1042,8 @@ def _warehouse_blast() -> tuple[Grouper, list[str]]:
      "Las autoridades de Qinglan informaron el viernes de 85 fallecidos."),
     ("fr", "Explosion à Qinglan : le bilan s'alourdit à 85 morts",
      "Les autorités de Qinglan ont fait état vendredi de 85 morts."),
-])
-def test_a_toll_revised_days_later_joins_its_explosion(lang, title, summary):
-    # explosions recur, so a later day keeps two apart; but a headline that revises a toll
-    # tells of a happening already told: the day it names is the day of the count
-    g, first = _warehouse_blast()
-    later = WAREHOUSE_BLAST + timedelta(days=2)
-    assert joins(g, first, f"toll-{lang}", later, title, summary, lang)
-
-
-@pytest.mark.parametrize(("lang", "title", "summary"), [
+    # "the Qinglan blasts" is one happening (one blast's fire sets off the next), where "US
+    # strikes" are a series (events.yaml, plural_one)
     ("en", "Qinglan blasts toll rises to 85",
      "Officials in Qinglan said on Friday that 85 people had died."),
     ("es", "Sube a 85 la cifra de muertos por las explosiones de Qinglan",
@@ -1059,9 +1051,9 @@ def test_a_toll_revised_days_later_joins_its_explosion(lang, title, summary):
     ("fr", "Explosions de Qinglan : le bilan s'alourdit à 85 morts",
      "Les autorités ont fait état vendredi de 85 morts à Qinglan."),
 ])
-def test_the_plural_of_an_explosion_is_one_happening_whose_toll_rises(lang, title, summary):
-    # "the Qinglan blasts" is one happening (one blast's fire sets off the next), where "US
-    # strikes" are a series: its toll revised joins it
+def test_a_toll_revised_days_later_joins_its_explosion(lang, title, summary):
+    # explosions recur, so a later day keeps two apart; but a headline that revises a toll
+    # tells of a happening already told: the day it names is the day of the count
     g, first = _warehouse_blast()
     later = WAREHOUSE_BLAST + timedelta(days=2)
     assert joins(g, first, f"toll-{lang}", later, title, summary, lang)
