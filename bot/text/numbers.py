@@ -314,7 +314,7 @@ def _ranges(tokens: list[Token], lang: Language) -> list[Token]:
             if rise and tokens[i + 2].kind == NUM and gap.kind == WORD:
                 # the figure a count rose from is no count any more ("sube de 135 a 139": 139
                 # dead, not 135): a label of the rise, which a rule may still name (#)
-                tok.kind = NONCOUNT
+                tok.kind, tok.value = NONCOUNT, None
             if is_range and not rise:
                 b = tokens[i + 2]
                 out.append(Token(tok.start, b.end, f"{tok.norm} {gap.norm} {b.norm}", NUM,
