@@ -91,7 +91,7 @@ class Headline:
     every kind the report names. Each is read when first asked (the facts ask few of them
     of most items)."""
 
-    __slots__ = ("_texts", "_title", "_lead", "_named")
+    __slots__ = ("_texts", "_title", "_lead", "_named", "_said")
 
     def __init__(self, title: list[Token], summary: list[Token], lang: str, lex: Lexicon):
         self._texts = (title, summary, language(lang), lex)
@@ -99,6 +99,7 @@ class Headline:
         self._title: tuple[set[str], set[str], bool, bool, list[Mention]] | None = None
         self._lead: tuple[set[str], set[str]] | None = None
         self._named: frozenset[str] | None = None
+        self._said: list[Mention] | None = None  # the title's concepts, names and places
 
     def _read_title(self) -> tuple[set[str], set[str], bool, bool, list[Mention]]:
         if self._title is None:
@@ -172,22 +173,26 @@ class Headline:
             if any(t.kind in (CLAUSE, END) for t in title[first.last:m.first]):
                 break
             out.add(m.token)
-        if out and any(m.token == "c:toll" for m in mentions(title, self._texts[2],
-                                                             self._texts[3], [])):
+        if out and any(m.token == "c:toll" for m in self._title_said()):
             return frozenset()
         return frozenset(out)
+
+    def _title_said(self) -> list[Mention]:
+        """What the title's words name from the vocabulary (asked by behind_deed only)."""
+        if self._said is None:
+            title, _, tables, lex = self._texts
+            self._said = mentions(title, tables, lex, [])
+        return self._said
 
     def _toll_before(self, end: int) -> bool:
         """Whether the title counts the happening's people before token `end` ("5 dead, 12
         arrested in clashes", "deux survivants capturés après la frappe"): a figure with a
         word of the dead, a toll, the injured, the missing or survivors after it. The count
         of those a deed is done to ("Two men arrested over the fire") is none."""
-        title, _, tables, lex = self._texts
-        figures = [i for i, t in enumerate(title[:end]) if t.kind in FIGURES]
+        figures = [i for i, t in enumerate(self._texts[0][:end]) if t.kind in FIGURES]
         if not figures:
             return False
-        tolls = [m.first for m in mentions(title, tables, lex, [])
-                 if m.token in _PEOPLE_OF_A_HAPPENING]
+        tolls = [m.first for m in self._title_said() if m.token in _PEOPLE_OF_A_HAPPENING]
         return any(0 < k - i <= COUNT_REACH + 1 for i in figures for k in tolls)
 
     @property
