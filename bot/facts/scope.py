@@ -30,7 +30,8 @@ from datetime import date
 
 from ..text import dates, language
 from ..text.happenings import Headline, kinds_named
-from ..text.lexicon import CARRY_TOLL, MAYBE_TOLL, NO_TOLL, OWN_TOLL, Lexicon, lexicon
+from ..text.lexicon import CARRY_TOLL, MAYBE_TOLL, NO_TOLL, OWN_TOLL, Kind, Lexicon, lexicon
+from ..text.names import Mention as Named
 from .matcher import Sentence
 from .mentions import Hit, Reading
 from .rules import Table
@@ -210,15 +211,19 @@ def _campaign(ctx: _Ctx, h: Hit, mentions: list[Hit]) -> Hit | None:
     return None
 
 
+def _kinds_in(ctx: _Ctx, tokens: list) -> list[tuple[Named, Kind]]:
+    """The kinds of happening some tokens of the item name, each with its table row."""
+    lex = lexicon()
+    return [(m, lex.kind_info[m.token]) for m in kinds_named(tokens, language(ctx.tab.lang), lex)
+            if m.token in lex.kind_info]
+
+
 def _one_happening_named(ctx: _Ctx, c: Hit) -> bool:
     """Whether a cue's plural of a happening names one happening (events.yaml,
     `plural_one`: "las explosiones de Tianjin dejan 85 muertos"), not a series as "los
     ataques dejan 85 muertos" does."""
-    words = ctx.reading.sentences[c.sent].tokens[c.start:c.end]
-    lex = lexicon()
-    found = [m for m in kinds_named(words, language(ctx.tab.lang), lex)
-             if m.token in lex.kind_info]
-    return bool(found) and all(lex.kind_info[m.token].plural_one for m in found)
+    found = _kinds_in(ctx, ctx.reading.sentences[c.sent].tokens[c.start:c.end])
+    return bool(found) and all(k.plural_one for _, k in found)
 
 
 def read_scope(readings: list[tuple[str, Reading]], tab: Table,
@@ -450,9 +455,7 @@ def _spans_time(ctx: _Ctx, campaign: Hit | None) -> bool:
         return False
     s = ctx.reading.sentences[campaign.sent]
     end = _clause_end(s, campaign.end, campaign.start, SINCE_REACH)
-    lex = lexicon()
-    return any(m.token in head.reported for m in kinds_named(
-        s.tokens[campaign.end:end], language(ctx.tab.lang), lex))
+    return any(m.token in head.reported for m, _ in _kinds_in(ctx, s.tokens[campaign.end:end]))
 
 
 def _clause_end(s: Sentence, start: int, anchor: int, reach: int) -> int:
@@ -503,12 +506,8 @@ def _of_one_happening(ctx: _Ctx, h: Hit) -> bool:
     # the toll's words, and the few after them that may name whose it is ("elevan a 22 los
     # muertos del tiroteo"), in its clause
     end = _clause_end(s, h.end, h.end - 1, OWNER_REACH)
-    lex = lexicon()
     words = s.tokens[h.start:end]
-    return any(lex.kind_info[m.token].serial and not lex.kind_info[m.token].series(
-        words[m.last].norm)
-               for m in kinds_named(words, language(ctx.tab.lang), lex)
-               if m.token in lex.kind_info)
+    return any(k.serial and not k.series(words[m.last].norm) for m, k in _kinds_in(ctx, words))
 
 
 def _continued(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mention]],
