@@ -1422,3 +1422,37 @@ def test_the_rare_events_kept_are_bounded_the_oldest_going_first(monkeypatch):
     sid, new = later(g, "t-old", 12, toll.format(towns[0]))
     assert new and sid != first[towns[0]]
     assert later(g, "t-new", 12, toll.format(towns[2])) == (first[towns[2]], False)
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Hawaii wildfire death toll rises to 36",
+     "Officials on Maui said the fires that swept Lahaina killed at least 36 people."),
+    ("en", "Sevilla wildfire toll climbs to 36",
+     "Firefighters in southern Spain said the blaze had killed at least 36 people."),
+    ("fr", "Hawaï : le bilan de l'incendie grimpe à 36 morts",
+     "Les autorités de Maui ont annoncé au moins 36 morts dans l'incendie de Lahaina."),
+])
+def test_a_town_written_without_a_locative_is_the_story_town(lang, title, summary):
+    # a headline may put the town first, as a modifier ("Hawaii wildfire ..."), where no
+    # locative marks it, and spell it in its own language ("Hawaii", "Hawái", "Hawaï")
+    t0 = datetime(2023, 8, 9, 6, 0, tzinfo=UTC)
+    g = Grouper()
+    town = "Sevilla" if title.startswith("Sevilla") else "Hawái"
+    first = reports(g, "f", t0, 0, [
+        ("es", f"Incendios forestales en {town} dejan al menos seis muertos",
+         "El fuego avanzó sin control durante la noche, según el gobernador."),
+    ])
+    assert joins(g, first, f"x-{lang}", t0 + timedelta(hours=24), title, summary, lang)
+
+
+def test_a_town_written_in_another_kind_of_headline_is_no_evidence():
+    # the town a visit or a trial names is where the fire was, not the fire
+    t0 = datetime(2023, 8, 9, 6, 0, tzinfo=UTC)
+    g = Grouper()
+    first = reports(g, "f", t0, 0, [
+        ("es", "Incendios forestales en Hawái dejan al menos seis muertos",
+         "El fuego avanzó sin control durante la noche, según el gobernador."),
+    ])
+    assert not joins(g, first, "visit", t0 + timedelta(hours=24),
+                     "Hawaii governor meets union leaders over teachers' pay",
+                     "The governor met the teachers' union in Honolulu.")

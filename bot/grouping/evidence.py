@@ -177,7 +177,7 @@ class Pair:
     # _title, _rare, _kind_place, _apart: evidence that several functions ask of one pair,
     # each computed once (None until asked)
     __slots__ = ("a", "b", "idf", "lex", "_cache", "_b_norms", "_title", "_rare",
-                 "_kind_place", "_apart")
+                 "_kind_place", "_apart", "_written")
 
     def __init__(self, a: Frame, b: Frame, idf: Callable[[str], float], lex: Lexicon,
                  cache: dict | None = None,
@@ -189,6 +189,7 @@ class Pair:
         self._rare: float | None = None
         self._kind_place: float | None = None
         self._apart: float | None = None
+        self._written: float | None = None
 
     def title_cosine(self) -> float:
         """cosine("title"), computed once per pair (two functions weigh it)."""
@@ -328,8 +329,9 @@ def kinds_differ(p: Pair) -> float:
 
 # ------------------------------------------------------------------------------ where
 def same_place(p: Pair) -> float:
-    """A country, a town or a sea both name."""
-    return float(_meet(p.a.places, p.b.places) or _meet(p.a.seas, p.b.seas))
+    """A country, a town or a sea both name (a town maybe written without a locative)."""
+    return float(_meet(p.a.places, p.b.places) or _meet(p.a.seas, p.b.seas)
+                 or bool(town_written(p)))
 
 
 def same_town(p: Pair) -> float:
@@ -338,12 +340,47 @@ def same_town(p: Pair) -> float:
     return float(_meet(a.towns, b.places) or _meet(b.towns, a.places))
 
 
+def town_written(p: Pair) -> float:
+    """The town one's lead names, the other writes in its headline or lead without a
+    locative, maybe in its own language's spelling ("Hawaii wildfire toll rises" beside
+    "incendios en Hawái")."""
+    if p._written is None:  # same_place asks it too
+        a, b = p.a, p.b
+        p._written = float(
+            not same_town(p) and bool(same_kind(p))
+            and not _reports_deed(a, p.lex) and not _reports_deed(b, p.lex)
+            and ((not b.title_towns and any(_lead_writes(t, b) for t in a.towns))
+                 or (not a.title_towns and any(_lead_writes(t, a) for t in b.towns))))
+    return p._written
+
+
 def towns_differ(p: Pair) -> float:
     """Each lead names a town the other never names: two places, two events."""
     a, b = p.a, p.b
     if not a.towns or not b.towns:
         return 0.0
     return float(not _meet(a.towns, b.places) and not _meet(b.towns, a.places))
+
+
+def _reports_deed(frame: Frame, lex: Lexicon) -> bool:
+    # a deed (an arrest, a visit) names the town of the happening it is about
+    info = lex.kind_info
+    return any(k in info and info[k].toll == NO_TOLL for k in frame.kinds)
+
+
+def _lead_writes(town: str, frame: Frame) -> bool:
+    stop = all_stop_words()
+    stems = [_stem(w) for w in town[2:].split("_") if len(w) > 1 and w not in stop]
+    if not stems:
+        return False
+    words = frame.title
+    if all(s in words for s in stems):
+        return True
+    # one word spelled in another language's way: only among the capitalised words, where
+    # a near spelling is a name and not a word ("paris" is no "parish")
+    return len(stems) == 1 and len(stems[0]) >= 4 and any(
+        fuzz.ratio(n, stems[0]) >= TOWN_LIKENESS
+        for n in frame.names + frame.caps if n in words)
 
 
 def seas_differ(p: Pair) -> float:
@@ -478,7 +515,7 @@ def another(p: Pair) -> float:
 EVIDENCE: tuple[Callable[[Pair], float], ...] = (
     title_words, no_title_word, lead_words, text_words, title_wording, other_language,
     related_kind, rare_kind, kinds_differ,
-    same_town, seas_differ, rare_kind_and_place, recurring_kind_place_day,
+    same_town, town_written, seas_differ, rare_kind_and_place, recurring_kind_place_day,
     recurring_kind_place_other_day,
     same_day, days_differ, days_apart, published_same_day, rare_event_days_apart,
     shared_names, subjects_differ,

@@ -53,7 +53,8 @@ from .features import Doc, analyze
 WEIGHTS: dict[str, float] = {
     "title_words": 1.68, "no_title_word": -0.08, "lead_words": 5.98, "text_words": 4.61,
     "title_wording": 0.34, "other_language": 0.84, "related_kind": 0.19, "rare_kind": -0.05,
-    "kinds_differ": -1.65, "same_town": 1.71, "seas_differ": -2.71, "rare_kind_and_place": 0.14,
+    "kinds_differ": -1.65, "same_town": 1.71, "town_written": 1.3, "seas_differ": -2.71,
+    "rare_kind_and_place": 0.14,
     "recurring_kind_place_day": -0.39, "recurring_kind_place_other_day": -1.11, "same_day": 0.59,
     "days_differ": -1.21, "days_apart": -0.65, "published_same_day": 0.56,
     "rare_event_days_apart": 0.52, "shared_names": 0.5, "subjects_differ": -0.77,
