@@ -1357,6 +1357,24 @@ def test_what_only_follows_a_fire_is_not_its_story(title, summary):
     assert new and sid != decisions[0][0]
 
 
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Kellerton wildfire: twelve dead"),
+    ("es", "El incendio de Kellerton ya deja doce muertos"),
+    ("fr", "L'incendie de Kellerton a fait douze morts"),
+])
+def test_a_higher_toll_of_the_fire_named_weeks_later_is_its_story(lang, title):
+    # no word of rising, but a toll above the story's for the fire it names by its town
+    g, decisions = run(FIRE_TOLL, Grouper())
+    assert later(g, f"n-{lang}", 12, title, "", lang) == (decisions[0][0], False)
+
+
+def test_a_higher_toll_named_in_another_country_is_another_landfall():
+    # the same storm's toll in a country the story's reports never named: its next landfall
+    g, decisions = run(FIRE_TOLL, Grouper())
+    sid, new = later(g, "n-other", 12, "Kellerton wildfire: twelve dead in Spain")
+    assert new and sid != decisions[0][0]
+
+
 def test_a_fires_story_is_kept_for_the_rare_window_only():
     g, decisions = run(FIRE_TOLL, Grouper(rare_window=timedelta(days=21)))
     assert later(g, "t-late", 30, "Death toll from Kellerton wildfire rises to twelve")[1]

@@ -95,6 +95,7 @@ class Frame:
     places: tuple[str, ...]  # countries and towns (not seas)
     towns: tuple[str, ...]
     title_towns: tuple[str, ...]
+    title_places: tuple[str, ...]  # every place its headline names: countries, towns, seas
     seas: tuple[str, ...]
     names: tuple[str, ...]
     days: tuple[str, ...]  # "2025-09-02"
@@ -139,6 +140,7 @@ class Frame:
             places=tuple(sorted(places)),
             towns=tuple(sorted(doc.locals)),
             title_towns=tuple(sorted(doc.title_locals)),
+            title_places=tuple(sorted({t for t in doc.title if t.startswith("p:")})),
             seas=tuple(sorted(doc.places & lex.seas)),
             names=tuple(sorted(n for n in doc.names if not n.startswith("p:"))),
             days=days,
@@ -878,6 +880,20 @@ def _known(story: StoryView, token: str) -> bool:
         token.startswith("p:") and _stem(token[2:]) in story.counts)
 
 
+def _named_higher(a: Frame, story: StoryView) -> bool:
+    """The headline gives a toll higher than any the story's headlines gave, and names the
+    event by a name or a town the story named ("L'épidémie d'Ebola a fait 1 229 morts"): its
+    toll grown, where "3 dead in a fire" may be any fire."""
+    if not a.title_tolls or not story.head_tolls or max(a.title_tolls) <= max(story.head_tolls):
+        return False
+    named = _headline_names(a)
+    if not named or not any(_known(story, t) for t in named):
+        return False
+    # the same storm's toll in another country is another landfall's: each place the
+    # headline names is one most of the story's reports name
+    return all(story_mentions(story.counts, t) * 2 >= story.n for t in a.title_places)
+
+
 def _headline_names(a: Frame) -> tuple[str, ...]:
     """The names, towns and capitalised words of a report's headline, and its subject."""
     caps = {_stem(c) for c in a.caps}
@@ -921,8 +937,10 @@ def _revival_checks(a: Frame, story: StoryView,
     # revised does; a count beside the event itself ("3 injured in a fire") may be another
     return [
         ("the headline revises a toll (or counts the people of the event it names as what came "
-         "before), and says nothing of a new event",
-         lambda: (a.revised or (a.counted and not a.kinds)) and not a.new),
+         "before, or a higher toll of the one its headline names by a name the story gave), "
+         "and says nothing of a new event",
+         lambda: (a.revised or (a.counted and (not a.kinds or _named_higher(a, story))))
+         and not a.new),
         ("it reports the story's kind of event, or gives its toll", kinds),
         ("it names a town or a name the story named",
          lambda: any(_known(story, t) for t in _specific(a))),
