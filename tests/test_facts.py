@@ -1065,3 +1065,28 @@ def test_a_report_reads_the_same_in_every_run():
                            check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
             for seed in range(1, 7)}
     assert len(runs) == 1, runs
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Death toll from port explosion rises to 70",
+     "The explosion and fire at the port have now killed 70 people, officials said."),
+    ("es", "Sube a 70 la cifra de muertos por la explosión en el puerto",
+     "La explosión y el incendio en el puerto ya han dejado 70 muertos en total, según las "
+     "autoridades."),
+    ("fr", "Explosion dans le port : le bilan s'alourdit à 70 morts",
+     "L'explosion et l'incendie du port ont désormais fait 70 morts au total, selon les "
+     "autorités."),
+])
+def test_one_happening_named_in_the_singular_has_its_toll_said_as_a_total(lang, title, summary):
+    # an explosion is a kind that recurs, but "the port explosion" is one: "have now killed
+    # 70" below it is its toll said again, no running total of a series
+    assert facts(summary, lang, title) == {"deaths": 70}
+
+
+def test_one_of_a_counted_series_keeps_its_own_toll_apart_from_the_total():
+    # "its 16th strike": one of a series, whose "68" is the series' count
+    got = facts("El Pentágono anunció un ataque contra una lancha en el que murieron tres "
+                "personas. \"Es el ataque número 16\", que en total \"han dejado 68 hombres "
+                "muertos\".", "es",
+                "Washington lanza su ataque número 16 en el Pacífico: ya suman 68 los muertos")
+    assert got["deaths"] == 3

@@ -106,7 +106,10 @@ def mentions(title: str, summary: str, language: str | None,
     found = read_scope(texts, table(lang), head)
     if published is not None:
         recalled_days(found, texts, lang, published)
-    if one_happening(head, lexicon()):
+    # one happening named in the singular is one too, unless the item counts its series
+    # ("su ataque número 16 ... ya suman 68")
+    if one_happening(head, lexicon()) or head.singular and not any(
+            m.kind == "strikes" and m.scope == TOTAL for m in found):
         _own_totals(found)
     # below a headline of aid, a visit, a vote after a happening that kills, the figures are
     # that happening's; not its survivors, to whom what follows is often done ("Navy holds

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 
-from .lexicon import CARRY_TOLL, MAYBE_TOLL, OWN_TOLL, Lexicon
+from .lexicon import CARRY_TOLL, MAYBE_TOLL, OWN_TOLL, Lexicon, plural
 from .names import Mention, mentions
 from .tables import Language, Phrases, language
 from .tokens import CLAUSE, END, FIGURES, NONCOUNT, NUM, WORD, Token
@@ -227,6 +227,18 @@ class Headline:
         return bool(killers) and all(
             info[m.token].series(title[m.last].norm) and m.first > 0
             and title[m.first - 1].norm in tables.plural_articles for m in killers)
+
+    @property
+    def singular(self) -> bool:
+        """The title names each happening it reports that kills in the singular ("Iran port
+        explosion", "US strike on a boat"): one happening, whatever its kind's habit of
+        recurring."""
+        title, _, _, lex = self._texts
+        reported, *_, found = self._read_title()
+        info = lex.kind_info
+        killers = [m for m in found
+                   if m.token in reported and info[m.token].toll in (OWN_TOLL, MAYBE_TOLL)]
+        return bool(killers) and not any(plural(title[m.last].norm) for m in killers)
 
     @property
     def named(self) -> frozenset[str]:
