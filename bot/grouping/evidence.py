@@ -176,8 +176,8 @@ class Pair:
     story keeps them (computed when it joined: the IDF drifts little over a window, and a
     story's members are compared with every later item)."""
 
-    # _title, _rare, _kind_place, _apart: evidence that several functions ask of one pair,
-    # each computed once (None until asked)
+    # _title, _rare, _kind_place, _apart, _written: evidence that several functions ask of
+    # one pair, each computed once (None until asked)
     __slots__ = ("a", "b", "idf", "lex", "_cache", "_b_norms", "_title", "_rare",
                  "_kind_place", "_apart", "_written")
 
@@ -343,16 +343,17 @@ def same_town(p: Pair) -> float:
 
 
 def town_written(p: Pair) -> float:
-    """The town one's lead names, the other writes in its headline or lead without a
-    locative, maybe in its own language's spelling ("Hawaii wildfire toll rises" beside
-    "incendios en Hawái")."""
+    """The town one's lead names, the other's headline writes without a locative, maybe in
+    its own language's spelling ("Hawaii wildfire toll rises" beside "incendios en Hawái"),
+    both reporting one kind of event and no deed (a visit names the town of the fire it is
+    about)."""
     if p._written is None:  # same_place asks it too
         a, b = p.a, p.b
         p._written = float(
             not same_town(p) and bool(same_kind(p))
             and not _reports_deed(a, p.lex) and not _reports_deed(b, p.lex)
-            and ((not b.title_towns and any(_lead_writes(t, b) for t in a.towns))
-                 or (not a.title_towns and any(_lead_writes(t, a) for t in b.towns))))
+            and ((not b.title_towns and any(_headline_writes(t, b) for t in a.towns))
+                 or (not a.title_towns and any(_headline_writes(t, a) for t in b.towns))))
     return p._written
 
 
@@ -370,7 +371,7 @@ def _reports_deed(frame: Frame, lex: Lexicon) -> bool:
     return any(k in info and info[k].toll == NO_TOLL for k in frame.kinds)
 
 
-def _lead_writes(town: str, frame: Frame) -> bool:
+def _headline_writes(town: str, frame: Frame) -> bool:
     stop = all_stop_words()
     stems = [_stem(w) for w in town[2:].split("_") if len(w) > 1 and w not in stop]
     if not stems:
@@ -882,8 +883,8 @@ def _known(story: StoryView, token: str) -> bool:
 
 def _named_higher(a: Frame, story: StoryView) -> bool:
     """The headline gives a toll higher than any the story's headlines gave, and names the
-    event by a name or a town the story named ("L'épidémie d'Ebola a fait 1 229 morts"): its
-    toll grown, where "3 dead in a fire" may be any fire."""
+    event by a name or a town the story named ("L'incendie de Kellerton a fait douze morts"):
+    its toll grown, where "3 dead in a fire" may be any fire."""
     if not a.title_tolls or not story.head_tolls or max(a.title_tolls) <= max(story.head_tolls):
         return False
     named = _headline_names(a)
