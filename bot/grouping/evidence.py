@@ -22,6 +22,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -349,11 +350,13 @@ def town_written(p: Pair) -> float:
     about)."""
     if p._written is None:  # same_place asks it too
         a, b = p.a, p.b
+        mine = bool(a.towns) and not b.title_towns  # the cheap tests first: most pairs stop
+        theirs = bool(b.towns) and not a.title_towns
         p._written = float(
-            not same_town(p) and bool(same_kind(p))
+            (mine or theirs) and not same_town(p) and bool(same_kind(p))
             and not _reports_deed(a, p.lex) and not _reports_deed(b, p.lex)
-            and ((not b.title_towns and any(_headline_writes(t, b) for t in a.towns))
-                 or (not a.title_towns and any(_headline_writes(t, a) for t in b.towns))))
+            and (mine and any(_headline_writes(t, b) for t in a.towns)
+                 or theirs and any(_headline_writes(t, a) for t in b.towns)))
     return p._written
 
 
@@ -371,9 +374,14 @@ def _reports_deed(frame: Frame, lex: Lexicon) -> bool:
     return any(k in info and info[k].toll == NO_TOLL for k in frame.kinds)
 
 
-def _headline_writes(town: str, frame: Frame) -> bool:
+@lru_cache(maxsize=4096)
+def _town_stems(town: str) -> tuple[str, ...]:
     stop = all_stop_words()
-    stems = [_stem(w) for w in town[2:].split("_") if len(w) > 1 and w not in stop]
+    return tuple(_stem(w) for w in town[2:].split("_") if len(w) > 1 and w not in stop)
+
+
+def _headline_writes(town: str, frame: Frame) -> bool:
+    stems = _town_stems(town)
     if not stems:
         return False
     words = frame.title
