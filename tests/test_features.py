@@ -183,6 +183,11 @@ def test_a_whole_article_in_the_summary_is_cut_to_its_start():
     ("New York mayor speaks about the economy", "en", False),
     ("Nuevos detalles sobre el operativo", "es", False),
     ("Turkey finds new survivors as quake death toll rises", "en", False),
+    # a figure between the marker and the kind counts no word
+    ("New 6.4-magnitude quake hits the south of the country", "en", True),
+    ("Another 5.9 magnitude earthquake shakes the coast", "en", True),
+    ("Un nuevo 6,1 sacude la costa: otro sismo en dos días", "es", True),
+    ("Ebola update: 11 new cases, 35 deaths confirmed", "en", False),
 ])
 def test_a_headline_that_reports_one_more_event_of_a_series(title, lang, new):
     assert analyze(title, "", lang, topics=TOPIC).title_new is new

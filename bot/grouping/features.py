@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..text import CLAUSE, LOWER, NONCOUNT, NUM, ORD, WORD, Text, guess_language, language, read
-from ..text.happenings import in_context, lead_end, novelty, split_kinds
+from ..text.happenings import figure_positions, in_context, lead_end, novelty, split_kinds
 from ..text.lexicon import Lexicon, lexicon, plural
 from ..text.names import local_places, mentions, names, title_cased
 from ..text.tables import all_stop_words
@@ -313,7 +313,7 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc, lex: Lexicon) -> list
         acc.tally = True
     if not acc.tally and lang.tally.anywhere(words):
         acc.tally = True
-    acc.new = novelty(words, found, lang.novelty, _NOVELTY_OF)
+    acc.new = novelty(words, found, lang.novelty, _NOVELTY_OF, figure_positions(tokens))
     if acc.tally and not acc.new:
         acc.revised = not lang.running.anywhere(words) and not any(
             m.token[0] == "e" and _series(m.token, words[m.last], lex)

@@ -52,17 +52,30 @@ NOVELTY_REACH = 2
 
 
 def novelty(words: list[str], found: Iterable[Mention], markers: Phrases,
-            also: Container[str] = ()) -> bool:
+            also: Container[str] = (), figures: Container[int] = ()) -> bool:
     """Whether a headline reports one more happening of a series ("another strike", "nuevo
     sismo", "nouveau séisme"): a novelty marker (bot/data/lang, `markers`) with a kind (or
-    one of `also`) named right after it. `words`: the tokens' folded words ("" for others)."""
-    # only the few words just before a kind can be its marker: look there, not everywhere
+    one of `also`) named right after it. `words`: the tokens' folded words ("" for others);
+    `figures`: the positions of the figures among them."""
+    # only the few words just before a kind can be its marker: look there, not everywhere;
+    # a figure between them counts no word ("new 6.4-magnitude quake")
     for m in found:
         if m.token[0] == "e" or m.token in also:
-            for i in range(max(0, m.first - NOVELTY_REACH), m.first):
+            seen = 0
+            for i in range(m.first - 1, -1, -1):
+                if i in figures:
+                    continue
                 if words[i] and markers.at(words, i)[0]:
                     return True
+                seen += 1
+                if seen == NOVELTY_REACH:
+                    break
     return False
+
+
+def figure_positions(tokens: list[Token]) -> frozenset[int]:
+    """Where the figures are among the tokens (for `novelty`)."""
+    return frozenset(i for i, t in enumerate(tokens) if t.kind in FIGURES)
 
 
 def lead_end(tokens: list[Token]) -> int:
@@ -108,7 +121,7 @@ class Headline:
             reported, context = split_kinds(found, title, len(title),
                                             lex.context.get(tables.code, frozenset()))
             new = novelty([t.norm if t.kind == WORD else "" for t in title], found,
-                          tables.novelty)
+                          tables.novelty, (), figure_positions(title))
             dates = _date_words(title, tables.months)
             dated = any(abs(d - m.first) <= DATE_REACH or abs(d - m.last) <= DATE_REACH
                         for d in dates for m in found
