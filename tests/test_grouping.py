@@ -1473,3 +1473,28 @@ def test_a_town_written_in_another_kind_of_headline_is_no_evidence():
     assert not joins(g, first, "visit", t0 + timedelta(hours=24),
                      "Hawaii governor meets union leaders over teachers' pay",
                      "The governor met the teachers' union in Honolulu.")
+
+
+def _days_differ_weight(first: tuple[str, str], later: tuple[str, str]) -> float:
+    t0 = datetime(2026, 8, 10, 18, 0, tzinfo=UTC)
+    g = Grouper()
+    sid, _ = g.assign(item("a", t0, *first), t0)
+    when = t0 + timedelta(hours=40)
+    found = g.explain(item("b", when, *later), sid)
+    assert found is not None
+    return dict(found.reasons).get("days_differ", 0.0)
+
+
+def test_other_days_weigh_less_between_reports_of_one_rare_event_at_one_place():
+    # a fire's reports name the day of each count; two protests on other days are two
+    fire = _days_differ_weight(
+        ("Wildfire in Kellerton kills five on Monday", "The fire forced thousands to flee "
+         "Kellerton on Monday, August 10."),
+        ("Kellerton wildfire still burning on Wednesday", "Firefighters fought the fire in "
+         "Kellerton on Wednesday, August 12."))
+    protest = _days_differ_weight(
+        ("Teachers protest in Kellerton on Monday", "Thousands of teachers marched in "
+         "Kellerton on Monday, August 10."),
+        ("Teachers protest in Kellerton again on Wednesday", "Teachers marched in Kellerton "
+         "on Wednesday, August 12."))
+    assert protest < fire < 0

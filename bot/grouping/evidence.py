@@ -437,9 +437,25 @@ def same_day(p: Pair) -> float:
 
 
 def days_differ(p: Pair) -> float:
-    """Both name days, none in common."""
+    """Both name days, none in common (weighing less between reports that tell only of one
+    rare event at one place, told over days, each naming the day of its count)."""
     a, b = p.a.days, p.b.days
-    return float(bool(a) and bool(b) and set(a).isdisjoint(b))
+    if not a or not b or not set(a).isdisjoint(b):
+        return 0.0
+    return RARE_DAYS_DIFFER if _only_rare(p.a) and _only_rare(p.b) and not (
+        p.a.new or p.b.new) and rare_kind_and_place(p) else 1.0
+
+
+def _only_rare(frame: Frame) -> bool:
+    # reports that tell of nothing but the rare event: a rescue sent, an aid accepted is news
+    # apart, whose day matters
+    return bool(frame.kinds) and len(frame.rare_kinds) == len(frame.kinds)
+
+
+# What other days weigh between two reports of one rare event at one place, against 1 for
+# any other pair: 0.6 by measurement on the twenty sets (0.5 costs collapses and epidemics
+# .002-.003, 0.4 loses an election event; with no weight, a quake's aftershocks merge).
+RARE_DAYS_DIFFER = 0.6
 
 
 def days_apart(p: Pair) -> float:
