@@ -403,3 +403,15 @@ def test_a_headline_of_survivors_after_a_happening_reports_it(title, lang, kinds
 ])
 def test_a_kind_after_since_dates_the_headline(title, lang, earlier):
     assert analyze(title, "", lang).earlier_kinds == earlier
+
+
+@pytest.mark.parametrize(("title", "lang", "revised"), [
+    ("Police say two more people have died in the Dunmore shooting", "en", True),
+    ("Dos muertos más en el tiroteo de Dunmore", "es", True),
+    ("Fusillade de Dunmore : deux morts de plus", "fr", True),
+    # the dead of a new deed, and more of others, revise no toll
+    ("US kill three more in Caribbean airstrike", "en", False),
+    ("Sánchez envía 5.000 militares y 5.000 policías más a Valencia", "es", False),
+])
+def test_more_dead_counted_again_revise_a_toll(title, lang, revised):
+    assert analyze(title, "", lang).title_revised is revised

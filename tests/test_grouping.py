@@ -1498,3 +1498,22 @@ def test_other_days_weigh_less_between_reports_of_one_rare_event_at_one_place():
         ("Teachers protest in Kellerton again on Wednesday", "Teachers marched in Kellerton "
          "on Wednesday, August 12."))
     assert protest < fire < 0
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Police say two more people have died in Dunmore shooting"),
+    ("es", "Dos muertos más en el tiroteo de Dunmore"),
+    ("fr", "Fusillade de Dunmore : deux morts de plus"),
+])
+def test_more_dead_of_a_shooting_are_its_toll_revised(lang, title):
+    # "two more" adds to the shooting's toll: no other shooting for its other figure
+    t0 = datetime(2026, 8, 3, 18, 0, tzinfo=UTC)
+    g = Grouper()
+    first = reports(g, "s", t0, 0, [
+        ("en", "Shooting at a Dunmore supermarket leaves 20 dead",
+         "A gunman opened fire at a supermarket in Dunmore on Saturday, killing 20 people."),
+        ("es", "Tiroteo en un supermercado de Dunmore deja 20 muertos",
+         "Un hombre armado abrió fuego el sábado en un supermercado de Dunmore y mató a 20 "
+         "personas."),
+    ])
+    assert joins(g, first, f"more-{lang}", t0 + timedelta(hours=36), title, "", lang)

@@ -311,7 +311,7 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc, lex: Lexicon) -> list
     words = [t.norm if t.kind == WORD else "" for t in tokens]
     if "c:toll" in out:
         acc.tally = True
-    if not acc.tally and lang.tally.anywhere(words):
+    if not acc.tally and (lang.tally.anywhere(words) or _increment(tokens, words, lang, lex)):
         acc.tally = True
     acc.new = novelty(words, found, lang.novelty, _NOVELTY_OF, figure_positions(tokens))
     if acc.tally and not acc.new:
@@ -319,6 +319,22 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc, lex: Lexicon) -> list
             m.token[0] == "e" and _series(m.token, words[m.last], lex)
             for m in found)
     return words
+
+
+def _increment(tokens, words: list[str], lang, lex: Lexicon) -> bool:
+    """The dead of an earlier happening counted again, more of them: a figure, a word of
+    more within two words after it, and the dead after it ("two more people have died",
+    "dos muertos más", "deux morts de plus"); not the dead of a new deed ("US kill three
+    more"), nor more of others ("5.000 militares más")."""
+    n = len(words)
+    for i, t in enumerate(tokens):
+        if t.kind != NUM or not any(words[j] and lang.increment.at(words, j)[0]
+                                    for j in range(i + 1, min(i + 3, n))):
+            continue
+        if any(words[j] and lex.vocabulary.at(words, j)[1] == "c:killed"
+               for j in range(i + 1, min(i + 6, n))):
+            return True
+    return False
 
 
 def _series(kind: str, word: str, lex: Lexicon) -> bool:

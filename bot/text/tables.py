@@ -251,6 +251,8 @@ class Language:
     novelty: Phrases
     tally: Phrases
     running: Phrases  # the tally's words of a running total
+    # within two words after a figure, it is added to an earlier toll ("two more dead")
+    increment: Phrases
     plural_articles: frozenset[str]  # "the", "los", "les": before a plural noun
     magnitude: frozenset[str]
     aftershock: frozenset[str]
@@ -318,6 +320,7 @@ def language(code: str) -> Language:
         novelty=phrases(markers.get("novelty") or ()),
         tally=phrases(markers.get("tally") or ()),
         running=phrases(markers.get("running") or ()),
+        increment=phrases(markers.get("increment") or ()),
         plural_articles=frozenset(str(w) for w in markers.get("plural_articles") or ()),
         magnitude=frozenset(str(w) for w in data.get("magnitude") or ()),
         aftershock=frozenset(str(w) for w in data.get("aftershock") or ()),
