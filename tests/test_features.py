@@ -188,6 +188,8 @@ def test_a_whole_article_in_the_summary_is_cut_to_its_start():
     ("Another 5.9 magnitude earthquake shakes the coast", "en", True),
     ("Un nuevo 6,1 sacude la costa: otro sismo en dos días", "es", True),
     ("Ebola update: 11 new cases, 35 deaths confirmed", "en", False),
+    # nor across punctuation
+    ("Shooting latest: 22 victims identified", "en", False),
 ])
 def test_a_headline_that_reports_one_more_event_of_a_series(title, lang, new):
     assert analyze(title, "", lang, topics=TOPIC).title_new is new

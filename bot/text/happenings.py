@@ -65,7 +65,9 @@ def novelty(words: list[str], found: Iterable[Mention], markers: Phrases,
             for i in range(m.first - 1, -1, -1):
                 if i in figures:
                     continue
-                if words[i] and markers.at(words, i)[0]:
+                if not words[i]:  # punctuation: "El Paso latest: 22 victims identified"
+                    break
+                if markers.at(words, i)[0]:
                     return True
                 seen += 1
                 if seen == NOVELTY_REACH:
