@@ -190,6 +190,10 @@ def test_a_whole_article_in_the_summary_is_cut_to_its_start():
     ("Ebola update: 11 new cases, 35 deaths confirmed", "en", False),
     # nor across punctuation
     ("Shooting latest: 22 victims identified", "en", False),
+    # one more victim is one more dead of the same happening, no new happening
+    ("Dunmore shooting claims another victim Monday", "en", False),
+    ("Otra víctima mortal del tiroteo de Dunmore", "es", False),
+    ("Fusillade de Dunmore : une autre victime succombe", "fr", False),
 ])
 def test_a_headline_that_reports_one_more_event_of_a_series(title, lang, new):
     assert analyze(title, "", lang, topics=TOPIC).title_new is new

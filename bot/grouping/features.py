@@ -46,7 +46,9 @@ _FIGURE_TAGS = {"c:killed": "k:", "c:survivor": "v:"}
 # A figure followed by one of these counts them, whatever stands near ("five killed, 30
 # injured": 30 is no toll; "8 muertos y 200 arrestados"): other counts of people, and kinds
 _OTHER_COUNTS = frozenset(("c:injured", "c:missing"))
-_NOVELTY_OF = frozenset(("c:killed", "c:boat", "c:submarine"))
+# Besides a kind of event, what "another" may qualify as one more happening ("otra lancha");
+# not the dead: "claims another victim" is one more dead of the same happening
+_NOVELTY_OF = frozenset(("c:boat", "c:submarine"))
 _EMPTY: frozenset = frozenset()
 
 
