@@ -370,8 +370,13 @@ def towns_differ(p: Pair) -> float:
 
 def _reports_deed(frame: Frame, lex: Lexicon) -> bool:
     # a deed (an arrest, a visit) names the town of the happening it is about
+    return bool(_deeds(frame.kinds, lex))
+
+
+def _deeds(kinds: tuple[str, ...], lex: Lexicon) -> list[str]:
+    """The kinds that are deeds killing nobody (events.yaml, `tolls`): an arrest, a visit."""
     info = lex.kind_info
-    return any(k in info and info[k].toll == NO_TOLL for k in frame.kinds)
+    return [k for k in kinds if k in info and info[k].toll == NO_TOLL]
 
 
 @lru_cache(maxsize=4096)
@@ -381,17 +386,15 @@ def _town_stems(town: str) -> tuple[str, ...]:
 
 
 def _headline_writes(town: str, frame: Frame) -> bool:
-    stems = _town_stems(town)
-    if not stems:
-        return False
-    words = frame.title
-    if all(s in words for s in stems):
+    """_written, or the town's one word spelled in another language's way: only among the
+    headline's capitalised words, where a near spelling is a name and not a word ("paris"
+    is no "parish")."""
+    if _written(town, frame.title):
         return True
-    # one word spelled in another language's way: only among the capitalised words, where
-    # a near spelling is a name and not a word ("paris" is no "parish")
+    stems = _town_stems(town)
     return len(stems) == 1 and len(stems[0]) >= 4 and any(
         fuzz.ratio(n, stems[0]) >= TOWN_LIKENESS
-        for n in frame.names + frame.caps if n in words)
+        for n in frame.names + frame.caps if n in frame.title)
 
 
 def seas_differ(p: Pair) -> float:
@@ -691,8 +694,7 @@ def _written(town: str, tokens: tuple[str, ...]) -> bool:
     """A town the headline writes without a locative before it ("El Paso, Texas" names
     Texas, read as a town in "a shooting in Texas"): the stems of its words are among the
     headline's (only the headline's: a text names the towns of other events in passing)."""
-    stop = all_stop_words()
-    stems = [_stem(w) for w in town[2:].split("_") if len(w) > 1 and w not in stop]
+    stems = _town_stems(town)
     return bool(stems) and all(s in tokens for s in stems)
 
 
@@ -734,9 +736,7 @@ def new_deed(a: Frame, story: StoryView, lex: Lexicon) -> bool:
     """The headline reports a deed that kills nobody (an arrest, a charge, a visit, a vote:
     events.yaml, `tolls`) which none of the story's kept reports tells: a development of
     its own ("nine charged over the shipwreck" is not the shipwreck told again)."""
-    info = lex.kind_info
-    return any(k in info and info[k].toll == NO_TOLL
-               and not any(k in m.kinds for m in story.members) for k in a.kinds)
+    return any(not any(k in m.kinds for m in story.members) for k in _deeds(a.kinds, lex))
 
 
 def story_mentions(counts: dict[str, int], token: str) -> int:
@@ -843,6 +843,11 @@ def _same_event_kind(a: Frame, m: Frame, lex: Lexicon) -> bool:
                                              for x in a.kinds for y in m.kinds)
 
 
+def _above(tolls: tuple[int, ...], story: StoryView) -> bool:
+    """A toll higher than any the story's headlines gave."""
+    return bool(tolls) and bool(story.head_tolls) and max(tolls) > max(story.head_tolls)
+
+
 def toll_rises(a: Frame, story: StoryView, lex: Lexicon) -> float:
     """The headline gives a toll higher than any the story's headlines gave, of a kind of
     event that rarely recurs, at a place that most of the story's kept reports name for
@@ -850,7 +855,7 @@ def toll_rises(a: Frame, story: StoryView, lex: Lexicon) -> float:
     or its "new", which veto before this is asked.) Of a kind that recurs (an attack), only
     a headline that tells one happening's toll revised, not a running total, says so."""
     tolls = a.title_tolls or (a.tolls if a.tally else ())
-    if a.new or not tolls or not story.head_tolls or max(tolls) <= max(story.head_tolls):
+    if a.new or not _above(tolls, story):
         return 0.0
     if a.rare_kinds:
         alike = sum(1 for m in story.members if _same_rare_event(a, m, lex))
@@ -909,7 +914,7 @@ def _named_higher(a: Frame, story: StoryView) -> bool:
     """The headline gives a toll higher than any the story's headlines gave, and names the
     event by a name or a town the story named ("L'incendie de Kellerton a fait douze morts"):
     its toll grown, where "3 dead in a fire" may be any fire."""
-    if not a.title_tolls or not story.head_tolls or max(a.title_tolls) <= max(story.head_tolls):
+    if not _above(a.title_tolls, story):
         return False
     named = _headline_names(a)
     if not named or not any(_known(story, t) for t in named):

@@ -235,10 +235,8 @@ class Headline:
         series, not of one happening whose toll the text would give. A plural without its
         article may be a verb ("US strikes two boats")."""
         title, _, tables, lex = self._texts
-        reported, *_, found = self._read_title()
         info = lex.kind_info
-        killers = [m for m in found
-                   if m.token in reported and info[m.token].toll in (OWN_TOLL, MAYBE_TOLL)]
+        killers = self._killers()
         return bool(killers) and all(
             info[m.token].series(title[m.last].norm) and m.first > 0
             and title[m.first - 1].norm in tables.plural_articles for m in killers)
@@ -248,12 +246,16 @@ class Headline:
         """The title names each happening it reports that kills in the singular ("Iran port
         explosion", "US strike on a boat"): one happening, whatever its kind's habit of
         recurring."""
-        title, _, _, lex = self._texts
-        reported, *_, found = self._read_title()
-        info = lex.kind_info
-        killers = [m for m in found
-                   if m.token in reported and info[m.token].toll in (OWN_TOLL, MAYBE_TOLL)]
+        title = self._texts[0]
+        killers = self._killers()
         return bool(killers) and not any(plural(title[m.last].norm) for m in killers)
+
+    def _killers(self) -> list[Mention]:
+        """The title's mentions of the happenings it reports that kill."""
+        reported, *_, found = self._read_title()
+        info = self._texts[3].kind_info
+        return [m for m in found
+                if m.token in reported and info[m.token].toll in (OWN_TOLL, MAYBE_TOLL)]
 
     @property
     def named(self) -> frozenset[str]:
