@@ -297,7 +297,8 @@ def test_carrying_out_a_strike_is_no_cargo():
 # each row is a headline, its language and what the grouper must read in it.
 KIND_ROWS = read_data("events.yaml")["examples"]
 TOKEN_ROWS = (read_data("concepts.yaml")["examples"] + read_data("news.yaml")["examples"]
-              + read_data("places.yaml")["examples"])
+              + read_data("places.yaml")["examples"]
+              + read_data("events.yaml")["told_apart_examples"])
 
 
 @pytest.mark.parametrize(("lang", "title", "kinds"), KIND_ROWS,

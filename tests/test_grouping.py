@@ -1517,3 +1517,46 @@ def test_more_dead_of_a_shooting_are_its_toll_revised(lang, title):
          "personas."),
     ])
     assert joins(g, first, f"more-{lang}", t0 + timedelta(hours=36), title, "", lang)
+
+
+# An invented cholera outbreak in Malawi, first told on 2 March 2026 with no toll.
+OUTBREAK_DAY = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+CHOLERA = [
+    item("c-en-1", OUTBREAK_DAY, "Cholera outbreak spreads in Malawi, health ministry warns",
+         "Malawi's health ministry said cholera cases were rising in several districts."),
+    item("c-fr-1", OUTBREAK_DAY + timedelta(hours=2),
+         "Le choléra se propage au Malawi, s'alarme le ministère de la Santé",
+         "Le ministère malawite de la Santé a signalé une hausse des cas de choléra.", "fr",
+         "Journal"),
+]
+
+
+def _outbreak_later(days: int, iid: str, title: str, lang: str) -> tuple[str, str, bool]:
+    g, decisions = run(CHOLERA, Grouper())
+    when = OUTBREAK_DAY + timedelta(days=days)
+    sid, new = g.assign(item(iid, when, title, "", lang, "Gazette"), when)
+    return decisions[0][0], sid, new
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Malawi reports 36 cholera deaths as cases climb"),
+    ("es", "Malaui registra 36 muertos por cólera"),
+    ("fr", "Malawi : le choléra a fait 36 morts"),
+])
+def test_an_outbreaks_first_toll_weeks_later_is_its_story(lang, title):
+    # an outbreak is told apart by its disease and its country: a toll for the same two,
+    # where the story's headlines gave none, is the story's toll, told as an update
+    first, sid, new = _outbreak_later(12, f"o-{lang}", title, lang)
+    assert (sid, new) == (first, False)
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    # another disease in the same country is another outbreak
+    ("en", "Malawi reports 36 measles deaths as cases climb"),
+    ("fr", "Malawi : la rougeole a fait 36 morts"),
+    # the same disease in another country is another outbreak
+    ("es", "Zambia registra 36 muertos por cólera"),
+])
+def test_another_disease_or_country_is_another_outbreak(lang, title):
+    first, sid, new = _outbreak_later(12, f"x-{lang}", title, lang)
+    assert new and sid != first

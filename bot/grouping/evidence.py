@@ -30,8 +30,8 @@ from ..text.lexicon import CARRY_TOLL, NO_TOLL, OWN_TOLL, Lexicon
 from .features import Doc, _stem, all_stop_words
 
 # Token prefixes of what the evidence weighs apart from the words: kinds, places, figures,
-# ordinals, days, magnitudes.
-_APART = ("e:", "p:", "#", "k:", "v:", "o:", "d:", "m:")
+# ordinals, days, magnitudes, what tells one happening of a kind from another.
+_APART = ("e:", "p:", "#", "k:", "v:", "o:", "d:", "m:", "a:")
 
 
 def _is_word(token: str) -> bool:
@@ -97,6 +97,8 @@ class Frame:
     towns: tuple[str, ...]
     title_towns: tuple[str, ...]
     title_places: tuple[str, ...]  # every place its headline names: countries, towns, seas
+    # what its headline says of which one of its kind it is ("a:cholera", events.yaml)
+    title_variants: tuple[str, ...]
     seas: tuple[str, ...]
     names: tuple[str, ...]
     days: tuple[str, ...]  # "2025-09-02"
@@ -142,6 +144,7 @@ class Frame:
             towns=tuple(sorted(doc.locals)),
             title_towns=tuple(sorted(doc.title_locals)),
             title_places=tuple(sorted({t for t in doc.title if t.startswith("p:")})),
+            title_variants=tuple(sorted({t for t in doc.title if t.startswith("a:")})),
             seas=tuple(sorted(doc.places & lex.seas)),
             names=tuple(sorted(n for n in doc.names if not n.startswith("p:"))),
             days=days,
@@ -910,13 +913,13 @@ def _known(story: StoryView, token: str) -> bool:
         token.startswith("p:") and _stem(token[2:]) in story.counts)
 
 
-def _named_higher(a: Frame, story: StoryView) -> bool:
+def _named_higher(a: Frame, story: StoryView, lex: Lexicon) -> bool:
     """The headline gives a toll higher than any the story's headlines gave, and names the
     event by a name or a town the story named ("L'incendie de Kellerton a fait douze morts"):
     its toll grown, where "3 dead in a fire" may be any fire."""
-    if not _above(a.title_tolls, story):
+    if not (_above(a.title_tolls, story) or a.title_tolls and not story.head_tolls):
         return False
-    named = _headline_names(a)
+    named = _headline_names(a, lex)
     if not named or not any(_known(story, t) for t in named):
         return False
     # the same storm's toll in another country is another landfall's: each place the
@@ -924,10 +927,27 @@ def _named_higher(a: Frame, story: StoryView) -> bool:
     return all(story_mentions(story.counts, t) * 2 >= story.n for t in a.title_places)
 
 
-def _headline_names(a: Frame) -> tuple[str, ...]:
-    """The names, towns and capitalised words of a report's headline, and its subject."""
+def _headline_names(a: Frame, lex: Lexicon) -> tuple[str, ...]:
+    """The names, towns and capitalised words of a report's headline, and its subject; and
+    what tells its kind of event apart (`_told_apart`)."""
     caps = {_stem(c) for c in a.caps}
-    return a.subject + tuple(t for t in a.title if t in a.names or t in caps) + a.title_towns
+    return (a.subject + tuple(t for t in a.title if t in a.names or t in caps) + a.title_towns
+            + _told_apart(a, lex))
+
+
+def _told_apart(a: Frame, lex: Lexicon) -> tuple[str, ...]:
+    """What the headline says of which one of its kind of event it reports, when the kind is
+    told apart by a concept (events.yaml, `told_apart_by`): that concept with its countries
+    ("Haiti reports more cholera cases": c:cholera, p:ht), a name as good as a town's. The
+    kind alone says nothing: cholera in Haiti is one outbreak for weeks, and Ebola there
+    another."""
+    info = lex.kind_info
+    apart = {t for k in a.rare_kinds for t in info[k].told_apart_by}
+    said = tuple(t for t in a.title_variants if t in apart)
+    if not said:
+        return ()
+    towns = set(a.title_towns)
+    return said + tuple(p for p in a.title_places if p in lex.countries and p not in towns)
 
 
 _REVIVAL_VETOES = (sea_veto, towns_veto, magnitude_veto, toll_veto, kind_conflict, new_subject,
@@ -969,13 +989,13 @@ def _revival_checks(a: Frame, story: StoryView,
         ("the headline revises a toll (or counts the people of the event it names as what came "
          "before, or a higher toll of the one its headline names by a name the story gave), "
          "and says nothing of a new event",
-         lambda: (a.revised or (a.counted and (not a.kinds or _named_higher(a, story))))
+         lambda: (a.revised or (a.counted and (not a.kinds or _named_higher(a, story, lex))))
          and not a.new),
         ("it reports the story's kind of event, or gives its toll", kinds),
         ("it names a town or a name the story named",
-         lambda: any(_known(story, t) for t in _specific(a))),
+         lambda: any(_known(story, t) for t in _specific(a) + _told_apart(a, lex))),
         ("every name and place its headline gives is one the story named (another storm's "
-         "name is another storm)", lambda: all(_known(story, t) for t in _headline_names(a))),
+         "name is another storm)", lambda: all(_known(story, t) for t in _headline_names(a, lex))),
         ("nothing weighs against it", lambda: not any(fn(a, story, lex) for fn in _REVIVAL_VETOES)),
     ]
 

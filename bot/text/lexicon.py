@@ -47,6 +47,9 @@ class Kind:
     sickens: bool = False
     # its plural names one happening, not a series ("the Tianjin blasts")
     plural_one: bool = False
+    # the concepts that tell one of its happenings from another at one place: a disease
+    # tells one outbreak in a country from another ("c:cholera")
+    told_apart_by: frozenset[str] = frozenset()
 
     def series(self, word: str) -> bool:
         """Whether the kind, named by `word`, is a series of happenings ("US strikes")."""
@@ -98,6 +101,18 @@ class Lexicon:
         for form in forms:
             text = str(form)
             self.vocabulary.add_text(text, token)
+
+
+def _told_apart_by(lex: Lexicon, variants: dict) -> frozenset[str]:
+    """The tokens ("a:cholera") of what tells one happening of a kind from another, their
+    words added to the vocabulary."""
+    out = []
+    for key, forms in variants.items():
+        token = sys.intern(f"a:{key}")
+        for form in forms:
+            lex.vocabulary.add_text(str(form), token)
+        out.append(token)
+    return frozenset(out)
 
 
 class TopicError(ValueError):
@@ -153,7 +168,8 @@ def _kinds(lex: Lexicon, data: dict) -> None:
         toll = next((t for t, names in by_toll if names & {name, family}), NO_TOLL)
         lex.kind_info[token] = Kind(name, family, bool(spec.get("serial", False)), toll,
                                     bool(spec.get("sickens", False)),
-                                    bool(spec.get("plural_one", False)))
+                                    bool(spec.get("plural_one", False)),
+                                    _told_apart_by(lex, spec.get("told_apart_by") or {}))
         for section, target in (("words", lex.kinds), ("weak", lex.weak_kinds)):
             for lang, forms in (spec.get(section) or {}).items():
                 for form in forms:
