@@ -172,7 +172,7 @@ class GroupingConfig:
     window: timedelta = field(default=timedelta(days=3), metadata=_doc(
         "how long a story stays open to new items after its latest one (at most 30d)",
         "duration"))
-    rare_window: timedelta = field(default=timedelta(days=21), metadata=_doc(
+    rare_window: timedelta = field(default=timedelta(days=42), metadata=_doc(
         "how long a story of a rare event that kills (a fire, a flood, an earthquake) still "
         "takes a later report that revises its toll or counts its missing, told as an update "
         "(at most 60d; the window or less turns it off)", "duration"))

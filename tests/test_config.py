@@ -37,9 +37,9 @@ def test_defaults_fill_everything_optional():
     assert config.fetch.allow_private_addresses is False
     assert config.feeds[0].interval == timedelta(minutes=10)
     assert config.grouping.window == timedelta(days=3)
-    assert config.grouping.rare_window == timedelta(days=21)
+    assert config.grouping.rare_window == timedelta(days=42)
     # stories are kept, and rebuilt at start-up, as far back as the longer of the two
-    assert config.grouping.memory == timedelta(days=21)
+    assert config.grouping.memory == timedelta(days=42)
     assert parse_config("grouping:\n  rare_window: 1d\n").grouping.memory == timedelta(days=6)
 
 

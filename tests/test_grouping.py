@@ -1560,3 +1560,10 @@ def test_an_outbreaks_first_toll_weeks_later_is_its_story(lang, title):
 def test_another_disease_or_country_is_another_outbreak(lang, title):
     first, sid, new = _outbreak_later(12, f"x-{lang}", title, lang)
     assert new and sid != first
+
+
+def test_an_outbreaks_toll_five_weeks_on_is_still_its_story():
+    # an epidemic is told for months, a report every week or two: the default long memory
+    # (grouping.rare_window) still holds its story five weeks after its latest report
+    first, sid, new = _outbreak_later(35, "o-late", "Malawi reports 36 cholera deaths", "en")
+    assert (sid, new) == (first, False)

@@ -613,9 +613,9 @@ def test_a_fires_story_outlives_a_long_stop_of_the_daemon(tmp_path):
         ("update", [(5, 12)])]
     # once let go (its rare window over, the next item evicts it), the store marks it closed
     # and no restart rebuilds it, however far back one looks
-    end = later + timedelta(days=30)
+    end = later + timedelta(days=45)
     service.ingest(item(4, "Copper exports rise for a third month", outlet="Other",
-                        minutes=42 * 1440), end)
+                        minutes=57 * 1440), end)
     window = service.store.items.window(end - timedelta(days=6), end - timedelta(days=90))
     assert first.story.id not in {s.id for s in window.stories}
     service.close()

@@ -266,5 +266,5 @@ def test_a_fires_toll_weeks_later_is_told_as_an_update_and_explained(cli, config
     assert len({line["story"] for line in read_jsonl(out / "items.jsonl")}) == 1
     result = cli("explain", "--config", str(config), "--replay", str(out), "fire-1", "fire-2")
     assert result.code == 0, result.err
-    assert "kept 21d after its latest report" in result.out and "(joined it)" in result.out
+    assert "kept 42d after its latest report" in result.out and "(joined it)" in result.out
     assert "[x]" in result.out and "[ ]" not in result.out  # every check holds

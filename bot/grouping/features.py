@@ -346,26 +346,36 @@ def _series(kind: str, word: str, lex: Lexicon) -> bool:
     return plural(word) if info is None else info.series(word)
 
 
+def _apart(token: str) -> bool:
+    return token.startswith("a:")
+
+
 def _figures(result: list[str], acc: _Acc) -> list[str]:
     """Adds "k:N"/"v:N" for each number whose nearest tag word (within reach) is
     killed/survivors: "11 muertos y 2 sobrevivientes" -> k:11, v:2."""
     if "c:killed" not in result and "c:survivor" not in result:
         return result
-    tags = [i for i, tok in enumerate(result) if tok in _FIGURE_TAGS]
+    # which one of its kind a happening is ("36 cholera deaths": a:cholera, and the
+    # outbreak its word names) stands between a figure and its noun without counting
+    seen = result
+    if any(_apart(t) for t in result):
+        seen = [t for k, t in enumerate(result)
+                if not _apart(t) and not (t[0] == "e" and k and _apart(result[k - 1]))]
+    tags = [i for i, tok in enumerate(seen) if tok in _FIGURE_TAGS]
     extra: list[str] = []
     # only a number within reach of a tag can take it: those few positions, in order
     reach = sorted({j for i in tags for j in range(max(0, i - FIGURE_REACH),
-                                                   min(len(result), i + FIGURE_REACH + 1))})
+                                                   min(len(seen), i + FIGURE_REACH + 1))})
     for j in reach:
-        t = result[j]
+        t = seen[j]
         if t[0] != "#":
             continue
-        after = result[j + 1] if j + 1 < len(result) else ""
+        after = seen[j + 1] if j + 1 < len(seen) else ""
         if after in _OTHER_COUNTS or after.startswith("e:"):
             continue
         near = tags[0] if len(tags) == 1 else min(tags, key=lambda i: (abs(i - j), i < j))
         if abs(near - j) <= FIGURE_REACH:
-            tag = _FIGURE_TAGS[result[near]]
+            tag = _FIGURE_TAGS[seen[near]]
             extra.append(sys.intern(tag + t[1:]))
             if tag == "k:":
                 acc.killed.add(int(t[1:]))
