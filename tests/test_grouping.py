@@ -1567,38 +1567,3 @@ def test_an_outbreaks_toll_five_weeks_on_is_still_its_story():
     # (grouping.rare_window) still holds its story five weeks after its latest report
     first, sid, new = _outbreak_later(35, "o-late", "Malawi reports 36 cholera deaths", "en")
     assert (sid, new) == (first, False)
-
-
-# Invented clashes in the town of Tarvos, near the city of Marlowe (which its reports do not
-# name), on 14 November 2026.
-CLASH_DAY = datetime(2026, 11, 14, 6, 0, tzinfo=UTC)
-TARVOS_CLASHES = [
-    ("es", "Cinco campesinos muertos en enfrentamientos con la policía en Tarvos",
-     "La Defensoría informó de cinco campesinos muertos en los choques con la policía en "
-     "Tarvos."),
-    ("en", "Five farmers killed in clashes with police in Tarvos",
-     "Five farmers were killed when police clashed with protesters in Tarvos, the ombudsman "
-     "said."),
-    ("es", "Defensoría: cinco muertos en los choques de Tarvos",
-     "La Defensoría confirmó cinco muertos en los enfrentamientos de Tarvos."),
-]
-
-
-@pytest.mark.parametrize(("lang", "title"), [
-    ("fr", "Cinq paysans tués près de Marlowe lors d'affrontements avec la police"),
-    ("en", "Five farmers killed near Marlowe in clashes with police"),
-    ("es", "Cinco campesinos muertos cerca de Marlowe en choques con la policía"),
-])
-def test_a_town_the_happening_was_near_is_no_other_town(lang, title):
-    # "near Marlowe" places the clashes beside a town, not in it: beside the story's "in
-    # Tarvos" it is no other town for the towns' veto
-    g = Grouper()
-    first = reports(g, "c", CLASH_DAY, 0, TARVOS_CLASHES)
-    assert joins(g, first, f"near-{lang}", CLASH_DAY + timedelta(hours=5), title, "", lang)
-
-
-def test_clashes_in_another_town_the_same_day_are_another_story():
-    g = Grouper()
-    first = reports(g, "c", CLASH_DAY, 0, TARVOS_CLASHES)
-    assert not joins(g, first, "in-fr", CLASH_DAY + timedelta(hours=5),
-                     "Cinq paysans tués à Brenna lors d'affrontements avec la police", "", "fr")

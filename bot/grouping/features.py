@@ -131,8 +131,8 @@ class _Acc:
     """What the texts of one item add up to."""
 
     __slots__ = ("numbers", "ordinals", "dates", "places", "names", "caps", "killed",
-                 "kinds", "context_kinds", "earlier_kinds", "locals", "near", "lead", "new",
-                 "tally", "revised", "magnitudes", "aftershock", "rest")
+                 "kinds", "context_kinds", "earlier_kinds", "locals", "lead", "new", "tally",
+                 "revised", "magnitudes", "aftershock", "rest")
 
     def __init__(self) -> None:
         self.numbers: set[int] = set()
@@ -146,7 +146,6 @@ class _Acc:
         self.context_kinds: set[str] = set()
         self.earlier_kinds: set[str] = set()
         self.locals: set[str] = set()
-        self.near: set[str] = set()  # towns named only as what a happening was near
         self.lead: set[str] = set()
         self.magnitudes: set[float] = set()
         self.new = False
@@ -166,8 +165,7 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
     # a town's name may hold a word of the vocabulary ("Ciudad Bolívar"), not a country's
     places_at = {k for m in found if m.token[0] == "p" for k in range(m.first, m.last + 1)}
     cased = title_cased(tokens)
-    near: set[int] = set()
-    locals_ = local_places(tokens, lang, places_at, covered, near=near)
+    locals_ = local_places(tokens, lang, places_at, covered)
     if cased and locals_:
         # in a title-cased headline capitals say nothing ("... in Escalating Diplomatic
         # Tensions" names no town): a town it names is one its text writes as a name too
@@ -263,8 +261,6 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
         acc.places.add(m.token)
         if m.first < lead:
             acc.locals.add(m.token)
-            if m.first in near:
-                acc.near.add(m.token)
     if title:
         words = _marks(tokens, lang, out, found, acc, lex)
         if "c:toll" in out:
@@ -442,9 +438,7 @@ def analyze_texts(title: Text, summary: Text, topics: Sequence[str] = ()) -> Doc
     title_numbers = _frozen(acc.numbers)
     title_killed = _frozen(acc.killed)
     title_kinds = _frozen(acc.kinds)
-    # a town a happening was near is no town of the headline's ("tués près de Cochabamba"
-    # may be the clash "en Sacaba"): where, but not which, for the towns' veto
-    title_locals = _frozen(acc.locals - acc.near)
+    title_locals = _frozen(acc.locals)
     lead_title = set(acc.lead)
     b = _features(summary, lex, acc, title=False)
     return Doc(

@@ -137,14 +137,12 @@ def _starter(lex: Lexicon, code: str, vocabulary: bool
 
 
 def local_places(tokens: list[Token], lang: Language, covered: set[int],
-                 known: Container[int] = frozenset(),
-                 near: set[int] | None = None) -> list[Mention]:
+                 known: Container[int] = frozenset()) -> list[Mention]:
     """Capitalised names after a locative that no table knows: "in Barquisimeto". Not a
     month or a weekday ("in April", "on Friday"), nor words that are all `known` to the
     vocabulary ("au Parlement", "Costa del Sol"): a town may hold such a word ("Ciudad
     Bolívar"), not be one. A region's name and the possessive lead to its town ("in Tamil
-    Nadu's Sivakasi", "in Turkey's Bartin"). `near` takes the first positions of the towns
-    read after a locative of the vicinity ("near Cochabamba")."""
+    Nadu's Sivakasi", "in Turkey's Bartin")."""
     words = _words(tokens)
     out: list[Mention] = []
     n = len(tokens)
@@ -161,8 +159,6 @@ def local_places(tokens: list[Token], lang: Language, covered: set[int],
             if k > j and not all(x in known or words[x] in lang.months
                                  or words[x] in lang.weekdays for x in range(j, k)):
                 out.append(Mention("p:" + "_".join(words[j:k]), j, k - 1))
-                if near is not None and " ".join(words[i:i + used]) in lang.vicinity:
-                    near.add(j)
             # a known region ("Turkey's Bartin") is covered by its table: step over it
             while k < n and k in covered:
                 k += 1

@@ -246,8 +246,6 @@ class Language:
     relative_days: Phrases
     abbreviations: frozenset[str]
     locatives: Phrases
-    # those of them that place a happening beside a town, not in it ("near Cochabamba")
-    vicinity: frozenset[str]
     place_articles: frozenset[str]  # "El Paso", "Los Ángeles", "Le Havre": part of the name
     place_possessive: frozenset[str]  # "Tamil Nadu's Sivakasi": the region's town
     novelty: Phrases
@@ -317,7 +315,6 @@ def language(code: str) -> Language:
         relative_days=numbered(dates.get("relative_days")),
         abbreviations=frozenset(str(w) for w in data.get("abbreviations") or ()),
         locatives=phrases(data.get("locatives") or ()),
-        vicinity=frozenset(" ".join(words_of(str(w))) for w in data.get("vicinity") or ()),
         place_articles=frozenset(str(w) for w in data.get("place_articles") or ()),
         place_possessive=frozenset(str(w) for w in data.get("place_possessive") or ()),
         novelty=phrases(markers.get("novelty") or ()),
