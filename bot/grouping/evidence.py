@@ -26,12 +26,12 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..text.lexicon import CARRY_TOLL, NO_TOLL, OWN_TOLL, Lexicon
+from ..text.lexicon import CARRY_TOLL, NO_TOLL, OWN_TOLL, TOLD_APART, Lexicon
 from .features import Doc, _stem, all_stop_words
 
 # Token prefixes of what the evidence weighs apart from the words: kinds, places, figures,
 # ordinals, days, magnitudes, what tells one happening of a kind from another.
-_APART = ("e:", "p:", "#", "k:", "v:", "o:", "d:", "m:", "a:")
+_APART = ("e:", "p:", "#", "k:", "v:", "o:", "d:", "m:", TOLD_APART)
 
 
 def _is_word(token: str) -> bool:
@@ -144,7 +144,7 @@ class Frame:
             towns=tuple(sorted(doc.locals)),
             title_towns=tuple(sorted(doc.title_locals)),
             title_places=tuple(sorted({t for t in doc.title if t.startswith("p:")})),
-            title_variants=tuple(sorted({t for t in doc.title if t.startswith("a:")})),
+            title_variants=tuple(sorted({t for t in doc.title if t.startswith(TOLD_APART)})),
             seas=tuple(sorted(doc.places & lex.seas)),
             names=tuple(sorted(n for n in doc.names if not n.startswith("p:"))),
             days=days,
@@ -937,8 +937,8 @@ def _headline_names(a: Frame, lex: Lexicon) -> tuple[str, ...]:
 
 def _told_apart(a: Frame, lex: Lexicon) -> tuple[str, ...]:
     """What the headline says of which one of its kind of event it reports, when the kind is
-    told apart by a concept (events.yaml, `told_apart_by`): that concept with its countries
-    ("Haiti reports more cholera cases": c:cholera, p:ht), a name as good as a town's. The
+    told apart (events.yaml, `told_apart_by`): what tells it apart, with its countries
+    ("Haiti reports more cholera cases": a:cholera, p:ht), a name as good as a town's. The
     kind alone says nothing: cholera in Haiti is one outbreak for weeks, and Ebola there
     another."""
     info = lex.kind_info

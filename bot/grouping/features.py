@@ -26,7 +26,7 @@ from datetime import date, datetime
 
 from ..text import CLAUSE, LOWER, NONCOUNT, NUM, ORD, WORD, Text, guess_language, language, read
 from ..text.happenings import figure_positions, in_context, lead_end, novelty, split_kinds
-from ..text.lexicon import Lexicon, lexicon, plural
+from ..text.lexicon import TOLD_APART, Lexicon, lexicon, plural
 from ..text.names import local_places, mentions, names, title_cased
 from ..text.tables import all_stop_words
 
@@ -347,7 +347,7 @@ def _series(kind: str, word: str, lex: Lexicon) -> bool:
 
 
 def _apart(token: str) -> bool:
-    return token.startswith("a:")
+    return token.startswith(TOLD_APART)
 
 
 def _figures(result: list[str], acc: _Acc) -> list[str]:

@@ -28,6 +28,8 @@ from .tables import LANGUAGES, Phrases, read_data, words_of
 # Kind.toll: whether a report of the kind gives a toll of its own (events.yaml, `tolls`):
 # it kills, it carries the toll of the happening it goes on from, it kills at times, never
 OWN_TOLL, CARRY_TOLL, MAYBE_TOLL, NO_TOLL = "own", "carry", "maybe", ""
+# The tag of what tells one happening of a kind from another ("a:cholera").
+TOLD_APART = "a:"
 
 
 def plural(word: str) -> bool:
@@ -47,8 +49,8 @@ class Kind:
     sickens: bool = False
     # its plural names one happening, not a series ("the Tianjin blasts")
     plural_one: bool = False
-    # the concepts that tell one of its happenings from another at one place: a disease
-    # tells one outbreak in a country from another ("c:cholera")
+    # what tells one of its happenings from another in one country: a disease tells one
+    # outbreak from another ("a:cholera", events.yaml `told_apart_by`)
     told_apart_by: frozenset[str] = frozenset()
 
     def series(self, word: str) -> bool:
@@ -108,7 +110,7 @@ def _told_apart_by(lex: Lexicon, variants: dict) -> frozenset[str]:
     words added to the vocabulary."""
     out = []
     for key, forms in variants.items():
-        token = sys.intern(f"a:{key}")
+        token = sys.intern(f"{TOLD_APART}{key}")
         for form in forms:
             lex.vocabulary.add_text(str(form), token)
         out.append(token)
