@@ -1567,3 +1567,41 @@ def test_an_outbreaks_toll_five_weeks_on_is_still_its_story():
     # (grouping.rare_window) still holds its story five weeks after its latest report
     first, sid, new = _outbreak_later(35, "o-late", "Malawi reports 36 cholera deaths", "en")
     assert (sid, new) == (first, False)
+
+
+# An invented Ebola outbreak in the Democratic Republic of the Congo, first told on 6 April
+# 2026 with 16 dead; the country goes by many names and initials in news.
+EBOLA_DAY = datetime(2026, 4, 6, 6, 0, tzinfo=UTC)
+EBOLA = [
+    item("e-en-1", EBOLA_DAY, "Congo declares new Ebola outbreak, 16 dead",
+         "Health authorities in the Democratic Republic of the Congo declared an Ebola "
+         "outbreak in Equateur province on Monday."),
+    item("e-fr-1", EBOLA_DAY + timedelta(hours=3),
+         "RDC : une nouvelle épidémie d'Ebola fait 16 morts",
+         "Les autorités sanitaires de la République démocratique du Congo ont déclaré "
+         "lundi une épidémie d'Ebola dans la province de l'Équateur.", "fr", "Journal"),
+]
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "40 deaths now confirmed in Ebola Virus outbreak in Democratic Republic of Congo"),
+    ("en", "DRC Ebola outbreak: 40 deaths confirmed"),
+    ("es", "Ya son 40 los muertos por el ébola en la RD Congo"),
+    ("es", "Ébola en RDC: 40 muertos confirmados"),
+    ("fr", "Ebola en République démocratique du Congo : 40 morts confirmés"),
+])
+def test_an_outbreak_is_one_story_whatever_the_country_is_called(lang, title):
+    # "DRC", "RDC", "RD Congo" and the long forms are one country, no town; "Ebola Virus"
+    # is the disease, no place: a higher toll two weeks on is the outbreak's
+    g, decisions = run(EBOLA, Grouper())
+    when = EBOLA_DAY + timedelta(days=15)
+    sid, new = g.assign(item(f"e-{lang}-late", when, title, "", lang, "Gazette"), when)
+    assert (sid, new) == (decisions[0][0], False)
+
+
+def test_the_other_congo_is_another_outbreak():
+    g, decisions = run(EBOLA, Grouper())
+    when = EBOLA_DAY + timedelta(days=15)
+    sid, new = g.assign(item("e-cg", when, "Republic of Congo reports 40 Ebola deaths", "",
+                             "en", "Gazette"), when)
+    assert new and sid != decisions[0][0]

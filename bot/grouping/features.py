@@ -166,6 +166,10 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
     places_at = {k for m in found if m.token[0] == "p" for k in range(m.first, m.last + 1)}
     cased = title_cased(tokens)
     locals_ = local_places(tokens, lang, places_at, covered)
+    if locals_:
+        # a disease is no town's word: "deaths in Ebola Virus outbreak" names no place
+        apart_at = {k for m in found if _apart(m.token) for k in range(m.first, m.last + 1)}
+        locals_ = [m for m in locals_ if not apart_at.intersection(range(m.first, m.last + 1))]
     if cased and locals_:
         # in a title-cased headline capitals say nothing ("... in Escalating Diplomatic
         # Tensions" names no town): a town it names is one its text writes as a name too
