@@ -420,6 +420,14 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
             return _mention(ctx, h, STORY, f"one happening's count of {kind}: {series}")
         if kind != "deaths":
             return _mention(ctx, h, DROPPED, f"a running total of {kind}: {series}")
+        added = next((c for c in _cues(ctx, h, ("increment",))
+                      if c.end <= h.start and _adds_people(c, facts)), None) \
+            if h.rule.toll else None
+        if added is not None:
+            # "two of the injured died, bringing the toll to 22": the dead added are the
+            # happening's own, and so is the toll they bring
+            return _mention(ctx, h, STORY, f"a toll brought up by deaths added to it: "
+                            f"{_text(ctx, added)}")
         increment = _in_reach(ctx, h, ("increment",))
         if increment is not None:  # "since then, four more strikes have killed 14"
             return _mention(ctx, h, DROPPED, f"an increment: {_text(ctx, increment)}")
@@ -442,6 +450,13 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
         return _mention(ctx, h, STORY, f"the toll of one happening, over its part {part.value} "
                         f"({part.span!r})", prefer=True)
     return _mention(ctx, h, STORY, "this event's (no campaign cue in reach)")
+
+
+def _adds_people(increment: Hit, facts: list[Hit]) -> bool:
+    """Whether the increment's figure counts people (the dead or injured added: "two more
+    dead", "two of the injured died"), not happenings ("four more strikes")."""
+    return any(f.sent == increment.sent and f.fig == increment.fig and f.rule.fact != "strikes"
+               for f in facts)
 
 
 def _spans_time(ctx: _Ctx, campaign: Hit | None) -> bool:
