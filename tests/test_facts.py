@@ -1090,3 +1090,33 @@ def test_one_of_a_counted_series_keeps_its_own_toll_apart_from_the_total():
                 "muertos\".", "es",
                 "Washington lanza su ataque número 16 en el Pacífico: ya suman 68 los muertos")
     assert got["deaths"] == 3
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Strong quake shakes the south of Peru without causing damage",
+     "The 6.9 quake was felt in Arequipa and Cusco, with no victims reported. Hours later a "
+     "police helicopter flying over the area crashed, killing three people."),
+    ("es", "Un fuerte sismo sacude el sur de Perú sin causar daños",
+     "El sismo de 6,9 se sintió en Arequipa y Cusco, sin víctimas. Horas después se "
+     "estrelló un helicóptero de la policía que sobrevolaba la zona: murieron tres personas."),
+    ("fr", "Un fort séisme secoue le sud du Pérou sans faire de dégâts",
+     "Le séisme de magnitude 6,9 a été ressenti à Arequipa et Cusco, sans victimes. Quelques "
+     "heures plus tard, un hélicoptère de la police s'est écrasé, tuant trois personnes."),
+])
+def test_the_toll_of_another_happening_in_a_later_sentence_is_not_the_headline_s(
+        lang, title, summary):
+    # a crash is no quake: the three it killed are not the quake's toll
+    assert "deaths" not in facts(summary, lang, title)
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Strong quake shakes the south of Peru",
+     "The 6.9 quake was felt in Arequipa and Cusco. Two buildings collapsed in Arequipa, "
+     "killing three people."),
+    ("es", "Un fuerte sismo sacude el sur de Perú",
+     "El sismo de 6,9 se sintió en Arequipa y Cusco. En Arequipa se derrumbaron dos "
+     "edificios y murieron tres personas."),
+])
+def test_what_a_quake_brings_down_in_a_later_sentence_is_its_toll(lang, title, summary):
+    # a collapse is often the quake itself (events.yaml families.kinds)
+    assert facts(summary, lang, title) == {"deaths": 3}

@@ -444,12 +444,43 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
                         older=True)
     if earlier_event:
         return _mention(ctx, h, DROPPED, earlier_event)
+    other = _another_killer(ctx, h)
+    if other:
+        return _mention(ctx, h, DROPPED, f"another happening's: {other}")
     part = _smaller_toll(ctx, h, earlier) if h.rule.toll and (
         ctx.one() or _of_one_happening(ctx, h)) else None
     if part is not None:  # "35,418 in Turkey and 5,714 in Syria, bringing the toll to 41,132"
         return _mention(ctx, h, STORY, f"the toll of one happening, over its part {part.value} "
                         f"({part.span!r})", prefer=True)
     return _mention(ctx, h, STORY, "this event's (no campaign cue in reach)")
+
+
+def _another_killer(ctx: _Ctx, h: Hit) -> str:
+    """The name of another happening that kills which a later sentence of the summary
+    names, and none of those the headline reports ("a quake shakes Mexico, no victims ...
+    Hours later, the minister's helicopter crashed, killing two"): the figures of that
+    sentence are its, or "". Kinds that may be one happening (a quake and a collapse) are
+    not two."""
+    head = ctx.head.head
+    if ctx.source != "summary" or h.sent == 0 or head is None:
+        return ""
+    lex = lexicon()
+    # a headline of a rescue or a search names no killer: the sentence may name its
+    reported = [k for k in head.reported
+                if k in lex.kind_info and lex.kind_info[k].toll in (OWN_TOLL, MAYBE_TOLL)]
+    if not reported:
+        return ""
+    named = _kinds_in(ctx, ctx.reading.sentences[h.sent].tokens)
+    info = lex.kind_info
+    for m, kind in named:
+        for r in reported:
+            # one kind, a pair events.yaml says is often one happening, or one family's
+            # kinds that are not each a happening of their own (families.distinct); not
+            # families that meet (an accident and a disaster: a crash is no quake)
+            if m.token == r or (m.token, r) in lex.kinds_together or (
+                    kind.family == info[r].family and kind.family not in lex.distinct):
+                return ""
+    return next((k.name for _, k in named if k.toll == OWN_TOLL), "")
 
 
 def _adds_people(increment: Hit, facts: list[Hit]) -> bool:
