@@ -1562,6 +1562,18 @@ def test_another_disease_or_country_is_another_outbreak(lang, title):
     assert new and sid != first
 
 
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Cholera cases soaring in Malawi, health ministry says"),
+    ("es", "Se disparan los casos de cólera en Malaui"),
+    ("fr", "Malawi : les cas de choléra continuent d'augmenter"),
+])
+def test_an_outbreaks_cases_rising_weeks_later_is_its_story(lang, title):
+    # cases that rise revise the outbreak's count as a toll that rises does: an update of
+    # the story told two weeks before, not a new story
+    first, sid, new = _outbreak_later(15, f"r-{lang}", title, lang)
+    assert (sid, new) == (first, False)
+
+
 def test_an_outbreaks_toll_five_weeks_on_is_still_its_story():
     # an epidemic is told for months, a report every week or two: the default long memory
     # (grouping.rare_window) still holds its story five weeks after its latest report
