@@ -1617,3 +1617,40 @@ def test_the_other_congo_is_another_outbreak():
     sid, new = g.assign(item("e-cg", when, "Republic of Congo reports 40 Ebola deaths", "",
                              "en", "Gazette"), when)
     assert new and sid != decisions[0][0]
+
+
+# An invented explosion at a chemical plant in Peru on Tuesday 5 May 2026, its toll told
+# first as six; no report names the town.
+PLANT_DAY = datetime(2026, 5, 5, 8, 0, tzinfo=UTC)
+PLANT = [
+    item("p-en-1", PLANT_DAY, "Explosion at chemical plant in Peru kills 6",
+         "An explosion tore through a chemical plant in Peru on Tuesday, killing six workers."),
+    item("p-es-1", PLANT_DAY + timedelta(hours=1),
+         "Explota una planta química en Perú: al menos 6 muertos",
+         "Una explosión en una planta química de Perú dejó este martes al menos seis "
+         "trabajadores muertos.", "es", "Diario"),
+]
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Peru chemical plant explosion: toll climbs to 11 workers dead"),
+    ("es", "Perú: explosión en planta química deja once muertos"),
+    ("fr", "Pérou : l'explosion d'une usine chimique fait 11 morts"),
+])
+def test_a_higher_toll_at_the_same_site_hours_later_is_the_same_blast(lang, title):
+    # a site (a plant, a mine) in one country within a day, the toll higher and no
+    # "another": the same explosion's toll rising, though no town is named
+    first, sid, new = one_more(PLANT, item(f"p-{lang}-2", PLANT_DAY + timedelta(hours=6),
+                                           title, "", lang, "Gazette"))
+    assert (sid, new) == (first, False)
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Another explosion at a chemical plant in Peru kills 11"),
+    ("en", "Explosion at chemical plant in Chile kills 11"),
+    ("es", "Explosión en una mina de Perú deja once muertos"),
+])
+def test_another_blast_or_site_or_country_is_another_story(lang, title):
+    first, sid, new = one_more(PLANT, item(f"x-{lang}", PLANT_DAY + timedelta(hours=6),
+                                           title, "", lang, "Gazette"))
+    assert new and sid != first

@@ -586,7 +586,9 @@ def toll_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     threshold without it). A quake's toll that differs is a toll that rose: no veto. Nor in
     the town the story's headlines name, when the item's text gives the story's toll (the
     same shooting counted with its gunman) or, within a day and with no "another", a higher
-    toll (the clashes' toll rising): strikes at sea name no town."""
+    toll (the clashes' toll rising): strikes at sea name no town. Nor, within a day and
+    with no "another", a higher toll at the site the story's headlines name in the same
+    country (an explosion at a chemical plant in China: 6 dead, then 9)."""
     if not a.title_tolls or a.tally or not story.head_tolls or _rare(a, lex) \
             or any(_rare(m, lex) for m in story.members):
         return 0.0
@@ -594,12 +596,25 @@ def toll_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
         return 0.0
     if any(f"k:{v}" in story.counts for v in a.title_tolls):
         return 0.0
+    higher_soon = min(a.title_tolls) > max(story.head_tolls) and not a.new \
+        and a.when - story.last_seen <= _DAY
     if _meet(a.towns, story.title_towns) and (
-            not set(a.tolls).isdisjoint(story.head_tolls)
-            or (min(a.title_tolls) > max(story.head_tolls) and not a.new
-                and a.when - story.last_seen <= _DAY)):
+            not set(a.tolls).isdisjoint(story.head_tolls) or higher_soon):
+        return 0.0
+    if higher_soon and _same_site(a, story, lex):
         return 0.0
     return VETO
+
+
+def _same_site(a: Frame, story: StoryView, lex: Lexicon) -> bool:
+    """Whether the headline names a site of one happening (concepts.yaml `sites`: a factory,
+    a mine) that a headline of the story names too, in the same country when it names one."""
+    sites = lex.sites.intersection(a.title)
+    if not sites:
+        return False
+    countries = [p for p in a.title_places if p in lex.countries]
+    return any(sites.intersection(m.title) and (not countries or _meet(countries, m.title_places))
+               for m in story.members)
 
 
 def later_day_veto(a: Frame, story: StoryView, lex: Lexicon, now: datetime) -> float:

@@ -77,6 +77,7 @@ class Lexicon:
     distinct: frozenset[str] = frozenset()  # families whose kinds never describe one event
     kinds_together: frozenset[tuple[str, str]] = frozenset()  # ... but for these pairs
     seas: frozenset[str] = frozenset()  # "p:caribbean", ...
+    sites: frozenset[str] = frozenset()  # "c:factory", ...: where one happening is
     countries: frozenset[str] = frozenset()
     # place tokens written with two letters or fewer ("US", "EU"), and names that are common
     # words in lower case ("la paz", "chile"): only when capitalised
@@ -233,6 +234,7 @@ def lexicon(topics: tuple[str, ...] = ()) -> Lexicon:
                               if v.startswith("p:") and len(v) == 4)
     for name in GENERAL_CONCEPTS:
         concepts = read_data(name)
+        lex.sites |= {f"c:{c}" for c in concepts.get("sites") or ()}
         for section in ("concepts", "names"):
             for key, forms in (concepts.get(section) or {}).items():
                 lex.add(section, str(key), forms)
