@@ -13,7 +13,7 @@ from collections.abc import Container, Iterable
 from .lexicon import CARRY_TOLL, MAYBE_TOLL, OWN_TOLL, Lexicon, plural
 from .names import Mention, mentions
 from .tables import Language, Phrases, language
-from .tokens import CLAUSE, END, FIGURES, NONCOUNT, NUM, WORD, Token
+from .tokens import CLAUSE, END, FIGURES, NONCOUNT, NUM, ORD, QUOTE, WORD, Token
 
 # How many words before a kind may make it the headline's context ("aid after the deadly
 # quake": the quake is why, the aid is what is reported).
@@ -22,14 +22,22 @@ CONTEXT_REACH = 3
 
 def in_context(tokens: list[Token], k: int, context: frozenset[str]) -> bool:
     """Whether a context word ("after", "tras", "apres") stands within reach before the
-    kind at tokens[k], in the same clause."""
-    for j in range(k - 1, max(-1, k - 1 - CONTEXT_REACH), -1):
+    kind at tokens[k], in the same clause. A figure or a quote between counts for nothing:
+    "después del \"vigésimo ataque\"" names the strike as what came before."""
+    words = 0
+    for j in range(k - 1, -1, -1):
         t = tokens[j]
-        if t.kind != WORD:
+        if t.kind in _MODIFIERS:
+            continue
+        if t.kind != WORD or words == CONTEXT_REACH:
             return False
         if t.norm in context:
             return True
+        words += 1
     return False
+
+
+_MODIFIERS = frozenset((NUM, ORD, QUOTE))
 
 
 # The families of events.yaml whose deeds (an arrest, a trial, a resignation, a visit) a
