@@ -1574,6 +1574,23 @@ def test_an_outbreaks_cases_rising_weeks_later_is_its_story(lang, title):
     assert (sid, new) == (first, False)
 
 
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Malawi: 1,700 infected as cholera spreads to the north"),
+    ("es", "Malaui ya suma 1.700 contagiados de cólera"),
+    ("fr", "Choléra au Malawi : 1 700 cas recensés"),
+])
+def test_an_outbreaks_cases_counted_weeks_later_are_its_story(lang, title):
+    # the cases or the sick of an epidemic counted are its count grown, as a toll is
+    first, sid, new = _outbreak_later(15, f"c-{lang}", title, lang)
+    assert (sid, new) == (first, False)
+
+
+def test_cases_counted_in_another_country_are_another_outbreak():
+    first, sid, new = _outbreak_later(15, "c-zm", "Zambia: 1,700 infected as cholera spreads",
+                                      "en")
+    assert new and sid != first
+
+
 def test_an_outbreaks_toll_five_weeks_on_is_still_its_story():
     # an epidemic is told for months, a report every week or two: the default long memory
     # (grouping.rare_window) still holds its story five weeks after its latest report

@@ -115,6 +115,7 @@ class Frame:
     revised: bool  # ... and is one happening's toll revised ("attack toll rises to 93")
     # the headline counts people dead, missing or injured ("388 residents unaccounted for")
     counted: bool
+    sick: bool  # ... or the cases or the sick of an epidemic ("1,700 infected")
     subject: tuple[str, ...]  # the headline's first name or place group ("Trinidad PM")
     caps: tuple[str, ...]  # capitalised words first in a sentence: names or not ("Mati")
 
@@ -160,6 +161,7 @@ class Frame:
             tally=doc.title_tally,
             revised=doc.title_revised,
             counted=_counts_people(doc.title),
+            sick=_counts_people(doc.title, _SICK_COUNTED),
             subject=_subject(doc, lex),
             caps=tuple(sorted(doc.caps)),
         )
@@ -908,11 +910,15 @@ _PEOPLE_COUNTED = frozenset(("c:killed", "c:missing", "c:injured"))
 PEOPLE_COUNT_REACH = 3
 
 
-def _counts_people(title: tuple[str, ...]) -> bool:
+def _counts_people(title: tuple[str, ...], counted: frozenset[str] = _PEOPLE_COUNTED) -> bool:
     """Whether a headline's figure counts people dead, missing or injured."""
     reach = PEOPLE_COUNT_REACH
-    return any(t in _PEOPLE_COUNTED and any(u[0] == "#" for u in title[max(0, i - reach):i])
+    return any(t in counted and any(u[0] == "#" for u in title[max(0, i - reach):i])
                for i, t in enumerate(title))
+
+
+# What a figure counts of an epidemic: its cases, its sick
+_SICK_COUNTED = frozenset(("c:case", "c:sick"))
 
 
 def _specific(frame: Frame) -> tuple[str, ...]:
@@ -940,6 +946,14 @@ def _named_higher(a: Frame, story: StoryView, lex: Lexicon) -> bool:
     # the same storm's toll in another country is another landfall's: each place the
     # headline names is one most of the story's reports name
     return all(story_mentions(story.counts, t) * 2 >= story.n for t in a.title_places)
+
+
+def _sickens(a: Frame, story: StoryView, lex: Lexicon) -> bool:
+    """Whether the story's rare kind is one whose people are the sick (an epidemic), named
+    by the headline: its cases counted are its count grown."""
+    info = lex.kind_info
+    return any(k in info and info[k].sickens for k in story_rare_kinds(story, lex)) and any(
+        k in info and info[k].sickens for k in a.kinds + a.context_kinds)
 
 
 def _headline_names(a: Frame, lex: Lexicon) -> tuple[str, ...]:
@@ -972,7 +986,7 @@ _REVIVAL_VETOES = (sea_veto, towns_veto, magnitude_veto, toll_veto, kind_conflic
 def may_revive(a: Frame, lex: Lexicon) -> bool:
     """What `revives` asks of the report alone, before any story is looked at: it says
     nothing of a new event, revises a toll or counts people, and names a rare kind."""
-    return not a.new and (a.revised or a.counted) and _rare(a, lex)
+    return not a.new and (a.revised or a.counted or a.sick) and _rare(a, lex)
 
 
 def _revival_checks(a: Frame, story: StoryView,
@@ -1004,8 +1018,8 @@ def _revival_checks(a: Frame, story: StoryView,
         ("the headline revises a toll (or counts the people of the event it names as what came "
          "before, or a higher toll of the one its headline names by a name the story gave), "
          "and says nothing of a new event",
-         lambda: (a.revised or (a.counted and (not a.kinds or _named_higher(a, story, lex))))
-         and not a.new),
+         lambda: (a.revised or (a.counted and (not a.kinds or _named_higher(a, story, lex)))
+                  or (a.sick and _sickens(a, story, lex))) and not a.new),
         ("it reports the story's kind of event, or gives its toll", kinds),
         ("it names a town or a name the story named",
          lambda: any(_known(story, t) for t in _specific(a) + _told_apart(a, lex))),
