@@ -1120,3 +1120,25 @@ def test_the_toll_of_another_happening_in_a_later_sentence_is_not_the_headline_s
 def test_what_a_quake_brings_down_in_a_later_sentence_is_its_toll(lang, title, summary):
     # a collapse is often the quake itself (events.yaml families.kinds)
     assert facts(summary, lang, title) == {"deaths": 3}
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Cholera in Malawi: no new cases for a week",
+     "Since 2 March there have been 160 cases and 12 deaths, the health ministry said."),
+    ("es", "Cólera en Malaui: una semana sin casos nuevos",
+     "Desde el 2 de marzo hubo 160 casos y 12 muertes, según el ministerio de Salud."),
+    ("fr", "Choléra au Malawi : aucun nouveau cas depuis une semaine",
+     "Depuis le 2 mars, le ministère de la Santé a recensé 160 cas et 12 morts."),
+])
+def test_one_happenings_toll_since_the_day_it_began_is_its_toll(lang, title, summary):
+    # an outbreak is one happening told over weeks: counted since a day five weeks back,
+    # its dead are its toll, not a series' running total
+    got = extract_facts(title, summary, lang, date(2026, 4, 8))
+    assert {f.name: f.value for f in got} == {"deaths": 12}
+
+
+def test_a_toll_since_a_day_years_back_is_no_happenings_own():
+    got = extract_facts("Cholera in Malawi: no new cases for a week",
+                        "Since 1 March 2019 cholera has killed 1,200 people in the country.",
+                        "en", date(2026, 4, 8))
+    assert "deaths" not in {f.name for f in got}

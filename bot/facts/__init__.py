@@ -66,6 +66,7 @@ from .scope import (
     recalled_days,
     rounded,
     sickens,
+    since_its_day,
     states_toll,
 )
 
@@ -106,6 +107,8 @@ def mentions(title: str, summary: str, language: str | None,
     found = read_scope(texts, table(lang), head)
     if published is not None:
         recalled_days(found, texts, lang, published)
+        if one_happening(head, lexicon()):
+            since_its_day(found, texts, lang, published)
     # one happening named in the singular is one too, unless the item counts its series
     # ("su ataque número 16 ... ya suman 68")
     if one_happening(head, lexicon()) or head.singular and not any(

@@ -296,6 +296,43 @@ def recalled_days(found: list[Mention], readings: list[tuple[str, Reading]], lan
                        f"before the report, in a sentence that tells of a recent day too"
 
 
+# How many days before the report a day may be for "since <that day>" to count one
+# happening's toll over its days (an outbreak declared on 27 September), not a tally over
+# years ("since 2017").
+SINCE_DAYS = 120
+
+
+def since_its_day(found: list[Mention], readings: list[tuple[str, Reading]], lang: str,
+                  published: date) -> None:
+    """Below a headline of one happening that no series counts (an outbreak, a flood), a
+    toll counted since a day weeks before the report ("desde el 27 de septiembre hubo 66
+    casos confirmados y quince muertes") is that happening's toll over its days, not a
+    running total of a series."""
+    tables = language(lang)
+    texts = dict(readings)
+    for m in found:
+        if m.kind != "deaths" or m.scope not in (STORY, TOTAL) or "-since " not in m.reason \
+                or m.at < 0 or m.source not in texts:
+            continue
+        s = texts[m.source].sentences[m.sent]
+        for d in dates.find(s.tokens, tables, published):
+            # the day right after "since" ("desde el 27 de septiembre", "since 9 October")
+            if not any(t.norm in _SINCE for t in s.tokens[max(0, d.first - 2):d.first]):
+                continue
+            recent = 0 < (published - d.day).days <= SINCE_DAYS
+            if recent and m.scope == TOTAL:
+                m.scope = STORY
+                m.reason = f"one happening's toll since {d.day.isoformat()} ({m.reason})"
+            elif not recent and m.scope == STORY:
+                # "since 1 March 2019 cholera has killed 1,200": years of it, no outbreak's
+                m.scope = TOTAL
+                m.reason = f"a tally since {d.day.isoformat()}, long before ({m.reason})"
+            break
+
+
+_SINCE = frozenset(("since", "desde", "depuis"))
+
+
 def _host_clause(s: Sentence, i: int) -> int:
     """The clause a token belongs to, a parenthesis being part of the clause it sits in
     ("the deadliest strike, on 28 October (fourteen dead), ...")."""
