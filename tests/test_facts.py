@@ -1142,3 +1142,21 @@ def test_a_toll_since_a_day_years_back_is_no_happenings_own():
                         "Since 1 March 2019 cholera has killed 1,200 people in the country.",
                         "en", date(2026, 4, 8))
     assert "deaths" not in {f.name for f in got}
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Malawi health ministry: weekly update",
+     "Malawi recorded 9 new cholera deaths since 1 April, taking the outbreak's toll to 48 "
+     "since it was declared on 2 March."),
+    ("es", "Ministerio de Salud de Malaui: informe semanal",
+     "El ministerio registró 9 nuevas muertes por cólera desde el 1 de abril, con lo que el "
+     "brote suma 48 muertes desde el 2 de marzo."),
+    ("fr", "Ministère de la Santé du Malawi : point hebdomadaire",
+     "Le ministère a recensé 9 nouveaux décès du choléra depuis le 1er avril, soit 48 morts "
+     "depuis le 2 mars."),
+])
+def test_a_headline_with_no_kind_takes_the_lead_s_one_happening(lang, title, summary):
+    # a bulletin's headline names no happening: its first sentence's outbreak is the one
+    # the report is about, and its toll since the day it was declared is its own
+    got = extract_facts(title, summary, lang, date(2026, 4, 8))
+    assert {f.name: f.value for f in got} == {"deaths": 48}

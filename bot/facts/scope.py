@@ -751,7 +751,8 @@ def one_happening(head: Headline, lex: Lexicon) -> bool:
     larger figure, or given "according to the latest count", is then that happening's whole
     toll, not a running total over a series (a toll stated as one, "the three quakes have
     killed 430", still is). With no such kind in the title, nothing is said."""
-    kinds = [lex.kind_info[k] for k in head.in_title if k in lex.kind_info]
+    named = head.in_title or (head.reported | head.context if head.from_lead else frozenset())
+    kinds = [lex.kind_info[k] for k in named if k in lex.kind_info]
     killers = [k for k in kinds if k.toll in (OWN_TOLL, MAYBE_TOLL)]
     return bool(killers) and not any(k.serial for k in killers)
 
