@@ -750,8 +750,10 @@ def one_happening(head: Headline, lex: Lexicon) -> bool:
     (events.yaml: a quake, a flood, a crash; not strikes or protests). A toll "brought to" a
     larger figure, or given "according to the latest count", is then that happening's whole
     toll, not a running total over a series (a toll stated as one, "the three quakes have
-    killed 430", still is). With no such kind in the title, nothing is said."""
-    named = head.in_title or (head.reported | head.context if head.from_lead else frozenset())
+    killed 430", still is). A title that names no kind at all (a bulletin's) leaves it to
+    the lead's kinds; with no title, nothing is said."""
+    named = head.in_title or (
+        head.reported | head.context if head.titled and head.from_lead else frozenset())
     kinds = [lex.kind_info[k] for k in named if k in lex.kind_info]
     killers = [k for k in kinds if k.toll in (OWN_TOLL, MAYBE_TOLL)]
     return bool(killers) and not any(k.serial for k in killers)

@@ -148,6 +148,11 @@ class Headline:
         return self._lead
 
     @property
+    def titled(self) -> bool:
+        """Whether the report has a title at all."""
+        return bool(self._texts[0])
+
+    @property
     def from_lead(self) -> bool:
         """The title reports no kind, the lead does: the lead's are the headline's."""
         return not self._read_title()[0] and bool(self._read_lead()[0])
