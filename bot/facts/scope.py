@@ -311,13 +311,20 @@ def since_its_day(found: list[Mention], readings: list[tuple[str, Reading]], lan
     tables = language(lang)
     texts = dict(readings)
     for m in found:
-        if m.kind != "deaths" or m.scope not in (STORY, TOTAL) or "-since " not in m.reason \
-                or m.at < 0 or m.source not in texts:
+        if m.kind != "deaths" or m.scope not in (STORY, TOTAL) or m.at < 0 \
+                or m.source not in texts:
             continue
-        s = texts[m.source].sentences[m.sent]
+        text = texts[m.source]
+        # the campaign cue that only spans time ("since", "desde", "depuis": `span` rows) and
+        # made the figure a running total, or one happening's count over its days
+        since = [c for c in text.cues if c.sent == m.sent and c.rule.span
+                 and f"{c.rule.id} (" in m.reason]
+        if not since:
+            continue
+        s = text.sentences[m.sent]
         for d in dates.find(s.tokens, tables, published):
-            # the day right after "since" ("desde el 27 de septiembre", "since 9 October")
-            if not any(t.norm in _SINCE for t in s.tokens[max(0, d.first - 2):d.first]):
+            # the day right after one ("desde el 27 de septiembre", "since 9 October")
+            if not any(c.end <= d.first <= c.end + 1 for c in since):
                 continue
             recent = 0 < (published - d.day).days <= SINCE_DAYS
             if recent and m.scope == TOTAL:
@@ -328,9 +335,6 @@ def since_its_day(found: list[Mention], readings: list[tuple[str, Reading]], lan
                 m.scope = TOTAL
                 m.reason = f"a tally since {d.day.isoformat()}, long before ({m.reason})"
             break
-
-
-_SINCE = frozenset(("since", "desde", "depuis"))
 
 
 def _host_clause(s: Sentence, i: int) -> int:
