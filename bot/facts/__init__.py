@@ -105,13 +105,14 @@ def mentions(title: str, summary: str, language: str | None,
                                                             ("summary", summary)) if text]
     head = headline(*(tokens_of(text, lang) for text in (title, summary)), lang, lexicon())
     found = read_scope(texts, table(lang), head)
+    one = one_happening(head, lexicon())
     if published is not None:
         recalled_days(found, texts, lang, published)
-        if one_happening(head, lexicon()):
+        if one:
             since_its_day(found, texts, lang, published)
     # one happening named in the singular is one too, unless the item counts its series
     # ("su ataque número 16 ... ya suman 68")
-    if one_happening(head, lexicon()) or head.singular and not any(
+    if one or head.singular and not any(
             m.kind == "strikes" and m.scope == TOTAL for m in found):
         _own_totals(found)
     # below a headline of aid, a visit, a vote after a happening that kills, the figures are

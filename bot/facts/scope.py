@@ -64,6 +64,9 @@ class Mention:
     prefer: bool = False  # a whole named beside its part ("among the six killed")
     toll: str = ""
     at: int = -1  # the figure's token in its sentence
+    # where the cue that counts it since a time ("since", "desde": a `span` row) ends in its
+    # sentence, when that cue made it a running total or one happening's count over its days
+    since: int = -1
 
 
 class _Head:
@@ -311,20 +314,13 @@ def since_its_day(found: list[Mention], readings: list[tuple[str, Reading]], lan
     tables = language(lang)
     texts = dict(readings)
     for m in found:
-        if m.kind != "deaths" or m.scope not in (STORY, TOTAL) or m.at < 0 \
+        if m.kind != "deaths" or m.scope not in (STORY, TOTAL) or m.since < 0 \
                 or m.source not in texts:
             continue
-        text = texts[m.source]
-        # the campaign cue that only spans time ("since", "desde", "depuis": `span` rows) and
-        # made the figure a running total, or one happening's count over its days
-        since = [c for c in text.cues if c.sent == m.sent and c.rule.span
-                 and f"{c.rule.id} (" in m.reason]
-        if not since:
-            continue
-        s = text.sentences[m.sent]
+        s = texts[m.source].sentences[m.sent]
         for d in dates.find(s.tokens, tables, published):
-            # the day right after one ("desde el 27 de septiembre", "since 9 October")
-            if not any(c.end <= d.first <= c.end + 1 for c in since):
+            # the day right after the cue ("desde el 27 de septiembre", "since 9 October")
+            if not m.since <= d.first <= m.since + 1:
                 continue
             recent = 0 < (published - d.day).days <= SINCE_DAYS
             if recent and m.scope == TOTAL:
@@ -455,10 +451,12 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
     before = _in_reach(ctx, h, ("before",), leading=True)
     series, campaign = _series(ctx, h, facts, strikes, earlier)
     if series:
+        since = campaign.end if campaign is not None and campaign.rule.span else -1
         if ctx.one() and not earlier_event and (kind != "deaths" or _spans_time(ctx, campaign)):
             # "4,250 rescued since 5 September", "2,300 deaths since the start of the
             # epidemic": one happening's count, over its days
-            return _mention(ctx, h, STORY, f"one happening's count of {kind}: {series}")
+            return _mention(ctx, h, STORY, f"one happening's count of {kind}: {series}",
+                            since=since)
         if kind != "deaths":
             return _mention(ctx, h, DROPPED, f"a running total of {kind}: {series}")
         added = next((c for c in _cues(ctx, h, ("increment",))
@@ -474,7 +472,7 @@ def _people(ctx: _Ctx, h: Hit, facts: list[Hit], strikes: list[tuple[Hit, Mentio
             return _mention(ctx, h, DROPPED, f"an increment: {_text(ctx, increment)}")
         older = earlier_event or (f"before: {_text(ctx, before)}" if before else "")
         return _mention(ctx, h, TOTAL, series + (f"; older ({older})" if older else ""),
-                        older=bool(older))
+                        older=bool(older), since=since)
     if before is not None and ctx.one() and not earlier_event:
         # one happening's count until then ("jusque-là, 11 morts"): its toll, said earlier
         return _mention(ctx, h, STORY, f"this happening's earlier count: {_text(ctx, before)}")
@@ -512,15 +510,8 @@ def _another_killer(ctx: _Ctx, h: Hit) -> str:
     if not reported:
         return ""
     named = _kinds_in(ctx, ctx.reading.sentences[h.sent].tokens)
-    info = lex.kind_info
-    for m, kind in named:
-        for r in reported:
-            # one kind, a pair events.yaml says is often one happening, or one family's
-            # kinds that are not each a happening of their own (families.distinct); not
-            # families that meet (an accident and a disaster: a crash is no quake)
-            if m.token == r or (m.token, r) in lex.kinds_together or (
-                    kind.family == info[r].family and kind.family not in lex.distinct):
-                return ""
+    if any(lex.kinds_alike(m.token, r) for m, _ in named for r in reported):
+        return ""
     return next((k.name for _, k in named if k.toll == OWN_TOLL), "")
 
 
