@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..text.lexicon import CARRY_TOLL, NO_TOLL, OWN_TOLL, TOLD_APART, Lexicon
+from ..text.lexicon import CARRY_TOLL, NO_TOLL, OWN_TOLL, TOLD_APART, Lexicon, told_apart
 from .features import Doc, _stem, all_stop_words
 
 # Token prefixes of what the evidence weighs apart from the words: kinds, places, figures,
@@ -145,7 +145,7 @@ class Frame:
             towns=tuple(sorted(doc.locals)),
             title_towns=tuple(sorted(doc.title_locals)),
             title_places=tuple(sorted({t for t in doc.title if t.startswith("p:")})),
-            title_variants=tuple(sorted({t for t in doc.title if t.startswith(TOLD_APART)})),
+            title_variants=tuple(sorted({t for t in doc.title if told_apart(t)})),
             seas=tuple(sorted(doc.places & lex.seas)),
             names=tuple(sorted(n for n in doc.names if not n.startswith("p:"))),
             days=days,

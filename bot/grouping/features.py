@@ -26,7 +26,7 @@ from datetime import date, datetime
 
 from ..text import CLAUSE, LOWER, NONCOUNT, NUM, ORD, WORD, Text, guess_language, language, read
 from ..text.happenings import figure_positions, in_context, lead_end, novelty, split_kinds
-from ..text.lexicon import TOLD_APART, Lexicon, lexicon, plural
+from ..text.lexicon import Lexicon, lexicon, plural, told_apart
 from ..text.names import local_places, mentions, names, title_cased
 from ..text.tables import all_stop_words
 
@@ -168,7 +168,7 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
     locals_ = local_places(tokens, lang, places_at, covered)
     if locals_:
         # a disease is no town's word: "deaths in Ebola Virus outbreak" names no place
-        apart_at = {k for m in found if _apart(m.token) for k in range(m.first, m.last + 1)}
+        apart_at = {k for m in found if told_apart(m.token) for k in range(m.first, m.last + 1)}
         locals_ = [m for m in locals_ if not apart_at.intersection(range(m.first, m.last + 1))]
     if cased and locals_:
         # in a title-cased headline capitals say nothing ("... in Escalating Diplomatic
@@ -350,10 +350,6 @@ def _series(kind: str, word: str, lex: Lexicon) -> bool:
     return plural(word) if info is None else info.series(word)
 
 
-def _apart(token: str) -> bool:
-    return token.startswith(TOLD_APART)
-
-
 def _figures(result: list[str], acc: _Acc) -> list[str]:
     """Adds "k:N"/"v:N" for each number whose nearest tag word (within reach) is
     killed/survivors: "11 muertos y 2 sobrevivientes" -> k:11, v:2."""
@@ -362,9 +358,9 @@ def _figures(result: list[str], acc: _Acc) -> list[str]:
     # which one of its kind a happening is ("36 cholera deaths": a:cholera, and the
     # outbreak its word names) stands between a figure and its noun without counting
     seen = result
-    if any(_apart(t) for t in result):
+    if any(told_apart(t) for t in result):
         seen = [t for k, t in enumerate(result)
-                if not _apart(t) and not (t[0] == "e" and k and _apart(result[k - 1]))]
+                if not told_apart(t) and not (t[0] == "e" and k and told_apart(result[k - 1]))]
     tags = [i for i, tok in enumerate(seen) if tok in _FIGURE_TAGS]
     extra: list[str] = []
     # only a number within reach of a tag can take it: those few positions, in order

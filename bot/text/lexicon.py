@@ -32,6 +32,11 @@ OWN_TOLL, CARRY_TOLL, MAYBE_TOLL, NO_TOLL = "own", "carry", "maybe", ""
 TOLD_APART = "a:"
 
 
+def told_apart(token: str) -> bool:
+    """Whether a token tells one happening of a kind from another ("a:cholera")."""
+    return token.startswith(TOLD_APART)
+
+
 def plural(word: str) -> bool:
     """Whether a folded word reads as a plural: en/es/fr plurals end so ("strikes",
     "ataques", "frappes", "feux"). A verb that does ("strikes two boats") counts too, which
@@ -91,11 +96,20 @@ class Lexicon:
         x, y = self.kind_info.get(a), self.kind_info.get(b)
         if x is None or y is None:
             return True
-        if (a, b) in self.kinds_together:
-            return True
-        if x.family == y.family:
-            return x.family not in self.distinct
+        if x.family == y.family or (a, b) in self.kinds_together:
+            return self.kinds_alike(a, b)
         return (x.family, y.family) in self.compatible
+
+    def kinds_alike(self, a: str, b: str) -> bool:
+        """Whether two known kinds may be one happening by what they are, not only by their
+        families meeting (events.yaml `families.compatible`: an accident and a disaster
+        meet, yet a crash is no quake): the same kind, a pair of `families.kinds`, or one
+        family's kinds that are not each a happening of their own."""
+        if a == b or (a, b) in self.kinds_together:
+            return True
+        x, y = self.kind_info.get(a), self.kind_info.get(b)
+        return x is not None and y is not None and x.family == y.family \
+            and x.family not in self.distinct
 
     def add(self, section: str, key: str, forms: Iterable[object]) -> None:
         tag = {"concepts": "c:", "names": "n:", "places": "p:", "countries": "p:",
