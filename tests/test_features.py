@@ -162,6 +162,17 @@ def test_a_word_that_is_mostly_no_country_names_none(lang, text, places):
     assert {p for p in analyze(text, "", lang).places if len(p) == 4} == places
 
 
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "Africa CDC confirms nine deaths from Marburg in Tanzania"),
+    ("es", "Nueve muertos en Tanzania por Marburgo, según el CDC de África"),
+    ("fr", "Neuf morts du virus de Marburg en Tanzanie, selon le CDC africain"),
+])
+def test_an_agency_named_after_a_continent_places_nothing_there(lang, text):
+    # the outbreak is in Tanzania: a continent beside it would be a place no earlier
+    # report of the outbreak named
+    assert analyze(text, "", lang).places == {"p:tz"}
+
+
 def test_us_the_pronoun_is_no_country():
     assert "p:us" not in tokens("They told us the strike killed four", "en")
     assert "p:us" in tokens("The US said the strike killed four", "en")
