@@ -205,6 +205,9 @@ def test_a_whole_article_in_the_summary_is_cut_to_its_start():
     ("Dunmore shooting claims another victim Monday", "en", False),
     ("Otra víctima mortal del tiroteo de Dunmore", "es", False),
     ("Fusillade de Dunmore : une autre victime succombe", "fr", False),
+    # "latest" is one more of a kind that recurs; of a rare kind, the one going on
+    ("Three dead in latest US strike on a boat", "en", True),
+    ("Agency raises to 40 the deaths from the latest cholera outbreak in Chad", "en", False),
 ])
 def test_a_headline_that_reports_one_more_event_of_a_series(title, lang, new):
     assert analyze(title, "", lang, topics=TOPIC).title_new is new

@@ -319,7 +319,7 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc, lex: Lexicon) -> list
         acc.tally = True
     if not acc.tally and (lang.tally.anywhere(words) or _increment(tokens, words, lang, lex)):
         acc.tally = True
-    acc.new = novelty(words, found, lang.novelty, _NOVELTY_OF, figure_positions(tokens))
+    acc.new = novelty(words, found, lang, lex, _NOVELTY_OF, figure_positions(tokens))
     if acc.tally and not acc.new:
         acc.revised = not lang.running.anywhere(words) and not any(
             m.token[0] == "e" and _series(m.token, words[m.last], lex)

@@ -12,7 +12,7 @@ from collections.abc import Container, Iterable
 
 from .lexicon import CARRY_TOLL, MAYBE_TOLL, OWN_TOLL, Lexicon, plural
 from .names import Mention, mentions
-from .tables import Language, Phrases, language
+from .tables import Language, language
 from .tokens import CLAUSE, END, FIGURES, NONCOUNT, NUM, ORD, QUOTE, WORD, Token
 
 # How many words before a kind may make it the headline's context ("aid after the deadly
@@ -59,12 +59,13 @@ DATE_REACH = 4
 NOVELTY_REACH = 2
 
 
-def novelty(words: list[str], found: Iterable[Mention], markers: Phrases,
+def novelty(words: list[str], found: Iterable[Mention], tables: Language, lex: Lexicon,
             also: Container[str] = (), figures: Container[int] = ()) -> bool:
     """Whether a headline reports one more happening of a series ("another strike", "nuevo
     sismo", "nouveau séisme"): a novelty marker (bot/data/lang, `markers`) with a kind (or
-    one of `also`) named right after it. `words`: the tokens' folded words ("" for others);
-    `figures`: the positions of the figures among them."""
+    one of `also`) named right after it; a marker of series only ("latest") with a kind
+    that recurs. `words`: the tokens' folded words ("" for others); `figures`: the
+    positions of the figures among them."""
     # only the few words just before a kind can be its marker: look there, not everywhere;
     # a figure between them counts no word ("new 6.4-magnitude quake")
     for m in found:
@@ -75,12 +76,18 @@ def novelty(words: list[str], found: Iterable[Mention], markers: Phrases,
                     continue
                 if not words[i]:  # punctuation: "El Paso latest: 22 victims identified"
                     break
-                if markers.at(words, i)[0]:
+                if tables.novelty.at(words, i)[0] or (
+                        _serial(m.token, lex) and tables.novelty_serial.at(words, i)[0]):
                     return True
                 seen += 1
                 if seen == NOVELTY_REACH:
                     break
     return False
+
+
+def _serial(token: str, lex: Lexicon) -> bool:
+    info = lex.kind_info.get(token)
+    return info is None or info.serial
 
 
 def figure_positions(tokens: list[Token]) -> frozenset[int]:
@@ -131,7 +138,7 @@ class Headline:
             reported, context = split_kinds(found, title, len(title),
                                             lex.context.get(tables.code, frozenset()))
             new = novelty([t.norm if t.kind == WORD else "" for t in title], found,
-                          tables.novelty, (), figure_positions(title))
+                          tables, lex, (), figure_positions(title))
             dates = _date_words(title, tables.months)
             dated = any(abs(d - m.first) <= DATE_REACH or abs(d - m.last) <= DATE_REACH
                         for d in dates for m in found

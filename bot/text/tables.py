@@ -249,6 +249,7 @@ class Language:
     place_articles: frozenset[str]  # "El Paso", "Los Ángeles", "Le Havre": part of the name
     place_possessive: frozenset[str]  # "Tamil Nadu's Sivakasi": the region's town
     novelty: Phrases
+    novelty_serial: Phrases  # ... of a kind that recurs only ("latest strike")
     tally: Phrases
     running: Phrases  # the tally's words of a running total
     # within two words after a figure, it is added to an earlier toll ("two more dead")
@@ -318,6 +319,7 @@ def language(code: str) -> Language:
         place_articles=frozenset(str(w) for w in data.get("place_articles") or ()),
         place_possessive=frozenset(str(w) for w in data.get("place_possessive") or ()),
         novelty=phrases(markers.get("novelty") or ()),
+        novelty_serial=phrases(markers.get("novelty_serial") or ()),
         tally=phrases(markers.get("tally") or ()),
         running=phrases(markers.get("running") or ()),
         increment=phrases(markers.get("increment") or ()),
