@@ -1090,6 +1090,28 @@ def test_an_outbreak_s_rising_toll_joins_its_story_in_any_language(lang, title, 
     assert not new and sid == first
 
 
+# Its first reports told of a death without a figure a headline reads ("a first death")
+FIRST_DEATH = [
+    item("d-fr-1", OUTBREAK_DAY, "Malawi : un premier décès dû au choléra",
+         "Le Malawi a annoncé lundi un premier décès dû au choléra dans le district de "
+         "Nsanje.", "fr", "Journal"),
+    item("d-en-1", OUTBREAK_DAY + timedelta(hours=4), "Malawi confirms cholera death",
+         "Malawi confirmed on Monday that a man died of cholera in Nsanje district."),
+]
+
+
+@pytest.mark.parametrize(("title", "joins"), [
+    ("Cholera death toll rises to 9", True),
+    # another disease's toll is another outbreak's
+    ("Measles death toll rises to 9", False),
+])
+def test_a_revised_toll_of_the_disease_joins_a_story_that_gave_no_figure(title, joins):
+    first, sid, new = one_more(FIRST_DEATH, item(
+        "d-en-2", OUTBREAK_DAY + timedelta(days=1), title,
+        "The death toll in Nsanje, Malawi, has risen to 9, health officials said."))
+    assert (sid == first) is joins and new is not joins
+
+
 @pytest.mark.parametrize(("lang", "title", "summary"), [
     ("en", "Malawi begins cholera vaccination campaign",
      "Health workers began vaccinating against cholera on Thursday after the outbreak "

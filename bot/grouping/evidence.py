@@ -868,6 +868,14 @@ def _above(tolls: tuple[int, ...], story: StoryView) -> bool:
     return bool(tolls) and bool(story.head_tolls) and max(tolls) > max(story.head_tolls)
 
 
+def _first_toll(a: Frame, tolls: tuple[int, ...], story: StoryView) -> bool:
+    """A rare event's toll revised ("Ebola death toll rises to 12") where the story's
+    headlines gave none ("Uganda: one death from Ebola", a figure in words): it rose from
+    one the story told."""
+    return (bool(a.rare_kinds) and a.revised and bool(tolls) and not story.head_tolls
+            and any(_known(story, t) for t in a.title_towns + a.title_variants))
+
+
 def toll_rises(a: Frame, story: StoryView, lex: Lexicon) -> float:
     """The headline gives a toll higher than any the story's headlines gave, of a kind of
     event that rarely recurs, at a place that most of the story's kept reports name for
@@ -875,7 +883,7 @@ def toll_rises(a: Frame, story: StoryView, lex: Lexicon) -> float:
     or its "new", which veto before this is asked.) Of a kind that recurs (an attack), only
     a headline that tells one happening's toll revised, not a running total, says so."""
     tolls = a.title_tolls or (a.tolls if a.tally else ())
-    if a.new or not _above(tolls, story):
+    if a.new or not (_above(tolls, story) or _first_toll(a, tolls, story)):
         return 0.0
     if a.rare_kinds:
         alike = sum(1 for m in story.members if _same_rare_event(a, m, lex))
