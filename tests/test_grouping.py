@@ -709,6 +709,22 @@ def test_a_late_report_of_the_same_march_joins_it():
     assert not new and sid == first
 
 
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "40 detained after the Lyon march",
+     "Police said 40 people were held overnight, some for throwing stones at officers."),
+    ("es", "Cuarenta detenidos tras la marcha de Lyon",
+     "La policía informó de 40 personas arrestadas durante la noche, algunas por lanzar "
+     "piedras a los agentes."),
+    ("fr", "40 interpellations après la manifestation de Lyon",
+     "La police a fait état de 40 personnes interpellées dans la nuit, certaines pour des "
+     "jets de pierres sur les agents."),
+])
+def test_the_arrests_at_a_march_are_the_march_s_story(lang, title, summary):
+    # a protest's detained are its people, as a fire's dead are the fire's
+    first, sid, new = one_more(THURSDAY_MARCH, item(
+        f"m-{lang}-arrests", THURSDAY + timedelta(hours=16), title, summary, lang))
+    assert not new and sid == first
+
 
 INVENTORY = ("Valparaiso port publishes its warehouse inventory",
              "The port of Valparaiso published the inventory of its warehouses.")
