@@ -173,6 +173,11 @@ def test_an_agency_named_after_a_continent_places_nothing_there(lang, text):
     assert analyze(text, "", lang).places == {"p:tz"}
 
 
+def test_who_the_pronoun_is_no_health_agency():
+    assert "c:who" not in tokens("Relatives of those who died in the fire", "en")
+    assert "c:who" in tokens("WHO says the fire's smoke harmed thousands", "en")
+
+
 def test_us_the_pronoun_is_no_country():
     assert "p:us" not in tokens("They told us the strike killed four", "en")
     assert "p:us" in tokens("The US said the strike killed four", "en")
@@ -377,12 +382,15 @@ def test_a_broken_topic_file_is_one_line_naming_it(cli, config_file, tmp_path):
 
 
 def test_the_news_vocabulary_names_no_stop_word():
-    """A stop word is dropped before the vocabulary is read (bot/data/lang/<code>.yaml)."""
+    """A stop word is dropped before the vocabulary is read (bot/data/lang/<code>.yaml),
+    unless it is read only in capitals (`acronyms`: "WHO")."""
     stop = all_stop_words()
-    for key, forms in read_data("news.yaml")["concepts"].items():
+    news = read_data("news.yaml")
+    acronyms = {words_of(str(w)) for w in news["acronyms"]}
+    for key, forms in news["concepts"].items():
         for form in forms:
             words = words_of(str(form).rstrip("*"))
-            assert not (len(words) == 1 and words[0] in stop), (key, form)
+            assert words in acronyms or not (len(words) == 1 and words[0] in stop), (key, form)
 
 
 @pytest.mark.parametrize(("text", "lang", "absent"), [

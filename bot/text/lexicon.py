@@ -87,6 +87,8 @@ class Lexicon:
     # place tokens written with two letters or fewer ("US", "EU"), and names that are common
     # words in lower case ("la paz", "chile"): only when capitalised
     short_places: frozenset[tuple[str, ...]] = frozenset()
+    # forms that are a common word unless written in capitals ("WHO", not "who")
+    acronyms: frozenset[tuple[str, ...]] = frozenset()
     topics: tuple[str, ...] = ()
 
     def kinds_meet(self, a: str, b: str) -> bool:
@@ -249,6 +251,7 @@ def lexicon(topics: tuple[str, ...] = ()) -> Lexicon:
     for name in GENERAL_CONCEPTS:
         concepts = read_data(name)
         lex.sites |= {f"c:{c}" for c in concepts.get("sites") or ()}
+        lex.acronyms |= {words_of(str(w)) for w in concepts.get("acronyms") or ()}
         for section in ("concepts", "names"):
             for key, forms in (concepts.get(section) or {}).items():
                 lex.add(section, str(key), forms)

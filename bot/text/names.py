@@ -88,6 +88,8 @@ def mentions(tokens: list[Token], lang: Language, lex: Lexicon, days: list[Day],
         k1, v1 = vocab.at(words, i) if may & _VOCABULARY else _NOTHING
         if k1 and tuple(words[i:i + k1]) in short and tokens[i].cap == LOWER:
             k1 = 0  # "us" the pronoun, not the US
+        elif k1 == 1 and (words[i],) in lex.acronyms and tokens[i].cap != ACRONYM:
+            k1 = 0  # "who" the pronoun, not the WHO
         k2, v2 = kinds.at(words, i) if may & _KINDS else _NOTHING
         if k1:
             out.append(Mention(v1, i, i + k1 - 1))
