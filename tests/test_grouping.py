@@ -328,6 +328,29 @@ def test_a_strike_on_two_boats_naming_the_earlier_toll_per_boat_is_another_story
     assert new and sid != out[0][0]
 
 
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Kellerton fire arrest made; suspect set the blaze that ignited the Jan. 7 inferno"),
+    ("es", "Detenido por el incendio de Kellerton: habría provocado el fuego del 7 de enero"),
+    ("fr", "Incendie de Kellerton : un suspect arrêté pour le feu du 7 janvier"),
+])
+def test_an_arrest_dating_the_old_fire_it_is_about_joins_the_arrest_s_story(lang, title):
+    # the day is the fire's, months back; the arrest, told by the story too, is this week's
+    oct8 = datetime(2026, 10, 8, 6, 0, tzinfo=UTC)
+    story = [
+        item("k1", oct8, "Man arrested over deadly Kellerton fire, officials say",
+             "Federal agents arrested a 29-year-old man on Tuesday over the Kellerton fire "
+             "that killed twelve people."),
+        item("k2", oct8 + timedelta(hours=2), "Kellerton fire suspect arrested in Florida",
+             "The man, a former resident of Kellerton, was arrested in Florida on Tuesday."),
+    ]
+    first, sid, new = one_more(story, item(
+        f"k-{lang}", oct8 + timedelta(hours=5), title,
+        {"en": "Federal agents arrested the man on Tuesday in Florida.",
+         "es": "Agentes federales detuvieron al hombre el martes en Florida.",
+         "fr": "Des agents fédéraux ont arrêté l'homme mardi en Floride."}[lang], lang))
+    assert not new and sid == first
+
+
 def test_a_headline_about_an_old_strike_is_not_this_weeks_strike():
     thu = datetime(2026, 3, 26, 15, 0, tzinfo=UTC)
     g, out = run([

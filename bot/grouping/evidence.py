@@ -834,9 +834,15 @@ HISTORY_DAYS = 7
 
 def old_event(a: Frame, story: StoryView, lex: Lexicon) -> float:
     """A veto: the headline names only days a week or more before the story began, days the
-    story does not name: an older event back in the news."""
+    story does not name: an older event back in the news. Not when the headline reports a
+    deed the story's reports tell too (an arrest): the day is what the deed is about."""
     days = [d for d in a.title_days if d not in story.days]
     if not days or len(days) < len(a.title_days):
+        return 0.0
+    # a deed the story's reports tell too (an arrest) dates what it is about, not itself:
+    # "arrest made; suspect set the blaze that ignited the Jan. 7 inferno"
+    deeds = _deeds(a.kinds, lex)
+    if deeds and any(_meet(deeds, m.kinds) for m in story.members):
         return 0.0
     first = story.first_seen.date()
     if all((first - datetime.fromisoformat(d).date()).days >= HISTORY_DAYS for d in days):
