@@ -351,6 +351,32 @@ def test_an_arrest_dating_the_old_fire_it_is_about_joins_the_arrest_s_story(lang
     assert not new and sid == first
 
 
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Toll of the attack at Riverview Concert Arena rises to 60"),
+    ("es", "Sube a 60 la cifra de muertos del ataque en el Riverview Concert Arena"),
+    ("fr", "Attaque au Riverview Concert Arena : le bilan s'alourdit à 60 morts"),
+])
+def test_a_place_the_story_wrote_without_a_locative_is_one_it_named(lang, title):
+    # "at Riverview Concert Arena" reads a town; the story wrote the arena's name after
+    # "on", and its headlines named the city: one attack, its toll rising
+    fri = datetime(2026, 3, 20, 20, 0, tzinfo=UTC)
+    story = [
+        item("r1", fri, "Gunmen kill 40 in Kellerton concert attack",
+             "Gunmen opened fire on Riverview Concert Arena in Kellerton on Friday night, "
+             "killing 40 people."),
+        item("r2", fri + timedelta(hours=2), "Kellerton: 40 dead in attack on a concert",
+             "The attack on Riverview Concert Arena killed 40 people, officials in Kellerton "
+             "said."),
+    ]
+    first, sid, new = one_more(story, item(
+        f"r-{lang}", fri + timedelta(hours=14), title,
+        {"en": "Officials said 60 people were now known to have died in Friday's attack.",
+         "es": "Las autoridades elevaron a 60 los muertos del ataque del viernes.",
+         "fr": "Les autorités ont porté à 60 morts le bilan de l'attaque de vendredi."}[lang],
+        lang))
+    assert not new and sid == first
+
+
 def test_a_headline_about_an_old_strike_is_not_this_weeks_strike():
     thu = datetime(2026, 3, 26, 15, 0, tzinfo=UTC)
     g, out = run([

@@ -697,8 +697,10 @@ def towns_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     alike the rest ("Venezuela: in Barquisimeto, teachers strike" is not "... in Maturín,
     nurses strike"). Not for a kind of event that rarely recurs, which a story of several
     reports tells too: a fire, a flood, a quake spreads over a region's towns, and another
-    one is told apart by its magnitude or its day."""
-    if not a.title_towns or any(t in story.counts for t in a.title_towns):
+    one is told apart by its magnitude or its day. A town of several words that the story's
+    reports write without a locative ("the attack on Crocus City Hall") is one it names."""
+    if not a.title_towns or any(t in story.counts or _words_named(t, story)
+                                for t in a.title_towns):
         return 0.0
     if story.n >= SPREAD_REPORTS and a.rare_kinds and any(k in story.counts
                                                           for k in a.rare_kinds):
@@ -708,6 +710,14 @@ def towns_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
             or any(_town_in(t, theirs) for t in a.title_towns):
         return 0.0
     return VETO
+
+
+def _words_named(town: str, story: StoryView) -> bool:
+    """Whether the story's reports write the longest word of a town's name of two words or
+    more, with no locative before it ("the attack on Crocus City Hall" beside "au Crocus
+    City Hall": the other words may be a concept's, "city hall")."""
+    stems = _town_stems(town)
+    return len(stems) > 1 and max(stems, key=len) in story.counts
 
 
 def _written(town: str, tokens: tuple[str, ...]) -> bool:
