@@ -92,6 +92,25 @@ def test_the_survivors_of_a_happening_named_as_context_are_still_its_survivors(t
     assert facts(summary, lang, title) == {"survivors": 2}
 
 
+@pytest.mark.parametrize("title, summary, lang", [
+    ("Survivors of the sinking return home",
+     "The two survivors of the sinking returned home on Monday and will be prosecuted. The "
+     "sinking left 14 dead.", "en"),
+    ("Los sobrevivientes del naufragio vuelven a casa",
+     "Los dos sobrevivientes del naufragio volvieron a casa el lunes y serán procesados. El "
+     "naufragio dejó 14 muertos.", "es"),
+    ("Les survivants du naufrage rentrent chez eux",
+     "Les deux survivants du naufrage sont rentrés chez eux lundi et seront inculpés. Le "
+     "naufrage a fait 14 morts.", "fr"),
+])
+def test_the_toll_below_a_headline_of_a_happening_s_survivors_is_its_own(title, summary,
+                                                                         lang):
+    # the headline tells what became of the sinking's people: the sinking is what the
+    # report is about, its toll no recalled one (as an aid report's would be), though the
+    # lead tells of a deed (they will be prosecuted)
+    assert facts(summary, lang, title).get("deaths") == 14
+
+
 @pytest.mark.parametrize("title, lang, want", [
     ("Eleven dead and 300 detained after protests over the vote count", "en", 11),
     ("Once muertos y 300 detenidos tras las protestas por el recuento", "es", 11),

@@ -377,6 +377,29 @@ def test_a_place_the_story_wrote_without_a_locative_is_one_it_named(lang, title)
     assert not new and sid == first
 
 
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Survivors of the strike in the Caribbean flown home"),
+    ("es", "Los sobrevivientes del ataque en el Caribe vuelven a casa"),
+    ("fr", "Les survivants de la frappe dans les Caraïbes rentrent chez eux"),
+])
+def test_what_becomes_of_a_strike_s_survivors_is_no_other_strike(lang, title):
+    # "survivors of the strike": the report tells of the strike's people, not of another
+    # strike in the same sea on another day, as "vigia explain" shows
+    thu = datetime(2026, 4, 16, 14, 0, tzinfo=UTC)
+    g, out = run([
+        item("s1", thu, "US strike on semi-submersible in Caribbean leaves two survivors",
+             "A US strike on a drug-carrying semi-submersible in the Caribbean on Thursday "
+             "killed two people; two survivors were pulled from the sea."),
+    ])
+    later = thu + timedelta(days=1, hours=20)
+    survivors = item(f"s-{lang}", later, title, "", lang)
+    another = item("s-new", later, "US strike on a boat in the Caribbean on Saturday", "")
+    reasons = {name for name, _ in g.explain(survivors, out[0][0]).reasons}
+    assert "recurring_kind_place_other_day" not in reasons
+    assert "recurring_kind_place_other_day" in {
+        name for name, _ in g.explain(another, out[0][0]).reasons}
+
+
 def test_a_headline_about_an_old_strike_is_not_this_weeks_strike():
     thu = datetime(2026, 3, 26, 15, 0, tzinfo=UTC)
     g, out = run([

@@ -713,7 +713,7 @@ def context_toll(head: Headline, lex: Lexicon) -> str:
     # their context, and the counted kinds cost another reading of the title)
     killers = sorted(info[k].name for k in head.context
                      if k in info and info[k].toll in (OWN_TOLL, CARRY_TOLL))
-    if not killers:
+    if not killers or head.people_of:
         return ""
     reported = [info[k] for k in head.reported - head.counted if k in info]
     if not reported or any(k.toll != NO_TOLL for k in reported):

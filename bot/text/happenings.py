@@ -155,6 +155,17 @@ class Headline:
         return self._lead
 
     @property
+    def people_of(self) -> frozenset[str]:
+        """The kinds the title names as its context after a word of their people ("survivors
+        of the strike"): what the report tells of is theirs."""
+        title, _, tables, lex = self._texts
+        people = lex.people.get(tables.code)
+        if not people:
+            return frozenset()
+        return frozenset(m.token for m in self._read_title()[4]
+                         if m.token[0] == "e" and in_context(title, m.first, people))
+
+    @property
     def titled(self) -> bool:
         """Whether the report has a title at all."""
         return bool(self._texts[0])

@@ -73,6 +73,8 @@ class Lexicon:
     context: dict[str, frozenset[str]] = field(default_factory=dict)
     # ... those after which a headline's survivors are the named happening's
     aftermath: dict[str, frozenset[str]] = field(default_factory=dict)
+    # ... those that name the happening's people ("survivors of the strike")
+    people: dict[str, frozenset[str]] = field(default_factory=dict)
     # ... those after which a kind is an earlier happening ("since the capture"), unless a
     # word of a span stands between ("since the start of the protests")
     earlier: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -166,8 +168,9 @@ def _by_language(data: dict, key: str) -> dict[str, frozenset[str]]:
 
 def _kinds(lex: Lexicon, data: dict) -> None:
     classes = {k: [str(w) for w in v] for k, v in (data.get("classes") or {}).items()}
-    lex.context, lex.aftermath, lex.earlier, lex.span = (
-        _by_language(data, key) for key in ("context", "aftermath", "earlier", "span"))
+    lex.context, lex.aftermath, lex.earlier, lex.span, lex.people = (
+        _by_language(data, key)
+        for key in ("context", "aftermath", "earlier", "span", "people"))
     families = data.get("families") or {}
     tolls = data.get("tolls") or {}
     by_toll = [(toll, set(tolls.get(toll) or ())) for toll in (OWN_TOLL, CARRY_TOLL,
