@@ -1200,6 +1200,51 @@ def test_a_revised_toll_of_the_disease_joins_a_story_that_gave_no_figure(title, 
     assert (sid == first) is joins and new is not joins
 
 
+# An invented outbreak of Ebola in DR Congo, reported in three languages one morning
+EBOLA_DAY = datetime(2026, 9, 4, 6, 0, tzinfo=UTC)
+EBOLA = [
+    item("e-fr-1", EBOLA_DAY, "Nouvelle épidémie d'Ebola en RDC : 15 morts",
+         "L'OMS a annoncé jeudi une nouvelle épidémie d'Ebola en République démocratique du "
+         "Congo, qui a fait 15 morts.", "fr", "Journal"),
+    item("e-es-1", EBOLA_DAY + timedelta(hours=1),
+         "La OMS en alerta por un nuevo brote de ébola en la RD del Congo",
+         "La OMS informó el jueves de un nuevo brote de ébola en la República Democrática del "
+         "Congo, con 15 muertos.", "es", "Diario"),
+    item("e-en-1", EBOLA_DAY + timedelta(hours=2), "New Ebola outbreak kills 15 in DR Congo",
+         "The WHO said on Thursday that a new Ebola outbreak in the Democratic Republic of "
+         "Congo has killed 15 people."),
+]
+
+
+def test_a_shooting_told_in_the_country_of_its_victims_is_the_same_shooting():
+    # Mexico mourns its citizens killed in El Paso: another country, the same town
+    sat = datetime(2026, 8, 1, 18, 0, tzinfo=UTC)
+    story = [
+        item("p1", sat, "Gunman kills 20 at a shopping centre in El Paso, US",
+             "A gunman killed 20 people at a shopping centre in El Paso, in the US, on "
+             "Saturday."),
+        item("p2", sat + timedelta(hours=1), "US: 20 killed in El Paso shopping centre shooting",
+             "Twenty people were killed on Saturday in a shooting at a shopping centre in El "
+             "Paso, US officials said."),
+    ]
+    first, sid, new = one_more(story, item(
+        "p-es", sat + timedelta(hours=4), "México: seis mexicanos entre los 20 muertos en El Paso",
+        "El gobierno de México confirmó que seis mexicanos murieron en el tiroteo del sábado "
+        "en un centro comercial de El Paso.", "es", "Diario"))
+    assert not new and sid == first
+
+
+def test_an_outbreak_in_another_country_is_another_story():
+    # the same agency, the same morning, the same words, a disease's toll: but Sudan is not
+    # DR Congo, and nothing else the two name is the same
+    first, sid, new = one_more(EBOLA, item(
+        "c-es", EBOLA_DAY + timedelta(hours=3),
+        "La OMS en alerta por un brote de cólera en Sudán, con 2.500 muertos",
+        "La OMS informó el jueves de un brote de cólera en Sudán, con 2.500 muertos.",
+        "es", "Diario"))
+    assert new and sid != first
+
+
 @pytest.mark.parametrize(("lang", "title", "summary"), [
     ("en", "Malawi begins cholera vaccination campaign",
      "Health workers began vaccinating against cholera on Thursday after the outbreak "

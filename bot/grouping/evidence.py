@@ -658,6 +658,24 @@ def sea_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     return 0.0
 
 
+def countries_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
+    """A veto: the countries the item names, in its headline and in its text, are none
+    that the story's kept reports name there, and it shares no town and no name with any
+    of them: an outbreak of cholera in Sudan is not the outbreak of Ebola in DR Congo
+    reported the same morning in the same words. (Alone, another country proves little: a
+    shooting in El Paso is news in Mexico, whose citizens it killed; they share the town.)"""
+    for field in ("title_places", "places"):
+        mine = {p for p in getattr(a, field) if p in lex.countries}
+        if not mine:
+            return 0.0
+        theirs = {p for m in story.members for p in getattr(m, field) if p in lex.countries}
+        if not theirs or not mine.isdisjoint(theirs):
+            return 0.0
+    if any(_meet(a.towns, m.towns) or _meet(a.names, m.names) for m in story.members):
+        return 0.0
+    return VETO
+
+
 def _rare(frame: Frame, lex: Lexicon) -> bool:
     """Whether a report tells, or names as its context, a kind of event that rarely recurs
     ("5,300 feared dead after storm bursts dams": the storm's toll, whatever it is now)."""
@@ -1070,7 +1088,7 @@ def revives(a: Frame, story: StoryView, lex: Lexicon) -> bool:
     return may_revive(a, lex) and all(check() for _, check in _revival_checks(a, story, lex))
 
 
-STORY_EVIDENCE = (sea_veto, towns_veto, magnitude_veto, toll_veto, later_day_veto,
+STORY_EVIDENCE = (sea_veto, countries_veto, towns_veto, magnitude_veto, toll_veto, later_day_veto,
                   kind_conflict, old_event, new_subject, another_event, toll_rises)
 
 
