@@ -608,13 +608,18 @@ def toll_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     return VETO
 
 
+def _countries(places: tuple[str, ...], lex: Lexicon) -> tuple[str, ...]:
+    """The countries among a report's places (not its towns, regions or seas)."""
+    return tuple(p for p in places if p in lex.countries)
+
+
 def _same_site(a: Frame, story: StoryView, lex: Lexicon) -> bool:
     """Whether the headline names a site of one happening (concepts.yaml `sites`: a factory,
     a mine) that a headline of the story names too, in the same country when it names one."""
     sites = lex.sites.intersection(a.title)
     if not sites:
         return False
-    countries = [p for p in a.title_places if p in lex.countries]
+    countries = _countries(a.title_places, lex)
     return any(sites.intersection(m.title) and (not countries or _meet(countries, m.title_places))
                for m in story.members)
 
@@ -665,11 +670,11 @@ def countries_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     reported the same morning in the same words. (Alone, another country proves little: a
     shooting in El Paso is news in Mexico, whose citizens it killed; they share the town.)"""
     for field in ("title_places", "places"):
-        mine = {p for p in getattr(a, field) if p in lex.countries}
+        mine = _countries(getattr(a, field), lex)
         if not mine:
             return 0.0
-        theirs = {p for m in story.members for p in getattr(m, field) if p in lex.countries}
-        if not theirs or not mine.isdisjoint(theirs):
+        theirs = [p for m in story.members for p in _countries(getattr(m, field), lex)]
+        if not theirs or _meet(mine, theirs):
             return 0.0
     if any(_meet(a.towns, m.towns) or _meet(a.names, m.names) for m in story.members):
         return 0.0
@@ -1018,7 +1023,7 @@ def _told_apart(a: Frame, lex: Lexicon) -> tuple[str, ...]:
     if not said:
         return ()
     towns = set(a.title_towns)
-    return said + tuple(p for p in a.title_places if p in lex.countries and p not in towns)
+    return said + tuple(p for p in _countries(a.title_places, lex) if p not in towns)
 
 
 _REVIVAL_VETOES = (sea_veto, towns_veto, magnitude_veto, toll_veto, kind_conflict, new_subject,
