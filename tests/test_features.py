@@ -126,6 +126,19 @@ def test_a_town_after_a_locative_is_a_place_of_its_own():
                    ).locals == {"p:cumana"}
 
 
+@pytest.mark.parametrize("title, lang, towns", [
+    ("The deposed president lands in Maracay to face trial", "en", set()),
+    ("El presidente depuesto aterriza en Maracay", "es", set()),
+    ("Le président déchu atterrit à Maracay", "fr", set()),
+    ("Survivors arrive in Port Elizabeth after the sinking", "en", set()),
+    # a plane that crash-lands, or lands in an emergency, does so where the report happened
+    ("Plane crash-lands in Pokhara, twelve dead", "en", {"p:pokhara"}),
+    ("Airliner makes emergency landing in Pokhara", "en", {"p:pokhara"}),
+])
+def test_a_town_someone_arrives_in_is_no_place_of_the_event(title, lang, towns):
+    assert analyze(title, "", lang).locals == towns
+
+
 def test_a_title_cased_headline_names_a_town_only_as_its_text_does():
     # title case capitalises every word: what follows "in" is a town only when the text
     # writes it as a name too

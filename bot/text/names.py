@@ -150,7 +150,7 @@ def local_places(tokens: list[Token], lang: Language, covered: set[int],
     n = len(tokens)
     firsts = lang.locatives.first_words
     for i in range(n):
-        if words[i] in _NOT_WORDS or words[i] not in firsts:
+        if words[i] in _NOT_WORDS or words[i] not in firsts or _destination(words, i, lang):
             continue
         used, _ = lang.locatives.at(words, i)
         if not used:
@@ -170,6 +170,13 @@ def local_places(tokens: list[Token], lang: Language, covered: set[int],
                 continue
             break
     return out
+
+
+def _destination(words: list[str], i: int, lang: Language) -> bool:
+    """Whether the locative at i follows a verb of arriving: where someone lands or is taken
+    ("the deposed president lands in New York") is no place of what the report tells."""
+    return i > 0 and words[i - 1] in lang.destination_verbs and not (
+        i > 1 and words[i - 2] in lang.destination_not_after)
 
 
 def _capitalised_run(words: list[str], tokens: list[Token], j: int, lang: Language,

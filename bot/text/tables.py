@@ -246,6 +246,8 @@ class Language:
     relative_days: Phrases
     abbreviations: frozenset[str]
     locatives: Phrases
+    destination_verbs: frozenset[str]  # "lands in New York": the town is where one goes
+    destination_not_after: frozenset[str]  # "crash-lands in Pokhara": where it crashed
     place_articles: frozenset[str]  # "El Paso", "Los Ángeles", "Le Havre": part of the name
     place_possessive: frozenset[str]  # "Tamil Nadu's Sivakasi": the region's town
     novelty: Phrases
@@ -316,6 +318,8 @@ def language(code: str) -> Language:
         relative_days=numbered(dates.get("relative_days")),
         abbreviations=frozenset(str(w) for w in data.get("abbreviations") or ()),
         locatives=phrases(data.get("locatives") or ()),
+        destination_verbs=frozenset(str(w) for w in data.get("destination_verbs") or ()),
+        destination_not_after=frozenset(str(w) for w in data.get("destination_not_after") or ()),
         place_articles=frozenset(str(w) for w in data.get("place_articles") or ()),
         place_possessive=frozenset(str(w) for w in data.get("place_possessive") or ()),
         novelty=phrases(markers.get("novelty") or ()),
