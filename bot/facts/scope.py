@@ -186,10 +186,12 @@ def _campaign(ctx: _Ctx, h: Hit, mentions: list[Hit]) -> Hit | None:
     for c in _cues(ctx, h, ("campaign", "previous")):
         if any(b.start <= c.start < b.end for b in blocked):
             continue
+        one_named = c.rule.weak and _one_happening_named(ctx, c)
         if h.rule.toll and h.start - 3 <= c.start <= h.end + 3 and c.rule.cue == "campaign" \
-                and s.clauses[c.start] == s.clauses[h.end - 1]:
-            return c  # the toll's own words say whose ("the toll of the campaign")
-        if c.rule.weak and (one_event or _one_happening_named(ctx, c)):
+                and s.clauses[c.start] == s.clauses[h.end - 1] and not one_named:
+            return c  # the toll's own words say whose ("the toll of the campaign"), unless
+            # they name one happening in the plural ("toll rises to 85 in the Tianjin blasts")
+        if c.rule.weak and (one_event or one_named):
             continue
         if any(m is not h and m.sent == c.sent and m.start <= c.start and c.end <= m.end
                for m in mentions):
