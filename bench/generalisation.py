@@ -9,7 +9,8 @@ output. Sets:
   dev, dev2    ../shared/corpus/{dev,dev2}.jsonl with config/vigia.yaml (the US strikes and
                US–Venezuela diplomacy, Sep 2025 – Feb 2026)
   quake, protest, election, flood, wildfire, attacks, transport, industrial, storms,
-  shipwrecks, outbreaks, diplomacy, landslides, epidemics, cyclones, blasts
+  shipwrecks, outbreaks, diplomacy, landslides, epidemics, cyclones, blasts, crushes,
+  collapses, prisons, coups
                bench/data/<set>.jsonl with bench/data/<set>.yaml: real reports on other
                topics found with the search tool, summaries written in our own words,
                labelled by the corpus README's rules (bench/README.md)
@@ -59,11 +60,13 @@ SETS = {
     "blasts": (DATA / "blasts.jsonl", DATA / "blasts.yaml"),
     "crushes": (DATA / "crushes.jsonl", DATA / "crushes.yaml"),
     "collapses": (DATA / "collapses.jsonl", DATA / "collapses.yaml"),
+    "prisons": (DATA / "prisons.jsonl", DATA / "prisons.yaml"),
+    "coups": (DATA / "coups.jsonl", DATA / "coups.yaml"),
 }
 # Kept for checking only: never fitted on nor tuned on (bench/fit_grouping.py leaves them out
 # unless named), so that they say whether a change is general.
 CHECK_SETS = ("wildfire", "attacks", "transport", "industrial", "storms", "shipwrecks",
-              "diplomacy", "landslides", "epidemics", "crushes", "collapses")
+              "diplomacy", "landslides", "epidemics", "crushes", "collapses", "coups")
 FACTS = ("deaths", "survivors", "deaths_total", "strikes_total")
 
 
