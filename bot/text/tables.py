@@ -282,6 +282,11 @@ def _folded_keys(table: dict | None, where: str) -> dict[str, int]:
     return out
 
 
+def _strings(section: dict, key: str) -> frozenset[str]:
+    """A list of a language table, as a set of its entries (none when absent)."""
+    return frozenset(str(w) for w in section.get(key) or ())
+
+
 @cache
 def language(code: str) -> Language:
     """The tables of one language; unknown codes get English's."""
@@ -298,38 +303,38 @@ def language(code: str) -> Language:
         units=_folded_keys(num.get("units"), where),
         compound_only=_folded_keys(num.get("compound_only"), where),
         approximate=_folded_keys(num.get("approximate"), where),
-        approximate_of=frozenset(str(w) for w in num.get("approximate_of") or ()),
-        approximate_after=frozenset(str(w) for w in num.get("approximate_after") or ()),
-        scale_article=frozenset(str(w) for w in num.get("scale_article") or ()),
+        approximate_of=_strings(num, "approximate_of"),
+        approximate_after=_strings(num, "approximate_after"),
+        scale_article=_strings(num, "scale_article"),
         connectors=frozenset(num.get("connectors") or ()),
         ordinals=_folded_keys(num.get("ordinals"), where),
         ordinal_stems={str(k): str(v) for k, v in (num.get("ordinal_stems") or {}).items()},
         ordinal_suffix_word=str(num.get("ordinal_suffix_word") or ""),
-        ordinal_suffixes=frozenset(str(s) for s in num.get("ordinal_suffixes") or ()),
-        range_words=frozenset(str(s) for s in num.get("range_words") or ()),
-        range_lead=frozenset(str(s) for s in num.get("range_lead") or ()),
-        rise_from=frozenset(str(s) for s in num.get("rise_from") or ()),
-        rise_verbs=frozenset(str(s) for s in num.get("rise_verbs") or ()),
+        ordinal_suffixes=_strings(num, "ordinal_suffixes"),
+        range_words=_strings(num, "range_words"),
+        range_lead=_strings(num, "range_lead"),
+        rise_from=_strings(num, "rise_from"),
+        rise_verbs=_strings(num, "rise_verbs"),
         not_count_after=phrases(num.get("not_count_after") or ()),
         not_count_before=phrases(num.get("not_count_before") or ()),
         count_before=phrases(num.get("count_before") or ()),
         months=_folded_keys(dates.get("months"), where),
         weekdays=_folded_keys(dates.get("weekdays"), where),
         relative_days=numbered(dates.get("relative_days")),
-        abbreviations=frozenset(str(w) for w in data.get("abbreviations") or ()),
+        abbreviations=_strings(data, "abbreviations"),
         locatives=phrases(data.get("locatives") or ()),
-        destination_verbs=frozenset(str(w) for w in data.get("destination_verbs") or ()),
-        destination_not_after=frozenset(str(w) for w in data.get("destination_not_after") or ()),
-        place_articles=frozenset(str(w) for w in data.get("place_articles") or ()),
-        place_possessive=frozenset(str(w) for w in data.get("place_possessive") or ()),
+        destination_verbs=_strings(data, "destination_verbs"),
+        destination_not_after=_strings(data, "destination_not_after"),
+        place_articles=_strings(data, "place_articles"),
+        place_possessive=_strings(data, "place_possessive"),
         novelty=phrases(markers.get("novelty") or ()),
         novelty_serial=phrases(markers.get("novelty_serial") or ()),
         tally=phrases(markers.get("tally") or ()),
         running=phrases(markers.get("running") or ()),
         increment=phrases(markers.get("increment") or ()),
-        plural_articles=frozenset(str(w) for w in markers.get("plural_articles") or ()),
-        magnitude=frozenset(str(w) for w in data.get("magnitude") or ()),
-        aftershock=frozenset(str(w) for w in data.get("aftershock") or ()),
+        plural_articles=_strings(markers, "plural_articles"),
+        magnitude=_strings(data, "magnitude"),
+        aftershock=_strings(data, "aftershock"),
     )
 
 
