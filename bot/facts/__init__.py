@@ -51,6 +51,7 @@ from ..model import Fact
 from ..text import LANGUAGES, guess_language
 from ..text.happenings import headline
 from ..text.lexicon import lexicon
+from .mentions import Reading as TextReading
 from .mentions import reading, tokens_of
 from .rules import table
 from .scope import (
@@ -122,6 +123,7 @@ def mentions(title: str, summary: str, language: str | None,
     for m in found if why else ():
         if m.scope == STORY and m.kind in STORY_KINDS and m.kind != "survivors":
             m.scope, m.reason = DROPPED, why
+    _groups_of_the_dead(found, dict(texts), lang)
     injured = [m for m in found if m.kind == "injured" and m.scope == STORY]
     if injured and sickens(head, lexicon()):  # the headline is read only when it matters
         for m in injured:
@@ -133,6 +135,20 @@ def mentions(title: str, summary: str, language: str | None,
         for m in below if why else ():
             m.scope, m.reason = DROPPED, why
     return found
+
+
+def _groups_of_the_dead(found: list[Mention], texts: dict[str, TextReading], lang: str) -> None:
+    """Marks a headline's toll that counts a group of the dead, the word after its figure
+    one of the table's `part_people` ("tue 21 enfants", "10 security guards killed"): the
+    children, the guards among the dead, whose whole the summary may give (`_stated`)."""
+    title = texts.get("title")
+    if title is None:
+        return
+    groups = table(lang).classes.get("part_people")
+    for m in found:
+        if m.source == "title" and m.kind == "deaths" and m.at >= 0 and groups is not None:
+            norms = title.sentences[m.sent].norms
+            m.part = m.at + 1 < len(norms) and bool(groups.lengths_at(norms, m.at + 1))
 
 
 def _own_totals(found: list[Mention]) -> None:
@@ -177,11 +193,16 @@ def _choose(found: list[Mention]) -> list[tuple[str, Mention]]:
 
 def _stated(pick: Mention, story: list[Mention], said: set[int]) -> Mention:
     """A title rounds a figure that its summary states, or gives one its summary says has
-    since risen ("hay dos muertos" / "sube a 13 el número de muertos"): take the summary's.
+    since risen ("hay dos muertos" / "sube a 13 el número de muertos"), or counts a group
+    of the dead whose whole the summary gives ("tue 21 enfants" / "plus de 200 personnes
+    ont péri"): take the summary's.
     Not when the summary states the title's figure too (`said`: its figures of the kind):
     "more than 35,000 dead ... Turkey counts 31,500" rounds nothing."""
     if pick.source != "title":
         return pick
+    larger = [m for m in story if m.source == "summary" and m.value > pick.value]
+    if pick.part and larger:  # "kills 21 children" / "more than 200 died": the whole
+        return max(larger, key=lambda m: m.value)
     rounds = pick.value not in said
     for m in story:
         if m.source == "summary" and (rounds and rounded(pick.value, m.value)

@@ -62,6 +62,7 @@ class Mention:
     lede: bool = False  # read in the title or the summary's first sentence
     older: bool = False  # a tally from before this event ("prior to Thursday's strike")
     prefer: bool = False  # a whole named beside its part ("among the six killed")
+    part: bool = False  # a headline's count of a group of the dead ("kills 21 children")
     toll: str = ""
     at: int = -1  # the figure's token in its sentence
     # where the cue that counts it since a time ("since", "desde": a `span` row) ends in its
