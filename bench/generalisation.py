@@ -10,7 +10,7 @@ output. Sets:
                US–Venezuela diplomacy, Sep 2025 – Feb 2026)
   quake, protest, election, flood, wildfire, attacks, transport, industrial, storms,
   shipwrecks, outbreaks, diplomacy, landslides, epidemics, cyclones, blasts, crushes,
-  collapses, prisons, coups
+  collapses, prisons, coups, labour
                bench/data/<set>.jsonl with bench/data/<set>.yaml: real reports on other
                topics found with the search tool, summaries written in our own words,
                labelled by the corpus README's rules (bench/README.md)
@@ -62,6 +62,7 @@ SETS = {
     "collapses": (DATA / "collapses.jsonl", DATA / "collapses.yaml"),
     "prisons": (DATA / "prisons.jsonl", DATA / "prisons.yaml"),
     "coups": (DATA / "coups.jsonl", DATA / "coups.yaml"),
+    "labour": (DATA / "labour.jsonl", DATA / "labour.yaml"),
 }
 # Kept for checking only: never fitted on nor tuned on (bench/fit_grouping.py leaves them out
 # unless named), so that they say whether a change is general.
