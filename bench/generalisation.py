@@ -10,7 +10,7 @@ output. Sets:
                US–Venezuela diplomacy, Sep 2025 – Feb 2026)
   quake, protest, election, flood, wildfire, attacks, transport, industrial, storms,
   shipwrecks, outbreaks, diplomacy, landslides, epidemics, cyclones, blasts, crushes,
-  collapses, prisons, coups, labour
+  collapses, prisons, coups, labour, kidnaps
                bench/data/<set>.jsonl with bench/data/<set>.yaml: real reports on other
                topics found with the search tool, summaries written in our own words,
                labelled by the corpus README's rules (bench/README.md)
@@ -63,11 +63,13 @@ SETS = {
     "prisons": (DATA / "prisons.jsonl", DATA / "prisons.yaml"),
     "coups": (DATA / "coups.jsonl", DATA / "coups.yaml"),
     "labour": (DATA / "labour.jsonl", DATA / "labour.yaml"),
+    "kidnaps": (DATA / "kidnaps.jsonl", DATA / "kidnaps.yaml"),
 }
 # Kept for checking only: never fitted on nor tuned on (bench/fit_grouping.py leaves them out
 # unless named), so that they say whether a change is general.
 CHECK_SETS = ("wildfire", "attacks", "transport", "industrial", "storms", "shipwrecks",
-              "diplomacy", "landslides", "epidemics", "crushes", "collapses", "coups")
+              "diplomacy", "landslides", "epidemics", "crushes", "collapses", "coups",
+              "kidnaps")
 FACTS = ("deaths", "survivors", "deaths_total", "strikes_total")
 
 
