@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.facts import extract_facts
+from bot.facts.matcher import Pattern
 from bot.facts.rules import table
 from bot.text import LANGUAGES
 
@@ -26,3 +27,11 @@ def test_each_example_row_reads_as_its_table_says(lang, rule, example):
 def test_every_row_of_every_table_has_an_example(lang):
     bare = [r.id for r in table(lang).rules if not r.examples]
     assert bare == []
+
+
+def test_a_boundary_among_alternatives_is_refused_not_ignored():
+    # "killed in|$" once read "in" only: a pattern that cannot mean what it says is an error
+    classes = table("en").classes.get
+    with pytest.raises(ValueError, match="boundary"):
+        Pattern("N killed in|$", classes, None)
+    assert Pattern("N killed $", classes, None) is not None

@@ -235,6 +235,10 @@ def _element(part: str, classes: Callable[[str], WordSet], gap_stop: WordSet | N
     if part in _MARKS:
         return Elem(MARK, lo, hi, slot=part)
     alternatives = part.split("|")
+    if len(alternatives) > 1 and ("$" in alternatives or "^" in alternatives):
+        # a boundary is no word: "killed in|$" would read "in" and never the clause's end
+        raise ValueError(f"{part!r}: a boundary ($ or ^) cannot be an alternative; "
+                         "write the pattern twice")
     ws = WordSet(words_of(w.replace("+", " ")) for w in alternatives if not w.startswith("{"))
     for alt in alternatives:
         if alt.startswith("{") and alt.endswith("}"):
