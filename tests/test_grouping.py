@@ -1803,3 +1803,30 @@ def test_another_blast_or_site_or_country_is_another_story(lang, title):
     first, sid, new = one_more(PLANT, item(f"x-{lang}", PLANT_DAY + timedelta(hours=6),
                                            title, "", lang, "Gazette"))
     assert new and sid != first
+
+
+# An invented general strike: three reports, then one under a French rubric in capitals.
+STRIKE_DAY = datetime(2026, 4, 9, 6, 0, tzinfo=UTC)
+GENERAL_STRIKE = [
+    item("gs-en-1", STRIKE_DAY, "General strike paralyses Argentina as unions defy government",
+         "A 24-hour general strike called by the unions halted trains, buses and flights "
+         "across Argentina on Thursday."),
+    item("gs-es-1", STRIKE_DAY + timedelta(hours=1),
+         "Paro general paraliza la Argentina en rechazo al ajuste del Gobierno",
+         "El paro general de 24 horas convocado por los sindicatos detuvo el jueves trenes, "
+         "colectivos y vuelos en toda la Argentina.", "es", "Diario"),
+    item("gs-fr-1", STRIKE_DAY + timedelta(hours=2),
+         "Argentine : une grève générale paralyse le pays",
+         "La grève générale de 24 heures lancée par les syndicats a arrêté jeudi les trains, "
+         "les bus et les vols dans toute l'Argentine.", "fr", "Journal"),
+]
+
+
+def test_a_rubric_in_capitals_is_no_subject():
+    # "REPORTAGE." heads the page, not the news: the subject is still Argentina's strike
+    first, sid, new = one_more(GENERAL_STRIKE, item(
+        "gs-fr-2", STRIKE_DAY + timedelta(hours=5),
+        "REPORTAGE. « Nous n'en pouvons plus » : l'Argentine paralysée par la grève générale",
+        "Dans les rues vides de Buenos Aires, des grévistes racontent jeudi pourquoi ils ont "
+        "rejoint la grève générale de 24 heures contre la politique du gouvernement.", "fr"))
+    assert not new and sid == first
