@@ -142,11 +142,11 @@ def _groups_of_the_dead(found: list[Mention], texts: dict[str, TextReading], lan
     one of the table's `part_people` ("tue 21 enfants", "10 security guards killed"): the
     children, the guards among the dead, whose whole the summary may give (`_stated`)."""
     title = texts.get("title")
-    if title is None:
-        return
     groups = table(lang).classes.get("part_people")
+    if title is None or groups is None:
+        return
     for m in found:
-        if m.source == "title" and m.kind == "deaths" and m.at >= 0 and groups is not None:
+        if m.source == "title" and m.kind == "deaths" and m.at >= 0:
             norms = title.sentences[m.sent].norms
             m.part = m.at + 1 < len(norms) and bool(groups.lengths_at(norms, m.at + 1))
 
@@ -200,9 +200,10 @@ def _stated(pick: Mention, story: list[Mention], said: set[int]) -> Mention:
     "more than 35,000 dead ... Turkey counts 31,500" rounds nothing."""
     if pick.source != "title":
         return pick
-    larger = [m for m in story if m.source == "summary" and m.value > pick.value]
-    if pick.part and larger:  # "kills 21 children" / "more than 200 died": the whole
-        return max(larger, key=lambda m: m.value)
+    if pick.part:  # "kills 21 children" / "more than 200 died": the whole
+        larger = [m for m in story if m.source == "summary" and m.value > pick.value]
+        if larger:
+            return max(larger, key=lambda m: m.value)
     rounds = pick.value not in said
     for m in story:
         if m.source == "summary" and (rounds and rounded(pick.value, m.value)
