@@ -151,12 +151,27 @@ class Pipeline:
         text was edited: it stays in its story, and only its figures are read again."""
         evicted = self._evict(now)
         matched = self.matcher.match(item)
-        edited = known_story is not None and known_story in self.stories
         # the item as the grouper knows it (by its key, dated within the window): what the
         # alert policy asks the grouper about too
         grouped = self._dated(_keyed(item), now)
-        if edited:
-            story_id, is_new = known_story, False
+        edited = known_story is not None and known_story in self.stories
+        story, is_new = self._story_of(item, grouped, now, known_story if edited else None)
+        facts = self.extract(item.title, item.summary, item.language, item.published.date())
+        alerted_before = list(story.watchlists)
+        concerned = list(dict.fromkeys(matched + alerted_before))
+        changes_by_watchlist, all_changes, touched = self._ledger(story, concerned, facts, item)
+        alerts = self._alerts_of(item, grouped, story, is_new, now, matched, alerted_before,
+                                 changes_by_watchlist)
+        ledger = {scope: self.ledger.rows(scope) for scope in touched}
+        return Decision(item=item, story=story, story_is_new=is_new, watchlists=matched,
+                        facts=facts, changes=all_changes, alerts=alerts, ledger=ledger,
+                        evicted=evicted, edited=edited)
+
+    def _story_of(self, item: Item, grouped: Item, now: datetime,
+                  edited: str | None) -> tuple[Story, bool]:
+        """The story the item joins (its own when `edited`), and whether it is new."""
+        if edited is not None:
+            story_id, is_new = edited, False
         else:
             story_id, is_new = self.grouper.assign(grouped, now)
         story = self.stories.get(story_id)
@@ -167,7 +182,7 @@ class Pipeline:
             self.stories[story_id] = story
         self.stories.move_to_end(story_id)
         story.last_seen = now
-        if not edited:
+        if edited is None:
             story.items.append(item.id)
             # One entry per outlet: what a reader is told ("reported by 5 outlets") and what
             # the store keeps per story stay bounded by the number of feeds, not of items.
@@ -177,14 +192,15 @@ class Pipeline:
                     story.links.append((item.outlet, item.link))
             if item.language and item.language not in story.languages:
                 story.languages.append(item.language)
+        return story, is_new
 
-        facts = self.extract(item.title, item.summary, item.language, item.published.date())
-        alerted_before = list(story.watchlists)
-        concerned = list(dict.fromkeys(matched + alerted_before))
-        changes_by_watchlist, all_changes, touched = self._ledger(story, concerned, facts, item)
-
+    def _alerts_of(self, item: Item, grouped: Item, story: Story, is_new: bool,
+                   now: datetime, matched: list[str], alerted_before: list[str],
+                   changes_by_watchlist: dict[str, list[Change]]) -> list[Alert]:
+        """The alerts the item makes: a new story for each watchlist it is the first to
+        concern (unless it repeats a story told already), an update where figures changed."""
         alerts = []
-        for w in concerned:
+        for w in dict.fromkeys(matched + alerted_before):
             changes = changes_by_watchlist.get(w, [])
             if w not in alerted_before:
                 if w not in matched:
@@ -212,10 +228,7 @@ class Pipeline:
             elif changes:
                 text = render.update_text(w, story, changes, item.link)
                 alerts.append(self._alert(now, "update", w, story, (item.id,), changes, text))
-        ledger = {scope: self.ledger.rows(scope) for scope in touched}
-        return Decision(item=item, story=story, story_is_new=is_new, watchlists=matched,
-                        facts=facts, changes=all_changes, alerts=alerts, ledger=ledger,
-                        evicted=evicted, edited=edited)
+        return alerts
 
     # -- helpers -------------------------------------------------------------------------------
 

@@ -162,9 +162,41 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
     tokens = text.tokens
     found = mentions(tokens, lang, lex, text.days)
     covered = {k for m in found for k in range(m.first, m.last + 1)}
+    cased = title_cased(tokens)
+    locals_ = _towns(tokens, lang, found, covered, cased, other)
+    groups, firsts = names(tokens, lang, covered, cased)
+    at: dict[int, list[str]] = {}
+    for m in (*found, *locals_):
+        at.setdefault(m.first, []).append(m.token)
+        covered.update(range(m.first, m.last + 1))
+    # the lead: the headline, or the summary's first sentence
+    lead = len(tokens) if title else lead_end(tokens)
+    if title:
+        acc.aftershock = any(t.kind == WORD and t.norm in lang.aftershock for t in tokens)
+    out, lead_len = _stream(text, lang, found, at, covered,
+                            {k for g in groups for k in g}, set(firsts), lead, title, acc)
+    acc.lead.update(out if lead_len < 0 else out[:lead_len])
+    for m in found:
+        if m.token[0] == "p":
+            acc.places.add(m.token)
+        elif m.token[0] == "n":
+            acc.names.add(m.token)
+    _kinds_of(found, tokens, lead, lang, lex, out, title, acc)
+    for m in locals_:
+        acc.places.add(m.token)
+        if m.first < lead:
+            acc.locals.add(m.token)
+    if title:
+        words = _marks(tokens, lang, out, found, acc, lex)
+        if "c:toll" in out:
+            _title_toll(tokens, words, lang, out, acc)
+    return _figures(out, acc)
+
+
+def _towns(tokens, lang, found, covered: set[int], cased: bool, other: Text | None) -> list:
+    """The towns a text names that the vocabulary does not know ("in Cumaná")."""
     # a town's name may hold a word of the vocabulary ("Ciudad Bolívar"), not a country's
     places_at = {k for m in found if m.token[0] == "p" for k in range(m.first, m.last + 1)}
-    cased = title_cased(tokens)
     locals_ = local_places(tokens, lang, places_at, covered)
     if locals_:
         # a disease is no town's word: "deaths in Ebola Virus outbreak" names no place
@@ -177,21 +209,19 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
         named = _capitalised(other) if other is not None else _EMPTY
         locals_ = [m for m in locals_
                    if all(tokens[k].norm in named for k in range(m.first, m.last + 1))]
-    groups, firsts = names(tokens, lang, covered, cased)
-    name_at = {k for g in groups for k in g}
-    first_at = set(firsts)
-    at: dict[int, list[str]] = {}
-    for m in (*found, *locals_):
-        at.setdefault(m.first, []).append(m.token)
-        covered.update(range(m.first, m.last + 1))
+    return locals_
+
+
+def _stream(text: Text, lang, found, at: dict[int, list[str]], covered: set[int],
+            name_at: set[int], first_at: set[int], lead: int, title: bool,
+            acc: _Acc) -> tuple[list[str], int]:
+    """The text's tokens as the grouper compares them (stems, places, days, figures,
+    magnitudes), and how many of them the lead holds (-1: all)."""
+    tokens = text.tokens
     day_at = {d.first: d for d in text.days}
     in_day = {k for d in text.days for k in range(d.first, d.last + 1)}
     all_stop = all_stop_words()
     stems = _STEMS
-    # the lead: the headline, or the summary's first sentence
-    lead = len(tokens) if title else lead_end(tokens)
-    if title:
-        acc.aftershock = any(t.kind == WORD and t.norm in lang.aftershock for t in tokens)
     out: list[str] = []
     lead_len = -1  # the tokens out holds when the lead ends
     for k, tok in enumerate(tokens):
@@ -235,12 +265,12 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
                 out.append(sys.intern(f"m:{m:.1f}"))
         elif tok.kind == CLAUSE and title and not acc.rest and tok.norm == ":":
             acc.rest = len(out)
-    acc.lead.update(out if lead_len < 0 else out[:lead_len])
-    for m in found:
-        if m.token[0] == "p":
-            acc.places.add(m.token)
-        elif m.token[0] == "n":
-            acc.names.add(m.token)
+    return out, lead_len
+
+
+def _kinds_of(found, tokens, lead: int, lang, lex: Lexicon, out: list[str], title: bool,
+              acc: _Acc) -> None:
+    """The kinds of event the text reports, and those it names only as their context."""
     # what the headline reports, apart from its context ("aid after quake": aid); the first
     # sentence's kinds when the title has none
     reported, context = split_kinds(found, tokens, lead, lex.context.get(lang.code, _EMPTY))
@@ -261,15 +291,6 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
     acc.context_kinds |= context
     if title or not acc.kinds:
         acc.kinds |= reported
-    for m in locals_:
-        acc.places.add(m.token)
-        if m.first < lead:
-            acc.locals.add(m.token)
-    if title:
-        words = _marks(tokens, lang, out, found, acc, lex)
-        if "c:toll" in out:
-            _title_toll(tokens, words, lang, out, acc)
-    return _figures(out, acc)
 
 
 # How far a magnitude word (or an earthquake word: "un séisme de 6,4") may stand from it.
