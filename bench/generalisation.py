@@ -64,12 +64,14 @@ SETS = {
     "coups": (DATA / "coups.jsonl", DATA / "coups.yaml"),
     "labour": (DATA / "labour.jsonl", DATA / "labour.yaml"),
     "kidnaps": (DATA / "kidnaps.jsonl", DATA / "kidnaps.yaml"),
+    "trials": (DATA / "trials.jsonl", DATA / "trials.yaml"),
+    "eruptions": (DATA / "eruptions.jsonl", DATA / "eruptions.yaml"),
 }
 # Kept for checking only: never fitted on nor tuned on (bench/fit_grouping.py leaves them out
 # unless named), so that they say whether a change is general.
 CHECK_SETS = ("wildfire", "attacks", "transport", "industrial", "storms", "shipwrecks",
               "diplomacy", "landslides", "epidemics", "crushes", "collapses", "coups",
-              "kidnaps")
+              "kidnaps", "eruptions")
 FACTS = ("deaths", "survivors", "deaths_total", "strikes_total")
 
 
