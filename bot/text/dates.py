@@ -27,7 +27,8 @@ class Day:
     explicit: bool  # a calendar date ("15 September"), not a weekday or "yesterday"
 
 
-def _calendar(pub: date | None, month: int, day: int, year: int | None) -> date | None:
+def _calendar(pub: date | None, month: int, day: int, year: int | None,
+              planned: bool = False) -> date | None:
     if not 1 <= day <= 31:
         return None
     if year is None:
@@ -37,6 +38,8 @@ def _calendar(pub: date | None, month: int, day: int, year: int | None) -> date 
             when = date(pub.year, month, day)
         except ValueError:
             return None
+        if planned:  # a day to come: this one, or next year's
+            return when if when >= pub else _next_year(when)
         if when > pub + _NEXT_YEAR_SLACK:
             return when.replace(year=pub.year - 1)
         if month < pub.month:
@@ -51,6 +54,24 @@ def _calendar(pub: date | None, month: int, day: int, year: int | None) -> date 
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def _next_year(when: date) -> date:
+    try:
+        return when.replace(year=when.year + 1)
+    except ValueError:  # 29 February
+        return when
+
+
+def _planned(words: list[str], first: int, last: int, lang: Language) -> bool:
+    """Whether the day at words[first..last] is one to come: a phrase of the language's
+    `planned_before` ends just before it ("set for", "previsto para el"), or a word of
+    `planned_after` follows it ("lundi prochain")."""
+    before = lang.planned_before
+    for j in range(max(0, first - before.longest), first):
+        if words[j] and before.may_start(words[j]) and j + before.at(words, j)[0] == first:
+            return True
+    return last + 1 < len(words) and words[last + 1] in lang.planned_after
 
 
 def _undated(pub: date | None, month: int, day: int, year: int | None) -> bool:
@@ -108,7 +129,8 @@ def find(tokens: list[Token], lang: Language, published: date | None) -> list[Da
                 j += 1
             if j < n and words[j] in months:
                 year, used = _year(tokens, j + 1, lang)
-                when = _calendar(published, months[words[j]], d, year)
+                when = _calendar(published, months[words[j]], d, year,
+                                 _planned(words, i, j + used, lang))
                 if when is not None or _undated(published, months[words[j]], d, year):
                     tok.kind = NONCOUNT  # its value stays: read again, it is still a day
                     if when is not None:
@@ -120,7 +142,8 @@ def find(tokens: list[Token], lang: Language, published: date | None) -> list[Da
             # "September 15", "Sept. 2nd"
             if w in months and i + 1 < n and (d := _day_number(tokens[i + 1])) is not None:
                 year, used = _year(tokens, i + 2, lang)
-                when = _calendar(published, months[w], d, year)
+                when = _calendar(published, months[w], d, year,
+                                 _planned(words, i, i + 1 + used, lang))
                 if when is not None or _undated(published, months[w], d, year):
                     tokens[i + 1].kind = NONCOUNT
                     if when is not None:
@@ -128,7 +151,10 @@ def find(tokens: list[Token], lang: Language, published: date | None) -> list[Da
                     i += 2 + used
                     continue
             if w in weekdays and published is not None:
-                when = published - timedelta(days=(published.weekday() - weekdays[w]) % 7)
+                if _planned(words, i, i, lang):  # "el próximo lunes", "lundi prochain"
+                    when = published + timedelta(days=(weekdays[w] - published.weekday()) % 7)
+                else:
+                    when = published - timedelta(days=(published.weekday() - weekdays[w]) % 7)
                 days.append(Day(when, i, i, False))
                 i += 1
                 continue

@@ -244,6 +244,8 @@ class Language:
     months: dict[str, int]
     weekdays: dict[str, int]
     relative_days: Phrases
+    planned_before: Phrases  # "set for", "previsto para el": the day after is to come
+    planned_after: frozenset[str]  # "lundi prochain"
     abbreviations: frozenset[str]
     locatives: Phrases
     destination_verbs: frozenset[str]  # "lands in New York": the town is where one goes
@@ -321,6 +323,8 @@ def language(code: str) -> Language:
         months=_folded_keys(dates.get("months"), where),
         weekdays=_folded_keys(dates.get("weekdays"), where),
         relative_days=numbered(dates.get("relative_days")),
+        planned_before=phrases(dates.get("planned_before") or ()),
+        planned_after=_strings(dates, "planned_after"),
         abbreviations=_strings(data, "abbreviations"),
         locatives=phrases(data.get("locatives") or ()),
         destination_verbs=_strings(data, "destination_verbs"),
