@@ -447,6 +447,31 @@ def test_a_kind_after_since_dates_the_headline(title, lang, earlier):
     assert analyze(title, "", lang).earlier_kinds == earlier
 
 
+@pytest.mark.parametrize(("title", "lang", "kinds", "context"), [
+    # a happening dated by an earlier year is what the report's news is about, not its news
+    ("Ex-president sentenced over the 2022 coup attempt", "en", {"e:trial"}, {"e:coup"}),
+    ("Condenan al expresidente por las protestas de 2019", "es", {"e:trial"}, {"e:protest"}),
+    ("L'ex-président condamné pour la tentative de coup d'État de 2022", "fr", {"e:trial"},
+     {"e:coup"}),
+    ("Survivors of the 2010 quake rebuild their homes", "en", {"e:aid"}, {"e:earthquake"}),
+    # ... not by the report's own year
+    ("2025 election: the opposition wins", "en", {"e:election"}, set()),
+])
+def test_a_happening_of_an_earlier_year_is_the_headline_s_context(title, lang, kinds, context):
+    doc = analyze(title, "", lang, published=datetime(2025, 11, 27, tzinfo=UTC))
+    assert (doc.kinds, doc.context_kinds) == (kinds, context)
+
+
+def test_the_facts_read_the_same_kinds_of_a_headline_as_the_grouper():
+    from bot.text import read
+    from bot.text.happenings import headline
+    from bot.text.lexicon import lexicon
+
+    title = read("Ex-president sentenced over the 2022 coup attempt", "en").tokens
+    head = headline(title, [], "en", lexicon(), 2025)
+    assert (head.reported, head.context) == ({"e:trial"}, {"e:coup"})
+
+
 @pytest.mark.parametrize(("title", "lang", "revised"), [
     ("Police say two more people have died in the Dunmore shooting", "en", True),
     ("Dos muertos más en el tiroteo de Dunmore", "es", True),

@@ -104,7 +104,8 @@ def mentions(title: str, summary: str, language: str | None,
     lang = _lang(language, title, summary)
     texts = [(src, reading(text, lang)) for src, text in (("title", title),
                                                             ("summary", summary)) if text]
-    head = headline(*(tokens_of(text, lang) for text in (title, summary)), lang, lexicon())
+    head = headline(*(tokens_of(text, lang) for text in (title, summary)), lang, lexicon(),
+                    published.year if published else None)
     found = read_scope(texts, table(lang), head)
     one = one_happening(head, lexicon())
     if published is not None:

@@ -181,7 +181,7 @@ def _features(text: Text, lex: Lexicon, acc: _Acc, title: bool,
             acc.places.add(m.token)
         elif m.token[0] == "n":
             acc.names.add(m.token)
-    _kinds_of(found, tokens, lead, lang, lex, out, title, acc)
+    _kinds_of(found, text, lead, lang, lex, out, title, acc)
     for m in locals_:
         acc.places.add(m.token)
         if m.first < lead:
@@ -268,12 +268,15 @@ def _stream(text: Text, lang, found, at: dict[int, list[str]], covered: set[int]
     return out, lead_len
 
 
-def _kinds_of(found, tokens, lead: int, lang, lex: Lexicon, out: list[str], title: bool,
+def _kinds_of(found, text: Text, lead: int, lang, lex: Lexicon, out: list[str], title: bool,
               acc: _Acc) -> None:
     """The kinds of event the text reports, and those it names only as their context."""
     # what the headline reports, apart from its context ("aid after quake": aid); the first
     # sentence's kinds when the title has none
-    reported, context = split_kinds(found, tokens, lead, lex.context.get(lang.code, _EMPTY))
+    tokens = text.tokens
+    reported, context = split_kinds(
+        found, tokens, lead, lex.context.get(lang.code, _EMPTY),
+        text.published.year if text.published else None, lang.year_links)
     if title and not reported and context and "c:survivor" in out:
         # "Navy holds two survivors after the strike": the survivors are the strike's, and
         # the headline reports it (not "the first strike since the capture")

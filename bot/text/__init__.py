@@ -43,6 +43,7 @@ class Text:
     lang: str
     tokens: list[Token]
     days: list[Day]
+    published: date | None = None
 
 
 def read(text: str, lang: str, published: date | None = None) -> Text:
@@ -51,7 +52,7 @@ def read(text: str, lang: str, published: date | None = None) -> Text:
     must not change them."""
     tables = language(lang)
     tokens = _tokens(text, tables.code)
-    return Text(text, tables.code, tokens, dates.find(tokens, tables, published))
+    return Text(text, tables.code, tokens, dates.find(tokens, tables, published), published)
 
 
 @lru_cache(maxsize=128)

@@ -104,15 +104,32 @@ def lead_end(tokens: list[Token]) -> int:
 
 
 def split_kinds(found: Iterable[Mention], tokens: list[Token], end: int,
-                context: frozenset[str]) -> tuple[set[str], set[str]]:
+                context: frozenset[str], year: int | None = None,
+                year_links: Container[str] = ()) -> tuple[set[str], set[str]]:
     """(reported, context): the kinds named in tokens[:end], apart from those named as the
-    context of what is reported."""
+    context of what is reported, or dated by a year before `year` ("sentenced over the 2022
+    coup attempt", "condenado por el golpe de 2022")."""
     reported: set[str] = set()
     named_as_context: set[str] = set()
     for m in found:
         if m.token[0] == "e" and m.first < end:
-            (named_as_context if in_context(tokens, m.first, context) else reported).add(m.token)
+            earlier = in_context(tokens, m.first, context) or (
+                year is not None and _of_an_earlier_year(tokens, m, year, year_links))
+            (named_as_context if earlier else reported).add(m.token)
     return reported, named_as_context
+
+
+def _of_an_earlier_year(tokens: list[Token], m: Mention, year: int,
+                        links: Container[str]) -> bool:
+    """Whether a year before `year` stands just before the kind ("the 2022 coup") or
+    after it and a link word ("el golpe de 2022", "protests in 2019")."""
+    def earlier(k: int) -> bool:
+        t = tokens[k] if 0 <= k < len(tokens) else None
+        return t is not None and t.kind == NONCOUNT and len(t.norm) == 4 \
+            and t.norm.isdigit() and 1900 <= int(t.norm) < year
+    after = m.last + 1
+    return earlier(m.first - 1) or (
+        after < len(tokens) and tokens[after].norm in links and earlier(after + 1))
 
 
 class Headline:
@@ -121,10 +138,12 @@ class Headline:
     every kind the report names. Each is read when first asked (the facts ask few of them
     of most items)."""
 
-    __slots__ = ("_texts", "_title", "_lead", "_named", "_said")
+    __slots__ = ("_texts", "_title", "_lead", "_named", "_said", "_year")
 
-    def __init__(self, title: list[Token], summary: list[Token], lang: str, lex: Lexicon):
+    def __init__(self, title: list[Token], summary: list[Token], lang: str, lex: Lexicon,
+                 year: int | None = None):
         self._texts = (title, summary, language(lang), lex)
+        self._year = year  # the report's: a happening of an earlier year is its context
         # (reported, context, new, dated, the kinds' mentions in the title)
         self._title: tuple[set[str], set[str], bool, bool, list[Mention]] | None = None
         self._lead: tuple[set[str], set[str]] | None = None
@@ -136,7 +155,8 @@ class Headline:
             title, _, tables, lex = self._texts
             found = kinds_named(title, tables, lex)
             reported, context = split_kinds(found, title, len(title),
-                                            lex.context.get(tables.code, frozenset()))
+                                            lex.context.get(tables.code, frozenset()),
+                                            self._year, tables.year_links)
             new = novelty([t.norm if t.kind == WORD else "" for t in title], found,
                           tables, lex, (), figure_positions(title))
             dates = _date_words(title, tables.months)
@@ -151,7 +171,8 @@ class Headline:
             _, summary, tables, lex = self._texts
             lead = summary[:lead_end(summary)]
             self._lead = split_kinds(kinds_named(lead, tables, lex), lead, len(lead),
-                                     lex.context.get(tables.code, frozenset()))
+                                     lex.context.get(tables.code, frozenset()),
+                                     self._year, tables.year_links)
         return self._lead
 
     @property
@@ -297,9 +318,11 @@ class Headline:
         return self._named
 
 
-def headline(title: list[Token], summary: list[Token], lang: str, lex: Lexicon) -> Headline:
-    """The kinds of a report's title and summary, from their tokens (bot.text.read)."""
-    return Headline(title, summary, lang, lex)
+def headline(title: list[Token], summary: list[Token], lang: str, lex: Lexicon,
+             year: int | None = None) -> Headline:
+    """The kinds of a report's title and summary, from their tokens (bot.text.read);
+    `year`, the report's, makes a happening dated by an earlier one its context."""
+    return Headline(title, summary, lang, lex, year)
 
 
 def kinds_named(tokens: list[Token], tables: Language, lex: Lexicon) -> list[Mention]:

@@ -246,6 +246,7 @@ class Language:
     relative_days: Phrases
     planned_before: Phrases  # "set for", "previsto para el": the day after is to come
     planned_after: frozenset[str]  # "lundi prochain"
+    year_links: frozenset[str]  # "el golpe de 2022": the words between a happening and its year
     abbreviations: frozenset[str]
     locatives: Phrases
     destination_verbs: frozenset[str]  # "lands in New York": the town is where one goes
@@ -325,6 +326,7 @@ def language(code: str) -> Language:
         relative_days=numbered(dates.get("relative_days")),
         planned_before=phrases(dates.get("planned_before") or ()),
         planned_after=_strings(dates, "planned_after"),
+        year_links=_strings(dates, "year_links"),
         abbreviations=_strings(data, "abbreviations"),
         locatives=phrases(data.get("locatives") or ()),
         destination_verbs=_strings(data, "destination_verbs"),
