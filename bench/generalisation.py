@@ -10,7 +10,7 @@ output. Sets:
                US–Venezuela diplomacy, Sep 2025 – Feb 2026)
   quake, protest, election, flood, wildfire, attacks, transport, industrial, storms,
   shipwrecks, outbreaks, diplomacy, landslides, epidemics, cyclones, blasts, crushes,
-  collapses, prisons, coups, labour, kidnaps
+  collapses, prisons, coups, labour, kidnaps, trials, eruptions
                bench/data/<set>.jsonl with bench/data/<set>.yaml: real reports on other
                topics found with the search tool, summaries written in our own words,
                labelled by the corpus README's rules (bench/README.md)
