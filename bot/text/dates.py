@@ -71,7 +71,29 @@ def _planned(words: list[str], first: int, last: int, lang: Language) -> bool:
     for j in range(max(0, first - before.longest), first):
         if words[j] and before.may_start(words[j]) and j + before.at(words, j)[0] == first:
             return True
-    return last + 1 < len(words) and words[last + 1] in lang.planned_after
+    if last + 1 < len(words) and words[last + 1] in lang.planned_after:
+        return True
+    # a verb of what is to come a few words before the day's link word ("will be sentenced
+    # on July 11", "set sentencing for July 11"), in the same clause ("", a mark, ends it)
+    # the link just before the day, or before its article ("on the 11th", "para el 11")
+    links = [first - 1] + ([first - 2] if first > 1 and words[first - 1] in lang.day_articles
+                           else [])
+    return any(k >= 0 and words[k] in lang.planned_links and any(
+        w in lang.planned_verbs for w in _clause_before(words, k, PLANNED_REACH))
+        for k in links)
+
+
+# How many words before a day's link word a verb of what is to come may stand.
+PLANNED_REACH = 3
+
+
+def _clause_before(words: list[str], k: int, reach: int) -> list[str]:
+    out = []
+    for j in range(k - 1, max(-1, k - 1 - reach), -1):
+        if not words[j]:
+            break
+        out.append(words[j])
+    return out
 
 
 def _undated(pub: date | None, month: int, day: int, year: int | None) -> bool:

@@ -246,6 +246,9 @@ class Language:
     relative_days: Phrases
     planned_before: Phrases  # "set for", "previsto para el": the day after is to come
     planned_after: frozenset[str]  # "lundi prochain"
+    planned_verbs: frozenset[str]  # "will", "set": a day after them and a link is to come
+    planned_links: frozenset[str]  # "on", "for", "para": between such a verb and its day
+    day_articles: frozenset[str]  # "the", "el", "le": between a link and its day
     year_links: frozenset[str]  # "el golpe de 2022": the words between a happening and its year
     abbreviations: frozenset[str]
     locatives: Phrases
@@ -326,6 +329,9 @@ def language(code: str) -> Language:
         relative_days=numbered(dates.get("relative_days")),
         planned_before=phrases(dates.get("planned_before") or ()),
         planned_after=_strings(dates, "planned_after"),
+        planned_verbs=_strings(dates, "planned_verbs"),
+        planned_links=_strings(dates, "planned_links"),
+        day_articles=_strings(dates, "day_articles"),
         year_links=_strings(dates, "year_links"),
         abbreviations=_strings(data, "abbreviations"),
         locatives=phrases(data.get("locatives") or ()),
