@@ -1832,47 +1832,52 @@ def test_a_rubric_in_capitals_is_no_subject():
     assert not new and sid == first
 
 
-def test_a_ransomware_attack_is_not_the_armed_attack_of_the_same_day_and_city():
-    g = Grouper()
-    armed = reports(g, "arm", MON, 0, [
-        ("en", "Gunmen attack police station in Madrid, two officers wounded",
-         "Armed men attacked a police station in Madrid, Spain, on Monday, wounding two "
-         "officers before fleeing."),
-        ("es", "Hombres armados atacan una comisaría en Madrid: dos agentes heridos",
-         "Varios hombres armados atacaron el lunes una comisaría de Madrid, en España, e "
-         "hirieron a dos agentes."),
-    ])
-    cyber = reports(g, "cyb", MON, 3, [
-        ("en", "Ransomware attack cripples Madrid hospitals on Monday",
-         "A ransomware attack crippled the computer systems of three hospitals in Madrid, "
-         "Spain, on Monday."),
-        ("es", "Un ciberataque paraliza los hospitales de Madrid",
-         "Un ataque informático paralizó el lunes los sistemas de tres hospitales de Madrid, "
-         "en España."),
-    ])
-    assert len(set(armed)) == 1 and len(set(cyber)) == 1 and cyber[0] != armed[0]
+# Topics no labelled set covers: each list of reports is one story, and the later list
+# (hours after the first report) is another.
+ARMED_ATTACK = [
+    ("en", "Gunmen attack police station in Madrid, two officers wounded",
+     "Armed men attacked a police station in Madrid, Spain, on Monday, wounding two officers "
+     "before fleeing."),
+    ("es", "Hombres armados atacan una comisaría en Madrid: dos agentes heridos",
+     "Varios hombres armados atacaron el lunes una comisaría de Madrid, en España, e hirieron "
+     "a dos agentes."),
+]
+RANSOMWARE = [
+    ("en", "Ransomware attack cripples Madrid hospitals on Monday",
+     "A ransomware attack crippled the computer systems of three hospitals in Madrid, Spain, "
+     "on Monday."),
+    ("es", "Un ciberataque paraliza los hospitales de Madrid",
+     "Un ataque informático paralizó el lunes los sistemas de tres hospitales de Madrid, en "
+     "España."),
+]
+BLACKOUT = [
+    ("en", "Massive blackout leaves Spain and Portugal without power",
+     "Millions of people in Spain and Portugal lost electricity on Monday; trains stopped and "
+     "traffic lights failed."),
+    ("es", "Un apagón masivo deja sin luz a España y Portugal",
+     "Millones de personas se quedaron sin electricidad el lunes en España y Portugal; se "
+     "detuvieron los trenes."),
+    ("fr", "Panne d'électricité géante en Espagne et au Portugal",
+     "Des millions de personnes privées de courant lundi en Espagne et au Portugal ; les "
+     "trains sont à l'arrêt."),
+]
+CYBERATTACK_NEXT_DAY = [
+    ("es", "Ciberataque contra los hospitales de Madrid",
+     "Un ataque informático paralizó el martes los sistemas de tres hospitales de España."),
+    ("fr", "Une cyberattaque paralyse des hôpitaux à Madrid",
+     "Trois hôpitaux madrilènes en Espagne ont été paralysés mardi par une attaque "
+     "informatique."),
+]
 
 
-def test_a_blackout_in_three_languages_is_one_story_and_a_cyberattack_the_next_day_another():
-    # kinds no labelled set has: an outage, a cyberattack in the same country the next day
+@pytest.mark.parametrize(("first", "hours", "later"), [
+    # a ransomware attack is not the armed attack of the same day and city
+    (ARMED_ATTACK, 3, RANSOMWARE),
+    # a blackout told in three languages is one story; a cyberattack the next day another
+    (BLACKOUT, 26, CYBERATTACK_NEXT_DAY),
+], ids=["ransomware-vs-armed-attack", "blackout-then-cyberattack"])
+def test_each_of_two_events_on_new_topics_is_one_story(first, hours, later):
     g = Grouper()
-    blackout = reports(g, "out", MON, 0, [
-        ("en", "Massive blackout leaves Spain and Portugal without power",
-         "Millions of people in Spain and Portugal lost electricity on Monday; trains stopped "
-         "and traffic lights failed."),
-        ("es", "Un apagón masivo deja sin luz a España y Portugal",
-         "Millones de personas se quedaron sin electricidad el lunes en España y Portugal; se "
-         "detuvieron los trenes."),
-        ("fr", "Panne d'électricité géante en Espagne et au Portugal",
-         "Des millions de personnes privées de courant lundi en Espagne et au Portugal ; les "
-         "trains sont à l'arrêt."),
-    ])
-    assert len(set(blackout)) == 1
-    cyber = reports(g, "cyb", MON, 26, [
-        ("es", "Ciberataque contra los hospitales de Madrid",
-         "Un ataque informático paralizó el martes los sistemas de tres hospitales de España."),
-        ("fr", "Une cyberattaque paralyse des hôpitaux à Madrid",
-         "Trois hôpitaux madrilènes en Espagne ont été paralysés mardi par une attaque "
-         "informatique."),
-    ])
-    assert len(set(cyber)) == 1 and cyber[0] != blackout[0]
+    a = reports(g, "a", MON, 0, first)
+    b = reports(g, "b", MON, hours, later)
+    assert len(set(a)) == 1 and len(set(b)) == 1 and b[0] != a[0]
