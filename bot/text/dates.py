@@ -65,16 +65,17 @@ def _next_year(when: date) -> date:
 
 def _planned(words: list[str], first: int, last: int, lang: Language) -> bool:
     """Whether the day at words[first..last] is one to come: a phrase of the language's
-    `planned_before` ends just before it ("set for", "previsto para el"), or a word of
-    `planned_after` follows it ("lundi prochain")."""
+    `planned_before` ends just before it ("set for", "previsto para el"), a word of
+    `planned_after` follows it ("lundi prochain"), or a verb of `planned_verbs` stands a few
+    words before its link word ("will be sentenced on July 11", "sera jugé le 11 juillet").
+    A mark between the verb and the day ends the clause: "the toll will rise, officials said
+    on Friday" is a day gone."""
     before = lang.planned_before
     for j in range(max(0, first - before.longest), first):
         if words[j] and before.may_start(words[j]) and j + before.at(words, j)[0] == first:
             return True
     if last + 1 < len(words) and words[last + 1] in lang.planned_after:
         return True
-    # a verb of what is to come a few words before the day's link word ("will be sentenced
-    # on July 11", "set sentencing for July 11"), in the same clause ("", a mark, ends it)
     # the link just before the day, or before its article ("on the 11th", "para el 11")
     links = [first - 1] + ([first - 2] if first > 1 and words[first - 1] in lang.day_articles
                            else [])
