@@ -1805,6 +1805,31 @@ def test_another_blast_or_site_or_country_is_another_story(lang, title):
     assert new and sid != first
 
 
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Peru chemical plant explosion leaves 5 dead"),
+    ("es", "Perú: explosión en una planta química deja cinco muertos"),
+    ("fr", "Pérou : l'explosion d'une usine chimique fait 5 morts"),
+])
+def test_a_lower_toll_within_a_quarter_at_the_same_site_is_an_outlet_that_lags(lang, title):
+    # six dead, then an outlet's five hours later at the same plant: one explosion counted
+    # by two outlets, not another one
+    first, sid, new = one_more(PLANT, item(f"l-{lang}", PLANT_DAY + timedelta(hours=3),
+                                           title, "", lang, "Gazette"))
+    assert (sid, new) == (first, False)
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    # far below the story's toll: another explosion, even at the same kind of site
+    ("en", "Explosion at chemical plant in Peru kills 2"),
+    # within a quarter, but at another site
+    ("es", "Explosión en una mina de Perú deja cinco muertos"),
+])
+def test_a_much_lower_toll_or_another_site_is_another_story(lang, title):
+    first, sid, new = one_more(PLANT, item(f"m-{lang}", PLANT_DAY + timedelta(hours=3),
+                                           title, "", lang, "Gazette"))
+    assert new and sid != first
+
+
 # An invented general strike: three reports, then one under a French rubric in capitals.
 STRIKE_DAY = datetime(2026, 4, 9, 6, 0, tzinfo=UTC)
 GENERAL_STRIKE = [

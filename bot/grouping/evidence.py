@@ -590,7 +590,9 @@ def toll_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     same shooting counted with its gunman) or, within a day and with no "another", a higher
     toll (the clashes' toll rising): strikes at sea name no town. Nor, within a day and
     with no "another", a higher toll at the site the story's headlines name in the same
-    country (an explosion at a chemical plant in China: 6 dead, then 9)."""
+    country (an explosion at a chemical plant in China: 6 dead, then 9), or a lower one
+    within a quarter of it, an outlet's count that lags (a port blast in Iran: 5 dead, then
+    another outlet's 4)."""
     if not a.title_tolls or a.tally or not story.head_tolls or _rare(a, lex) \
             or any(_rare(m, lex) for m in story.members):
         return 0.0
@@ -598,14 +600,20 @@ def toll_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
         return 0.0
     if any(f"k:{v}" in story.counts for v in a.title_tolls):
         return 0.0
-    higher_soon = min(a.title_tolls) > max(story.head_tolls) and not a.new \
-        and a.when - story.last_seen <= _DAY
+    soon = not a.new and a.when - story.last_seen <= _DAY
+    higher_soon = soon and min(a.title_tolls) > max(story.head_tolls)
     if _meet(a.towns, story.title_towns) and (
             not set(a.tolls).isdisjoint(story.head_tolls) or higher_soon):
         return 0.0
-    if higher_soon and _same_site(a, story, lex):
+    lagging = soon and max(a.title_tolls) >= LAGGING_TOLL * max(story.head_tolls)
+    if (higher_soon or lagging) and _same_site(a, story, lex):
         return 0.0
     return VETO
+
+
+# A lower toll within this share of the story's, at its site within a day, is an outlet's
+# count that lags, not another event's.
+LAGGING_TOLL = 0.75
 
 
 def _countries(places: tuple[str, ...], lex: Lexicon) -> tuple[str, ...]:
