@@ -1805,6 +1805,38 @@ def test_another_blast_or_site_or_country_is_another_story(lang, title):
     assert new and sid != first
 
 
+# An invented shooting in a town named with its state in the text, Saturday 4 July 2026.
+SHOOT_DAY = datetime(2026, 7, 4, 9, 0, tzinfo=UTC)
+BAR_SHOOTING = [
+    item("sh-en-1", SHOOT_DAY, "In Dayton, police search for a motive in shooting that left 9 dead",
+         "A gunman killed nine people in a bar district of Dayton, Ohio, early on Saturday "
+         "before police shot him dead."),
+    item("sh-en-2", SHOOT_DAY + timedelta(hours=1), "Nine killed in Dayton bar district shooting",
+         "Police in Dayton, Ohio, said a gunman opened fire early on Saturday, killing nine.",
+         "en", "Herald"),
+]
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("es", "Tiroteo en Ohio deja nueve muertos"),
+    ("fr", "Fusillade en Ohio : neuf morts"),
+    ("en", "Nine dead in Ohio shooting"),
+])
+def test_a_town_the_story_s_texts_write_is_one_it_names(lang, title):
+    # the story's headlines name Dayton, its texts "Dayton, Ohio": a headline "in Ohio" is
+    # no other town
+    first, sid, new = one_more(BAR_SHOOTING, item(f"sh-{lang}-3", SHOOT_DAY + timedelta(hours=2),
+                                              title, "", lang, "Gazette"))
+    assert (sid, new) == (first, False)
+
+
+def test_a_town_the_story_never_writes_is_another_shooting():
+    first, sid, new = one_more(BAR_SHOOTING, item("sh-tx", SHOOT_DAY + timedelta(hours=2),
+                                              "Tiroteo en Texas deja nueve muertos", "", "es",
+                                              "Gazette"))
+    assert new and sid != first
+
+
 @pytest.mark.parametrize(("lang", "title"), [
     ("en", "Peru chemical plant explosion leaves 5 dead"),
     ("es", "Perú: explosión en una planta química deja cinco muertos"),

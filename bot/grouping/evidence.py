@@ -728,8 +728,9 @@ def towns_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     alike the rest ("Venezuela: in Barquisimeto, teachers strike" is not "... in Maturín,
     nurses strike"). Not for a kind of event that rarely recurs, which a story of several
     reports tells too: a fire, a flood, a quake spreads over a region's towns, and another
-    one is told apart by its magnitude or its day. A town of several words that the story's
-    reports write without a locative ("the attack on Crocus City Hall") is one it names."""
+    one is told apart by its magnitude or its day. A town that the story's reports write
+    without a locative ("the attack on Crocus City Hall", "in Dayton, Ohio") is one it
+    names."""
     if not a.title_towns or any(t in story.counts or _words_named(t, story)
                                 for t in a.title_towns):
         return 0.0
@@ -744,11 +745,14 @@ def towns_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
 
 
 def _words_named(town: str, story: StoryView) -> bool:
-    """Whether the story's reports write the longest word of a town's name of two words or
-    more, with no locative before it ("the attack on Crocus City Hall" beside "au Crocus
-    City Hall": the other words may be a concept's, "city hall")."""
+    """Whether the story's reports write a town's name with no locative before it: the
+    longest word of a name of two words or more ("the attack on Crocus City Hall" beside
+    "au Crocus City Hall": the other words may be a concept's, "city hall"), or a name of
+    one word of four letters or more ("Dayton, Ohio" in a text names Ohio for "Tiroteo en
+    Ohio"; not "Paz", a word of peace too)."""
     stems = _town_stems(town)
-    return len(stems) > 1 and max(stems, key=len) in story.counts
+    return len(stems) > 1 and max(stems, key=len) in story.counts or (
+        len(stems) == 1 and len(stems[0]) >= 4 and stems[0] in story.counts)
 
 
 def _written(town: str, tokens: tuple[str, ...]) -> bool:
