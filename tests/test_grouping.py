@@ -1830,6 +1830,22 @@ def test_a_town_the_story_s_texts_write_is_one_it_names(lang, title):
     assert (sid, new) == (first, False)
 
 
+def test_a_town_s_name_met_as_a_word_is_no_town_the_story_names():
+    # "nice" in the Marseille story's text is a word, not the town: Nice is another shooting
+    story = [
+        item("ma-fr-1", SHOOT_DAY, "Fusillade à Marseille : trois morts",
+             "Trois hommes ont été tués samedi à Marseille ; « ce n'était pas un quartier "
+             "nice », a dit un voisin.", "fr", "Journal"),
+        item("ma-fr-2", SHOOT_DAY + timedelta(hours=1),
+             "Marseille : une fusillade fait trois morts",
+             "La police de Marseille a ouvert une enquête samedi après la mort de trois hommes, "
+             "un quartier pas très nice selon les habitants.", "fr", "Quotidien"),
+    ]
+    first, sid, new = one_more(story, item("ni-fr", SHOOT_DAY + timedelta(hours=2),
+                                           "Fusillade à Nice : trois morts", "", "fr", "Gazette"))
+    assert new and sid != first
+
+
 def test_a_town_the_story_never_writes_is_another_shooting():
     first, sid, new = one_more(BAR_SHOOTING, item("sh-tx", SHOOT_DAY + timedelta(hours=2),
                                               "Tiroteo en Texas deja nueve muertos", "", "es",

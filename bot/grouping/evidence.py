@@ -748,11 +748,15 @@ def _words_named(town: str, story: StoryView) -> bool:
     """Whether the story's reports write a town's name with no locative before it: the
     longest word of a name of two words or more ("the attack on Crocus City Hall" beside
     "au Crocus City Hall": the other words may be a concept's, "city hall"), or a name of
-    one word of four letters or more ("Dayton, Ohio" in a text names Ohio for "Tiroteo en
-    Ohio"; not "Paz", a word of peace too)."""
+    one word of four letters or more that a kept report writes as a name ("Dayton, Ohio" in
+    a text names Ohio for "Tiroteo en Ohio"; not "Paz", a word of peace too, nor "nice" met
+    in passing: Nice is another town)."""
     stems = _town_stems(town)
-    return len(stems) > 1 and max(stems, key=len) in story.counts or (
-        len(stems) == 1 and len(stems[0]) >= 4 and stems[0] in story.counts)
+    if len(stems) > 1:
+        return max(stems, key=len) in story.counts
+    # one word: written as a name (capitalised) by a kept report, not a word met in passing
+    return len(stems) == 1 and len(stems[0]) >= 4 and stems[0] in story.counts and any(
+        stems[0] in m.names or stems[0] in m.caps for m in story.members)
 
 
 def _written(town: str, tokens: tuple[str, ...]) -> bool:
