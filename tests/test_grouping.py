@@ -1867,6 +1867,25 @@ def test_a_lower_toll_within_a_quarter_at_the_same_site_is_an_outlet_that_lags(l
 
 
 @pytest.mark.parametrize(("lang", "title"), [
+    ("en", "Ecuadorian prison riot leaves 44 inmates dead, 13 injured"),
+    ("es", "Motín en una cárcel de Ecuador: 44 presos muertos"),
+    ("fr", "Équateur : une mutinerie dans une prison fait 44 morts"),
+])
+def test_tolls_within_a_quarter_at_one_site_in_a_day_weigh_as_no_other_event(lang, title):
+    # 43 inmates dead, then another outlet's 44 at the prison hours later: the pair's tolls
+    # are one count told twice, not the sign of another riot
+    g = Grouper()
+    first = item("r-en-1", PLANT_DAY, "Ecuador riot in a prison: at least 43 inmates died")
+    sid, _ = g.assign(first, first.published)
+    later = item(f"r-{lang}-2", PLANT_DAY + timedelta(hours=3), title, "", lang, "Gazette")
+    assert "recurring_tolls_differ" not in dict(g.explain(later, sid).reasons)
+    # ... where a toll far from it still weighs
+    other = item(f"r-{lang}-3", PLANT_DAY + timedelta(hours=3),
+                 "Ecuador riot in a prison: at least 12 inmates died")
+    assert "recurring_tolls_differ" in dict(g.explain(other, sid).reasons)
+
+
+@pytest.mark.parametrize(("lang", "title"), [
     # far below the story's toll: another explosion, even at the same kind of site
     ("en", "Explosion at chemical plant in Peru kills 2"),
     # within a quarter, but at another site
