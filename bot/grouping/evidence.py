@@ -521,8 +521,7 @@ def _lagging_pair(p: Pair) -> bool:
     (toll_veto's lagging outlet): "43 inmates died" and "44 inmates dead" in one prison."""
     a, b = p.a, p.b
     low, high = sorted((max(a.title_tolls), max(b.title_tolls)))
-    return low >= LAGGING_TOLL * high and abs(a.when - b.when) <= _DAY and bool(
-        p.lex.sites.intersection(a.title).intersection(b.title))
+    return low >= LAGGING_TOLL * high and abs(a.when - b.when) <= _DAY and _site_met(a, b, p.lex)
 
 
 def same_toll(p: Pair) -> float:
@@ -631,14 +630,19 @@ def _countries(places: tuple[str, ...], lex: Lexicon) -> tuple[str, ...]:
 
 
 def _same_site(a: Frame, story: StoryView, lex: Lexicon) -> bool:
-    """Whether the headline names a site of one happening (concepts.yaml `sites`: a factory,
-    a mine) that a headline of the story names too, in the same country when it names one."""
+    """Whether the headline names a site of one happening that a headline of the story names
+    too (`_site_met`)."""
+    return any(_site_met(a, m, lex) for m in story.members)
+
+
+def _site_met(a: Frame, b: Frame, lex: Lexicon) -> bool:
+    """Whether both headlines name a site of one happening (concepts.yaml `sites`: a factory,
+    a mine), in the same country when the first names one."""
     sites = lex.sites.intersection(a.title)
-    if not sites:
+    if not sites or not sites.intersection(b.title):
         return False
     countries = _countries(a.title_places, lex)
-    return any(sites.intersection(m.title) and (not countries or _meet(countries, m.title_places))
-               for m in story.members)
+    return not countries or _meet(countries, b.title_places)
 
 
 def later_day_veto(a: Frame, story: StoryView, lex: Lexicon, now: datetime) -> float:
