@@ -117,14 +117,20 @@ def _day_number(tok: Token) -> int | None:
     return tok.value if tok.norm[:1].isdigit() or tok.value == 1 else None
 
 
+def year_of(tok: Token) -> int | None:
+    """The year a token writes ("2022": four digits, no count), or None."""
+    if tok.kind == NONCOUNT and len(tok.norm) == 4 and tok.norm.isdigit():
+        return int(tok.norm)
+    return None
+
+
 def _year(tokens: list[Token], i: int, lang: Language) -> tuple[int | None, int]:
     """A year at tokens[i] (after an optional "de"/"of"/","): (year, tokens used)."""
     j = i
     if j < len(tokens) and tokens[j].norm in ("de", "of", ","):
         j += 1
-    if j < len(tokens) and tokens[j].kind == NONCOUNT and tokens[j].norm.isdigit() \
-            and len(tokens[j].norm) == 4:
-        return int(tokens[j].norm), j - i + 1
+    if j < len(tokens) and (year := year_of(tokens[j])) is not None:
+        return year, j - i + 1
     return None, 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 
+from .dates import year_of
 from .lexicon import CARRY_TOLL, MAYBE_TOLL, OWN_TOLL, Lexicon, plural
 from .names import Mention, mentions
 from .tables import Language, language
@@ -124,9 +125,8 @@ def _of_an_earlier_year(tokens: list[Token], m: Mention, year: int,
     """Whether a year before `year` stands just before the kind ("the 2022 coup") or
     after it and a link word ("el golpe de 2022", "protests in 2019")."""
     def earlier(k: int) -> bool:
-        t = tokens[k] if 0 <= k < len(tokens) else None
-        return t is not None and t.kind == NONCOUNT and len(t.norm) == 4 \
-            and t.norm.isdigit() and 1900 <= int(t.norm) < year
+        written = year_of(tokens[k]) if 0 <= k < len(tokens) else None
+        return written is not None and 1900 <= written < year
     after = m.last + 1
     return earlier(m.first - 1) or (
         after < len(tokens) and tokens[after].norm in links and earlier(after + 1))
