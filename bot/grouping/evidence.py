@@ -521,7 +521,8 @@ def _lagging_pair(p: Pair) -> bool:
     (toll_veto's lagging outlet): "43 inmates died" and "44 inmates dead" in one prison."""
     a, b = p.a, p.b
     low, high = sorted((max(a.title_tolls), max(b.title_tolls)))
-    return low >= LAGGING_TOLL * high and abs(a.when - b.when) <= _DAY and _site_met(a, b, p.lex)
+    return low >= LAGGING_TOLL * high and abs(a.when - b.when) <= _DAY and _site_met(
+        a, (b,), p.lex)
 
 
 def same_toll(p: Pair) -> float:
@@ -632,17 +633,19 @@ def _countries(places: tuple[str, ...], lex: Lexicon) -> tuple[str, ...]:
 def _same_site(a: Frame, story: StoryView, lex: Lexicon) -> bool:
     """Whether the headline names a site of one happening that a headline of the story names
     too (`_site_met`)."""
-    return any(_site_met(a, m, lex) for m in story.members)
+    return _site_met(a, story.members, lex)
 
 
-def _site_met(a: Frame, b: Frame, lex: Lexicon) -> bool:
-    """Whether both headlines name a site of one happening (concepts.yaml `sites`: a factory,
-    a mine), in the same country when the first names one."""
+def _site_met(a: Frame, others: Iterable[Frame], lex: Lexicon) -> bool:
+    """Whether the headline names a site of one happening (concepts.yaml `sites`: a factory,
+    a mine) that one of the others' headlines names too, in the same country when the first
+    names one."""
     sites = lex.sites.intersection(a.title)
-    if not sites or not sites.intersection(b.title):
+    if not sites:
         return False
     countries = _countries(a.title_places, lex)
-    return not countries or _meet(countries, b.title_places)
+    return any(sites.intersection(b.title) and (not countries or _meet(countries, b.title_places))
+               for b in others)
 
 
 def later_day_veto(a: Frame, story: StoryView, lex: Lexicon, now: datetime) -> float:
