@@ -1957,3 +1957,44 @@ def test_each_of_two_events_on_new_topics_is_one_story(first, hours, later):
     a = reports(g, "a", MON, 0, first)
     b = reports(g, "b", MON, hours, later)
     assert len(set(a)) == 1 and len(set(b)) == 1 and b[0] != a[0]
+
+
+# An invented storm: cyclone Orla over Mauritius on a Sunday, then over Madagascar.
+ORLA_DAY = datetime(2026, 2, 8, 6, 0, tzinfo=UTC)
+ORLA_MAURITIUS = [
+    item("o-en-1", ORLA_DAY, "Cyclone Orla batters Mauritius, two dead",
+         "Cyclone Orla brought winds of 200 km/h to Mauritius on Sunday, killing two people "
+         "and cutting power to Port Louis."),
+    item("o-fr-1", ORLA_DAY + timedelta(hours=2), "Maurice : le cyclone Orla fait deux morts",
+         "Le cyclone Orla a frappé Maurice dimanche avec des vents de 200 km/h, faisant deux "
+         "morts et privant Port-Louis d'électricité.", "fr", "Journal"),
+    item("o-es-1", ORLA_DAY + timedelta(hours=4), "El ciclón Orla deja dos muertos en Mauricio",
+         "El ciclón Orla azotó Mauricio el domingo con vientos de 200 km/h, dejó dos muertos y "
+         "cortó la luz en Port Louis.", "es", "Diario"),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Cyclone Orla kills 12 in Madagascar",
+     "Cyclone Orla hit Madagascar's north on Monday, killing twelve people and flooding "
+     "thousands of homes, the disaster agency said."),
+    ("es", "El ciclón Orla deja 12 muertos en Madagascar",
+     "El ciclón Orla azotó el lunes el norte de Madagascar, mató a doce personas e inundó "
+     "miles de viviendas, según la agencia de desastres."),
+    ("fr", "Le cyclone Orla fait 12 morts à Madagascar",
+     "Le cyclone Orla a frappé lundi le nord de Madagascar, faisant douze morts et inondant "
+     "des milliers de maisons, selon l'agence des catastrophes."),
+])
+def test_a_storm_s_landfall_in_another_country_is_another_story(lang, title, summary):
+    # the storm's name is in both countries' reports: it is no sign of one happening
+    first, sid, new = one_more(ORLA_MAURITIUS, item(
+        f"o-{lang}-2", ORLA_DAY + timedelta(days=1, hours=1), title, summary, lang))
+    assert new and sid != first
+
+
+def test_a_storm_s_toll_rising_in_the_same_country_joins_its_story():
+    first, sid, new = one_more(ORLA_MAURITIUS, item(
+        "o-en-3", ORLA_DAY + timedelta(days=1), "Cyclone Orla: Mauritius toll rises to four",
+        "Two more bodies were found in Mauritius after cyclone Orla, bringing the toll to "
+        "four."))
+    assert not new and sid == first

@@ -692,7 +692,9 @@ def countries_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
     that the story's kept reports name there, and it shares no town and no name with any
     of them: an outbreak of cholera in Sudan is not the outbreak of Ebola in DR Congo
     reported the same morning in the same words. (Alone, another country proves little: a
-    shooting in El Paso is news in Mexico, whose citizens it killed; they share the town.)"""
+    shooting in El Paso is news in Mexico, whose citizens it killed; they share the town.)
+    The name of a happening that travels (a storm's) is shared by all its landfalls and
+    counts for nothing here."""
     for field in ("title_places", "places"):
         mine = _countries(getattr(a, field), lex)
         if not mine:
@@ -700,9 +702,16 @@ def countries_veto(a: Frame, story: StoryView, lex: Lexicon) -> float:
         theirs = [p for m in story.members for p in _countries(getattr(m, field), lex)]
         if not theirs or _meet(mine, theirs):
             return 0.0
-    if any(_meet(a.towns, m.towns) or _meet(a.names, m.names) for m in story.members):
+    names = () if _travels(a, lex) and any(_travels(m, lex) for m in story.members) else a.names
+    if any(_meet(a.towns, m.towns) or _meet(names, m.names) for m in story.members):
         return 0.0
     return VETO
+
+
+def _travels(frame: Frame, lex: Lexicon) -> bool:
+    """Whether a report tells of a kind of happening that travels (events.yaml `travels`)."""
+    info = lex.kind_info
+    return any(k in info and info[k].travels for k in frame.kinds)
 
 
 def _rare(frame: Frame, lex: Lexicon) -> bool:

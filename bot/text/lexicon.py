@@ -57,6 +57,8 @@ class Kind:
     # what tells one of its happenings from another in one country: a disease tells one
     # outbreak from another ("a:cholera", events.yaml `told_apart_by`)
     told_apart_by: frozenset[str] = frozenset()
+    # its happening moves from country to country, each landfall news of its own (a storm)
+    travels: bool = False
 
     def series(self, word: str) -> bool:
         """Whether the kind, named by `word`, is a series of happenings ("US strikes")."""
@@ -191,7 +193,8 @@ def _kinds(lex: Lexicon, data: dict) -> None:
         lex.kind_info[token] = Kind(name, family, bool(spec.get("serial", False)), toll,
                                     bool(spec.get("sickens", False)),
                                     bool(spec.get("plural_one", False)),
-                                    _told_apart_by(lex, spec.get("told_apart_by") or {}))
+                                    _told_apart_by(lex, spec.get("told_apart_by") or {}),
+                                    bool(spec.get("travels", False)))
         for section, target in (("words", lex.kinds), ("weak", lex.weak_kinds)):
             for lang, forms in (spec.get(section) or {}).items():
                 for form in forms:
