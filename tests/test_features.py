@@ -416,6 +416,8 @@ def test_the_news_vocabulary_names_no_stop_word():
     ("a drug interdiction operation", "en", "c:ban"),
     ("Caen et Rennes", "fr", "c:decrease"),
     ("Nevada", "en", "c:snow"),
+    # "penal" is a prison only as a noun ("el penal"), never the adjective of the law
+    ("El código penal y la responsabilidad penal del juez", "es", "c:prison"),
 ])
 def test_words_of_another_meaning_stay_out_of_the_news_vocabulary(text, lang, absent):
     assert absent not in tokens(text, lang)
