@@ -1974,27 +1974,23 @@ ORLA_MAURITIUS = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "title", "summary"), [
+@pytest.mark.parametrize(("lang", "title", "summary", "apart"), [
     ("en", "Cyclone Orla kills 12 in Madagascar",
      "Cyclone Orla hit Madagascar's north on Monday, killing twelve people and flooding "
-     "thousands of homes, the disaster agency said."),
+     "thousands of homes, the disaster agency said.", True),
     ("es", "El ciclón Orla deja 12 muertos en Madagascar",
      "El ciclón Orla azotó el lunes el norte de Madagascar, mató a doce personas e inundó "
-     "miles de viviendas, según la agencia de desastres."),
+     "miles de viviendas, según la agencia de desastres.", True),
     ("fr", "Le cyclone Orla fait 12 morts à Madagascar",
      "Le cyclone Orla a frappé lundi le nord de Madagascar, faisant douze morts et inondant "
-     "des milliers de maisons, selon l'agence des catastrophes."),
+     "des milliers de maisons, selon l'agence des catastrophes.", True),
+    # the toll rising where the story already is: the same landfall
+    ("en", "Cyclone Orla: Mauritius toll rises to four",
+     "Two more bodies were found in Mauritius after cyclone Orla, bringing the toll to "
+     "four.", False),
 ])
-def test_a_storm_s_landfall_in_another_country_is_another_story(lang, title, summary):
+def test_a_storm_s_landfall_in_another_country_is_another_story(lang, title, summary, apart):
     # the storm's name is in both countries' reports: it is no sign of one happening
     first, sid, new = one_more(ORLA_MAURITIUS, item(
         f"o-{lang}-2", ORLA_DAY + timedelta(days=1, hours=1), title, summary, lang))
-    assert new and sid != first
-
-
-def test_a_storm_s_toll_rising_in_the_same_country_joins_its_story():
-    first, sid, new = one_more(ORLA_MAURITIUS, item(
-        "o-en-3", ORLA_DAY + timedelta(days=1), "Cyclone Orla: Mauritius toll rises to four",
-        "Two more bodies were found in Mauritius after cyclone Orla, bringing the toll to "
-        "four."))
-    assert not new and sid == first
+    assert (new, sid != first) == (apart, apart)
