@@ -420,7 +420,10 @@ def test_a_burst_of_a_thousand_commands_is_answered_a_few_times_at_the_chats_pac
 
     asyncio.run(main())
     answers = [c for c in api.sent(42) if "/subscribe" in c.text]
-    assert 1 <= len(answers) <= 5, len(answers)
+    # a few answers, never one per command: how many depends on how many pacing intervals
+    # the machine takes to handle the burst (4 here unloaded, 6 under load), so the bound is
+    # the order of magnitude, not the count
+    assert 1 <= len(answers) <= 20, len(answers)
     times = [c.at for c in api.sent(42)]
     assert paced(times, 0.2), times
     assert "during the burst" in api.sent(42)[-1].text
