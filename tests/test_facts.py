@@ -904,6 +904,26 @@ def test_a_toll_below_a_headline_of_its_own_happening_stays(title, summary, lang
     assert facts(summary, lang, title=title) == want
 
 
+@pytest.mark.parametrize("title, summary, lang, want", [
+    # one attack named in the singular, its toll in the summary's second sentence: the
+    # headline's kind is read in each language's words (events.yaml), as the quake's is
+    ("Attentat à Barcelone : retour sur une soirée d'horreur",
+     "Une camionnette a fauché des piétons sur la promenade. Le bilan est de 13 morts et "
+     "130 blessés.", "fr", {"deaths": 13, "injured": 130}),
+    ("Atentado en Barcelona: una noche de horror",
+     "Una furgoneta arrolló a decenas de peatones en el paseo. El balance es de 13 muertos.",
+     "es", {"deaths": 13}),
+    ("Gunman opens fire at a Kellerton supermarket",
+     "Police sealed off the area. The shooting killed nine people.", "en", {"deaths": 9}),
+    # a wave of protests named in the singular stays a wave: its toll is no report's own
+    ("Chili : le président propose des mesures pour éteindre la contestation",
+     "Le président a annoncé une hausse des retraites. Au moins 15 personnes ont été tuées "
+     "et 5 400 arrêtées.", "fr", {}),
+])
+def test_a_toll_below_a_headline_of_one_attack_is_its_own(title, summary, lang, want):
+    assert facts(summary, lang, title=title) == want
+
+
 # -- one happening, no series: its "total" is its toll ------------------------------------------
 
 

@@ -255,7 +255,7 @@ def read_scope(readings: list[tuple[str, Reading]], tab: Table,
     _tolls_of_the_series(out, verdicts)
     if any(c.rule.cue == "happening" and (src == "title" or c.sent == 0)
            for src, reading in readings for c in reading.cues) or (
-            head is not None and _reports_a_killer(head, lexicon())):
+            head is not None and _names_a_killer(head, lexicon())):
         # the lede names the happening: the figures of later sentences are its too
         for m in out:
             m.lede = True
@@ -755,6 +755,18 @@ def one_happening(head: Headline, lex: Lexicon) -> bool:
     kinds = [lex.kind_info[k] for k in named if k in lex.kind_info]
     killers = [k for k in kinds if k.toll in (OWN_TOLL, MAYBE_TOLL)]
     return bool(killers) and not any(k.serial for k in killers)
+
+
+def _names_a_killer(head: Headline, lex: Lexicon) -> bool:
+    """Whether the headline reports a happening that kills (`_reports_a_killer`), or one
+    of a kind that recurs and kills named in the singular ("Attentat à Barcelone"): one
+    happening, whose figures the later sentences give, as the facts' own happening cue
+    reads them. Not a protest ("la contestation" is a wave of them, its toll a total)."""
+    if _reports_a_killer(head, lex):
+        return True
+    info = lex.kind_info
+    return head.singular and all(info[k].toll == OWN_TOLL for k in head.reported
+                                 if k in info and info[k].toll != NO_TOLL)
 
 
 def _reports_a_killer(head: Headline, lex: Lexicon) -> bool:
