@@ -1410,6 +1410,36 @@ def test_news_told_apart_from_its_context_is_not_joined_by_its_lead():
     assert sid != first[0]
 
 
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Amid shortages, Okafor promises special aid to rebuild Kellerton",
+     "Faced with the residents' distress, the president on Thursday promised emergency aid "
+     "to rebuild the town."),
+    ("fr", "Destructions et pénuries : Okafor promet de rebâtir Kellerton avec une aide spéciale",
+     "Face à la détresse des habitants, le président a promis jeudi une aide d'urgence pour "
+     "reconstruire la ville."),
+])
+def test_a_leader_s_visit_and_the_aid_pledged_there_are_one_story(lang, title, summary):
+    # a leader arrives in the stricken town and pledges aid there: one occasion, told by
+    # its arrival or its pledge (events.yaml families.kinds)
+    t0 = datetime(2026, 9, 17, 6, 0, tzinfo=UTC)
+    g = Grouper()
+    first = [g.assign(item(f"v-{n}", t0 + timedelta(minutes=10 * n), t, s, la), t0)[0]
+             for n, (la, t, s) in enumerate([
+                 ("en", "Okafor pledges to rebuild Kellerton after the floods",
+                  "President Okafor promised on Thursday to rebuild Kellerton, where the "
+                  "floods destroyed whole districts."),
+                 ("es", "Okafor llega a Kellerton para evaluar los daños de las inundaciones",
+                  "El presidente Okafor llegó el jueves a Kellerton, arrasada por las "
+                  "inundaciones."),
+                 ("es", "Okafor llega a Kellerton tras las inundaciones",
+                  "El presidente aterrizó el jueves en Kellerton para recorrer los barrios "
+                  "anegados."),
+             ])]
+    later = t0 + timedelta(minutes=40)
+    sid, _ = g.assign(item("pledge", later, title, summary, lang), later)
+    assert len(set(first)) == 1 and sid == first[0]
+
+
 # An invented storm: its rain floods towns in Greece on a Tuesday; reports two days later name
 # the storm, not the floods, and give its toll.
 STORM_DAY = datetime(2026, 10, 6, 6, 0, tzinfo=UTC)
