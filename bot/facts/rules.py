@@ -13,27 +13,29 @@ those rows, tests/test_facts_rules.py):
   the whole over its parts), ``total`` (a running count by its own wording).
 - ``cues``: shapes that say where a figure belongs (``cue``): ``campaign`` (a running total
   over a series: "since September", "so far"), ``prior`` (an earlier event: "the first
-  strike killed"), ``lead`` (an earlier event when it comes before the figure: "days after
-  a strike killed six"), ``before`` (a tally older than this event), ``increment`` ("four
-  more strikes"), ``subseries`` (an ordinal of a part: "the third strike this week"),
+  strike killed"), ``lead`` (an earlier event when it comes before the figure: "days after a
+  strike killed six"), ``before`` (a tally older than this event), ``increment`` ("four more
+  strikes"), ``subseries`` (an ordinal of a part: "the third strike this week"),
   ``not_found`` (a survivor nobody found), ``negated`` (a count denied: "none of the 132
   aboard survived" gives no 132 survivors), ``labour`` (a strike that is a walkout),
-  ``one_event`` (a clause about one event: "the latest strike"), ``previous`` (reaches
-  the clause before: "according to official figures"), ``not_campaign`` (a campaign cue
-  inside it is none: "the deadliest since 2001"), ``part`` (a figure of a part: "55 in
-  Morelos, 11 in Puebla", "of whom 202"), ``hedge`` (a figure feared, not counted: "up to
-  1,000 feared dead"), ``happening`` (a happening named: in the title or the first
-  sentence, it makes the later sentences' figures its own), ``toll`` (a toll named, with or
-  without its figure: "death toll rises"; in the title it says the item reports a happening
-  that kills, see bot.facts.scope.recalled). ``weak: true`` marks a campaign cue that a
-  one-event clause overrides; ``span: true`` a campaign cue that only spans time ("since
-  the start of the epidemic"), under which the toll of the one happening the headline
-  reports is still its own; ``reach: sentence`` a cue that reaches every mention of its
-  sentence (not only of its clause); ``lede: false`` a cue that says nothing in the title
-  or the first sentence (an earlier event named there is the one the item reports), unless
-  the headline reports one more happening of a series ("new quake shakes ...": the earlier
-  one is then named as such); ``new: true`` a cue that says something only under such a
-  headline ("the Tuesday quake" is an earlier one below "new quake", this one elsewhere).
+  ``one_event`` (a clause about one event: "the latest strike"), ``previous`` (reaches the
+  clause before: "according to official figures"), ``not_campaign`` (a campaign cue inside
+  it is none: "the deadliest since 2001"), ``part`` (a figure of a part: "55 in Morelos, 11
+  in Puebla", "of whom 202"), ``perpetrators`` (a figure of the attackers the police killed,
+  no victims: "police shot dead five suspected terrorists"), ``hedge`` (a figure feared, not
+  counted: "up to 1,000 feared dead"), ``happening`` (a happening named: in the title or the
+  first sentence, it makes the later sentences' figures its own), ``toll`` (a toll named,
+  with or without its figure: "death toll rises"; in the title it says the item reports a
+  happening that kills, see bot.facts.scope.recalled). ``weak: true`` marks a campaign cue
+  that a one-event clause overrides; ``span: true`` a campaign cue that only spans time
+  ("since the start of the epidemic"), under which the toll of the one happening the
+  headline reports is still its own; ``reach: sentence`` a cue that reaches every mention of
+  its sentence (not only of its clause); ``lede: false`` a cue that says nothing in the
+  title or the first sentence (an earlier event named there is the one the item reports),
+  unless the headline reports one more happening of a series ("new quake shakes ...": the
+  earlier one is then named as such); ``new: true`` a cue that says something only under
+  such a headline ("the Tuesday quake" is an earlier one below "new quake", this one
+  elsewhere).
 
 See bot.facts for how mentions, scope and choice use them.
 """
@@ -52,7 +54,7 @@ SLOT_MARKS = {"N": M_NUM, "ORD": M_ORD, "NO": M_CODE}
 FACT_KINDS = frozenset(("deaths", "injured", "missing", "survivors", "strikes"))
 CUE_KINDS = frozenset(("campaign", "prior", "lead", "before", "increment", "subseries",
                        "not_found", "labour", "one_event", "previous", "not_campaign", "part",
-                       "hedge", "happening", "toll", "negated"))
+                       "perpetrators", "hedge", "happening", "toll", "negated"))
 TOLLS = frozenset(("rise", "bring"))
 # cues tried in the title and the first sentence only, whether or not a figure is read there
 LEDE_CUES = frozenset(("happening", "toll"))

@@ -383,6 +383,9 @@ def _dropping(ctx: _Ctx, h: Hit) -> str:
         # blessé décédé": one of the dead, no count of the injured)
         if c.fig == h.fig and (h.fig >= 0 or c.start <= h.start < c.end):
             return f"a part of the toll: {_text(ctx, c)}"
+    c = _on_figure(ctx, h, "perpetrators")
+    if c is not None:
+        return f"the attackers, not their victims: {_text(ctx, c)}"
     c = _in_reach(ctx, h, ("prior",))
     if c is not None:
         return f"prior: {_text(ctx, c)}"
