@@ -10,7 +10,7 @@ output. Sets:
                US–Venezuela diplomacy, Sep 2025 – Feb 2026)
   quake, protest, election, flood, wildfire, attacks, transport, industrial, storms,
   shipwrecks, outbreaks, diplomacy, landslides, epidemics, cyclones, blasts, crushes,
-  collapses, prisons, coups, labour, kidnaps, trials, eruptions, assassinations
+  collapses, prisons, coups, labour, kidnaps, trials, eruptions, assassinations, heatwaves
                bench/data/<set>.jsonl with bench/data/<set>.yaml: real reports on other
                topics found with the search tool, summaries written in our own words,
                labelled by the corpus README's rules (bench/README.md)
@@ -67,12 +67,13 @@ SETS = {
     "trials": (DATA / "trials.jsonl", DATA / "trials.yaml"),
     "eruptions": (DATA / "eruptions.jsonl", DATA / "eruptions.yaml"),
     "assassinations": (DATA / "assassinations.jsonl", DATA / "assassinations.yaml"),
+    "heatwaves": (DATA / "heatwaves.jsonl", DATA / "heatwaves.yaml"),
 }
 # Kept for checking only: never fitted on nor tuned on (bench/fit_grouping.py leaves them out
 # unless named), so that they say whether a change is general.
 CHECK_SETS = ("wildfire", "attacks", "transport", "industrial", "storms", "shipwrecks",
               "diplomacy", "landslides", "epidemics", "crushes", "collapses", "coups",
-              "kidnaps", "eruptions", "assassinations")
+              "kidnaps", "eruptions", "assassinations", "heatwaves")
 FACTS = ("deaths", "survivors", "deaths_total", "strikes_total")
 
 
