@@ -55,6 +55,7 @@ from .mentions import Reading as TextReading
 from .mentions import reading, tokens_of
 from .rules import table
 from .scope import (
+    ATTACKERS,
     DROPPED,
     STORY,
     TOTAL,
@@ -179,8 +180,11 @@ def _choose(found: list[Mention]) -> list[tuple[str, Mention]]:
     # its event recalls, in a later sentence, a figure of something else (the floods that
     # killed 229, in a report on a protest against the response to them).
     # (A count of strikes in the lede names its happening too: "its third strike".)
+    # (the attackers the police killed, counted in the lede, are of its event too: "Cinco
+    # terroristas abatidos" / "... el ataque dejó una mujer muerta y cinco heridos")
     lede = any(m.lede for m in found if m.scope == STORY and m.kind in STORY_KINDS
-               or m.kind == "strikes" and m.scope == TOTAL and not m.older)
+               or m.kind == "strikes" and m.scope == TOTAL and not m.older
+               or m.scope == DROPPED and m.reason.startswith(ATTACKERS))
     current = [m for m in totals if not m.older] or totals
     chosen: list[tuple[str, Mention]] = []
     total_values = {m.value for m in totals}

@@ -377,6 +377,10 @@ def _mention(ctx: _Ctx, h: Hit, scope: str, reason: str, prefer: bool = False,
                    at=h.fig if h.fig >= 0 else h.start, **kw)  # type: ignore[arg-type]
 
 
+# Why a figure of the attackers is dropped (bot.facts._choose asks it of the lede)
+ATTACKERS = "the attackers, not their victims"
+
+
 def _dropping(ctx: _Ctx, h: Hit) -> str:
     """Why a mention belongs to no one here: an earlier event, a part, a fear."""
     for c in _cues(ctx, h, ("part",)):
@@ -386,7 +390,7 @@ def _dropping(ctx: _Ctx, h: Hit) -> str:
             return f"a part of the toll: {_text(ctx, c)}"
     c = _on_figure(ctx, h, "perpetrators")
     if c is not None:
-        return f"the attackers, not their victims: {_text(ctx, c)}"
+        return f"{ATTACKERS}: {_text(ctx, c)}"
     c = _in_reach(ctx, h, ("prior",))
     if c is not None:
         return f"prior: {_text(ctx, c)}"
