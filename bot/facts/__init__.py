@@ -49,7 +49,7 @@ from datetime import date
 
 from ..model import Fact
 from ..text import LANGUAGES, guess_language
-from ..text.happenings import Headline, headline
+from ..text.happenings import headline
 from ..text.lexicon import lexicon
 from .mentions import Reading as TextReading
 from .mentions import reading, tokens_of
@@ -125,7 +125,6 @@ def mentions(title: str, summary: str, language: str | None,
     for m in found if why else ():
         if m.scope == STORY and m.kind in STORY_KINDS and m.kind != "survivors":
             m.scope, m.reason = DROPPED, why
-    _named_after_a_deed(found, head)
     _groups_of_the_dead(found, dict(texts), lang)
     injured = [m for m in found if m.kind == "injured" and m.scope == STORY]
     if injured and sickens(head, lexicon()):  # the headline is read only when it matters
@@ -154,16 +153,6 @@ def _groups_of_the_dead(found: list[Mention], texts: dict[str, TextReading], lan
             m.part = m.at + 1 < len(norms) and bool(groups.lengths_at(norms, m.at + 1))
 
 
-def _named_after_a_deed(found: list[Mention], head: Headline) -> None:
-    """A named person's death under a headline that first names a deed of justice or
-    politics (a verdict, an arrest, a resignation) is recalled: "Chauvin convicted of
-    murdering George Floyd" reports the verdict, whose toll is none."""
-    named = [m for m in found if m.named and m.scope == STORY]
-    if named and head.deed_first:
-        for m in named:
-            m.scope, m.reason = DROPPED, "a named death recalled below a headline of a deed"
-
-
 def _own_totals(found: list[Mention]) -> None:
     """Below a headline of one happening that no series counts (a quake, a flood, a fire), a
     "total" that is the very figure the item gives as its toll is that toll, said over its
@@ -190,9 +179,6 @@ def _choose(found: list[Mention]) -> list[tuple[str, Mention]]:
     total_values = {m.value for m in totals}
     for kind in STORY_KINDS:
         story = [m for m in found if m.kind == kind and m.scope == STORY and lede]
-        # a named person's death gives way to any other toll the item states (the singer
-        # among the 218 dead of the collapse)
-        story = [m for m in story if not m.named] or story
         if kind == "deaths":
             # a figure the item also gives as the campaign's total is that total, said
             # loosely ("'more than 80 killed' in US strikes" over "80 dead since September")

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from ..text import words_of
 
 # Element kinds
-WORDS, GAP, ANY, VALUE, FIGURE, MARK, BOUNDARY, NAME = range(8)
+WORDS, GAP, ANY, VALUE, FIGURE, MARK, BOUNDARY = range(7)
 # What a sentence's token stands for, as the matcher sees it (see Sentence.marks)
 M_WORD, M_NUM, M_ORD, M_CODE, M_NONCOUNT, M_PUNCT = range(6)
 
@@ -120,9 +120,6 @@ class Sentence:
     positions: dict[str, list[int]]  # where each word stands
     clause_starts: dict[int, int]  # clause number -> the index of its first word
     figures: list[int]  # where a figure (count, ordinal, label) stands
-    # where a word written as a name stands (capitalised, no stop word, in a text that is
-    # not title-cased): "Shinzo Abe"
-    names: frozenset[int] = frozenset()
 
 
 class Pattern:
@@ -227,8 +224,6 @@ def _element(part: str, classes: Callable[[str], WordSet], gap_stop: WordSet | N
         return Elem(FIGURE, lo, hi)
     if part == "_":
         return Elem(GAP, lo, hi, gap_stop)
-    if part == "NAME":
-        return Elem(NAME, lo, hi)
     if part == "~":
         return Elem(ANY, lo, hi, span_stop)
     if part == "&":
@@ -275,7 +270,7 @@ def _reach(elems: list[Elem], backward: bool = False,
             d += e.hi * max((len(p) for v in e.words.by_first.values() for p in v), default=1)
         elif e.kind == MARK and e.lo > 0:
             return d + 1, frozenset((e.slot,)), ()
-        elif e.kind in (GAP, FIGURE, MARK, VALUE, ANY, NAME):
+        elif e.kind in (GAP, FIGURE, MARK, VALUE, ANY):
             d += e.hi
         else:
             return None
@@ -349,8 +344,6 @@ def _units(e: Elem, s: Sentence, i: int) -> list[int]:
         return [] if e.words is not None and s.norms[i] in e.words.by_first else [1]
     if kind == FIGURE:
         return [1] if mark in (M_NUM, M_CODE) else []
-    if kind == NAME:
-        return [1] if i in s.names else []
     if kind == MARK:
         return [1] if mark == M_PUNCT and s.norms[i] == e.slot else []
     if kind == ANY:

@@ -10,22 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..text import (
-    ACRONYM,
-    CAPITAL,
-    CLAUSE,
-    END,
-    NONCOUNT,
-    NUM,
-    ORD,
-    PAUSE,
-    QUOTE,
-    SYMBOL,
-    WORD,
-    language,
-    read,
-)
-from ..text.names import title_cased
+from ..text import CLAUSE, END, NONCOUNT, NUM, ORD, PAUSE, QUOTE, SYMBOL, read
 from .matcher import (
     M_CODE,
     M_NONCOUNT,
@@ -85,18 +70,15 @@ def sentences_of(text: str, lang: str) -> list[Sentence]:
     sentence's closing marks."""
     out: list[Sentence] = []
     toks: list = []
-    tokens = read(text, lang).tokens
-    # a title-cased headline capitalises every word: its capitals name no one
-    stop = frozenset() if title_cased(tokens) else language(lang).stop
-    for tok in tokens:
+    for tok in read(text, lang).tokens:
         if tok.kind == END:
             if toks:
-                out.append(_sentence(toks, stop))
+                out.append(_sentence(toks))
                 toks = []
         elif tok.kind != QUOTE:
             toks.append(tok)
     if toks:
-        out.append(_sentence(toks, stop))
+        out.append(_sentence(toks))
     return out
 
 
@@ -106,9 +88,7 @@ def tokens_of(text: str, lang: str) -> list:
     return [t for s in sentences_of(text, lang) for t in s.tokens] if text else []
 
 
-def _sentence(toks: list, stop: frozenset[str]) -> Sentence:
-    """A sentence as the matcher reads it; `stop`, the language's stop words (none: the text
-    is title-cased, and no word of it reads as a name)."""
+def _sentence(toks: list) -> Sentence:
     # one pass over the tokens (this runs for every sentence of every text read)
     norms: list[str] = []
     marks: list[int] = []
@@ -144,13 +124,8 @@ def _sentence(toks: list, stop: frozenset[str]) -> Sentence:
         values.append(value)
         clauses.append(clause)
         segments.append(segment)
-    names = frozenset(i for i, t in enumerate(toks) if t.kind == WORD
-                      and t.cap in _NAME_CAPS and t.norm not in stop) if stop else frozenset()
     return Sentence(norms, marks, values, clauses, segments, toks, frozenset(positions),
-                    positions, starts, figures, names)
-
-
-_NAME_CAPS = (CAPITAL, ACRONYM)
+                    positions, starts, figures)
 
 
 _CLAUSE_ENDS = frozenset((PAUSE, CLAUSE))

@@ -10,8 +10,7 @@ those rows, tests/test_facts_rules.py):
   toll said to stand at, or brought to, a figure), ``value`` (a shape without a figure:
   "a lone survivor" is 1), ``min`` (the smallest figure it reads), ``whole: false`` (not
   the M of "two of the M": the part takes the verb), ``prefer`` ("among the six killed":
-  the whole over its parts), ``total`` (a running count by its own wording), ``named`` (a
-  named person's death: gives way to any other toll, and to a deed the headline reports).
+  the whole over its parts), ``total`` (a running count by its own wording).
 - ``cues``: shapes that say where a figure belongs (``cue``): ``campaign`` (a running total
   over a series: "since September", "so far"), ``prior`` (an earlier event: "the first
   strike killed"), ``lead`` (an earlier event when it comes before the figure: "days after a
@@ -83,9 +82,6 @@ class Rule:
     order: int = 0
     examples: tuple[dict, ...] = field(default=(), compare=False)
     span: bool = False  # cues: a campaign cue that only spans time ("since the outbreak began")
-    # rules: a named person's death ("Shinzo Abe shot dead"): a toll of one that gives way to
-    # any other toll the item states, and that a headline's deed only recalls
-    named: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,8 +235,7 @@ def _rule(row: dict, lang: str, order: int, resolve: Any, gap_stop: dict[str, Wo
                 bool(row.get("prefer")), bool(row.get("total")), bool(row.get("weak")),
                 str(row.get("reach") or "clause"), bool(row.get("lede", True)),
                 bool(row.get("new")), order,
-                tuple(row.get("examples") or ()), span=bool(row.get("span")),
-                named=bool(row.get("named")))
+                tuple(row.get("examples") or ()), span=bool(row.get("span")))
 
 
 @cache

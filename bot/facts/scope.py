@@ -65,7 +65,6 @@ class Mention:
     part: bool = False  # a headline's count of a group of the dead ("kills 21 children")
     toll: str = ""
     at: int = -1  # the figure's token in its sentence
-    named: bool = False  # a named person's death (a rule's `named`)
     # where the cue that counts it since a time ("since", "desde": a `span` row) ends in its
     # sentence, when that cue made it a running total or one happening's count over its days
     since: int = -1
@@ -372,7 +371,7 @@ def _mention(ctx: _Ctx, h: Hit, scope: str, reason: str, prefer: bool = False,
     r = ctx.reading
     return Mention(h.rule.fact, int(h.value or 0), scope, ctx.source, r.sentence_text(h.sent),
                    r.span_text(h), h.rule.id, reason, prefer=prefer or h.rule.prefer,
-                   toll=h.rule.toll, named=h.rule.named,
+                   toll=h.rule.toll,
                    lede=ctx.source == "title" or h.sent == 0, sent=h.sent,
                    at=h.fig if h.fig >= 0 else h.start, **kw)  # type: ignore[arg-type]
 

@@ -217,20 +217,6 @@ class Headline:
                                                              m.first]))
 
     @property
-    def deed_first(self) -> bool:
-        """Whether the title tells a deed: the first kind it names is one of justice or
-        politics ("Police chief resigns over the killing of ..."), or it names one of justice
-        anywhere ("Meurtre de George Floyd : Derek Chauvin coupable")."""
-        found = self._read_title()[4]
-        kinds = [m for m in found if m.token[0] == "e"]
-        if not kinds:
-            return False
-        info = self._texts[3].kind_info
-        first = min(kinds, key=lambda m: m.first)
-        return info[first.token].family in DEEDS or any(
-            info[m.token].family == "justice" for m in kinds)
-
-    @property
     def behind_deed(self) -> frozenset[str]:
         """The kinds that kill which the title names, in the same clause, only after a deed
         of justice or politics that kills nobody, itself after no figure ("Minister resigns
