@@ -21,21 +21,21 @@ those rows, tests/test_facts_rules.py):
   ``one_event`` (a clause about one event: "the latest strike"), ``previous`` (reaches the
   clause before: "according to official figures"), ``not_campaign`` (a campaign cue inside
   it is none: "the deadliest since 2001"), ``part`` (a figure of a part: "55 in Morelos, 11
-  in Puebla", "of whom 202"), ``perpetrators`` (a figure of the attackers the police killed,
-  no victims: "police shot dead five suspected terrorists"), ``hedge`` (a figure feared, not
-  counted: "up to 1,000 feared dead"), ``happening`` (a happening named: in the title or the
-  first sentence, it makes the later sentences' figures its own), ``toll`` (a toll named,
-  with or without its figure: "death toll rises"; in the title it says the item reports a
-  happening that kills, see bot.facts.scope.recalled). ``weak: true`` marks a campaign cue
-  that a one-event clause overrides; ``span: true`` a campaign cue that only spans time
-  ("since the start of the epidemic"), under which the toll of the one happening the
-  headline reports is still its own; ``reach: sentence`` a cue that reaches every mention of
-  its sentence (not only of its clause); ``lede: false`` a cue that says nothing in the
-  title or the first sentence (an earlier event named there is the one the item reports),
-  unless the headline reports one more happening of a series ("new quake shakes ...": the
-  earlier one is then named as such); ``new: true`` a cue that says something only under
-  such a headline ("the Tuesday quake" is an earlier one below "new quake", this one
-  elsewhere).
+  in Puebla", "of whom 202"), ``perpetrators`` (a figure of an attack's attackers killed, no
+  victims: "police shot dead five suspected terrorists", "three gunmen killed"), ``hedge``
+  (a figure feared, not counted: "up to 1,000 feared dead"), ``happening`` (a happening
+  named: in the title or the first sentence, it makes the later sentences' figures its own),
+  ``toll`` (a toll named, with or without its figure: "death toll rises"; in the title it
+  says the item reports a happening that kills, see bot.facts.scope.recalled). ``weak:
+  true`` marks a campaign cue that a one-event clause overrides; ``span: true`` a campaign
+  cue that only spans time ("since the start of the epidemic"), under which the toll of the
+  one happening the headline reports is still its own; ``reach: sentence`` a cue that
+  reaches every mention of its sentence (not only of its clause); ``lede: false`` a cue that
+  says nothing in the title or the first sentence (an earlier event named there is the one
+  the item reports), unless the headline reports one more happening of a series ("new quake
+  shakes ...": the earlier one is then named as such); ``new: true`` a cue that says
+  something only under such a headline ("the Tuesday quake" is an earlier one below "new
+  quake", this one elsewhere).
 
 See bot.facts for how mentions, scope and choice use them.
 """

@@ -765,10 +765,11 @@ def one_happening(head: Headline, lex: Lexicon) -> bool:
 
 
 def _names_a_killer(head: Headline, lex: Lexicon) -> bool:
-    """Whether the headline reports a happening that kills (`_reports_a_killer`), or one
-    of a kind that recurs and kills named in the singular ("Attentat à Barcelone"): one
-    happening, whose figures the later sentences give, as the facts' own happening cue
-    reads them. Not a protest ("la contestation" is a wave of them, its toll a total)."""
+    """Whether the headline reports a happening that kills (`_reports_a_killer`), or names
+    every happening that may kill it reports in the singular, each of a kind that kills
+    ("Attentat à Barcelone"): one happening, whose figures the later sentences give, as the
+    facts' own happening cue reads them. Not a protest ("la contestation" is a wave of them,
+    its toll a total)."""
     if _reports_a_killer(head, lex):
         return True
     info = lex.kind_info
