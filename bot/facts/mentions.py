@@ -176,7 +176,11 @@ def _match_figures(s: Sentence, k: int, tab: Index, hits: list[Hit]) -> None:
                 continue
             span = pat.match(s, i)
             if span is not None:
-                hits.append(Hit(rule, pat, k, span[0], span[1], i, s.values[i]))
+                value = s.values[i]
+                if rule.sum and value is not None:
+                    value += sum(s.values[j] or 0 for j in range(span[0], span[1])
+                                 if j != i and marks[j] == M_NUM)
+                hits.append(Hit(rule, pat, k, span[0], span[1], i, value))
 
 
 _NONE: frozenset[int] = frozenset()

@@ -10,7 +10,8 @@ those rows, tests/test_facts_rules.py):
   toll said to stand at, or brought to, a figure), ``value`` (a shape without a figure:
   "a lone survivor" is 1), ``min`` (the smallest figure it reads), ``whole: false`` (not
   the M of "two of the M": the part takes the verb), ``prefer`` ("among the six killed":
-  the whole over its parts), ``total`` (a running count by its own wording).
+  the whole over its parts), ``total`` (a running count by its own wording), ``sum`` (the
+  figure is the sum of the counts the shape holds: "ten guards and four inmates").
 - ``cues``: shapes that say where a figure belongs (``cue``): ``campaign`` (a running total
   over a series: "since September", "so far"), ``prior`` (an earlier event: "the first
   strike killed"), ``lead`` (an earlier event when it comes before the figure: "days after a
@@ -82,6 +83,9 @@ class Rule:
     order: int = 0
     examples: tuple[dict, ...] = field(default=(), compare=False)
     span: bool = False  # cues: a campaign cue that only spans time ("since the outbreak began")
+    # rules: the figure read is the sum of every count the match holds ("ten guards and four
+    # inmates were killed": 14)
+    sum: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +239,8 @@ def _rule(row: dict, lang: str, order: int, resolve: Any, gap_stop: dict[str, Wo
                 bool(row.get("prefer")), bool(row.get("total")), bool(row.get("weak")),
                 str(row.get("reach") or "clause"), bool(row.get("lede", True)),
                 bool(row.get("new")), order,
-                tuple(row.get("examples") or ()), span=bool(row.get("span")))
+                tuple(row.get("examples") or ()), span=bool(row.get("span")),
+                sum=bool(row.get("sum")))
 
 
 @cache
