@@ -935,6 +935,38 @@ def test_a_rare_event_s_higher_toll_days_later_joins_its_story(lang, title, summ
     assert sid == first[0]
 
 
+# A cyclone's story over its first day; days later, headlines that name no happening of their
+# own, only the dead (or the search for them) and the country, with a higher toll.
+CYCLONE_DAY_ONE = [
+    ("en", "Cyclone Amara kills at least 300 in Mozambique",
+     "The storm made landfall near Beira on Sunday with winds of 200 km/h."),
+    ("es", "El ciclón Amara deja al menos 300 muertos en Mozambique",
+     "La tormenta tocó tierra cerca de Beira el domingo."),
+    ("fr", "Mozambique : le cyclone Amara fait au moins 300 morts",
+     "La tempête a touché terre près de Beira dimanche."),
+]
+ONLY_THE_DEAD_DAYS_LATER = [
+    ("en", "Satellite pictures show the devastation that left over 1,400 dead in Mozambique",
+     "Whole districts of Beira remain under water after Cyclone Amara."),
+    ("es", "Las imágenes satelitales muestran la devastación que dejó más de 1.400 muertos "
+     "en Mozambique", "Barrios enteros de Beira siguen bajo el agua tras el ciclón Amara."),
+    ("fr", "Mozambique : les secours cherchent toujours des survivants, plus de 1 400 morts",
+     "Des quartiers entiers de Beira restent sous les eaux après le cyclone Amara."),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), ONLY_THE_DEAD_DAYS_LATER)
+def test_a_higher_toll_naming_no_happening_days_later_joins_the_disaster(lang, title,
+                                                                       summary):
+    t0 = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)
+    g = Grouper()
+    first = reports(g, "c", t0, 1, CYCLONE_DAY_ONE)
+    assert len(set(first)) == 1
+    later = t0 + timedelta(days=3)
+    sid, _ = g.assign(item(f"dead-{lang}", later, title, summary, lang), later)
+    assert sid == first[0]
+
+
 def test_a_new_quake_with_a_higher_toll_is_another_story():
     t0 = datetime(2026, 2, 2, 4, 0, tzinfo=UTC)
     g = Grouper()

@@ -513,7 +513,15 @@ def tolls_differ(p: Pair) -> float:
 def recurring_tolls_differ(p: Pair) -> float:
     """... for an event of a kind that recurs: a strike that killed three is not the one
     that killed two (an earthquake's toll that differs is a toll that rose)."""
-    return float(tolls_differ(p) and not rare_kind(p) and not _lagging_pair(p))
+    return float(tolls_differ(p) and not rare_kind(p) and not _lagging_pair(p)
+                 and not _toll_of_rare(p.a, p.b, p.lex) and not _toll_of_rare(p.b, p.a, p.lex))
+
+
+def _toll_of_rare(a: Frame, b: Frame, lex: Lexicon) -> bool:
+    """One headline names no happening of its own, only its toll, at the place where the
+    other tells of a rare event only: no kind that recurs tells the two tolls apart."""
+    return (bool(b.kinds) and len(b.rare_kinds) == len(b.kinds) and _tells_only_toll(a, lex)
+            and _meet(a.places, b.places))
 
 
 def _lagging_pair(p: Pair) -> bool:
@@ -956,6 +964,13 @@ def _first_toll(a: Frame, tolls: tuple[int, ...], story: StoryView) -> bool:
             and any(_known(story, t) for t in a.title_towns + a.title_variants))
 
 
+def _tells_only_toll(a: Frame, lex: Lexicon) -> bool:
+    """The headline names no happening of its own, or only one that carries the toll of
+    the happening it goes on from (a rescue): "more than 11,000 dead in Libya"."""
+    info = lex.kind_info
+    return all(k in info and info[k].toll == CARRY_TOLL for k in a.kinds)
+
+
 def toll_rises(a: Frame, story: StoryView, lex: Lexicon) -> float:
     """The headline gives a toll higher than any the story's headlines gave, of a kind of
     event that rarely recurs, at a place that most of the story's kept reports name for
@@ -969,6 +984,8 @@ def toll_rises(a: Frame, story: StoryView, lex: Lexicon) -> float:
         alike = sum(1 for m in story.members if _same_rare_event(a, m, lex))
     elif a.revised and a.kinds:
         alike = sum(1 for m in story.members if _same_event_kind(a, m, lex))
+    elif _tells_only_toll(a, lex) and rare_story(story, lex):
+        alike = sum(1 for m in story.members if m.rare_kinds and _meet(a.places, m.places))
     else:
         return 0.0
     return TOLL_RISE_BONUS if alike * 2 >= len(story.members) else 0.0
