@@ -241,6 +241,11 @@ def test_a_headline_that_reports_one_more_event_of_a_series(title, lang, new):
     ("Le nombre de morts dans les manifestations augmente à 12", "fr", True),
     ("US strike kills three aboard drug boat", "en", False),
     ("Un ataque deja tres muertos en el Caribe", "es", False),
+    # a word of a rise with no figure and no dead, injured or missing tells of no toll
+    ("Union reaches tentative deal with carmaker to end strike", "en", False),
+    ("El sindicato alcanza un acuerdo con la automotriz y pone fin a la huelga", "es", False),
+    ("Le syndicat atteint un accord avec le constructeur et met fin à la grève", "fr", False),
+    ("Cholera cases rise in Haiti", "en", True),
 ])
 def test_a_headline_figure_that_may_be_a_running_total(title, lang, tally):
     assert analyze(title, "", lang).title_tally is tally

@@ -341,7 +341,10 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc, lex: Lexicon) -> list
     words = [t.norm if t.kind == WORD else "" for t in tokens]
     if "c:toll" in out:
         acc.tally = True
-    if not acc.tally and (lang.tally.anywhere(words) or _increment(tokens, words, lang, lex)):
+    # a word of a rise tells of a toll only beside a figure or the dead ("UAW reaches a
+    # deal", "sea levels rise": no toll)
+    if not acc.tally and (_counts(tokens, out) and lang.tally.anywhere(words)
+                          or _increment(tokens, words, lang, lex)):
         acc.tally = True
     acc.new = novelty(words, found, lang, lex, _NOVELTY_OF, figure_positions(tokens))
     if acc.tally and not acc.new:
@@ -349,6 +352,16 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc, lex: Lexicon) -> list
             m.token[0] == "e" and _series(m.token, words[m.last], lex)
             for m in found)
     return words
+
+
+_COUNTED = frozenset(("c:killed", "c:missing", "c:injured", "c:case", "c:sick"))
+
+
+def _counts(tokens, out: list[str]) -> bool:
+    """Whether a headline gives a figure, or names the dead, the missing, the injured, the
+    cases or the sick."""
+    return any(t.kind in (NUM, ORD, NONCOUNT) for t in tokens) or any(
+        t in _COUNTED for t in out)
 
 
 def _increment(tokens, words: list[str], lang, lex: Lexicon) -> bool:
