@@ -619,3 +619,49 @@ def test_a_fires_story_outlives_a_long_stop_of_the_daemon(tmp_path):
     window = service.store.items.window(end - timedelta(days=6), end - timedelta(days=90))
     assert first.story.id not in {s.id for s in window.stories}
     service.close()
+
+
+FLOODS = """
+watchlists:
+  - name: floods
+    include: [flood, inund, valencia, valence]
+    track: [deaths, injured, missing]
+"""
+
+
+@pytest.mark.parametrize("later", [
+    ("en", "Paiporta residents pelt King Felipe and Queen Letizia with mud over the floods",
+     "Residents shouted at the royals in Paiporta, where 62 of the 217 people killed by the "
+     "floods died."),
+    ("es", "Vecinos de Paiporta reciben con barro a los reyes Felipe y Letizia por las "
+     "inundaciones", "En Paiporta murieron 62 de las 217 víctimas de las inundaciones en "
+     "Valencia."),
+])
+def test_a_visit_s_story_tells_no_toll_of_the_floods_it_is_about(later):
+    """A visit is news of its own; the dead its reports count are the floods', told in the
+    floods' story: a count there is no update of the visit."""
+    pipeline = Pipeline(parse_config(FLOODS))
+    visit = [("en", "Wire", "King and queen visit Paiporta near Valencia",
+              "Felipe VI and Letizia met residents of Paiporta, where the floods killed 62 of "
+              "the 214 dead in the region."),
+             ("en", "Post", "Spanish king and queen visit Paiporta",
+              "Felipe VI and Letizia met residents of Paiporta, near Valencia, on Sunday."),
+             ("es", "Diario", "Los reyes Felipe VI y Letizia visitan Paiporta, en Valencia",
+              "Felipe VI y Letizia se reunieron el domingo con vecinos de Paiporta.")]
+    told, stories = [], set()
+    for n, (lang, outlet, title, summary) in enumerate([*visit, (later[0], "Journal",
+                                                                 *later[1:])]):
+        d = pipeline.decide(item(n, title, summary, outlet=outlet, minutes=30 * n,
+                                 language=lang), T0 + timedelta(minutes=30 * n))
+        stories.add(d.story.id)
+        told += [(a.kind, [(c.fact, c.old, c.new) for c in a.changes]) for a in d.alerts]
+    assert len(stories) == 1
+    assert told == [("new_story", [])]
+
+
+def test_only_peaceful_deeds_leave_the_dead_to_another_story():
+    """A coup or a seizure may kill: the dead its story counts are its own."""
+    info = Grouper().lex.kind_info
+    assert info["e:visit"].peaceful and info["e:aid"].peaceful and info["e:arrest"].peaceful
+    assert not info["e:coup"].peaceful and not info["e:seizure"].peaceful
+    assert not info["e:flood"].peaceful and not info["e:protest"].peaceful

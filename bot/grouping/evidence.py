@@ -1001,6 +1001,16 @@ def rare_story(story: StoryView, lex: Lexicon) -> bool:
     return sum(_meet(m.kinds, rare) for m in story.members) * 2 > len(story.members)
 
 
+def deeds_only(story: StoryView, lex: Lexicon) -> bool:
+    """Whether most of a story's kept reports tell only peaceful deeds (a visit, an aid
+    package, an arrest, a vote: no toll, no force): the dead its reports count are those of
+    the happening the deeds are about (the floods the king visits), not the story's own."""
+    info = lex.kind_info
+    deeds = sum(1 for m in story.members if m.kinds and all(
+        k in info and info[k].peaceful for k in m.kinds))
+    return deeds * 2 > len(story.members)
+
+
 def story_rare_kinds(story: StoryView, lex: Lexicon) -> tuple[str, ...]:
     """The rare kinds a story's kept reports tell or name as their context."""
     info = lex.kind_info

@@ -262,6 +262,12 @@ class Grouper:
         key = _item_key(item_id)
         return self._item_story.get(key) or self._dormant_items.get(key)
 
+    def deeds_only(self, story_id: str) -> bool:
+        """Whether a story of the window tells peaceful deeds only (evidence.deeds_only):
+        a visit's, an aid package's story, whose reports' dead are another happening's."""
+        story = self._stories.get(story_id) or self._dormant.get(story_id)
+        return story is not None and evidence.deeds_only(story, self.lex)
+
     def score(self, item: Item, story_id: str) -> float | None:
         """The score `item` would get against a story of the window."""
         story = self._stories.get(story_id)

@@ -59,6 +59,13 @@ class Kind:
     told_apart_by: frozenset[str] = frozenset()
     # its happening moves from country to country, each landfall news of its own (a storm)
     travels: bool = False
+    # done by force, if giving no toll of its own (a coup, a seizure): events.yaml, `tolls`
+    force: bool = False
+
+    @property
+    def peaceful(self) -> bool:
+        """A deed that kills nobody, not done by force (a visit, an aid package, a vote)."""
+        return self.toll == NO_TOLL and not self.force
 
     def series(self, word: str) -> bool:
         """Whether the kind, named by `word`, is a series of happenings ("US strikes")."""
@@ -177,6 +184,7 @@ def _kinds(lex: Lexicon, data: dict) -> None:
     tolls = data.get("tolls") or {}
     by_toll = [(toll, set(tolls.get(toll) or ())) for toll in (OWN_TOLL, CARRY_TOLL,
                                                                MAYBE_TOLL)]
+    force = set(tolls.get("force") or ())
     lex.compatible = frozenset(
         pair for a, b in families.get("compatible") or () for pair in ((a, b), (b, a)))
     lex.distinct = frozenset(families.get("distinct") or ())
@@ -194,7 +202,8 @@ def _kinds(lex: Lexicon, data: dict) -> None:
                                     bool(spec.get("sickens", False)),
                                     bool(spec.get("plural_one", False)),
                                     _told_apart_by(lex, spec.get("told_apart_by") or {}),
-                                    bool(spec.get("travels", False)))
+                                    bool(spec.get("travels", False)),
+                                    bool(force & {name, family}))
         for section, target in (("words", lex.kinds), ("weak", lex.weak_kinds)):
             for lang, forms in (spec.get(section) or {}).items():
                 for form in forms:
