@@ -1130,6 +1130,24 @@ def test_the_toll_of_another_happening_in_a_later_sentence_is_not_the_headline_s
 
 
 @pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Quake in southern Mexico: toll rises to 90",
+     "Civil protection counts 90 dead in three states. More than 200 injured; Hurricane Katia "
+     "killed two more in the east of the country the same weekend."),
+    ("es", "Sismo en el sur de México: la cifra de muertos sube a 90",
+     "Protección Civil cuenta 90 muertos en tres estados. Más de 200 heridos; el huracán Katia "
+     "dejó dos muertos en el este del país el mismo fin de semana."),
+    ("fr", "Séisme dans le sud du Mexique : le bilan s'alourdit à 90 morts",
+     "La protection civile compte 90 morts dans trois États. Plus de 200 blessés ; l'ouragan "
+     "Katia a fait deux morts dans l'est du pays le même week-end."),
+])
+def test_another_happening_named_after_a_semicolon_leaves_the_figures_before_it(
+        lang, title, summary):
+    # the hurricane's two dead are its own; the 200 injured before the ";" are the quake's
+    got = facts(summary, lang, title)
+    assert got["deaths"] == 90 and got["injured"] == 200
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), [
     ("en", "Strong quake shakes the south of Peru",
      "The 6.9 quake was felt in Arequipa and Cusco. Two buildings collapsed in Arequipa, "
      "killing three people."),

@@ -519,10 +519,22 @@ def _another_killer(ctx: _Ctx, h: Hit) -> str:
                 if k in lex.kind_info and lex.kind_info[k].toll in (OWN_TOLL, MAYBE_TOLL)]
     if not reported:
         return ""
-    named = _kinds_in(ctx, ctx.reading.sentences[h.sent].tokens)
+    named = _kinds_in(ctx, _part_of(ctx.reading.sentences[h.sent], h.fig))
     if any(lex.kinds_alike(m.token, r) for m, _ in named for r in reported):
         return ""
     return next((k.name for _, k in named if k.toll == OWN_TOLL), "")
+
+
+def _part_of(s: Sentence, at: int) -> list:
+    """The tokens of the part of a sentence between two ";" that holds token `at` (all of
+    them when `at` is no token): "200 injured; the hurricane killed two in the east" names
+    the hurricane after the 200. A ":" goes on with its clause ("a helicopter crashed: three
+    died") and does not part it."""
+    if not 0 <= at < len(s.tokens):
+        return s.tokens
+    start = next((k + 1 for k in range(at - 1, -1, -1) if s.norms[k] == ";"), 0)
+    end = next((k for k in range(at + 1, len(s.norms)) if s.norms[k] == ";"), len(s.norms))
+    return s.tokens[start:end]
 
 
 def _adds_people(increment: Hit, facts: list[Hit]) -> bool:
