@@ -967,6 +967,33 @@ def test_a_higher_toll_naming_no_happening_days_later_joins_the_disaster(lang, t
     assert sid == first[0]
 
 
+@pytest.mark.parametrize(("lang", "title", "summary"), [
+    ("en", "Bootleg alcohol kills 37 in Turkey",
+     "Police said the victims drank methanol-laced liquor in Istanbul."),
+    ("en", "More than 40 dead in Turkey after eating tainted food at a wedding",
+     "The guests fell ill after the meal in Diyarbakir."),
+    ("es", "Turquía: 37 muertos tras beber alcohol adulterado",
+     "La policía detuvo a dos vendedores en Estambul."),
+    ("fr", "Turquie : 37 morts après avoir bu de l'alcool frelaté",
+     "La police a arrêté deux vendeurs à Istanbul."),
+])
+def test_a_higher_toll_of_another_happening_in_the_country_is_not_the_quake_s(
+        lang, title, summary):
+    """A toll at a country whose report never names the quake may be any happening's (one
+    the tables have no word for): no toll rise joins it to the quake's story."""
+    t0 = datetime(2026, 2, 2, 4, 0, tzinfo=UTC)
+    g = Grouper()
+    first = reports(g, "q", t0, 1, [
+        ("en", "Earthquake kills 20 in eastern Turkey",
+         "A magnitude 6.1 quake struck Malatya province before dawn."),
+        ("es", "Un terremoto deja 20 muertos en el este de Turquía",
+         "El sismo de magnitud 6,1 sacudió la provincia de Malatya.")])
+    assert len(set(first)) == 1
+    later = t0 + timedelta(days=2)
+    sid, _ = g.assign(item(f"other-{lang}", later, title, summary, lang), later)
+    assert sid != first[0]
+
+
 def test_a_new_quake_with_a_higher_toll_is_another_story():
     t0 = datetime(2026, 2, 2, 4, 0, tzinfo=UTC)
     g = Grouper()

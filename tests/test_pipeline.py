@@ -665,3 +665,18 @@ def test_only_peaceful_deeds_leave_the_dead_to_another_story():
     assert info["e:visit"].peaceful and info["e:aid"].peaceful and info["e:arrest"].peaceful
     assert not info["e:coup"].peaceful and not info["e:seizure"].peaceful
     assert not info["e:flood"].peaceful and not info["e:protest"].peaceful
+
+
+@pytest.mark.parametrize("title", [
+    "Israeli strikes kill 40 in Gaza as Netanyahu visits Washington",
+    "Russian missiles kill 14 in Kyiv as Zelensky meets Trump envoy",
+    "Bandits kill 40 villagers in northwest Nigeria as governor visits",
+])
+def test_a_killing_told_beside_a_visit_keeps_its_toll(title):
+    """A headline that counts the dead beside a deed tells a killing: its story is no story
+    of peaceful deeds, and its toll is told."""
+    config = ("watchlists:\n  - name: w\n    include: [gaza, kyiv, nigeria]\n"
+              "    track: [deaths]\n")
+    d = Pipeline(parse_config(config)).decide(item(1, title), T0)
+    assert [(a.kind, [(c.fact, c.new) for c in a.changes]) for a in d.alerts] == [
+        ("new_story", [("deaths", int(title.split(" kill ")[1].split()[0]))])]

@@ -521,7 +521,16 @@ def _toll_of_rare(a: Frame, b: Frame, lex: Lexicon) -> bool:
     """One headline names no happening of its own, only its toll, at the place where the
     other tells of a rare event only: no kind that recurs tells the two tolls apart."""
     return (bool(b.kinds) and len(b.rare_kinds) == len(b.kinds) and _tells_only_toll(a, lex)
-            and _meet(a.places, b.places))
+            and _meet(a.places, b.places) and _names_kind_of(a, b, lex))
+
+
+def _names_kind_of(a: Frame, b: Frame, lex: Lexicon) -> bool:
+    """Whether a report's first sentence or context names a rare kind the other reports
+    (or one that goes with it): a toll alone at a country says nothing of which happening
+    ("37 dead in Turkey" may be bootleg liquor, not the quake)."""
+    named = a.lead_kinds + a.context_kinds
+    together = lex.kinds_together
+    return any(k in named or any((k, n) in together for n in named) for k in b.rare_kinds)
 
 
 def _lagging_pair(p: Pair) -> bool:
@@ -966,7 +975,8 @@ def _first_toll(a: Frame, tolls: tuple[int, ...], story: StoryView) -> bool:
 
 def _tells_only_toll(a: Frame, lex: Lexicon) -> bool:
     """The headline names no happening of its own, or only one that carries the toll of
-    the happening it goes on from (a rescue): "more than 11,000 dead in Libya"."""
+    the happening it goes on from (a rescue): "more than 11,000 dead in Libya" (whose first
+    sentence names the floods: _names_kind_of)."""
     info = lex.kind_info
     return all(k in info and info[k].toll == CARRY_TOLL for k in a.kinds)
 
@@ -985,7 +995,8 @@ def toll_rises(a: Frame, story: StoryView, lex: Lexicon) -> float:
     elif a.revised and a.kinds:
         alike = sum(1 for m in story.members if _same_event_kind(a, m, lex))
     elif _tells_only_toll(a, lex) and rare_story(story, lex):
-        alike = sum(1 for m in story.members if m.rare_kinds and _meet(a.places, m.places))
+        alike = sum(1 for m in story.members if m.rare_kinds and _meet(a.places, m.places)
+                    and _names_kind_of(a, m, lex))
     else:
         return 0.0
     return TOLL_RISE_BONUS if alike * 2 >= len(story.members) else 0.0
@@ -1003,11 +1014,13 @@ def rare_story(story: StoryView, lex: Lexicon) -> bool:
 
 def deeds_only(story: StoryView, lex: Lexicon) -> bool:
     """Whether most of a story's kept reports tell only peaceful deeds (a visit, an aid
-    package, an arrest, a vote: no toll, no force): the dead its reports count are those of
-    the happening the deeds are about (the floods the king visits), not the story's own."""
+    package, an arrest, a vote: no toll, no force) and count no dead in their headline: the
+    dead its reports count are those of the happening the deeds are about (the floods the
+    king visits), not the story's own. A headline that counts the dead beside a deed tells
+    a killing too ("strikes kill 40 in Gaza as Netanyahu visits Washington")."""
     info = lex.kind_info
-    deeds = sum(1 for m in story.members if m.kinds and all(
-        k in info and info[k].peaceful for k in m.kinds))
+    deeds = sum(1 for m in story.members if m.kinds and not m.title_tolls and not m.counted
+                and all(k in info and info[k].peaceful for k in m.kinds))
     return deeds * 2 > len(story.members)
 
 
