@@ -27,7 +27,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from ..text.lexicon import CARRY_TOLL, NO_TOLL, OWN_TOLL, TOLD_APART, Lexicon, told_apart
-from .features import Doc, _stem, all_stop_words
+from .features import PEOPLE_COUNTED, SICK_COUNTED, Doc, _stem, all_stop_words
 
 # Token prefixes of what the evidence weighs apart from the words: kinds, places, figures,
 # ordinals, days, magnitudes, what tells one happening of a kind from another.
@@ -161,7 +161,7 @@ class Frame:
             tally=doc.title_tally,
             revised=doc.title_revised,
             counted=_counts_people(doc.title),
-            sick=_counts_people(doc.title, _SICK_COUNTED),
+            sick=_counts_people(doc.title, SICK_COUNTED),
             subject=_subject(doc, lex),
             caps=tuple(sorted(doc.caps)),
         )
@@ -1032,21 +1032,16 @@ def story_rare_kinds(story: StoryView, lex: Lexicon) -> tuple[str, ...]:
         if k in info and not info[k].serial and info[k].toll == OWN_TOLL))
 
 
-_PEOPLE_COUNTED = frozenset(("c:killed", "c:missing", "c:injured"))
 # How many tokens before its word a figure counts the dead, the missing or the injured ("388
 # Maui residents unaccounted for")
 PEOPLE_COUNT_REACH = 3
 
 
-def _counts_people(title: tuple[str, ...], counted: frozenset[str] = _PEOPLE_COUNTED) -> bool:
+def _counts_people(title: tuple[str, ...], counted: frozenset[str] = PEOPLE_COUNTED) -> bool:
     """Whether a headline's figure counts people dead, missing or injured."""
     reach = PEOPLE_COUNT_REACH
     return any(t in counted and any(u[0] == "#" for u in title[max(0, i - reach):i])
                for i, t in enumerate(title))
-
-
-# What a figure counts of an epidemic: its cases, its sick
-_SICK_COUNTED = frozenset(("c:case", "c:sick"))
 
 
 def _specific(frame: Frame) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ from ..text.happenings import figure_positions, in_context, lead_end, novelty, s
 from ..text.lexicon import Lexicon, lexicon, plural, told_apart
 from ..text.names import local_places, mentions, names, title_cased
 from ..text.tables import all_stop_words
+from ..text.tokens import FIGURES
 
 # Words longer than this are cut to it: long enough to keep "hegset" and "venezu" apart from
 # other words, short enough that inflections ("strikes", "narcoterroristas") and many
@@ -354,14 +355,17 @@ def _marks(tokens, lang, out: list[str], found, acc: _Acc, lex: Lexicon) -> list
     return words
 
 
-_COUNTED = frozenset(("c:killed", "c:missing", "c:injured", "c:case", "c:sick"))
+# The concepts a headline's figure counts people by: the dead, the missing, the injured;
+# and an epidemic's cases and sick (evidence.Frame's `counted` and `sick` read them too)
+PEOPLE_COUNTED = frozenset(("c:killed", "c:missing", "c:injured"))
+SICK_COUNTED = frozenset(("c:case", "c:sick"))
 
 
 def _counts(tokens, out: list[str]) -> bool:
     """Whether a headline gives a figure, or names the dead, the missing, the injured, the
     cases or the sick."""
-    return any(t.kind in (NUM, ORD, NONCOUNT) for t in tokens) or any(
-        t in _COUNTED for t in out)
+    return any(t.kind in FIGURES for t in tokens) or any(
+        t in PEOPLE_COUNTED or t in SICK_COUNTED for t in out)
 
 
 def _increment(tokens, words: list[str], lang, lex: Lexicon) -> bool:
