@@ -150,7 +150,8 @@ def _groups_of_the_dead(found: list[Mention], texts: dict[str, TextReading], lan
     for m in found:
         if m.source == "title" and m.kind == "deaths" and m.at >= 0:
             norms = title.sentences[m.sent].norms
-            m.part = m.at + 1 < len(norms) and bool(groups.lengths_at(norms, m.at + 1))
+            m.part = m.part or (m.at + 1 < len(norms)
+                                and bool(groups.lengths_at(norms, m.at + 1)))
 
 
 def _own_totals(found: list[Mention]) -> None:

@@ -371,7 +371,7 @@ def _mention(ctx: _Ctx, h: Hit, scope: str, reason: str, prefer: bool = False,
     r = ctx.reading
     return Mention(h.rule.fact, int(h.value or 0), scope, ctx.source, r.sentence_text(h.sent),
                    r.span_text(h), h.rule.id, reason, prefer=prefer or h.rule.prefer,
-                   toll=h.rule.toll,
+                   toll=h.rule.toll, part=h.rule.part,
                    lede=ctx.source == "title" or h.sent == 0, sent=h.sent,
                    at=h.fig if h.fig >= 0 else h.start, **kw)  # type: ignore[arg-type]
 
