@@ -519,7 +519,10 @@ class _Builder:
             return data
         if tp is str:
             if not isinstance(data, str | int | float) or isinstance(data, bool):
-                self.fail(path, f"expected text, got {_kind(data)}")
+                # YAML reads on, off, yes and no as true/false: a term must be quoted
+                hint = ' (YAML reads on/off/yes/no as true/false: write "on" in quotes)' \
+                    if isinstance(data, bool) else ""
+                self.fail(path, f"expected text, got {_kind(data)}{hint}")
             text = str(data).strip()
             if kind == "url":
                 self.check_url(text, path)

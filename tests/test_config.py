@@ -93,6 +93,8 @@ BROKEN = [
     ("bad language", "feeds:\n  - url: https://a.test/rss\n    language: English\n",
      "feeds[0].language", 3, "language code"),
     ("not a mapping", "- just\n- a list\n", None, 1, "expected a mapping"),
+    ("a term YAML reads as a boolean", "watchlists:\n  - name: w\n    include: [strike, on]\n",
+     "watchlists[0].include[1]", 3, 'write "on" in quotes'),
 ]
 
 

@@ -74,3 +74,15 @@ def test_early_january_named_in_late_december_is_next_years(lang, sentence):
     # named in November, the same day is still January past (plans that far ahead are rare,
     # recalled days are not)
     assert [d.day for d in read(sentence, lang, date(2025, 11, 3)).days] == [date(2025, 1, 9)]
+
+
+def test_the_word_lists_keep_on_off_yes_and_no_as_words(tmp_path):
+    # YAML 1.1 reads them as booleans: "killed on the road" once lost its "on", "off the
+    # coast" its "off"; a user's topic file is read the same way
+    from bot.text.lexicon import lexicon
+
+    assert "on" in read_data("facts", "en.yaml")["classes"]["killed_then"]
+    assert "off" in read_data("lang", "en.yaml")["locatives"]
+    topic = tmp_path / "switches.yaml"
+    topic.write_text("concepts:\n  cutoff: [off, cut-off]\n", "utf-8")
+    assert lexicon((str(topic),)).vocabulary.values.get(("off",)) == "c:cutoff"

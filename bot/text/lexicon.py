@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from .fold import fold
-from .tables import LANGUAGES, Phrases, read_data, words_of
+from .tables import LANGUAGES, Phrases, load_words, read_data, words_of
 
 # Kind.toll: whether a report of the kind gives a toll of its own (events.yaml, `tolls`):
 # it kills, it carries the toll of the happening it goes on from, it kills at times, never
@@ -230,7 +230,7 @@ def _topic_data(topic: str) -> dict:
     path = Path(topic)
     try:
         if path.suffix in (".yaml", ".yml") and path.exists():
-            data = yaml.safe_load(path.read_text("utf-8"))
+            data = load_words(path.read_text("utf-8"))
         else:
             data = read_data("topics", f"{topic}.yaml")
     except FileNotFoundError as exc:

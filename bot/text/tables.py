@@ -269,13 +269,31 @@ class Language:
 
 # libyaml's safe loader when PyYAML was built with it: the same data from every file of
 # bot/data (compared value for value), read about 7 times faster, at every start-up.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+class _WordsLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """Booleans as YAML 1.2 writes them, true and false only: word lists hold "on", "no",
+    "off", "yes", which YAML 1.1 reads as booleans ("killed on the road" lost its "on")."""
+
+
+_WordsLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+    for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()}
+_WordsLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                   list("tTfF"))
+
+
+def load_words(text: str) -> Any:
+    """YAML text of words and phrases (the package's data, a user's topic file)."""
+    return yaml.load(text, Loader=_WordsLoader)
 
 
 def read_data(*parts: str) -> Any:
     """A YAML file of the package's data folder."""
     path = resources.files("bot").joinpath("data", *parts)
-    return yaml.load(path.read_text("utf-8"), Loader=_LOADER)
+    return load_words(path.read_text("utf-8"))
 
 
 def _folded_keys(table: dict | None, where: str) -> dict[str, int]:
