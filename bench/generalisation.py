@@ -11,7 +11,7 @@ output. Sets:
   quake, protest, election, flood, wildfire, attacks, transport, industrial, storms,
   shipwrecks, outbreaks, diplomacy, landslides, epidemics, cyclones, blasts, crushes,
   collapses, prisons, coups, labour, kidnaps, trials, eruptions, assassinations, heatwaves,
-  fires, poisonings
+  fires, poisonings, killings
                bench/data/<set>.jsonl with bench/data/<set>.yaml: real reports on other
                topics found with the search tool, summaries written in our own words,
                labelled by the corpus README's rules (bench/README.md)
@@ -71,6 +71,7 @@ SETS = {
     "heatwaves": (DATA / "heatwaves.jsonl", DATA / "heatwaves.yaml"),
     "fires": (DATA / "fires.jsonl", DATA / "fires.yaml"),
     "poisonings": (DATA / "poisonings.jsonl", DATA / "poisonings.yaml"),
+    "killings": (DATA / "killings.jsonl", DATA / "killings.yaml"),
 }
 # Kept for checking only: never fitted on nor tuned on (bench/fit_grouping.py leaves them out
 # unless named), so that they say whether a change is general.
