@@ -175,6 +175,20 @@ def test_a_date_is_not_taken_for_the_toll_beside_it():
     assert facts("El ataque del 2 de septiembre dejó 11 muertos.", "es")["deaths"] == 11
 
 
+@pytest.mark.parametrize(("title", "lang"), [
+    ("Man convicted of killing journalist in 2018", "en"),
+    ("Widow of mayor killed in 2019 runs for office", "en"),
+    ("La viuda del alcalde asesinado en 2019 se presenta a las elecciones", "es"),
+    ("La veuve du journaliste tué par balles en 2017 témoigne", "fr"),
+])
+def test_a_killing_beside_an_earlier_year_is_recalled_not_this_reports(title, lang):
+    assert "deaths" not in {f.name for f in extract_facts(title, "", lang, date(2025, 6, 1))}
+    # beside the report's own year, the killing is its own
+    assert {f.name: f.value for f in extract_facts(
+        title.replace("2018", "2025").replace("2019", "2025").replace("2017", "2025"), "",
+        lang, date(2025, 6, 1))}.get("deaths") == 1
+
+
 def test_language_is_guessed_when_the_feed_does_not_say():
     assert facts("El ataque dejó once muertos, según el Pentágono.", None)["deaths"] == 11
     assert facts("La frappe a fait onze morts selon le Pentagone.", None)["deaths"] == 11

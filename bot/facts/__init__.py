@@ -62,6 +62,7 @@ from .scope import (
     Mention,
     behind_deed,
     context_toll,
+    earlier_years,
     one_happening,
     read_scope,
     recalled,
@@ -111,6 +112,7 @@ def mentions(title: str, summary: str, language: str | None,
     one = one_happening(head, lexicon())
     if published is not None:
         recalled_days(found, texts, lang, published)
+        earlier_years(found, texts, published)
         if one:
             since_its_day(found, texts, lang, published)
     # one happening named in the singular is one too, unless the item counts its series
@@ -150,8 +152,7 @@ def _groups_of_the_dead(found: list[Mention], texts: dict[str, TextReading], lan
     for m in found:
         if m.source == "title" and m.kind == "deaths" and m.at >= 0:
             norms = title.sentences[m.sent].norms
-            m.part = m.part or (m.at + 1 < len(norms)
-                                and bool(groups.lengths_at(norms, m.at + 1)))
+            m.part = m.at + 1 < len(norms) and bool(groups.lengths_at(norms, m.at + 1))
 
 
 def _own_totals(found: list[Mention]) -> None:

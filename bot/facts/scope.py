@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from ..text import dates, language
 from ..text.happenings import Headline, kinds_named
@@ -302,6 +302,33 @@ def recalled_days(found: list[Mention], readings: list[tuple[str, Reading]], lan
                        f"before the report, in a sentence that tells of a recent day too"
 
 
+def earlier_years(found: list[Mention], readings: list[tuple[str, Reading]],
+                  published: date) -> None:
+    """One victim whose own clause names a year that ended a week or more before the
+    report, and not the report's year, is an older killing's, recalled: "man convicted of
+    killing journalist in 2018", "la viuda del alcalde asesinado en 2019". Not a larger
+    toll: a study of an earlier year's heat deaths, an outbreak's count, is the report's
+    news (measured: heatwaves and outbreaks lose their tolls)."""
+    texts = dict(readings)
+    for m in found:
+        if m.scope != STORY or m.kind != "deaths" or m.value != 1 or m.at < 0 \
+                or m.source not in texts:
+            continue
+        s = texts[m.source].sentences[m.sent]
+        own = _host_clause(s, m.at)
+        years = [y for k, t in enumerate(s.tokens) if (y := dates.year_of(t)) is not None
+                 and 1900 <= y <= published.year and _host_clause(s, k) == own]
+        old = [y for y in years if date(y, 12, 31) + RECALLED_SPAN < published]
+        if old and len(old) == len(years):
+            m.scope = DROPPED
+            m.reason = f"an earlier happening's: beside the year {max(old)}"
+
+
+# A year ended this long before the report is an earlier one (a report on 2 January of a
+# toll of 31 December is this happening's)
+RECALLED_SPAN = timedelta(days=RECALLED_DAYS)
+
+
 # How many days before the report a day may be for "since <that day>" to count one
 # happening's toll over its days (an outbreak declared on 27 September), not a tally over
 # years ("since 2017").
@@ -371,7 +398,7 @@ def _mention(ctx: _Ctx, h: Hit, scope: str, reason: str, prefer: bool = False,
     r = ctx.reading
     return Mention(h.rule.fact, int(h.value or 0), scope, ctx.source, r.sentence_text(h.sent),
                    r.span_text(h), h.rule.id, reason, prefer=prefer or h.rule.prefer,
-                   toll=h.rule.toll, part=h.rule.part,
+                   toll=h.rule.toll,
                    lede=ctx.source == "title" or h.sent == 0, sent=h.sent,
                    at=h.fig if h.fig >= 0 else h.start, **kw)  # type: ignore[arg-type]
 
