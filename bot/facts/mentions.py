@@ -180,6 +180,8 @@ def _match_figures(s: Sentence, k: int, tab: Index, hits: list[Hit]) -> None:
                 if rule.sum and value is not None:
                     value += sum(s.values[j] or 0 for j in range(span[0], span[1])
                                  if j != i and marks[j] == M_NUM)
+                if rule.plus and value is not None:
+                    value += rule.plus
                 hits.append(Hit(rule, pat, k, span[0], span[1], i, value))
 
 

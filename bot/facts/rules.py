@@ -11,7 +11,9 @@ those rows, tests/test_facts_rules.py):
   "a lone survivor" is 1), ``min`` (the smallest figure it reads), ``whole: false`` (not
   the M of "two of the M": the part takes the verb), ``prefer`` ("among the six killed":
   the whole over its parts), ``total`` (a running count by its own wording), ``sum`` (the
-  figure is the sum of the counts the shape holds: "ten guards and four inmates").
+  figure is the sum of the counts the shape holds: "ten guards and four inmates"), ``plus``
+  (people the shape names beside its figure, added to it: "kills the mayor and five
+  others" is 6).
 - ``cues``: shapes that say where a figure belongs (``cue``): ``campaign`` (a running total
   over a series: "since September", "so far"), ``prior`` (an earlier event: "the first
   strike killed"), ``lead`` (an earlier event when it comes before the figure: "days after a
@@ -86,6 +88,9 @@ class Rule:
     # rules: the figure read is the sum of every count the match holds ("ten guards and four
     # inmates were killed": 14)
     sum: bool = False
+    # rules: the people the shape names beside the figure, added to it ("kills the mayor
+    # and five others": 6)
+    plus: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +245,7 @@ def _rule(row: dict, lang: str, order: int, resolve: Any, gap_stop: dict[str, Wo
                 str(row.get("reach") or "clause"), bool(row.get("lede", True)),
                 bool(row.get("new")), order,
                 tuple(row.get("examples") or ()), span=bool(row.get("span")),
-                sum=bool(row.get("sum")))
+                sum=bool(row.get("sum")), plus=int(row.get("plus") or 0))
 
 
 @cache
