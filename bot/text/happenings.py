@@ -223,7 +223,8 @@ class Headline:
         over the fires that killed 88", "Detienen a un exbombero por el incendio que dejó
         137 muertos"): the report is the resignation's, the arrest's; the fire is what it is
         about, and its toll is recalled. Not when the title names a toll ("arrests as the
-        death toll rises"): that is news of its own."""
+        death toll rises"): that is news of its own; nor when the deed's word is the
+        victim's title right before the killing ("Judge shot dead outside courthouse")."""
         title = self._texts[0]
         found = self._read_title()[4]
         info = self._texts[3].kind_info
@@ -232,6 +233,10 @@ class Headline:
             return frozenset()
         first = kinds[0]
         if self._toll_before(first.first):
+            return frozenset()
+        # the deed's word right before the killing's names its victim ("Judge shot dead",
+        # "anti-drug prosecutor shot dead"): the killing is what the headline reports
+        if len(kinds) > 1 and kinds[1].first == first.last + 1:
             return frozenset()
         out = set()
         for m in kinds[1:]:
