@@ -234,9 +234,13 @@ class Headline:
         first = kinds[0]
         if self._toll_before(first.first):
             return frozenset()
-        # the deed's word right before the killing's names its victim ("Judge shot dead",
-        # "anti-drug prosecutor shot dead"): the killing is what the headline reports
-        if len(kinds) > 1 and kinds[1].first == first.last + 1:
+        # the deed's word that names a person right before the killing's names its victim
+        # ("Judge shot dead", "anti-drug prosecutor shot dead"): the killing is what the
+        # headline reports (not "Court sentences gunman", "arrest murder suspect")
+        lex = self._texts[3]
+        if len(kinds) > 1 and kinds[1].first == first.last + 1 \
+                and info[kinds[1].token].toll in (OWN_TOLL, CARRY_TOLL) \
+                and title[first.last].norm in lex.deed_people.get(self._texts[2].code, ()):
             return frozenset()
         out = set()
         for m in kinds[1:]:

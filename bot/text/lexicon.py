@@ -84,6 +84,9 @@ class Lexicon:
     aftermath: dict[str, frozenset[str]] = field(default_factory=dict)
     # ... those that name the happening's people ("survivors of the strike")
     people: dict[str, frozenset[str]] = field(default_factory=dict)
+    # the words of a deed's kind that name a person, who may be a killing's victim ("Judge
+    # shot dead"): events.yaml `deed_people`
+    deed_people: dict[str, frozenset[str]] = field(default_factory=dict)
     # ... those after which a kind is an earlier happening ("since the capture"), unless a
     # word of a span stands between ("since the start of the protests")
     earlier: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -177,9 +180,9 @@ def _by_language(data: dict, key: str) -> dict[str, frozenset[str]]:
 
 def _kinds(lex: Lexicon, data: dict) -> None:
     classes = {k: [str(w) for w in v] for k, v in (data.get("classes") or {}).items()}
-    lex.context, lex.aftermath, lex.earlier, lex.span, lex.people = (
+    lex.context, lex.aftermath, lex.earlier, lex.span, lex.people, lex.deed_people = (
         _by_language(data, key)
-        for key in ("context", "aftermath", "earlier", "span", "people"))
+        for key in ("context", "aftermath", "earlier", "span", "people", "deed_people"))
     families = data.get("families") or {}
     tolls = data.get("tolls") or {}
     by_toll = [(toll, set(tolls.get(toll) or ())) for toll in (OWN_TOLL, CARRY_TOLL,
