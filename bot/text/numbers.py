@@ -61,7 +61,9 @@ def _digits(tok: Token, lang: Language, prev: Token | None) -> None:
         if suffix in lang.ordinal_suffixes or suffix in _EN_SUFFIXES:
             tok.kind, tok.value = ORD, value
             return
-        tok.value = value  # "3km", "10am": the unit decides (see _mark_not_counts)
+        # a measure, a time, an age or a code glued to its letters ("3km", "10am", "15yo",
+        # "4Ps", "5G"): never a count of people or things
+        tok.kind, tok.value = NONCOUNT, value
         tok.norm = raw
         tok.end -= len(suffix)
         return
