@@ -185,6 +185,10 @@ def _choose(found: list[Mention]) -> list[tuple[str, Mention]]:
             # a figure the item also gives as the campaign's total is that total, said
             # loosely ("'more than 80 killed' in US strikes" over "80 dead since September")
             story = [m for m in story if m.value not in total_values]
+        if kind == "injured" and any(m.figure for m in story):
+            # one person hurt, named first, is one of the injured that a figure counts ("a
+            # firefighter was hurt as 12 people were injured")
+            story = [m for m in story if m.figure]
         preferred = [m for m in story if m.prefer]
         if story:
             said = {m.value for m in found if m.kind == kind and m.source == "summary"}

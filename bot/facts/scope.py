@@ -68,6 +68,8 @@ class Mention:
     # where the cue that counts it since a time ("since", "desde": a `span` row) ends in its
     # sentence, when that cue made it a running total or one happening's count over its days
     since: int = -1
+    # read from a figure, not a shape that gives its value ("an aide was injured": 1)
+    figure: bool = True
 
 
 class _Head:
@@ -311,8 +313,8 @@ def earlier_years(found: list[Mention], readings: list[tuple[str, Reading]],
     news (measured: heatwaves and outbreaks lose their tolls)."""
     texts = dict(readings)
     for m in found:
-        if m.scope != STORY or m.kind != "deaths" or m.value != 1 or m.at < 0 \
-                or m.source not in texts:
+        if m.scope != STORY or m.kind not in ("deaths", "injured") or m.value != 1 \
+                or m.at < 0 or m.source not in texts:
             continue
         s = texts[m.source].sentences[m.sent]
         own = _host_clause(s, m.at)
@@ -398,7 +400,7 @@ def _mention(ctx: _Ctx, h: Hit, scope: str, reason: str, prefer: bool = False,
     r = ctx.reading
     return Mention(h.rule.fact, int(h.value or 0), scope, ctx.source, r.sentence_text(h.sent),
                    r.span_text(h), h.rule.id, reason, prefer=prefer or h.rule.prefer,
-                   toll=h.rule.toll,
+                   toll=h.rule.toll, figure=h.fig >= 0,
                    lede=ctx.source == "title" or h.sent == 0, sent=h.sent,
                    at=h.fig if h.fig >= 0 else h.start, **kw)  # type: ignore[arg-type]
 

@@ -47,9 +47,9 @@ def _digits(tok: Token, lang: Language, prev: Token | None) -> None:
     while raw and raw[-1].isalpha():
         suffix = raw[-1] + suffix
         raw = raw[:-1]
-    if tok.glued and (prev is None or prev.kind == WORD):
-        tok.kind = NONCOUNT  # a code: "F-35", "G20", "COVID-19" (not "3-5", a range)
-        return
+    if tok.glued and (prev is None or prev.kind == WORD or prev.kind == NONCOUNT):
+        tok.kind = NONCOUNT  # a code: "F-35", "G20", "COVID-19", the minutes of "8h30" (not
+        return               # "3-5", a range)
     groups = raw.replace(",", ".").split(".")
     if len(groups) > 1 and (len(groups[-1]) != 3 or len(groups[0]) > 3):
         tok.kind = NONCOUNT  # a decimal: a share, a magnitude, a measure
@@ -63,7 +63,7 @@ def _digits(tok: Token, lang: Language, prev: Token | None) -> None:
             return
         # a measure, a time, an age or a code glued to its letters ("3km", "10am", "15yo",
         # "4Ps", "5G"): never a count of people or things
-        tok.kind, tok.value = NONCOUNT, value
+        tok.kind, tok.value = NONCOUNT, None
         tok.norm = raw
         tok.end -= len(suffix)
         return
