@@ -277,7 +277,9 @@ def _best_per_figure(hits: list[Hit]) -> list[Hit]:
                 cur.end - cur.start, cur.rule.total, -cur.rule.order):
             best[key] = h
     out = list(best.values())
-    for h in loose:
+    # the longest shape first where two start at one word ("tuent un maire et son garde du
+    # corps" over "tuent un maire"): the hits come in a set's order, which varies by run
+    for h in sorted(loose, key=lambda h: (h.sent, h.start, h.start - h.end, h.rule.order)):
         if not any(o.sent == h.sent and o.start <= h.start < o.end and o.rule.fact == h.rule.fact
                    for o in out):
             out.append(h)
