@@ -35,3 +35,13 @@ def test_a_boundary_among_alternatives_is_refused_not_ignored():
     with pytest.raises(ValueError, match="boundary"):
         Pattern("N killed in|$", classes, None)
     assert Pattern("N killed $", classes, None) is not None
+
+
+def test_a_table_class_that_would_hide_the_language_s_is_refused():
+    # a facts table's own "weekday" once changed every French row that reads the language's
+    from bot.facts.rules import _class_resolver
+
+    resolve, _ = _class_resolver("fr", {"weekday": ["lundi", "hier"]})
+    with pytest.raises(ValueError, match="language table"):
+        resolve("weekday")
+    assert _class_resolver("fr", {})[0]("weekday") is not None

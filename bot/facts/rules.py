@@ -179,6 +179,10 @@ def _adjacency(patterns: list[tuple[Rule, Pattern]], side: str) -> tuple[
             {m: frozenset(v) for m, v in anywhere.items()})
 
 
+# Classes the language tables give (bot/data/lang): a facts table does not define them again
+_LANGUAGE_CLASSES = frozenset(("month", "weekday"))
+
+
 def _class_resolver(lang: str, raw: dict[str, Any]) -> Any:
     tables = language(lang)
     built: dict[str, WordSet] = {}
@@ -188,6 +192,9 @@ def _class_resolver(lang: str, raw: dict[str, Any]) -> Any:
             return built[name]
         if name in seen:
             raise ValueError(f"facts/{lang}.yaml: class {name!r} includes itself")
+        if name in _LANGUAGE_CLASSES and name in raw:
+            # a table's own "weekday" would change every row that reads the language's
+            raise ValueError(f"facts/{lang}.yaml: class {name!r} is the language table's")
         if name not in raw:
             if name == "month":
                 ws = WordSet((m,) for m in tables.months)

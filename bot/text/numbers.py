@@ -48,8 +48,9 @@ def _digits(tok: Token, lang: Language, prev: Token | None) -> None:
         suffix = raw[-1] + suffix
         raw = raw[:-1]
     if tok.glued and (prev is None or prev.kind == WORD or prev.kind == NONCOUNT):
-        tok.kind = NONCOUNT  # a code: "F-35", "G20", "COVID-19", the minutes of "8h30" (not
-        return               # "3-5", a range)
+        # a code ("F-35", "G20", "COVID-19"), the minutes of "8h30" (not "3-5", a range)
+        tok.kind = NONCOUNT
+        return
     groups = raw.replace(",", ".").split(".")
     if len(groups) > 1 and (len(groups[-1]) != 3 or len(groups[0]) > 3):
         tok.kind = NONCOUNT  # a decimal: a share, a magnitude, a measure
