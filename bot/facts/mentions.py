@@ -280,8 +280,14 @@ def _best_per_figure(hits: list[Hit]) -> list[Hit]:
     # the longest shape first where two start at one word ("tuent un maire et son garde du
     # corps" over "tuent un maire"): the hits come in a set's order, which varies by run
     for h in sorted(loose, key=lambda h: (h.sent, h.start, h.start - h.end, h.rule.order)):
-        if not any(o.sent == h.sent and o.start <= h.start < o.end and o.rule.fact == h.rule.fact
-                   for o in out):
+        covering = [o for o in out if o.sent == h.sent and o.start <= h.start < o.end
+                    and o.rule.fact == h.rule.fact]
+        if not covering:
+            out.append(h)
+        elif h.rule.prefer and all(o.fig < 0 and not o.rule.prefer for o in covering):
+            # a whole read inside a victim's reading ("... was shot dead in her car, as was
+            # her driver"; "murió junto a su escolta tras ser atacada"): the whole
+            out = [o for o in out if o not in covering]
             out.append(h)
     out.sort(key=lambda h: (h.sent, h.fig if h.fig >= 0 else h.start))
     return out
