@@ -411,9 +411,10 @@ ATTACKERS = "the attackers, not their victims"
 
 def _dropping(ctx: _Ctx, h: Hit) -> str:
     """Why a mention belongs to no one here: an earlier event, a part, a fear."""
-    for c in _cues(ctx, h, ("part",)):
+    for c in _cues(ctx, h, ("part",)) if not h.rule.sum else ():
         # a figure named as a part, or a shape without one inside the words of a part ("un
-        # blessé décédé": one of the dead, no count of the injured)
+        # blessé décédé": one of the dead, no count of the injured); not a sum of the
+        # parts, which is their whole ("three dead in Jamaica and two in Haiti")
         if c.fig == h.fig and (h.fig >= 0 or c.start <= h.start < c.end):
             return f"a part of the toll: {_text(ctx, c)}"
     c = _on_figure(ctx, h, "perpetrators")
