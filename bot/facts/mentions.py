@@ -177,9 +177,10 @@ def _match_figures(s: Sentence, k: int, tab: Index, hits: list[Hit]) -> None:
             span = pat.match(s, i)
             if span is not None:
                 value = s.values[i]
+                if (rule.sum or rule.plus) and value is not None and any(
+                        marks[j] == M_CODE for j in range(span[0], span[1])):
+                    continue  # counts by year or date ("three in 2019 and two in 2021")
                 if rule.sum and value is not None:
-                    if any(marks[j] == M_CODE for j in range(span[0], span[1])):
-                        continue  # counts by year or date ("three in 2019 and two in 2021")
                     value += sum(s.values[j] or 0 for j in range(span[0], span[1])
                                  if j != i and marks[j] == M_NUM)
                 if rule.plus and value is not None:
