@@ -13,7 +13,8 @@ those rows, tests/test_facts_rules.py):
   the whole over its parts), ``total`` (a running count by its own wording), ``sum`` (the
   figure is the sum of the counts the shape holds: "ten guards and four inmates"), ``plus``
   (people the shape names beside its figure, added to it: "kills the mayor and five
-  others" is 6).
+  others" is 6), ``stop`` (a class whose words the rule's gaps never cross, beside those of
+  its fact: a place that is no "critical condition", no "garde à vue").
 - ``cues``: shapes that say where a figure belongs (``cue``): ``campaign`` (a running total
   over a series: "since September", "so far"), ``prior`` (an earlier event: "the first
   strike killed"), ``lead`` (an earlier event when it comes before the figure: "days after a
@@ -235,6 +236,9 @@ def _rule(row: dict, lang: str, order: int, resolve: Any, gap_stop: dict[str, Wo
     if toll and toll not in TOLLS:
         raise ValueError(f"{where} {rid}: toll is one of {sorted(TOLLS)}")
     stop = gap_stop.get(fact or cue)
+    if row.get("stop"):  # words this rule's gaps never cross, beside its fact's
+        extra = resolve(str(row["stop"]))
+        stop = extra if stop is None else stop.union(extra)
     span = (span_stop or {}).get(fact or cue)
     try:
         patterns = tuple(Pattern(str(p), resolve, stop, common, span) for p in sources if p)
