@@ -181,7 +181,8 @@ def _adjacency(patterns: list[tuple[Rule, Pattern]], side: str) -> tuple[
 
 
 # Classes the language tables give (bot/data/lang): a facts table does not define them again
-_LANGUAGE_CLASSES = frozenset(("month", "weekday"))
+_LANGUAGE_CLASSES: dict[str, Any] = {"month": lambda t: t.months,
+                                     "weekday": lambda t: t.weekdays}
 
 
 def _class_resolver(lang: str, raw: dict[str, Any]) -> Any:
@@ -193,18 +194,15 @@ def _class_resolver(lang: str, raw: dict[str, Any]) -> Any:
             return built[name]
         if name in seen:
             raise ValueError(f"facts/{lang}.yaml: class {name!r} includes itself")
-        if name in _LANGUAGE_CLASSES and name in raw:
-            # a table's own "weekday" would change every row that reads the language's
-            raise ValueError(f"facts/{lang}.yaml: class {name!r} is the language table's")
-        if name not in raw:
-            if name == "month":
-                ws = WordSet((m,) for m in tables.months)
-            elif name == "weekday":
-                ws = WordSet((d,) for d in tables.weekdays)
-            else:
-                raise ValueError(f"facts/{lang}.yaml: no class {name!r}")
+        if name in _LANGUAGE_CLASSES:
+            if name in raw:
+                # a table's own "weekday" would change every row that reads the language's
+                raise ValueError(f"facts/{lang}.yaml: class {name!r} is the language table's")
+            ws = WordSet((w,) for w in _LANGUAGE_CLASSES[name](tables))
             built[name] = ws
             return ws
+        if name not in raw:
+            raise ValueError(f"facts/{lang}.yaml: no class {name!r}")
         phrases: set[tuple[str, ...]] = set()
         suffixes: list[str] = []
         out = WordSet()

@@ -47,7 +47,7 @@ def _digits(tok: Token, lang: Language, prev: Token | None) -> None:
     while raw and raw[-1].isalpha():
         suffix = raw[-1] + suffix
         raw = raw[:-1]
-    if tok.glued and (prev is None or prev.kind == WORD or prev.kind == NONCOUNT):
+    if tok.glued and (prev is None or prev.kind in (WORD, NONCOUNT)):
         # a code ("F-35", "G20", "COVID-19"), the minutes of "8h30" (not "3-5", a range)
         tok.kind = NONCOUNT
         return
