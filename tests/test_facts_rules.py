@@ -37,6 +37,31 @@ def test_a_boundary_among_alternatives_is_refused_not_ignored():
     assert Pattern("N killed $", classes, None) is not None
 
 
+def test_a_mark_among_alternatives_is_refused_not_ignored():
+    # "killed ,|;" folded the marks to no word and matched nothing; $ is a clause's end
+    classes = table("en").classes.get
+    with pytest.raises(ValueError, match="mark"):
+        Pattern("N killed in|,", classes, None)
+    with pytest.raises(ValueError, match="negated"):
+        Pattern("N killed !$", classes, None)
+
+
+def test_a_negated_element_looks_past_the_mark_it_stands_on():
+    from bot.facts.mentions import sentences_of
+
+    classes = table("en").classes.get
+    p = Pattern("N hurt $ !died|dies", classes, None)
+
+    def reads(text: str) -> bool:
+        s = sentences_of(text, "en")[0]
+        return any(p.match(s, i) for i in range(len(s.norms)) if s.values[i] is not None)
+
+    assert reads("Two hurt, police said.")
+    assert reads("Two hurt")
+    assert not reads("Two hurt, died later.")
+    assert not reads("Two hurt; dies in hospital.")
+
+
 def test_a_table_class_that_would_hide_the_language_s_is_refused():
     # a facts table's own "weekday" once changed every French row that reads the language's
     from bot.facts.rules import _class_resolver

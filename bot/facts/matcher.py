@@ -18,6 +18,9 @@ Elements, separated by spaces:
 - ``a|{name}|b`` alternatives (words and classes)
 - ``,`` ``;`` ``:`` ``(`` ``)`` that mark; ``$`` the end of a clause or sentence, ``^`` the
   start of the sentence (both zero-width)
+- ``!a|{name}`` none of these words or phrases starts here, nor right after the mark that
+  stands here (zero-width: "shot in Amsterdam $ !{died_after}" is no wound of one who, after
+  the comma, "has died")
 - a suffix ``?`` (optional), ``*`` (0 to 3), ``+`` (1 to 3)
 
 A pattern holds at most one figure read (N, ORD or NO); it is matched outward from that
@@ -34,7 +37,7 @@ from dataclasses import dataclass
 from ..text import words_of
 
 # Element kinds
-WORDS, GAP, ANY, VALUE, FIGURE, MARK, BOUNDARY = range(7)
+WORDS, GAP, ANY, VALUE, FIGURE, MARK, BOUNDARY, NOT = range(8)
 # What a sentence's token stands for, as the matcher sees it (see Sentence.marks)
 M_WORD, M_NUM, M_ORD, M_CODE, M_NONCOUNT, M_PUNCT = range(6)
 
@@ -234,11 +237,21 @@ def _element(part: str, classes: Callable[[str], WordSet], gap_stop: WordSet | N
         return Elem(BOUNDARY, 0, 0, slot="^")
     if part in _MARKS:
         return Elem(MARK, lo, hi, slot=part)
+    if part.startswith("!") and len(part) > 1:
+        inner = _element(part[1:], classes, gap_stop, span_stop)
+        if inner.kind != WORDS or (inner.lo, inner.hi) != (1, 1):
+            raise ValueError(f"{part!r}: only words or classes can be negated")
+        return Elem(NOT, 0, 0, inner.words)
     alternatives = part.split("|")
     if len(alternatives) > 1 and ("$" in alternatives or "^" in alternatives):
         # a boundary is no word: "killed in|$" would read "in" and never the clause's end
         raise ValueError(f"{part!r}: a boundary ($ or ^) cannot be an alternative; "
                          "write the pattern twice")
+    if len(alternatives) > 1 and any(not w.startswith("{") and not words_of(w.replace("+", " "))
+                                     for w in alternatives):
+        # a mark folds to no word: "killed ,|;" would never read the mark ($ does)
+        raise ValueError(f"{part!r}: a mark cannot be an alternative; $ is a clause's end "
+                         "(a mark or the sentence's), write the pattern twice")
     ws = WordSet(words_of(w.replace("+", " ")) for w in alternatives if not w.startswith("{"))
     for alt in alternatives:
         if alt.startswith("{") and alt.endswith("}"):
@@ -256,7 +269,7 @@ def _reach(elems: list[Elem], backward: bool = False,
     not "de") or a word ending so stands there; None when nothing short can be said."""
     d = 0
     for e in elems:
-        if e.kind == BOUNDARY:
+        if e.kind in (BOUNDARY, NOT):
             continue
         if e.kind == WORDS and e.words is not None:
             if e.lo > 0:
@@ -283,7 +296,7 @@ def _adjacent(elems: list[Elem], backward: bool = False) -> Reach | None:
     words: set[str] = set()
     endings: tuple[str, ...] = ()
     for e in elems:
-        if e.kind == BOUNDARY:
+        if e.kind in (BOUNDARY, NOT):
             return None
         if e.kind != WORDS or e.words is None:
             return None
@@ -369,6 +382,18 @@ def _is_boundary(s: Sentence, i: int) -> bool:
     return i < 0 or i >= len(s.norms) or s.marks[i] == M_PUNCT and s.norms[i] in ",;:()."
 
 
+def _none_at(words: WordSet, s: Sentence, i: int, step: int) -> bool:
+    """Whether none of `words` stands at token i, nor past a mark there (step 1: starts
+    there, read forward; -1: ends there, read backward)."""
+    n = len(s.norms)
+    if 0 <= i < n and s.marks[i] == M_PUNCT:
+        i += step
+    if not 0 <= i < n:
+        return True
+    found = words.lengths_at(s.norms, i) if step > 0 else words.lengths_ending(s.norms, i)
+    return not found
+
+
 def _forward(elems: list[Elem], k: int, i: int, s: Sentence) -> int:
     """End (exclusive) of elems[k:] matched from token i, or -1."""
     if k == len(elems):
@@ -385,6 +410,8 @@ def _forward(elems: list[Elem], k: int, i: int, s: Sentence) -> int:
     if kind == BOUNDARY:
         ok = i == 0 if e.slot == "^" else _is_boundary(s, i)
         return _forward(elems, k + 1, i, s) if ok else -1
+    if kind == NOT:
+        return _forward(elems, k + 1, i, s) if _none_at(e.words, s, i, 1) else -1
     return _repeat(elems, k, i, s, 0, kind in (GAP, ANY))
 
 
@@ -421,6 +448,8 @@ def _backward(elems: list[Elem], k: int, j: int, s: Sentence) -> int:
     if kind == BOUNDARY:
         ok = j < 0 if e.slot == "^" else _is_boundary(s, j)
         return _backward(elems, k + 1, j, s) if ok else -2
+    if kind == NOT:
+        return _backward(elems, k + 1, j, s) if _none_at(e.words, s, j, -1) else -2
     return _repeat_back(elems, k, j, s, 0, kind in (GAP, ANY))
 
 

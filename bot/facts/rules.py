@@ -14,7 +14,9 @@ those rows, tests/test_facts_rules.py):
   figure is the sum of the counts the shape holds: "ten guards and four inmates"), ``plus``
   (people the shape names beside its figure, added to it: "kills the mayor and five
   others" is 6), ``stop`` (a class whose words the rule's gaps never cross, beside those of
-  its fact: a place that is no "critical condition", no "garde à vue").
+  its fact: a place that is no "critical condition", no "garde à vue"), ``undated`` (a
+  match that holds a year says nothing: "the reporter shot in 2019" is a wound of long
+  ago).
 - ``cues``: shapes that say where a figure belongs (``cue``): ``campaign`` (a running total
   over a series: "since September", "so far"), ``prior`` (an earlier event: "the first
   strike killed"), ``lead`` (an earlier event when it comes before the figure: "days after a
@@ -92,6 +94,8 @@ class Rule:
     # rules: the people the shape names beside the figure, added to it ("kills the mayor
     # and five others": 6)
     plus: int = 0
+    # rules: a match holding a year reads nothing ("the reporter shot in 2019 testified")
+    undated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +258,8 @@ def _rule(row: dict, lang: str, order: int, resolve: Any, gap_stop: dict[str, Wo
                 str(row.get("reach") or "clause"), bool(row.get("lede", True)),
                 bool(row.get("new")), order,
                 tuple(row.get("examples") or ()), span=bool(row.get("span")),
-                sum=bool(row.get("sum")), plus=int(row.get("plus") or 0))
+                sum=bool(row.get("sum")), plus=int(row.get("plus") or 0),
+                undated=bool(row.get("undated")))
 
 
 @cache
