@@ -223,7 +223,7 @@ def test_explain_gives_each_fact_with_its_sentence_rule_and_scope():
 
 def test_mentions_give_every_figure_with_its_noun_and_scope():
     found = mentions("Protest turns violent, 30 injured",
-                     "Police said two officers died; the first march had left 5 dead.", "en")
+                     "Police said two officers died; the first protest had left 5 dead.", "en")
     got = {(m.kind, m.value, m.scope, m.source) for m in found}
     assert ("injured", 30, "story", "title") in got
     assert ("deaths", 2, "story", "summary") in got
