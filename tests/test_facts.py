@@ -189,6 +189,22 @@ def test_a_killing_beside_an_earlier_year_is_recalled_not_this_reports(title, la
         lang, date(2025, 6, 1))}.get("deaths") == 1
 
 
+@pytest.mark.parametrize(("text", "lang", "fact"), [
+    ("The reporter shot in 2019 testified in court on Monday.", "en", "injured"),
+    ("El periodista herido en 2019, que aún usa bastón, presentó su libro.", "es", "injured"),
+    ("La journaliste, blessée en 2021, a témoigné devant le tribunal mardi.", "fr", "injured"),
+    ("A new jet crashed on Monday. In 1998 a jet crashed at the same spot and none survived.",
+     "en", "survivors"),
+])
+def test_one_hurt_or_no_survivor_beside_an_earlier_year_is_recalled(text, lang, fact):
+    assert fact not in {f.name for f in extract_facts("", text, lang, date(2025, 6, 1))}
+    # the same clause in the report's own year is its news
+    got = {f.name: f.value for f in extract_facts(
+        "", text.replace("2019", "2025").replace("2021", "2025").replace("1998", "2025"),
+        lang, date(2025, 6, 1))}
+    assert got.get(fact) == (0 if fact == "survivors" else 1)
+
+
 def test_language_is_guessed_when_the_feed_does_not_say():
     assert facts("El ataque dejó once muertos, según el Pentágono.", None)["deaths"] == 11
     assert facts("La frappe a fait onze morts selon le Pentagone.", None)["deaths"] == 11

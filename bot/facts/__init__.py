@@ -58,6 +58,7 @@ from .scope import (
     ATTACKERS,
     DROPPED,
     STORY,
+    STORY_KINDS,
     TOTAL,
     Mention,
     behind_deed,
@@ -74,8 +75,6 @@ from .scope import (
 )
 
 __all__ = ["Mention", "Reading", "explain", "extract_facts", "mentions"]
-
-STORY_KINDS = ("deaths", "injured", "missing", "survivors")
 
 
 @dataclass(frozen=True, slots=True)

@@ -219,18 +219,8 @@ def _try_anchored(s: Sentence, k: int, i: int, rule: Rule, pat: Pattern,
     if pat.key is not None and words.isdisjoint(pat.key):
         return
     span = pat.match(s, i)
-    if span is None or rule.undated and _holds_year(s, span):
-        return
-    # a shape without a figure read ("a lone survivor", "since")
-    hits.append(Hit(rule, pat, k, span[0], span[1], -1, rule.value))
-
-
-# the years a label may be ("shot in 2019"): what an `undated` rule's match never holds
-YEARS = range(1900, 2100)
-
-
-def _holds_year(s: Sentence, span: tuple[int, int]) -> bool:
-    return any(s.marks[j] == M_CODE and s.values[j] in YEARS for j in range(*span))
+    if span is not None:  # a shape without a figure read ("a lone survivor", "since")
+        hits.append(Hit(rule, pat, k, span[0], span[1], -1, rule.value))
 
 
 @lru_cache(maxsize=256)

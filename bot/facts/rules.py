@@ -14,9 +14,7 @@ those rows, tests/test_facts_rules.py):
   figure is the sum of the counts the shape holds: "ten guards and four inmates"), ``plus``
   (people the shape names beside its figure, added to it: "kills the mayor and five
   others" is 6), ``stop`` (a class whose words the rule's gaps never cross, beside those of
-  its fact: a place that is no "critical condition", no "garde à vue"), ``undated`` (a
-  match that holds a year says nothing: "the reporter shot in 2019" is a wound of long
-  ago).
+  its fact: a place that is no "critical condition", no "garde à vue").
 - ``cues``: shapes that say where a figure belongs (``cue``): ``campaign`` (a running total
   over a series: "since September", "so far"), ``prior`` (an earlier event: "the first
   strike killed"), ``lead`` (an earlier event when it comes before the figure: "days after a
@@ -32,7 +30,10 @@ those rows, tests/test_facts_rules.py):
   (a figure feared, not counted: "up to 1,000 feared dead"), ``happening`` (a happening
   named: in the title or the first sentence, it makes the later sentences' figures its own),
   ``toll`` (a toll named, with or without its figure: "death toll rises"; in the title it
-  says the item reports a happening that kills, see bot.facts.scope.recalled). ``weak:
+  says the item reports a happening that kills, see bot.facts.scope.recalled), ``reported``
+  (reported speech or a time reached: "officials said", "by Saturday evening"; a ``prior``
+  cue marked ``backshift: true``, a tense that such words shift back, "had killed", says
+  nothing after one in its sentence). ``weak:
   true`` marks a campaign cue that a one-event clause overrides; ``span: true`` a campaign
   cue that only spans time ("since the start of the epidemic"), under which the toll of the
   one happening the headline reports is still its own; ``reach: sentence`` a cue that
@@ -60,7 +61,7 @@ SLOT_MARKS = {"N": M_NUM, "ORD": M_ORD, "NO": M_CODE}
 FACT_KINDS = frozenset(("deaths", "injured", "missing", "survivors", "strikes"))
 CUE_KINDS = frozenset(("campaign", "prior", "lead", "before", "increment", "subseries",
                        "not_found", "labour", "one_event", "previous", "not_campaign", "part",
-                       "perpetrators", "hedge", "happening", "toll", "negated"))
+                       "perpetrators", "hedge", "happening", "toll", "negated", "reported"))
 TOLLS = frozenset(("rise", "bring"))
 # cues tried in the title and the first sentence only, whether or not a figure is read there
 LEDE_CUES = frozenset(("happening", "toll"))
@@ -94,8 +95,9 @@ class Rule:
     # rules: the people the shape names beside the figure, added to it ("kills the mayor
     # and five others": 6)
     plus: int = 0
-    # rules: a match holding a year reads nothing ("the reporter shot in 2019 testified")
-    undated: bool = False
+    # cues: a tense that reported speech shifts back ("officials said the blast had killed
+    # 12"): no earlier event after a `reported` cue of its sentence
+    backshift: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +261,7 @@ def _rule(row: dict, lang: str, order: int, resolve: Any, gap_stop: dict[str, Wo
                 bool(row.get("new")), order,
                 tuple(row.get("examples") or ()), span=bool(row.get("span")),
                 sum=bool(row.get("sum")), plus=int(row.get("plus") or 0),
-                undated=bool(row.get("undated")))
+                backshift=bool(row.get("backshift")))
 
 
 @cache

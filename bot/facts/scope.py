@@ -37,6 +37,8 @@ from .mentions import Hit, Reading
 from .rules import Table
 
 STORY, TOTAL, DROPPED = "story", "total", "dropped"
+# what a story counts of its own event
+STORY_KINDS = ("deaths", "injured", "missing", "survivors")
 
 # A count of strikes with no campaign cue counts the campaign from this size on: one
 # operation ("three strikes on four boats killed 14") has had at most four strikes, while a
@@ -70,6 +72,7 @@ class Mention:
     since: int = -1
     # read from a figure, not a shape that gives its value ("an aide was injured": 1)
     figure: bool = True
+    end: int = -1  # the token after the words that say it
 
 
 class _Head:
@@ -306,20 +309,24 @@ def recalled_days(found: list[Mention], readings: list[tuple[str, Reading]], lan
 
 def earlier_years(found: list[Mention], readings: list[tuple[str, Reading]],
                   published: date) -> None:
-    """One victim whose own clause names a year that ended a week or more before the
-    report, and not the report's year, is an older killing's, recalled: "man convicted of
-    killing journalist in 2018", "la viuda del alcalde asesinado en 2019". Not a larger
-    toll: a study of an earlier year's heat deaths, an outbreak's count, is the report's
-    news (measured: heatwaves and outbreaks lose their tolls)."""
+    """One victim (or one wounded, one missing, no survivor) whose own clause names a year
+    that ended a week or more before the report, and not the report's year, is an older
+    happening's, recalled: "man convicted of killing journalist in 2018", "la viuda del
+    alcalde asesinado en 2019", "the reporter shot in 2019 testified", "in 1998 a jet
+    crashed there and none survived". Not a larger toll: a study of an earlier year's heat
+    deaths, an outbreak's count, is the report's news (measured: heatwaves and outbreaks
+    lose their tolls)."""
     texts = dict(readings)
     for m in found:
-        if m.scope != STORY or m.kind not in ("deaths", "injured") or m.value != 1 \
+        if m.scope != STORY or m.kind not in STORY_KINDS or m.value > 1 \
                 or m.at < 0 or m.source not in texts:
             continue
         s = texts[m.source].sentences[m.sent]
-        own = _host_clause(s, m.at)
+        # a figure's clause, or every clause of the words that give a value ("La
+        # journaliste, blessée en 2021, ...")
+        own = {_host_clause(s, k) for k in (range(m.at, m.end) if not m.figure else (m.at,))}
         years = [y for k, t in enumerate(s.tokens) if (y := dates.year_of(t)) is not None
-                 and 1900 <= y <= published.year and _host_clause(s, k) == own]
+                 and 1900 <= y <= published.year and _host_clause(s, k) in own]
         old = [y for y in years if date(y, 12, 31) + RECALLED_SPAN < published]
         if old and len(old) == len(years):
             m.scope = DROPPED
@@ -402,7 +409,8 @@ def _mention(ctx: _Ctx, h: Hit, scope: str, reason: str, prefer: bool = False,
                    r.span_text(h), h.rule.id, reason, prefer=prefer or h.rule.prefer,
                    toll=h.rule.toll, figure=h.fig >= 0,
                    lede=ctx.source == "title" or h.sent == 0, sent=h.sent,
-                   at=h.fig if h.fig >= 0 else h.start, **kw)  # type: ignore[arg-type]
+                   at=h.fig if h.fig >= 0 else h.start, end=h.end,
+                   **kw)  # type: ignore[arg-type]
 
 
 # Why a figure of the attackers is dropped (bot.facts._choose asks it of the lede)
@@ -421,7 +429,7 @@ def _dropping(ctx: _Ctx, h: Hit) -> str:
     if c is not None:
         return f"{ATTACKERS}: {_text(ctx, c)}"
     c = _in_reach(ctx, h, ("prior",))
-    if c is not None:
+    if c is not None and not (c.rule.backshift and _reported_before(ctx, c)):
         return f"prior: {_text(ctx, c)}"
     s = ctx.reading.sentences[h.sent]
     for c in _cues(ctx, h, ("hedge",)):
@@ -441,6 +449,12 @@ def _dropping(ctx: _Ctx, h: Hit) -> str:
         if c.start < h.start and _overlaps(own, _cue_clauses(s, c)):
             return f"earlier event: {_text(ctx, c)}"
     return ""
+
+
+def _reported_before(ctx: _Ctx, c: Hit) -> bool:
+    """Whether reported speech or a time reached opens before the cue in its sentence
+    ("Police said the riot had left 58 dead", "By Saturday Helene had killed 55")."""
+    return any(r.start < c.start for r in ctx.reading.by_kind.get((c.sent, "reported"), ()))
 
 
 def _strikes(ctx: _Ctx, h: Hit, facts: list[Hit]) -> Mention:
