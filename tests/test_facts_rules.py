@@ -62,6 +62,24 @@ def test_a_negated_element_looks_past_the_mark_it_stands_on():
     assert not reads("Two hurt; dies in hospital.")
 
 
+def test_a_gap_stops_at_a_stop_phrase_not_at_its_first_word_alone():
+    # "military strikes" stops a gap; "military" alone ("a military policeman") does not
+    from bot.facts.matcher import WordSet
+    from bot.facts.mentions import sentences_of
+
+    classes = table("en").classes.get
+    stop = WordSet([("military", "strikes"), ("and",)])
+    p = Pattern("N _{0,3} killed", classes, stop)
+
+    def reads(text: str) -> bool:
+        s = sentences_of(text, "en")[0]
+        return any(p.match(s, i) for i in range(len(s.norms)) if s.values[i] is not None)
+
+    assert reads("Two military policemen killed")
+    assert not reads("Two military strikes killed")
+    assert not reads("Two and others killed")
+
+
 def test_a_table_class_that_would_hide_the_language_s_is_refused():
     # a facts table's own "weekday" once changed every French row that reads the language's
     from bot.facts.rules import _class_resolver

@@ -353,8 +353,9 @@ def _units(e: Elem, s: Sentence, i: int) -> list[int]:
     if kind == GAP:
         if mark not in (M_WORD, M_ORD, M_NONCOUNT, M_CODE):
             return []
-        # a gap never crosses the words its rule stops at (see Pattern: gap_stop)
-        return [] if e.words is not None and s.norms[i] in e.words.by_first else [1]
+        # a gap never crosses the words or phrases its rule stops at (see Pattern: gap_stop);
+        # a phrase's first word alone is none ("military" of "military strikes")
+        return [] if e.words is not None and e.words.lengths_at(s.norms, i) else [1]
     if kind == FIGURE:
         return [1] if mark in (M_NUM, M_CODE) else []
     if kind == MARK:
