@@ -205,6 +205,19 @@ def test_one_hurt_or_no_survivor_beside_an_earlier_year_is_recalled(text, lang, 
     assert got.get(fact) == (0 if fact == "survivors" else 1)
 
 
+def test_a_headline_s_one_victim_gives_way_to_the_summary_naming_who_died_beside_them():
+    got = facts("Luca Rossi, Italy's ambassador to Congo, and a policeman escorting him were "
+                "killed on Monday.", "en", title="Italian ambassador to Congo killed in attack")
+    assert got["deaths"] == 2
+    got = facts("El embajador y su escolta murieron en el ataque al convoy.", "es",
+                title="Asesinado el embajador italiano en el Congo")
+    assert got["deaths"] == 2
+    # a figure of the summary is not taken for the headline's victim this way
+    got = facts("Gunmen opened fire at the festival; 12 people were killed.", "en",
+                title="Mexican mayor shot dead at festival")
+    assert got["deaths"] == 1
+
+
 def test_language_is_guessed_when_the_feed_does_not_say():
     assert facts("El ataque dejó once muertos, según el Pentágono.", None)["deaths"] == 11
     assert facts("La frappe a fait onze morts selon le Pentagone.", None)["deaths"] == 11

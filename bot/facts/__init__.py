@@ -214,6 +214,13 @@ def _stated(pick: Mention, story: list[Mention], said: set[int]) -> Mention:
         larger = [m for m in story if m.source == "summary" and m.value > pick.value]
         if larger:
             return max(larger, key=lambda m: m.value)
+    if not pick.figure and pick.value == 1:
+        # one victim named in the headline, and the summary names them with who died beside
+        # them ("Italian ambassador killed" / "X, the ambassador, and a policeman escorting
+        # him were killed"): all of them; not a figure the summary gives of something else
+        beside = [m for m in story if m.source == "summary" and not m.figure and m.value > 1]
+        if beside:
+            return beside[0]
     rounds = pick.value not in said
     for m in story:
         if m.source == "summary" and (rounds and rounded(pick.value, m.value)
