@@ -247,12 +247,12 @@ def _element(part: str, classes: Callable[[str], WordSet], gap_stop: WordSet | N
         # a boundary is no word: "killed in|$" would read "in" and never the clause's end
         raise ValueError(f"{part!r}: a boundary ($ or ^) cannot be an alternative; "
                          "write the pattern twice")
-    if len(alternatives) > 1 and any(not w.startswith("{") and not words_of(w.replace("+", " "))
-                                     for w in alternatives):
+    plain = [words_of(w.replace("+", " ")) for w in alternatives if not w.startswith("{")]
+    if len(alternatives) > 1 and not all(plain):
         # a mark folds to no word: "killed ,|;" would never read the mark ($ does)
         raise ValueError(f"{part!r}: a mark cannot be an alternative; $ is a clause's end "
                          "(a mark or the sentence's), write the pattern twice")
-    ws = WordSet(words_of(w.replace("+", " ")) for w in alternatives if not w.startswith("{"))
+    ws = WordSet(plain)
     for alt in alternatives:
         if alt.startswith("{") and alt.endswith("}"):
             ws = ws.union(classes(alt[1:-1]))
